@@ -1,0 +1,340 @@
+package org.callrouter.server.b2bua;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+
+import org.agrona.collections.Object2ObjectHashMap;
+import org.agrona.collections.ObjectHashSet;
+import org.callrouter.routing.Router;
+import org.callrouter.sip.codec.SipResponseBuilder;
+import org.callrouter.sip.message.HeaderName;
+import org.callrouter.sip.message.SipMessage;
+import org.callrouter.sip.message.SipMethod;
+import org.callrouter.sip.message.SipRequest;
+import org.callrouter.sip.message.SipResponse;
+import org.callrouter.sip.header.NameAddress;
+import org.callrouter.sip.validate.Rejection;
+import org.callrouter.sip.validate.RequestValidator;
+import org.callrouter.server.records.CallEvents;
+import org.callrouter.server.timer.TimerService;
+import org.callrouter.server.transaction.BranchIds;
+import org.callrouter.server.transaction.ClientTransaction;
+import org.callrouter.server.transaction.ClientTransactionListener;
+import org.callrouter.server.transaction.InviteServerTransaction;
+import org.callrouter.server.transaction.NonInviteServerTransaction;
+import org.callrouter.server.transaction.ServerTransaction;
+import org.callrouter.server.transaction.TransactionLayer;
+import org.callrouter.server.transaction.TransactionUser;
+import org.callrouter.server.transport.Destination;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The back-to-back user agent (DESIGN.md, "The call, step by step"): the transaction user that
+ * turns a carrier's INVITE into a {@link Call}, finds the call of every in-dialog request, and
+ * answers what belongs to no call. Single-threaded, on the SIP event loop.
+ */
+public final class B2bua implements TransactionUser {
+
+    private static final Logger LOG = LoggerFactory.getLogger(B2bua.class);
+
+    /** Methods the router accepts (RFC 3261 20.5). */
+    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE";
+
+    /** For client transactions whose answer does not matter (BYE, CANCEL). */
+    static final ClientTransactionListener IGNORE = new ClientTransactionListener() {
+        @Override
+        public void onResponse(ClientTransaction transaction, SipResponse response) {
+        }
+
+        @Override
+        public void onTimeout(ClientTransaction transaction, boolean transportError) {
+        }
+    };
+
+    private final TransactionLayer layer;
+    private final TimerService timers;
+    private final LongSupplier monoMs;
+    private final Clock wall;
+    private final Router router;
+    private final CallEvents events;
+    private final LocalContact local;
+    private final SipTargets targets;
+    private final RequestValidator validator;
+    private volatile B2buaSettings settings;
+    private final B2buaStats stats = new B2buaStats();
+    private final Object2ObjectHashMap<String, Call> calls = new Object2ObjectHashMap<>();
+    private final ObjectHashSet<Call> live = new ObjectHashSet<>();
+    private volatile boolean draining;
+
+    /**
+     * @param layer     the transaction layer this is the user of.
+     * @param timers    the SIP loop's timer wheel.
+     * @param monoMs    the monotonic millisecond clock the wheel runs on.
+     * @param wall      wall-clock time for routing and records.
+     * @param router    the routing decision.
+     * @param events    where call events go (records, webhooks, metrics).
+     * @param local     how the router names itself.
+     * @param targets   handler URIs resolved to destinations.
+     * @param validator the RFC 3261 8.2 checks.
+     * @param settings  B2BUA settings.
+     */
+    public B2bua(TransactionLayer layer, TimerService timers, LongSupplier monoMs, Clock wall, Router router,
+                 CallEvents events, LocalContact local, SipTargets targets, RequestValidator validator,
+                 B2buaSettings settings) {
+        this.layer = layer;
+        this.timers = timers;
+        this.monoMs = monoMs;
+        this.wall = wall;
+        this.router = router;
+        this.events = events;
+        this.local = local;
+        this.targets = targets;
+        this.validator = validator;
+        this.settings = settings;
+        layer.user(this);
+    }
+
+    // ---- TransactionUser -------------------------------------------------------------------
+
+    @Override
+    public void onRequest(ServerTransaction transaction) {
+        final SipRequest request = transaction.request();
+        if (request.toTag() != null) {
+            final Call call = calls.get(request.callId());
+            if (call == null) {
+                transaction.respond(481, Reasons.of(481));
+            } else {
+                call.onInDialogRequest(transaction);
+            }
+            return;
+        }
+        final SipMethod method = request.method();
+        if (method.equals(SipMethod.INVITE)) {
+            onNewInvite((InviteServerTransaction) transaction);
+        } else if (method.equals(SipMethod.OPTIONS)) {
+            answerOptions(transaction);
+        } else if (method.equals(SipMethod.BYE) || method.equals(SipMethod.INFO) || method.equals(SipMethod.UPDATE)
+                || method.equals(SipMethod.PRACK)) {
+            transaction.respond(481, Reasons.of(481));
+        } else {
+            transaction.respond(405, SipResponseBuilder.forRequest(request, 405, Reasons.of(405))
+                    .header(HeaderName.ALLOW, ALLOW).toBytes());
+        }
+    }
+
+    @Override
+    public void onCancel(NonInviteServerTransaction cancel, InviteServerTransaction invite) {
+        cancel.respond(200, "OK");
+        final Call call = invite.attachment();
+        if (call != null) {
+            call.onCarrierCancel();
+        }
+    }
+
+    @Override
+    public void onAck(SipRequest ack, Destination from) {
+        final Call call = calls.get(ack.callId());
+        if (call == null) {
+            stats.strayAcks++;
+        } else {
+            call.onAck(ack);
+        }
+    }
+
+    @Override
+    public void onAckTimeout(InviteServerTransaction transaction) {
+        final Call call = transaction.attachment();
+        if (call != null) {
+            call.onAckTimeout(transaction);
+        }
+    }
+
+    // ---- new calls -------------------------------------------------------------------------
+
+    /** DESIGN step 1: source, syntax, hop count and capacity checks, then the call. */
+    private void onNewInvite(InviteServerTransaction transaction) {
+        final SipRequest request = transaction.request();
+        final B2buaSettings s = settings;
+        if (!s.trusted().allows(transaction.peer().address().getAddress())) {
+            refuse(transaction, 403, "source " + transaction.peer().address().getAddress().getHostAddress()
+                    + " is not trusted", null);
+            return;
+        }
+        if (request.maxForwards() == 0) {
+            refuse(transaction, 483, "Max-Forwards is 0", null);
+            return;
+        }
+        final Rejection rejection = validator.validate(request);
+        if (rejection != null) {
+            final SipResponseBuilder b = SipResponseBuilder.forRequest(request, rejection.status(), rejection.reason())
+                    .toTag(BranchIds.tag());
+            for (String line : rejection.extraHeaderLines()) {
+                final int colon = line.indexOf(':');
+                b.header(HeaderName.of(line.substring(0, colon).trim()), line.substring(colon + 1).trim());
+            }
+            transaction.respond(rejection.status(), b.toBytes());
+            return;
+        }
+        if (calls.containsKey(request.callId())) {
+            refuse(transaction, 482, "a call with this Call-ID is in progress", null);
+            return;
+        }
+        if (draining || stats.activeCalls >= s.maxActiveCalls() || stats.pendingCalls >= s.maxPendingInvites()) {
+            stats.overloadRejections++;
+            refuse(transaction, 503, draining ? "shutting down" : "overloaded",
+                    Integer.toString(s.retryAfterSeconds()));
+            return;
+        }
+        final Call call = new Call(this, transaction, newCallId(), BranchIds.hex(ThreadLocalRandom.current().nextLong())
+                + BranchIds.hex(ThreadLocalRandom.current().nextLong()));
+        register(request.callId(), call);
+        live.add(call);
+        stats.activeCalls++;
+        stats.pendingCalls++;
+        call.start();
+    }
+
+    private void refuse(ServerTransaction transaction, int status, String why, String retryAfter) {
+        final SipResponseBuilder b = SipResponseBuilder.forRequest(transaction.request(), status, Reasons.of(status))
+                .toTag(BranchIds.tag())
+                .header(HeaderName.REASON, Reasons.header(status, why));
+        if (retryAfter != null) {
+            b.header(HeaderName.RETRY_AFTER, retryAfter);
+        }
+        transaction.respond(status, b.toBytes());
+    }
+
+    /** Record ids: time-ordered (hex milliseconds) then random, so they sort by arrival. */
+    private String newCallId() {
+        return "c" + Long.toHexString(wall.millis()) + BranchIds.hex(ThreadLocalRandom.current().nextLong()).substring(6);
+    }
+
+    // ---- services for calls ----------------------------------------------------------------
+
+    void answerOptions(ServerTransaction transaction) {
+        transaction.respond(200, SipResponseBuilder.forRequest(transaction.request(), 200, "OK")
+                .header(HeaderName.ALLOW, ALLOW)
+                .header(HeaderName.ACCEPT, "application/sdp")
+                .toBytes());
+    }
+
+    /** Sends BYE in a dialog, answer ignored. */
+    void sendBye(Dialog dialog) {
+        final byte[] encoded = dialog.request(SipMethod.BYE, dialog.nextCseq(),
+                local.newVia(dialog.destination.transport()), null).toBytes();
+        layer.sendNonInvite(Dialog.parseOwn(encoded), encoded, dialog.destination, IGNORE);
+    }
+
+    /**
+     * Takes the remote target (Contact) of a dialog from a message, and where in-dialog requests
+     * go: the first route, else the target, when it is an address literal; else the dialog
+     * keeps the destination it has (the address the peer's messages came from).
+     */
+    void updateTarget(SipMessage message, Dialog dialog) {
+        final List<NameAddress> contacts = message.contacts();
+        if (!contacts.isEmpty()) {
+            dialog.remoteTarget = contacts.get(0).uri().toString();
+        } else if (dialog.remoteTarget == null) {
+            dialog.remoteTarget = message.from().uri().toString();
+        }
+        final Destination next;
+        if (!dialog.routeSet.isEmpty()) {
+            next = SipTargets.literal(org.callrouter.sip.uri.Uri.parse(stripAngles(dialog.routeSet.get(0))));
+        } else {
+            next = contacts.isEmpty() ? null : SipTargets.literal(contacts.get(0).uri());
+        }
+        if (next != null && local.supports(next.transport())) {
+            dialog.destination = next;
+        }
+    }
+
+    void register(String callId, Call call) {
+        calls.put(callId, call);
+    }
+
+    void unregister(String callId) {
+        calls.remove(callId);
+    }
+
+    void onCallState(Call call, Call.State from, Call.State to, String reason) {
+        if (from == Call.State.RINGING && to != Call.State.RINGING) {
+            stats.pendingCalls--;
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("call {} {} -> {}: {}", call.id, from, to, reason);
+        }
+    }
+
+    void onCallEnded(Call call, boolean wasAnswered) {
+        calls.remove(call.carrier.callId, call);
+        live.remove(call);
+        stats.activeCalls--;
+    }
+
+    /** Stops taking new calls: INVITEs get 503 from now on. Live calls go on. */
+    public void drain() {
+        draining = true;
+    }
+
+    /** Ends every live call (after the drain timeout): BYE or 503 on both sides, records emitted. */
+    public void terminateAll(String reason) {
+        for (Call call : new ArrayList<>(live)) {
+            call.terminate(reason);
+        }
+    }
+
+    /** Swaps the settings after a configuration reload. */
+    public void settings(B2buaSettings next) {
+        this.settings = next;
+    }
+
+    public B2buaStats stats() {
+        return stats;
+    }
+
+    B2buaSettings settings() {
+        return settings;
+    }
+
+    TransactionLayer layer() {
+        return layer;
+    }
+
+    TimerService timers() {
+        return timers;
+    }
+
+    Router router() {
+        return router;
+    }
+
+    CallEvents events() {
+        return events;
+    }
+
+    LocalContact local() {
+        return local;
+    }
+
+    SipTargets targets() {
+        return targets;
+    }
+
+    long monoMs() {
+        return monoMs.getAsLong();
+    }
+
+    long wallMs() {
+        return wall.millis();
+    }
+
+    private static String stripAngles(String nameAddr) {
+        final int lt = nameAddr.indexOf('<');
+        final int gt = nameAddr.indexOf('>', lt + 1);
+        return lt >= 0 && gt > lt ? nameAddr.substring(lt + 1, gt) : nameAddr;
+    }
+}

@@ -1,0 +1,18 @@
+package org.callrouter.server.b2bua;
+
+/**
+ * Counters and gauges of the B2BUA. Written only on the SIP event loop; read by metrics from
+ * other threads, for which a slightly stale value is fine.
+ */
+public final class B2buaStats {
+    /** Calls in progress (not yet ended). */
+    public volatile int activeCalls;
+    /** Calls not yet answered. */
+    public volatile int pendingCalls;
+    /** INVITEs refused with 503 because of overload or draining. */
+    public volatile long overloadRejections;
+    /** Handlers that answered after the call gave up on them (acknowledged, then hung up). */
+    public volatile long lateAnswers;
+    /** ACKs that matched no call. */
+    public volatile long strayAcks;
+}

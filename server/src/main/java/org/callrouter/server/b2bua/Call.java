@@ -1,0 +1,471 @@
+package org.callrouter.server.b2bua;
+
+import java.util.List;
+
+import org.callrouter.routing.CallContext;
+import org.callrouter.routing.Candidate;
+import org.callrouter.routing.ConversionOutcome;
+import org.callrouter.routing.Reservation;
+import org.callrouter.routing.RoutingPlan;
+import org.callrouter.routing.Skip;
+import org.callrouter.sip.codec.SipResponseBuilder;
+import org.callrouter.sip.message.HeaderName;
+import org.callrouter.sip.message.SipMessage;
+import org.callrouter.sip.message.SipMethod;
+import org.callrouter.sip.message.SipRequest;
+import org.callrouter.sip.message.SipResponse;
+import org.callrouter.sip.header.NameAddress;
+import org.callrouter.sip.uri.SipUri;
+import org.callrouter.sip.uri.TelUri;
+import org.callrouter.sip.uri.Uri;
+import org.callrouter.server.timer.TimerService;
+import org.callrouter.server.timer.TimerTarget;
+import org.callrouter.server.transaction.InviteServerTransaction;
+import org.callrouter.server.transaction.ServerTransaction;
+import org.callrouter.server.transport.Destination;
+
+/**
+ * One tracked call through the B2BUA (DESIGN.md, "The call, step by step"): the carrier's
+ * dialog, the routing plan, the handler legs tried in plan order, and the end of the call.
+ * Lives on the SIP event loop; every state change goes through {@link #state(State, String)}.
+ */
+final class Call implements TimerTarget {
+
+    /** The call's life from the carrier's point of view. */
+    enum State {
+        /** The plan is being made and handlers are being tried. */
+        RINGING,
+        /** A handler answered; our 2xx to the carrier awaits its ACK. */
+        ANSWERED,
+        /** The carrier acknowledged: both dialogs are up. */
+        CONFIRMED,
+        /** Over; the record has been emitted. */
+        ENDED
+    }
+
+    final B2bua b2bua;
+    final String id;
+    final String key;
+    private final InviteServerTransaction invite;
+    final Dialog carrier;
+    private final long receivedMonoMs;
+
+    private State state = State.RINGING;
+    private RoutingPlan plan;
+    private int nextCandidate;
+    private int reportedSkips;
+    private HandlerLeg ringing;
+    private HandlerLeg answered;
+    private Reservation lastReservation;
+    private long answeredMonoMs;
+    private long maxDurationTimer = TimerService.NO_TIMER;
+    private int attempts;
+    private int busyAttempts;
+    private boolean noAnswerSeen;
+    private DtmfSender dtmf;
+    private Relay pendingReinvite;
+
+    Call(B2bua b2bua, InviteServerTransaction invite, String id, String key) {
+        this.b2bua = b2bua;
+        this.invite = invite;
+        this.id = id;
+        this.key = key;
+        this.receivedMonoMs = b2bua.monoMs();
+        final SipRequest request = invite.request();
+        this.carrier = new Dialog(request.callId(),
+                request.header(HeaderName.TO) + ";tag=" + org.callrouter.server.transaction.BranchIds.tag(),
+                request.header(HeaderName.FROM), 0);
+        carrier.remoteTag = request.fromTag();
+        carrier.routeSet = request.headerValues(HeaderName.RECORD_ROUTE);
+        carrier.destination = invite.peer();
+        b2bua.updateTarget(request, carrier);
+        invite.attach(this);
+    }
+
+    State state() {
+        return state;
+    }
+
+    String carrierTag() {
+        final String header = carrier.localHeader;
+        return header.substring(header.lastIndexOf(";tag=") + 5);
+    }
+
+    /** Makes the routing decision and tries the first handler (DESIGN steps 2-5). */
+    void start() {
+        final SipRequest request = invite.request();
+        final long now = b2bua.wallMs();
+        final String dialed = dialedNumber(request);
+        final CallContext.Builder context = CallContext.builder()
+                .dialedNumber(dialed)
+                .callerNumber(userOf(request.from().uri()))
+                .nowMs(now);
+        b2bua.settings().headerTags().forEach((header, tag) -> {
+            final String value = request.header(header);
+            if (value != null) {
+                context.tag(tag, value);
+            }
+        });
+        plan = b2bua.router().route(context.build());
+        b2bua.events().received(id, key, now, plan.callerNumber(), plan.dialedNumber(), plan.campaignId(),
+                plan.sourceId(), plan.tags());
+        switch (plan.outcome()) {
+            case UNKNOWN_NUMBER -> refuse(404, "number " + dialed + " is not tracked");
+            case REJECTED -> refuse(603, plan.rejectionReason());
+            case ROUTED -> {
+                reportNewSkips();
+                tryNextHandler();
+            }
+        }
+    }
+
+    // ---- handler legs -------------------------------------------------------------------
+
+    private void tryNextHandler() {
+        final List<Candidate> candidates = plan.candidates();
+        while (nextCandidate < candidates.size() && state == State.RINGING) {
+            final Candidate candidate = candidates.get(nextCandidate++);
+            final long now = b2bua.wallMs();
+            final Reservation reservation = plan.reserve(candidate, now);
+            if (reservation == null) {
+                reportNewSkips();
+                continue;
+            }
+            lastReservation = reservation;
+            attempts++;
+            b2bua.events().attemptStarted(id, candidate.handlerId(), now);
+            final Destination destination = b2bua.targets().cached(candidate.uri());
+            if (destination == null || !b2bua.local().supports(destination.transport())) {
+                reservation.failed(now);
+                b2bua.events().attemptEnded(id, candidate.handlerId(), AttemptResult.FAILED, 0, now);
+                continue;
+            }
+            ringing = new HandlerLeg(this, candidate, reservation, destination, callerFromHeader());
+            ringing.start(invite.request(), Math.max(0, invite.request().maxForwards() < 0 ? 69 : invite.request().maxForwards() - 1));
+            return;
+        }
+        if (state == State.RINGING) {
+            allHandlersFailed();
+        }
+    }
+
+    void onLegProvisional(HandlerLeg leg, SipResponse response) {
+        if (leg == ringing && state == State.RINGING) {
+            answerCarrier(response.statusCode(), response.reasonPhrase(), response);
+        }
+    }
+
+    void onLegAnswered(HandlerLeg leg, SipResponse response) {
+        if (leg != ringing || state != State.RINGING) {
+            leg.hangUp();
+            return;
+        }
+        ringing = null;
+        answered = leg;
+        answeredMonoMs = b2bua.monoMs();
+        final long now = b2bua.wallMs();
+        leg.reservation.answered(now);
+        b2bua.events().attemptEnded(id, leg.handlerId(), AttemptResult.ANSWERED, response.statusCode(), now);
+        b2bua.events().answered(id, leg.handlerId(), now);
+        state(State.ANSWERED, "answered by " + leg.handlerId());
+        answerCarrier(response.statusCode(), response.reasonPhrase(), response);
+        maxDurationTimer = b2bua.timers().schedule(this, answeredMonoMs + b2bua.settings().maxCallDurationMs());
+        final String digits = leg.candidate.sendDigits();
+        if (digits != null && !digits.isEmpty()) {
+            dtmf = new DtmfSender(b2bua, leg.dialog, digits);
+            dtmf.start();
+        }
+    }
+
+    void onLegFailed(HandlerLeg leg, int status, String reason, AttemptResult result) {
+        if (leg != ringing) {
+            return;
+        }
+        ringing = null;
+        final long now = b2bua.wallMs();
+        leg.reservation.failed(now);
+        b2bua.events().attemptEnded(id, leg.handlerId(), result, status, now);
+        tally(result);
+        if (isGlobalFailure(status)) {
+            // RFC 3261 16.7: a 6xx means no other destination will do; relay it.
+            answerCarrier(status, reason, null);
+            finish(status == 600 ? CallStatus.BUSY : CallStatus.FAILED, status,
+                    "handler " + leg.handlerId() + " answered " + status);
+            return;
+        }
+        tryNextHandler();
+    }
+
+    void onRingTimeout(HandlerLeg leg) {
+        if (leg != ringing) {
+            return;
+        }
+        leg.abandon();
+        onLegFailed(leg, 0, "no answer", AttemptResult.NO_ANSWER);
+    }
+
+    // ---- the carrier's side --------------------------------------------------------------
+
+    /** CANCEL from the carrier (RFC 3261 9.2): 487 to the INVITE, and the ringing leg is cancelled. */
+    void onCarrierCancel() {
+        if (state != State.RINGING) {
+            return;
+        }
+        answerCarrier(487, "Request Terminated", null);
+        if (ringing != null) {
+            final HandlerLeg leg = ringing;
+            ringing = null;
+            leg.abandon();
+            final long now = b2bua.wallMs();
+            leg.reservation.failed(now);
+            b2bua.events().attemptEnded(id, leg.handlerId(), AttemptResult.CANCELED, 0, now);
+        }
+        finish(CallStatus.CANCELED, 487, "carrier cancelled");
+    }
+
+    /** An ACK in one of the call's dialogs: for our 2xx to the carrier, or for a relayed re-INVITE. */
+    void onAck(SipRequest ack) {
+        final boolean fromCarrier = ack.callId().equals(carrier.callId);
+        if (fromCarrier && state == State.ANSWERED && ack.cseq().number() == invite.request().cseq().number()) {
+            invite.acknowledged();
+            state(State.CONFIRMED, "carrier acknowledged");
+            return;
+        }
+        final Relay relay = pendingReinvite;
+        if (relay != null && relay.fromCarrier() == fromCarrier && relay.matchesAck(ack)) {
+            relay.forwardAck(ack);
+            pendingReinvite = null;
+        }
+    }
+
+    /** Our 2xx to the carrier was never acknowledged: the call cannot go on. */
+    void onAckTimeout(InviteServerTransaction transaction) {
+        if (transaction == invite && state == State.ANSWERED) {
+            hangUpBoth();
+            finish(CallStatus.FAILED, 200, "carrier never acknowledged the answer");
+        }
+    }
+
+    /** A request inside the carrier's or the answered handler's dialog. */
+    void onInDialogRequest(ServerTransaction transaction) {
+        final SipRequest request = transaction.request();
+        final boolean fromCarrier = request.callId().equals(carrier.callId);
+        final SipMethod method = request.method();
+        if (state == State.ENDED) {
+            transaction.respond(481, Reasons.of(481));
+            return;
+        }
+        if (method.equals(SipMethod.BYE)) {
+            transaction.respond(200, "OK");
+            if (answered == null) {
+                // A BYE before any answer ends an early dialog only; treat it as a cancel.
+                onCarrierCancel();
+                return;
+            }
+            if (fromCarrier) {
+                answered.hangUp();
+            } else {
+                b2bua.sendBye(carrier);
+            }
+            finish(CallStatus.COMPLETED, 200, fromCarrier ? "carrier hung up" : "handler hung up");
+            return;
+        }
+        if (method.equals(SipMethod.OPTIONS)) {
+            b2bua.answerOptions(transaction);
+            return;
+        }
+        if (answered == null) {
+            // RFC 3261 14.2 spirit: not ready for it yet, try again shortly.
+            transaction.respond(500, SipResponseBuilder.forRequest(request, 500, "Not Ready")
+                    .header(HeaderName.RETRY_AFTER, "1").toBytes());
+            return;
+        }
+        if (method.equals(SipMethod.INVITE) && pendingReinvite != null) {
+            transaction.respond(491, Reasons.of(491));
+            return;
+        }
+        final Relay relay = new Relay(this, transaction, fromCarrier, fromCarrier ? answered.dialog : carrier);
+        if (method.equals(SipMethod.INVITE)) {
+            pendingReinvite = relay;
+        }
+        relay.start();
+    }
+
+    /** The relayed re-INVITE failed or was never acknowledged: a new one may go. */
+    void onRelayDone(Relay relay) {
+        if (pendingReinvite == relay) {
+            pendingReinvite = null;
+        }
+    }
+
+    @Override
+    public void onTimer(long timerId, long nowMs) {
+        if (timerId == maxDurationTimer) {
+            maxDurationTimer = TimerService.NO_TIMER;
+            hangUpBoth();
+            finish(CallStatus.COMPLETED, 200, "maximum call duration reached");
+        }
+    }
+
+    /** Ends the call from outside (shutdown after the drain timeout). */
+    void terminate(String reason) {
+        switch (state) {
+            case RINGING -> {
+                if (ringing != null) {
+                    final HandlerLeg leg = ringing;
+                    ringing = null;
+                    leg.abandon();
+                    leg.reservation.failed(b2bua.wallMs());
+                }
+                answerCarrier(503, "Service Unavailable", null);
+                finish(CallStatus.FAILED, 503, reason);
+            }
+            case ANSWERED, CONFIRMED -> {
+                hangUpBoth();
+                finish(CallStatus.COMPLETED, 200, reason);
+            }
+            case ENDED -> { }
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------
+
+    private void refuse(int status, String why) {
+        answerCarrier(status, Reasons.of(status), null, why);
+        finish(CallStatus.REJECTED, status, why);
+    }
+
+    private void allHandlersFailed() {
+        final int status = b2bua.settings().noHandlerStatus();
+        final String why = attempts == 0 ? "no handler available" : "no handler answered";
+        answerCarrier(status, Reasons.of(status), null, why);
+        final CallStatus outcome = attempts == 0 ? CallStatus.FAILED
+                : busyAttempts == attempts ? CallStatus.BUSY
+                : noAnswerSeen ? CallStatus.NO_ANSWER
+                : CallStatus.FAILED;
+        finish(outcome, status, why);
+    }
+
+    private void tally(AttemptResult result) {
+        if (result == AttemptResult.BUSY) {
+            busyAttempts++;
+        } else if (result == AttemptResult.NO_ANSWER) {
+            noAnswerSeen = true;
+        }
+    }
+
+    private void hangUpBoth() {
+        if (answered != null) {
+            answered.hangUp();
+        }
+        b2bua.sendBye(carrier);
+    }
+
+    private void answerCarrier(int status, String reason, SipMessage bodySource) {
+        answerCarrier(status, reason, bodySource, null);
+    }
+
+    /** Answers the carrier's INVITE, relaying a handler's body (SDP) when there is one. */
+    private void answerCarrier(int status, String reason, SipMessage bodySource, String why) {
+        final SipRequest request = invite.request();
+        final SipResponseBuilder b = SipResponseBuilder.forRequest(request, status, reason);
+        if (status > 100 && status < 300) {
+            b.toTag(carrierTag())
+                    .copyHeaders(request, HeaderName.RECORD_ROUTE)
+                    .header(HeaderName.CONTACT, b2bua.local().contact(invite.peer().transport()))
+                    .header(HeaderName.ALLOW, B2bua.ALLOW);
+        } else if (status >= 300) {
+            b.toTag(carrierTag());
+            if (why != null) {
+                b.header(HeaderName.REASON, Reasons.header(status, why));
+            }
+            if (status == 503) {
+                b.header(HeaderName.RETRY_AFTER, Integer.toString(b2bua.settings().retryAfterSeconds()));
+            }
+        }
+        if (bodySource != null && bodySource.bodyLength() > 0) {
+            b.body(bodySource.contentType(), bodySource.array(), bodySource.bodyOffset(), bodySource.bodyLength());
+        }
+        invite.respond(status, b.toBytes());
+    }
+
+    private void finish(CallStatus status, int sipStatus, String reason) {
+        if (state == State.ENDED) {
+            return;
+        }
+        final boolean wasAnswered = answered != null;
+        state(State.ENDED, reason);
+        maxDurationTimer = b2bua.timers().cancel(maxDurationTimer);
+        if (dtmf != null) {
+            dtmf.stop();
+        }
+        final long mono = b2bua.monoMs();
+        final long now = b2bua.wallMs();
+        final long ringMs = (wasAnswered ? answeredMonoMs : mono) - receivedMonoMs;
+        final long talkMs = wasAnswered ? mono - answeredMonoMs : 0;
+        ConversionOutcome conversion = null;
+        if (wasAnswered) {
+            answered.reservation.ended(now, talkMs);
+            conversion = answered.reservation.conversion();
+        } else if (lastReservation != null) {
+            conversion = lastReservation.conversion();
+        }
+        b2bua.events().ended(id, status, sipStatus, reason, now, ringMs, talkMs, conversion);
+        b2bua.onCallEnded(this, wasAnswered);
+    }
+
+    private void state(State next, String reason) {
+        b2bua.onCallState(this, state, next, reason);
+        state = next;
+    }
+
+    private void reportNewSkips() {
+        final List<Skip> skipped = plan.skipped();
+        for (; reportedSkips < skipped.size(); reportedSkips++) {
+            final Skip skip = skipped.get(reportedSkips);
+            b2bua.events().skipped(id, skip.handlerId(), skip.reason());
+        }
+    }
+
+    /** The From of the B leg: the caller's number and display name, our host (topology hiding). */
+    private String callerFromHeader() {
+        final NameAddress from = invite.request().from();
+        final String user = userOf(from.uri());
+        final String display = from.displayName();
+        final StringBuilder sb = new StringBuilder(64);
+        if (display != null && !display.isEmpty()) {
+            sb.append('"').append(display.replace("\\", "\\\\").replace("\"", "\\\"")).append("\" ");
+        }
+        sb.append("<sip:").append(user == null || user.isEmpty() ? "anonymous" : user)
+                .append('@').append(b2bua.local().host()).append('>');
+        return sb.toString();
+    }
+
+    private String dialedNumber(SipRequest request) {
+        for (String where : b2bua.settings().dialedNumberFrom()) {
+            final String user = switch (where) {
+                case "request_uri" -> userOf(request.requestUri());
+                case "to" -> userOf(request.to().uri());
+                default -> null;
+            };
+            if (user != null && !user.isEmpty()) {
+                return user;
+            }
+        }
+        return null;
+    }
+
+    static String userOf(Uri uri) {
+        if (uri instanceof SipUri sip) {
+            return sip.user();
+        }
+        if (uri instanceof TelUri tel) {
+            return tel.number();
+        }
+        return null;
+    }
+
+    private static boolean isGlobalFailure(int status) {
+        return status == 600 || status == 603 || status == 604 || status == 606;
+    }
+}

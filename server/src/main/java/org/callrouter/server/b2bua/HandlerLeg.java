@@ -1,0 +1,195 @@
+package org.callrouter.server.b2bua;
+
+import java.util.List;
+
+import org.callrouter.routing.Candidate;
+import org.callrouter.routing.Reservation;
+import org.callrouter.sip.codec.SipRequestBuilder;
+import org.callrouter.sip.message.HeaderName;
+import org.callrouter.sip.message.SipMethod;
+import org.callrouter.sip.message.SipRequest;
+import org.callrouter.sip.message.SipResponse;
+import org.callrouter.server.timer.TimerService;
+import org.callrouter.server.timer.TimerTarget;
+import org.callrouter.server.transaction.BranchIds;
+import org.callrouter.server.transaction.ClientTransaction;
+import org.callrouter.server.transaction.ClientTransactionListener;
+import org.callrouter.server.transaction.InviteClientTransaction;
+import org.callrouter.server.transport.Destination;
+
+/**
+ * One attempt to reach a handler: the B leg's INVITE, its ring timer, and the dialog once the
+ * handler answers. A leg the call gave up on (ring timeout, carrier cancel) is abandoned: it
+ * is cancelled as soon as RFC 3261 9.1 allows, and a late 2xx is acknowledged and hung up.
+ */
+final class HandlerLeg implements ClientTransactionListener, TimerTarget {
+
+    /** Headers carrying the record id and key, for postback conversions. */
+    static final HeaderName X_CALL_ID = HeaderName.of("X-Call-Id");
+    static final HeaderName X_CALL_KEY = HeaderName.of("X-Call-Key");
+
+    private final Call call;
+    final Candidate candidate;
+    final Reservation reservation;
+    final Dialog dialog;
+    private InviteClientTransaction invite;
+    private long ringTimer = TimerService.NO_TIMER;
+    private boolean abandoned;
+    private boolean cancelSent;
+    private boolean answered;
+    private byte[] ack;
+
+    HandlerLeg(Call call, Candidate candidate, Reservation reservation, Destination destination, String from) {
+        this.call = call;
+        this.candidate = candidate;
+        this.reservation = reservation;
+        final B2bua b2bua = call.b2bua;
+        this.dialog = new Dialog("b" + BranchIds.hex(java.util.concurrent.ThreadLocalRandom.current().nextLong())
+                + "@" + b2bua.local().host(), from + ";tag=" + BranchIds.tag(), "<" + candidate.uri() + ">", 1);
+        dialog.remoteTarget = candidate.uri();
+        dialog.destination = destination;
+    }
+
+    /** Sends the INVITE with the carrier's SDP and starts the ring timer. */
+    void start(SipRequest carrierInvite, int maxForwards) {
+        final B2bua b2bua = call.b2bua;
+        final SipRequestBuilder b = dialog.request(SipMethod.INVITE, 1, b2bua.local().newVia(dialog.destination.transport()),
+                b2bua.local().contact(dialog.destination.transport()));
+        b.header(HeaderName.MAX_FORWARDS, Integer.toString(maxForwards))
+                .header(HeaderName.ALLOW, B2bua.ALLOW)
+                .header(X_CALL_ID, call.id)
+                .header(X_CALL_KEY, call.key);
+        if (carrierInvite.bodyLength() > 0) {
+            b.body(carrierInvite.contentType(), carrierInvite.array(), carrierInvite.bodyOffset(), carrierInvite.bodyLength());
+        }
+        final byte[] encoded = b.toBytes();
+        b2bua.register(dialog.callId, call);
+        ringTimer = b2bua.timers().schedule(this, b2bua.monoMs() + candidate.timeoutSeconds() * 1000L);
+        invite = b2bua.layer().sendInvite(Dialog.parseOwn(encoded), encoded, dialog.destination, this);
+    }
+
+    String handlerId() {
+        return candidate.handlerId();
+    }
+
+    /**
+     * The call no longer wants this leg. Cancels it now if a provisional response came (RFC 3261
+     * 9.1 forbids it before), else as soon as one comes; stops the ring timer.
+     */
+    void abandon() {
+        abandoned = true;
+        ringTimer = call.b2bua.timers().cancel(ringTimer);
+        call.b2bua.unregister(dialog.callId);
+        if (invite != null && invite.provisionalReceived() && !invite.finalReceived()) {
+            sendCancel();
+        }
+    }
+
+    /** Sends BYE in the handler's dialog (after an answer). */
+    void hangUp() {
+        ringTimer = call.b2bua.timers().cancel(ringTimer);
+        call.b2bua.unregister(dialog.callId);
+        call.b2bua.sendBye(dialog);
+    }
+
+    @Override
+    public void onResponse(ClientTransaction transaction, SipResponse response) {
+        final int status = response.statusCode();
+        if (abandoned) {
+            onResponseWhenAbandoned(status, response);
+            return;
+        }
+        if (status < 200) {
+            if (status > 100) {
+                call.onLegProvisional(this, response);
+            }
+        } else if (status < 300) {
+            if (answered) {
+                resendAck();
+                return;
+            }
+            answered = true;
+            ringTimer = call.b2bua.timers().cancel(ringTimer);
+            establish(response);
+            sendAck();
+            call.onLegAnswered(this, response);
+        } else {
+            ringTimer = call.b2bua.timers().cancel(ringTimer);
+            call.b2bua.unregister(dialog.callId);
+            call.onLegFailed(this, status, response.reasonPhrase(), AttemptResult.ofStatus(status));
+        }
+    }
+
+    @Override
+    public void onTimeout(ClientTransaction transaction, boolean transportError) {
+        if (abandoned) {
+            return;
+        }
+        ringTimer = call.b2bua.timers().cancel(ringTimer);
+        call.b2bua.unregister(dialog.callId);
+        call.onLegFailed(this, transportError ? 503 : 408,
+                transportError ? "handler unreachable" : "no response from handler", AttemptResult.FAILED);
+    }
+
+    @Override
+    public void onTimer(long timerId, long nowMs) {
+        if (timerId == ringTimer) {
+            ringTimer = TimerService.NO_TIMER;
+            call.onRingTimeout(this);
+        }
+    }
+
+    /** Sends the ACK for the 2xx again: the handler did not get it (RFC 3261 13.2.2.4). */
+    void resendAck() {
+        if (ack != null) {
+            call.b2bua.layer().sendStateless(ack, dialog.destination);
+        }
+    }
+
+    private void onResponseWhenAbandoned(int status, SipResponse response) {
+        if (status < 200) {
+            if (!cancelSent) {
+                sendCancel();
+            }
+        } else if (status < 300) {
+            // The handler answered after we gave up on it: acknowledge, then hang up at once.
+            if (!answered) {
+                answered = true;
+                establish(response);
+                sendAck();
+                call.b2bua.sendBye(dialog);
+                call.b2bua.stats().lateAnswers++;
+            } else {
+                resendAck();
+            }
+        }
+    }
+
+    private void sendCancel() {
+        cancelSent = true;
+        final byte[] encoded = SipRequestBuilder.cancelFor(invite.request()).toBytes();
+        call.b2bua.layer().sendNonInvite(Dialog.parseOwn(encoded), encoded, dialog.destination, B2bua.IGNORE);
+        invite.cancelSent();
+    }
+
+    /** RFC 3261 12.1.2: the dialog state a UAC takes from a 2xx. */
+    private void establish(SipResponse response) {
+        dialog.remoteTag = response.toTag();
+        dialog.remoteHeader = response.header(HeaderName.TO);
+        final List<String> recordRoutes = response.headerValues(HeaderName.RECORD_ROUTE);
+        if (!recordRoutes.isEmpty()) {
+            final String[] reversed = new String[recordRoutes.size()];
+            for (int i = 0; i < reversed.length; i++) {
+                reversed[i] = recordRoutes.get(reversed.length - 1 - i);
+            }
+            dialog.routeSet = List.of(reversed);
+        }
+        call.b2bua.updateTarget(response, dialog);
+    }
+
+    private void sendAck() {
+        final B2bua b2bua = call.b2bua;
+        ack = dialog.request(SipMethod.ACK, 1, b2bua.local().newVia(dialog.destination.transport()), null).toBytes();
+        b2bua.layer().sendStateless(ack, dialog.destination);
+    }
+}

@@ -1,0 +1,120 @@
+package org.callrouter.server.b2bua;
+
+import org.callrouter.sip.codec.SipRequestBuilder;
+import org.callrouter.sip.codec.SipResponseBuilder;
+import org.callrouter.sip.message.HeaderName;
+import org.callrouter.sip.message.SipMethod;
+import org.callrouter.sip.message.SipRequest;
+import org.callrouter.sip.message.SipResponse;
+import org.callrouter.server.transaction.ClientTransaction;
+import org.callrouter.server.transaction.ClientTransactionListener;
+import org.callrouter.server.transaction.ServerTransaction;
+
+/**
+ * An in-dialog request (re-INVITE, UPDATE, INFO, ...) passed from one side of the call to the
+ * other: a new request in the other dialog, and its final answer passed back. For a re-INVITE
+ * the originator's ACK is passed on too, carrying any SDP answer.
+ */
+final class Relay implements ClientTransactionListener {
+
+    private final Call call;
+    private final ServerTransaction origin;
+    private final boolean fromCarrier;
+    private final Dialog target;
+    private long cseq;
+    private byte[] ack;
+    private boolean answered;
+
+    Relay(Call call, ServerTransaction origin, boolean fromCarrier, Dialog target) {
+        this.call = call;
+        this.origin = origin;
+        this.fromCarrier = fromCarrier;
+        this.target = target;
+    }
+
+    boolean fromCarrier() {
+        return fromCarrier;
+    }
+
+    void start() {
+        final B2bua b2bua = call.b2bua;
+        final SipRequest request = origin.request();
+        final SipMethod method = request.method();
+        final boolean targetRefresh = method.equals(SipMethod.INVITE) || method.equals(SipMethod.UPDATE);
+        cseq = target.nextCseq();
+        final SipRequestBuilder b = target.request(method, cseq, b2bua.local().newVia(target.destination.transport()),
+                targetRefresh ? b2bua.local().contact(target.destination.transport()) : null);
+        copyContent(request, b);
+        final byte[] encoded = b.toBytes();
+        final SipRequest out = Dialog.parseOwn(encoded);
+        if (method.equals(SipMethod.INVITE)) {
+            b2bua.layer().sendInvite(out, encoded, target.destination, this);
+        } else {
+            b2bua.layer().sendNonInvite(out, encoded, target.destination, this);
+        }
+    }
+
+    @Override
+    public void onResponse(ClientTransaction transaction, SipResponse response) {
+        final int status = response.statusCode();
+        if (status == 100) {
+            return;
+        }
+        final boolean invite = origin.request().method().equals(SipMethod.INVITE);
+        if (invite && status >= 200 && status < 300 && answered) {
+            // A copy of the 2xx: our ACK was lost, or the originator has not acknowledged yet.
+            if (ack != null) {
+                call.b2bua.layer().sendStateless(ack, target.destination);
+            }
+            return;
+        }
+        final SipResponseBuilder b = SipResponseBuilder.forRequest(origin.request(), status, response.reasonPhrase());
+        if (status >= 200 && status < 300) {
+            answered = true;
+            final boolean targetRefresh = invite || origin.request().method().equals(SipMethod.UPDATE);
+            if (targetRefresh) {
+                b.header(HeaderName.CONTACT, call.b2bua.local().contact(origin.peer().transport()));
+            }
+        }
+        if (response.bodyLength() > 0) {
+            b.body(response.contentType(), response.array(), response.bodyOffset(), response.bodyLength());
+        }
+        origin.respond(status, b.toBytes());
+        if (status >= 300 || (status >= 200 && !invite)) {
+            call.onRelayDone(this);
+        }
+    }
+
+    @Override
+    public void onTimeout(ClientTransaction transaction, boolean transportError) {
+        origin.respond(408, Reasons.of(408));
+        call.onRelayDone(this);
+    }
+
+    /** True when {@code ack} acknowledges the 2xx this relay passed back. */
+    boolean matchesAck(SipRequest ack) {
+        return answered && ack.cseq().number() == origin.request().cseq().number();
+    }
+
+    /** The originator acknowledged our 2xx: acknowledge the far side's, with the originator's body. */
+    void forwardAck(SipRequest originatorAck) {
+        if (origin instanceof org.callrouter.server.transaction.InviteServerTransaction ist) {
+            ist.acknowledged();
+        }
+        final SipRequestBuilder b = target.request(SipMethod.ACK, cseq,
+                call.b2bua.local().newVia(target.destination.transport()), null);
+        copyContent(originatorAck, b);
+        ack = b.toBytes();
+        call.b2bua.layer().sendStateless(ack, target.destination);
+    }
+
+    private static void copyContent(SipRequest from, SipRequestBuilder to) {
+        if (from.bodyLength() > 0) {
+            to.body(from.contentType(), from.array(), from.bodyOffset(), from.bodyLength());
+        }
+        to.copyHeaders(from, HeaderName.EVENT);
+        to.copyHeaders(from, INFO_PACKAGE);
+    }
+
+    private static final HeaderName INFO_PACKAGE = HeaderName.of("Info-Package");
+}

@@ -1,0 +1,71 @@
+package org.callrouter.server.records;
+
+import java.util.Map;
+
+import org.callrouter.routing.ConversionOutcome;
+import org.callrouter.server.b2bua.AttemptResult;
+import org.callrouter.server.b2bua.CallStatus;
+
+/**
+ * The call lifecycle as the SIP event loop reports it. Implementations hand each event to
+ * another thread and return at once: they never wait on disk or network, and never throw.
+ * Times are wall-clock epoch milliseconds.
+ */
+public interface CallEvents {
+
+    /** A call arrived and was routed (or refused); {@code campaignId} and {@code sourceId} may be null. */
+    void received(String callId, String callKey, long atMs, String caller, String dialed,
+                  String campaignId, String sourceId, Map<String, String> tags);
+
+    /** A handler was left out of the call's plan, with the reason ({@code cap: daily}, {@code closed}...). */
+    void skipped(String callId, String handlerId, String reason);
+
+    /** A handler was selected and its leg is being set up. */
+    void attemptStarted(String callId, String handlerId, long atMs);
+
+    /** A handler attempt ended: answered or failed, with the SIP status that ended it (0 when none). */
+    void attemptEnded(String callId, String handlerId, AttemptResult result, int sipStatus, long atMs);
+
+    /** The handler answered and the carrier was told. */
+    void answered(String callId, String handlerId, long atMs);
+
+    /**
+     * The call is over.
+     *
+     * @param status     the record's final status.
+     * @param sipStatus  the final answer the carrier got (200 for answered calls).
+     * @param reason     why, in words, for failures; may be null.
+     * @param conversion the conversion decision of the answered or last selected handler; may be null.
+     */
+    void ended(String callId, CallStatus status, int sipStatus, String reason, long atMs,
+               long ringMs, long talkMs, ConversionOutcome conversion);
+
+    /** A sink that drops everything: records, webhooks and metrics switched off. */
+    CallEvents NONE = new CallEvents() {
+        @Override
+        public void received(String callId, String callKey, long atMs, String caller, String dialed,
+                             String campaignId, String sourceId, Map<String, String> tags) {
+        }
+
+        @Override
+        public void skipped(String callId, String handlerId, String reason) {
+        }
+
+        @Override
+        public void attemptStarted(String callId, String handlerId, long atMs) {
+        }
+
+        @Override
+        public void attemptEnded(String callId, String handlerId, AttemptResult result, int sipStatus, long atMs) {
+        }
+
+        @Override
+        public void answered(String callId, String handlerId, long atMs) {
+        }
+
+        @Override
+        public void ended(String callId, CallStatus status, int sipStatus, String reason, long atMs,
+                          long ringMs, long talkMs, ConversionOutcome conversion) {
+        }
+    };
+}

@@ -1,0 +1,9 @@
+package org.callrouter.server.transaction;
+
+/** Counters of what the transports delivered that could not be processed normally. */
+public final class InboundStats {
+    /** Malformed requests answered with 4xx/5xx. */
+    public volatile long malformedRequests;
+    /** Malformed messages dropped: responses, ACKs, and requests too broken to answer. */
+    public volatile long malformedDropped;
+}

@@ -1,0 +1,251 @@
+package org.callrouter.server.transaction;
+
+import java.net.InetSocketAddress;
+import java.util.function.LongSupplier;
+
+import org.agrona.collections.Object2ObjectHashMap;
+import org.callrouter.sip.codec.SipParser;
+import org.callrouter.sip.codec.SipMessageEditor;
+import org.callrouter.sip.header.CSeq;
+import org.callrouter.sip.header.Via;
+import org.callrouter.sip.message.SipMethod;
+import org.callrouter.sip.message.SipRequest;
+import org.callrouter.sip.message.SipResponse;
+import org.callrouter.server.timer.TimerService;
+import org.callrouter.server.transport.Destination;
+import org.callrouter.server.transport.SipSender;
+import org.callrouter.server.transport.Transport;
+
+/**
+ * The SIP transaction layer (RFC 3261 section 17): matches requests to server transactions and
+ * responses to client transactions, creates new ones, and hands what is new to the
+ * {@link TransactionUser}. Single-threaded: everything runs on the SIP event loop.
+ */
+public final class TransactionLayer {
+
+    private static final String MAGIC_COOKIE = "z9hG4bK";
+
+    private final SipSender sender;
+    private final TimerService timers;
+    private final SipTimers sipTimers;
+    private final LongSupplier clockMs;
+    private final MessageCounters counters;
+    private final TransactionStats stats = new TransactionStats();
+    private final Object2ObjectHashMap<String, ServerTransaction> serverTransactions = new Object2ObjectHashMap<>();
+    private final Object2ObjectHashMap<String, ClientTransaction> clientTransactions = new Object2ObjectHashMap<>();
+    private TransactionUser user;
+
+    /**
+     * @param sender    the transports.
+     * @param timers    the SIP loop's timer wheel.
+     * @param sipTimers T1, T2, T4.
+     * @param clockMs   a monotonic millisecond clock, the same the timer wheel is polled with.
+     * @param counters  told of requests received and responses sent.
+     */
+    public TransactionLayer(SipSender sender, TimerService timers, SipTimers sipTimers, LongSupplier clockMs,
+                            MessageCounters counters) {
+        this.sender = sender;
+        this.timers = timers;
+        this.sipTimers = sipTimers;
+        this.clockMs = clockMs;
+        this.counters = counters;
+    }
+
+    /** Sets the user; done once while wiring, before any message arrives. */
+    public void user(TransactionUser user) {
+        this.user = user;
+    }
+
+    /**
+     * A request from the network (RFC 3261 17.2.3 matching).
+     *
+     * @param request the parsed request.
+     * @param source  the transport it came on, the sender's address and, for TCP, its connection.
+     */
+    public void onRequest(SipRequest request, Destination source) {
+        counters.requestReceived(request.method());
+        final SipRequest stamped = stampVia(request, source.address());
+        final Destination replyTo = replyDestination(stamped.topVia(), source);
+        final SipMethod method = stamped.method();
+
+        if (method.equals(SipMethod.ACK)) {
+            final ServerTransaction invite = serverTransactions.get(serverKey(stamped, SipMethod.INVITE));
+            if (invite instanceof InviteServerTransaction ist && ist.lastStatus() >= 300) {
+                ist.onAck();
+            } else {
+                user.onAck(stamped, source);
+            }
+            return;
+        }
+
+        final String key = serverKey(stamped, method);
+        final ServerTransaction existing = serverTransactions.get(key);
+        if (existing != null) {
+            existing.onRetransmission();
+            return;
+        }
+
+        if (method.equals(SipMethod.INVITE)) {
+            final InviteServerTransaction ist = new InviteServerTransaction(this, key, replyTo, stamped);
+            serverTransactions.put(key, ist);
+            ist.start();
+            user.onRequest(ist);
+        } else if (method.equals(SipMethod.CANCEL)) {
+            final NonInviteServerTransaction cancel = new NonInviteServerTransaction(this, key, replyTo, stamped);
+            serverTransactions.put(key, cancel);
+            final ServerTransaction invite = serverTransactions.get(serverKey(stamped, SipMethod.INVITE));
+            if (invite instanceof InviteServerTransaction ist) {
+                ist.markCancelled();
+                user.onCancel(cancel, ist);
+            } else {
+                cancel.respond(481, "Call/Transaction Does Not Exist");
+            }
+        } else {
+            final NonInviteServerTransaction nist = new NonInviteServerTransaction(this, key, replyTo, stamped);
+            serverTransactions.put(key, nist);
+            user.onRequest(nist);
+        }
+    }
+
+    /** A response from the network (RFC 3261 17.1.3 matching); strays are counted and dropped. */
+    public void onResponse(SipResponse response) {
+        final Via via = response.topVia();
+        final CSeq cseq = response.cseq();
+        final ClientTransaction transaction = via.branch() == null
+                ? null
+                : clientTransactions.get(clientKey(via.branch(), cseq.method()));
+        if (transaction == null) {
+            stats.strayResponses++;
+            return;
+        }
+        transaction.onResponse(response);
+    }
+
+    /**
+     * Sends an INVITE in a new client transaction. The request's top Via must carry a branch
+     * from {@link BranchIds}; {@code request} is {@code encoded} parsed back, kept to build the
+     * ACK and CANCEL.
+     */
+    public InviteClientTransaction sendInvite(SipRequest request, byte[] encoded, Destination destination,
+                                              ClientTransactionListener listener) {
+        final String key = clientKey(request.topVia().branch(), SipMethod.INVITE);
+        final InviteClientTransaction transaction =
+                new InviteClientTransaction(this, key, destination, request, encoded, listener);
+        clientTransactions.put(key, transaction);
+        transaction.start();
+        return transaction;
+    }
+
+    /** Sends a request other than INVITE and ACK in a new client transaction. */
+    public NonInviteClientTransaction sendNonInvite(SipRequest request, byte[] encoded, Destination destination,
+                                                    ClientTransactionListener listener) {
+        final String key = clientKey(request.topVia().branch(), request.method());
+        final NonInviteClientTransaction transaction =
+                new NonInviteClientTransaction(this, key, destination, request, encoded, listener);
+        clientTransactions.put(key, transaction);
+        transaction.start();
+        return transaction;
+    }
+
+    /** Sends a response outside any transaction: to a request too malformed to have one. */
+    public void respondStateless(int status, byte[] encoded, Destination destination) {
+        counters.responseSent(status);
+        sender.send(destination, encoded, null);
+    }
+
+    /** Sends a message outside any transaction: the ACK for a 2xx (RFC 3261 13.2.2.4). */
+    public void sendStateless(byte[] encoded, Destination destination) {
+        sender.send(destination, encoded, null);
+    }
+
+    /** Live server plus client transactions. */
+    public int size() {
+        return serverTransactions.size() + clientTransactions.size();
+    }
+
+    public TransactionStats stats() {
+        return stats;
+    }
+
+    long nowMs() {
+        return clockMs.getAsLong();
+    }
+
+    TimerService timers() {
+        return timers;
+    }
+
+    SipTimers sipTimers() {
+        return sipTimers;
+    }
+
+    SipSender sender() {
+        return sender;
+    }
+
+    TransactionUser user() {
+        return user;
+    }
+
+    MessageCounters counters() {
+        return counters;
+    }
+
+    void remove(Transaction transaction) {
+        if (transaction instanceof ServerTransaction) {
+            serverTransactions.remove(transaction.key, transaction);
+        } else {
+            clientTransactions.remove(transaction.key, transaction);
+        }
+    }
+
+    /**
+     * RFC 3261 18.2.1 and RFC 3581: the server transport records where a request really came
+     * from in its top Via ({@code received}, and {@code rport} when the client asked for it), so
+     * that the responses, which copy the Via, carry it back. Most requests need no change.
+     */
+    private static SipRequest stampVia(SipRequest request, InetSocketAddress from) {
+        final Via via = request.topVia();
+        final String sourceIp = from.getAddress().getHostAddress();
+        final boolean needsReceived = !sourceIp.equals(via.host());
+        if (!needsReceived && !via.hasRport()) {
+            return request;
+        }
+        final byte[] edited = SipMessageEditor.of(request)
+                .setTopViaReceived(sourceIp, via.hasRport() ? from.getPort() : -1)
+                .toBytes();
+        return (SipRequest) SipParser.parse(edited, 0, edited.length);
+    }
+
+    /**
+     * Where responses to a request go (RFC 3261 18.2.2, RFC 3581 section 4): back on the
+     * connection for TCP; over UDP to the source address, at the source port when the client
+     * asked for {@code rport}, else at the sent-by port.
+     */
+    static Destination replyDestination(Via via, Destination source) {
+        if (source.transport() == Transport.TCP) {
+            return source;
+        }
+        if (via.hasRport()) {
+            return Destination.of(Transport.UDP, source.address());
+        }
+        final int port = via.port() > 0 ? via.port() : 5060;
+        return Destination.of(Transport.UDP, new InetSocketAddress(source.address().getAddress(), port));
+    }
+
+    private static String serverKey(SipRequest request, SipMethod method) {
+        final Via via = request.topVia();
+        final String branch = via.branch();
+        if (branch != null && branch.startsWith(MAGIC_COOKIE)) {
+            return branch + '\u0000' + via.host() + ':' + via.port() + '\u0000' + method.name();
+        }
+        // RFC 2543 peers: the request's identity is its Request-URI, From tag, Call-ID, CSeq
+        // number and top Via (RFC 3261 17.2.3); the To tag is left out so an ACK matches.
+        return "2543\u0000" + request.requestUriString() + '\u0000' + request.fromTag() + '\u0000'
+                + request.callId() + '\u0000' + request.cseq().number() + '\u0000' + via + '\u0000' + method.name();
+    }
+
+    private static String clientKey(String branch, SipMethod method) {
+        return branch + '\u0000' + method.name();
+    }
+}

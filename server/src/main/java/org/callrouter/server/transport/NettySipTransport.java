@@ -1,0 +1,330 @@
+package org.callrouter.server.transport;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import org.agrona.ErrorHandler;
+import org.callrouter.sip.codec.InboundMessage;
+import org.callrouter.sip.codec.SipDatagramDecoder;
+import org.callrouter.sip.codec.SipLimits;
+import org.callrouter.sip.codec.SipStreamDecoder;
+
+/**
+ * The router's SIP sockets on Netty: UDP and TCP listeners, outbound TCP connections, and
+ * sending. Every channel lives on one event loop, the SIP loop, which also runs the
+ * transaction layer and the B2BUA, so no call state is ever shared between threads.
+ * <p>
+ * Writes are not flushed one by one: the first write of a loop iteration schedules a single
+ * flush task, which Netty runs after the iteration's I/O, so a burst of datagrams read
+ * together leaves in one batch ({@code sendmmsg} under epoll).
+ */
+public final class NettySipTransport implements SipSender {
+
+    private static final int UDP_BUFFER_BYTES = 4 * 1024 * 1024;
+    private static final int TCP_IDLE_SECONDS = 600;
+
+    private final SipNetty netty;
+    private final SipLimits limits;
+    private final InboundSink sink;
+    private final ErrorHandler errors;
+    private final EventLoop loop;
+    private final List<ListenAddress> listen;
+
+    private final Map<Transport, List<Channel>> listeners = new HashMap<>();
+    private final Map<InetSocketAddress, Channel> connections = new HashMap<>();
+    private final Map<InetSocketAddress, ArrayDeque<Pending>> connecting = new HashMap<>();
+    private final ArrayList<Channel> unflushed = new ArrayList<>();
+    private final Runnable flushTask = this::flushAll;
+    private boolean flushScheduled;
+
+    private final ChannelHandler udpDecoder;
+    private final ChannelHandler inbound;
+
+    /**
+     * @param netty  the event loop group (one SIP loop) and channel classes.
+     * @param listen the sockets to bind.
+     * @param limits message size limits for the decoders.
+     * @param sink   receives every inbound message on the SIP loop.
+     * @param errors receives what a handler throws.
+     */
+    public NettySipTransport(SipNetty netty, List<ListenAddress> listen, SipLimits limits,
+                             InboundSink sink, ErrorHandler errors) {
+        this.netty = netty;
+        this.listen = List.copyOf(listen);
+        this.limits = limits;
+        this.sink = sink;
+        this.errors = errors;
+        this.loop = netty.loop();
+        this.udpDecoder = new SipDatagramDecoder(limits);
+        this.inbound = new InboundHandler();
+    }
+
+    /** Binds every listen address; throws with the address that failed. */
+    public void start() {
+        for (ListenAddress address : listen) {
+            final ChannelFuture bound = switch (address.transport()) {
+                case UDP -> bindUdp(address.address());
+                case TCP -> bindTcp(address.address());
+            };
+            bound.awaitUninterruptibly();
+            if (!bound.isSuccess()) {
+                close();
+                throw new IllegalStateException("cannot listen on " + address + ": " + bound.cause().getMessage(),
+                        bound.cause());
+            }
+            listeners.computeIfAbsent(address.transport(), t -> new ArrayList<>()).add(bound.channel());
+        }
+    }
+
+    /** The address a transport is bound to (the first of its kind), with the real port when 0 was asked. */
+    public InetSocketAddress localAddress(Transport transport) {
+        final List<Channel> channels = listeners.get(transport);
+        return channels == null || channels.isEmpty() ? null : (InetSocketAddress) channels.get(0).localAddress();
+    }
+
+    /** The transports bound, in configuration order. */
+    public List<ListenAddress> bound() {
+        final List<ListenAddress> out = new ArrayList<>();
+        listeners.forEach((transport, channels) -> channels.forEach(
+                c -> out.add(new ListenAddress(transport, (InetSocketAddress) c.localAddress()))));
+        return out;
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public void send(Destination destination, byte[] message, SendFailureListener onFailure) {
+        if (destination.transport() == Transport.UDP) {
+            final Channel channel = udpChannelFor(destination.address());
+            if (channel == null) {
+                fail(destination, onFailure, new IllegalStateException("no UDP socket for " + destination));
+                return;
+            }
+            channel.write(new DatagramPacket(Unpooled.wrappedBuffer(message), destination.address()),
+                    channel.voidPromise());
+            markUnflushed(channel);
+            return;
+        }
+        Channel connection = destination.connection();
+        if (connection == null || !connection.isActive()) {
+            connection = connections.get(destination.address());
+        }
+        if (connection != null && connection.isActive()) {
+            writeTcp(connection, destination, message, onFailure);
+        } else {
+            connect(destination, message, onFailure);
+        }
+    }
+
+    /** Closes every channel; the event loop group is the caller's to shut down. */
+    public void close() {
+        listeners.values().forEach(list -> list.forEach(Channel::close));
+        new ArrayList<>(connections.values()).forEach(Channel::close);
+    }
+
+    private ChannelFuture bindUdp(InetSocketAddress address) {
+        return new Bootstrap()
+                .group(netty.group())
+                .channel(netty.datagramChannel())
+                .option(ChannelOption.SO_RCVBUF, UDP_BUFFER_BYTES)
+                .option(ChannelOption.SO_SNDBUF, UDP_BUFFER_BYTES)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(limits.maxMessageBytes() + 1))
+                .option(ChannelOption.MAX_MESSAGES_PER_READ, 64)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast("sip-decoder", udpDecoder).addLast("sip-inbound", inbound);
+                    }
+                })
+                .bind(address);
+    }
+
+    private ChannelFuture bindTcp(InetSocketAddress address) {
+        return new ServerBootstrap()
+                .group(netty.group(), netty.group())
+                .channel(netty.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(streamInitializer())
+                .bind(address);
+    }
+
+    private ChannelInitializer<Channel> streamInitializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline()
+                        .addLast("idle", new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS))
+                        .addLast("sip-decoder", new SipStreamDecoder(limits))
+                        .addLast("sip-inbound", inbound);
+            }
+        };
+    }
+
+    private Channel udpChannelFor(InetSocketAddress to) {
+        final List<Channel> channels = listeners.get(Transport.UDP);
+        if (channels == null) {
+            return null;
+        }
+        final boolean v6 = to.getAddress() instanceof java.net.Inet6Address;
+        for (Channel channel : channels) {
+            final boolean channelV6 = ((InetSocketAddress) channel.localAddress()).getAddress() instanceof java.net.Inet6Address;
+            if (channelV6 == v6) {
+                return channel;
+            }
+        }
+        return channels.get(0);
+    }
+
+    private void writeTcp(Channel connection, Destination destination, byte[] message, SendFailureListener onFailure) {
+        if (onFailure == null) {
+            connection.write(Unpooled.wrappedBuffer(message), connection.voidPromise());
+        } else {
+            connection.write(Unpooled.wrappedBuffer(message)).addListener(f -> {
+                if (!f.isSuccess()) {
+                    onFailure.onSendFailure(destination, f.cause());
+                }
+            });
+        }
+        markUnflushed(connection);
+    }
+
+    private void connect(Destination destination, byte[] message, SendFailureListener onFailure) {
+        final InetSocketAddress address = destination.address();
+        final ArrayDeque<Pending> queued = connecting.get(address);
+        if (queued != null) {
+            queued.add(new Pending(destination, message, onFailure));
+            return;
+        }
+        final ArrayDeque<Pending> queue = new ArrayDeque<>();
+        queue.add(new Pending(destination, message, onFailure));
+        connecting.put(address, queue);
+        new Bootstrap()
+                .group(netty.group())
+                .channel(netty.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+                .handler(streamInitializer())
+                .connect(address)
+                .addListener((ChannelFuture f) -> onConnected(address, f));
+    }
+
+    private void onConnected(InetSocketAddress address, ChannelFuture future) {
+        final ArrayDeque<Pending> queue = connecting.remove(address);
+        if (queue == null) {
+            return;
+        }
+        if (future.isSuccess()) {
+            final Channel channel = future.channel();
+            for (Pending p : queue) {
+                writeTcp(channel, p.destination, p.message, p.onFailure);
+            }
+        } else {
+            for (Pending p : queue) {
+                fail(p.destination, p.onFailure, future.cause());
+            }
+        }
+    }
+
+    private static void fail(Destination destination, SendFailureListener onFailure, Throwable cause) {
+        if (onFailure != null) {
+            onFailure.onSendFailure(destination, cause);
+        }
+    }
+
+    private void markUnflushed(Channel channel) {
+        if (!unflushed.contains(channel)) {
+            unflushed.add(channel);
+        }
+        if (!flushScheduled) {
+            flushScheduled = true;
+            loop.execute(flushTask);
+        }
+    }
+
+    private void flushAll() {
+        flushScheduled = false;
+        for (int i = 0, n = unflushed.size(); i < n; i++) {
+            unflushed.get(i).flush();
+        }
+        unflushed.clear();
+    }
+
+    private record Pending(Destination destination, byte[] message, SendFailureListener onFailure) {
+    }
+
+    /** Hands decoded messages to the sink and keeps the TCP connection table. */
+    @ChannelHandler.Sharable
+    private final class InboundHandler extends SimpleChannelInboundHandler<InboundMessage> {
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            if (!(ctx.channel() instanceof io.netty.channel.socket.DatagramChannel)) {
+                connections.put((InetSocketAddress) ctx.channel().remoteAddress(), ctx.channel());
+            }
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            final Object remote = ctx.channel().remoteAddress();
+            if (remote != null) {
+                connections.remove(remote, ctx.channel());
+            }
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, InboundMessage message) {
+            final boolean stream = !(ctx.channel() instanceof io.netty.channel.socket.DatagramChannel);
+            final Destination source = stream
+                    ? new Destination(Transport.TCP, message.sender(), ctx.channel())
+                    : Destination.of(Transport.UDP, message.sender());
+            try {
+                sink.onInbound(message, source);
+            } catch (RuntimeException | Error e) {
+                errors.onError(e);
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof IdleStateEvent) {
+                ctx.close();
+            } else {
+                ctx.fireUserEventTriggered(event);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            errors.onError(cause);
+            if (!(ctx.channel() instanceof io.netty.channel.socket.DatagramChannel)) {
+                ctx.close();
+            }
+        }
+    }
+}
