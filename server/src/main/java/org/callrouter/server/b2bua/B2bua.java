@@ -159,7 +159,7 @@ public final class B2bua implements TransactionUser {
     private void onNewInvite(InviteServerTransaction transaction) {
         final SipRequest request = transaction.request();
         final B2buaSettings s = settings;
-        if (!s.trusted().allows(transaction.peer().address().getAddress())) {
+        if (!s.trusts(transaction.peer().address().getAddress().getAddress())) {
             refuse(transaction, 403, "source " + transaction.peer().address().getAddress().getHostAddress()
                     + " is not trusted", null);
             return;

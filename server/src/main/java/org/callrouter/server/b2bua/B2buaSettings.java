@@ -1,21 +1,41 @@
 package org.callrouter.server.b2bua;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+
+import org.callrouter.routing.config.ServerSettings;
 
 /**
  * What the B2BUA reads from {@code server.sip} and {@code server.sip.overload}.
  *
+ * @param sip               the whole {@code server.sip} section (trusted sources, tags...).
  * @param dialedNumberFrom  where the dialed number is read, in order: {@code request_uri}, {@code to}.
- * @param headerTags        carrier header name (case-insensitive) to call tag name.
+ * @param headerTags        carrier header name to call tag name.
  * @param noHandlerStatus   final answer when every handler failed (default 480).
  * @param maxCallDurationMs answered calls are hung up after this long.
  * @param maxActiveCalls    calls in progress beyond which new INVITEs get 503.
  * @param maxPendingInvites calls not yet answered beyond which new INVITEs get 503.
  * @param retryAfterSeconds the Retry-After of those 503s.
- * @param trusted           who may send INVITEs.
  */
-public record B2buaSettings(List<String> dialedNumberFrom, Map<String, String> headerTags, int noHandlerStatus,
-                            long maxCallDurationMs, int maxActiveCalls, int maxPendingInvites,
-                            int retryAfterSeconds, TrustedSources trusted) {
+public record B2buaSettings(ServerSettings.Sip sip, List<String> dialedNumberFrom, Map<String, String> headerTags,
+                            int noHandlerStatus, long maxCallDurationMs, int maxActiveCalls,
+                            int maxPendingInvites, int retryAfterSeconds) {
+
+    /** Reads the settings from the configuration's {@code server.sip} section. */
+    public static B2buaSettings of(ServerSettings.Sip sip) {
+        return new B2buaSettings(sip,
+                sip.dialedNumberFrom().stream().map(s -> s.name().toLowerCase(Locale.ROOT)).toList(),
+                sip.headerTags(),
+                sip.noHandlerStatus(),
+                sip.maxCallDurationSeconds() * 1000L,
+                sip.overload().maxActiveCalls(),
+                sip.overload().maxPendingInvites(),
+                sip.overload().retryAfterSeconds());
+    }
+
+    /** True when {@code address} (4 or 16 bytes) may send INVITEs. */
+    boolean trusts(byte[] address) {
+        return sip.isTrusted(address);
+    }
 }

@@ -46,10 +46,10 @@ public final class NettySipTransport implements SipSender {
 
     private final SipNetty netty;
     private final SipLimits limits;
-    private final InboundSink sink;
+    private volatile InboundSink sink = (inbound, source) -> { };
     private final ErrorHandler errors;
     private final EventLoop loop;
-    private final List<ListenAddress> listen;
+    private final List<SipSocket> listen;
 
     private final Map<Transport, List<Channel>> listeners = new HashMap<>();
     private final Map<InetSocketAddress, Channel> connections = new HashMap<>();
@@ -65,24 +65,29 @@ public final class NettySipTransport implements SipSender {
      * @param netty  the event loop group (one SIP loop) and channel classes.
      * @param listen the sockets to bind.
      * @param limits message size limits for the decoders.
-     * @param sink   receives every inbound message on the SIP loop.
      * @param errors receives what a handler throws.
      */
-    public NettySipTransport(SipNetty netty, List<ListenAddress> listen, SipLimits limits,
-                             InboundSink sink, ErrorHandler errors) {
+    public NettySipTransport(SipNetty netty, List<SipSocket> listen, SipLimits limits, ErrorHandler errors) {
         this.netty = netty;
         this.listen = List.copyOf(listen);
         this.limits = limits;
-        this.sink = sink;
         this.errors = errors;
         this.loop = netty.loop();
         this.udpDecoder = new SipDatagramDecoder(limits);
         this.inbound = new InboundHandler();
     }
 
+    /**
+     * Sets who receives inbound messages. Until it is set, what arrives is dropped: the sockets
+     * can be bound (to learn their ports) before the layers above exist, and UDP peers resend.
+     */
+    public void sink(InboundSink sink) {
+        this.sink = sink;
+    }
+
     /** Binds every listen address; throws with the address that failed. */
     public void start() {
-        for (ListenAddress address : listen) {
+        for (SipSocket address : listen) {
             final ChannelFuture bound = switch (address.transport()) {
                 case UDP -> bindUdp(address.address());
                 case TCP -> bindTcp(address.address());
@@ -104,10 +109,10 @@ public final class NettySipTransport implements SipSender {
     }
 
     /** The transports bound, in configuration order. */
-    public List<ListenAddress> bound() {
-        final List<ListenAddress> out = new ArrayList<>();
+    public List<SipSocket> bound() {
+        final List<SipSocket> out = new ArrayList<>();
         listeners.forEach((transport, channels) -> channels.forEach(
-                c -> out.add(new ListenAddress(transport, (InetSocketAddress) c.localAddress()))));
+                c -> out.add(new SipSocket(transport, (InetSocketAddress) c.localAddress()))));
         return out;
     }
 
