@@ -1,0 +1,153 @@
+package org.callrouter.sip.header;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.callrouter.sip.syntax.SipLexer;
+import org.callrouter.sip.syntax.ViaScanner;
+import org.callrouter.sip.uri.Parameters;
+
+/**
+ * One Via value (a via-parm, RFC 3261 20.42): the transport and sent-by of a hop, its branch
+ * (RFC 3261 8.1.1.7), and the received and rport parameters a server adds (RFC 3261 18.2.1,
+ * RFC 3581). {@link #toString()} gives the value exactly as written.
+ */
+public final class Via {
+
+    /** The branch prefix of RFC 3261 transactions (RFC 3261 8.1.1.7). */
+    public static final String MAGIC_COOKIE = "z9hG4bK";
+
+    private final String text;
+    private final String protocol;
+    private final String transport;
+    private final String host;
+    private final int port;
+    private final Parameters params;
+    private final boolean rport;
+    private final int rportValue;
+
+    private Via(String text, byte[] a, ViaScanner s) {
+        this.text = text;
+        protocol = SipLexer.ascii(a, s.protocolStart, s.protocolEnd) + '/'
+                + SipLexer.ascii(a, s.versionStart, s.versionEnd);
+        transport = SipLexer.ascii(a, s.transportStart, s.transportEnd).toUpperCase(Locale.ROOT);
+        host = SipLexer.ascii(a, s.hostStart, s.hostEnd);
+        port = s.port;
+        params = Parameters.ofHeader(a, s.paramsStart, s.end);
+        rport = s.rport;
+        rportValue = s.rportValue;
+    }
+
+    /**
+     * Parses one via-parm.
+     *
+     * @throws org.callrouter.sip.codec.SipParseException (400) when malformed
+     */
+    public static Via parse(CharSequence value) {
+        byte[] a = SipLexer.bytes(value);
+        List<Via> out = new ArrayList<>(1);
+        parseList(a, 0, a.length, out);
+        if (out.size() != 1) {
+            throw SipLexer.error("Malformed Via");
+        }
+        return out.get(0);
+    }
+
+    /**
+     * Parses the comma-separated via-parms of one Via header value in [start, end) and adds
+     * them to {@code out}.
+     *
+     * @throws org.callrouter.sip.codec.SipParseException (400) when malformed
+     */
+    public static void parseList(byte[] a, int start, int end, List<Via> out) {
+        ViaScanner scanner = new ViaScanner();
+        int p = start;
+        while (true) {
+            p = scanner.scan(a, p, end);
+            out.add(new Via(SipLexer.unfold(a, scanner.start, scanner.end), a, scanner));
+            if (p >= end) {
+                return;
+            }
+            p++;
+        }
+    }
+
+    /** The first via-parm of the Via header value in [start, end). */
+    public static Via parseFirst(byte[] a, int start, int end) {
+        ViaScanner scanner = new ViaScanner();
+        scanner.scan(a, start, end);
+        return new Via(SipLexer.unfold(a, scanner.start, scanner.end), a, scanner);
+    }
+
+    /** The sent-protocol name and version, e.g. "SIP/2.0". */
+    public String protocol() {
+        return protocol;
+    }
+
+    /** The transport in upper case: "UDP", "TCP", "TLS", "SCTP", "WS", ... */
+    public String transport() {
+        return transport;
+    }
+
+    /** The sent-by host as written (IPv6 references with brackets). */
+    public String host() {
+        return host;
+    }
+
+    /** The sent-by port, or -1 when absent. */
+    public int port() {
+        return port;
+    }
+
+    /** The branch parameter, or null. */
+    public String branch() {
+        return params.get("branch");
+    }
+
+    /** Whether the branch starts with the RFC 3261 magic cookie "z9hG4bK" (RFC 3261 17.2.3). */
+    public boolean hasRfc3261Branch() {
+        String branch = branch();
+        return branch != null && branch.startsWith(MAGIC_COOKIE);
+    }
+
+    /** The received parameter, or null. */
+    public String received() {
+        return params.get("received");
+    }
+
+    /** Whether the rport parameter is present, with or without a value (RFC 3581 4). */
+    public boolean hasRport() {
+        return rport;
+    }
+
+    /** The rport value, or -1 when rport is absent or has no value. */
+    public int rport() {
+        return rportValue;
+    }
+
+    /** The value of parameter {@code name} (any case), unquoted; null when absent or valueless. */
+    public String param(String name) {
+        return params.get(name);
+    }
+
+    /** All parameters in order. */
+    public Parameters params() {
+        return params;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Via && ((Via) o).text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
+    }
+
+    /** The via-parm as written (folds replaced by a space). */
+    @Override
+    public String toString() {
+        return text;
+    }
+}
