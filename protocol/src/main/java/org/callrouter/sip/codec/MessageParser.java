@@ -244,10 +244,7 @@ final class MessageParser {
             int e = headers.valueEnd(i);
             if (name == HeaderName.VIA) {
                 via = i;
-                int p = scanners.via.scan(a, s, e);
-                while (p < e) {
-                    p = scanners.via.scan(a, p + 1, e);
-                }
+                scanners.via.scanAll(a, s, e);
             } else if (name == HeaderName.FROM) {
                 from = once(from, i, name);
                 scanners.nameAddr.scan(a, s, e, 0, "From");

@@ -92,6 +92,14 @@ public final class ViaScanner {
         return p;
     }
 
+    /** Scans every via-parm of the comma-separated list in [start, end). */
+    public void scanAll(byte[] a, int start, int end) {
+        int p = scan(a, start, end);
+        while (p < end) {
+            p = scan(a, p + 1, end);
+        }
+    }
+
     private void checkParam(byte[] a) {
         if (param.nameIs(a, "branch")) {
             param.requireTokenValue(a, "Via branch");
