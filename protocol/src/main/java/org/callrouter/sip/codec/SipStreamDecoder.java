@@ -29,6 +29,7 @@ public final class SipStreamDecoder extends ByteToMessageDecoder {
     private final HeaderEndFinder finder = new HeaderEndFinder();
     private byte[] headerBlock = new byte[1024];
     private int searched;
+    private int frameLength = -1;
     private int crlfs;
     private boolean bad;
 
@@ -56,6 +57,30 @@ public final class SipStreamDecoder extends ByteToMessageDecoder {
         if (skipKeepAlives(ctx, in) || !in.isReadable()) {
             return;
         }
+        if (frameLength < 0 && !frame(ctx, in, out)) {
+            return;
+        }
+        if (in.readableBytes() < frameLength) {
+            return;
+        }
+        byte[] bytes = new byte[frameLength];
+        in.readBytes(bytes);
+        frameLength = -1;
+        searched = 0;
+        try {
+            out.add(InboundMessage.of(MessageParser.parse(bytes, 0, bytes.length, limits, true), sender(ctx),
+                    local(ctx)));
+        } catch (SipParseException e) {
+            out.add(InboundMessage.failed(e, sender(ctx), local(ctx)));
+        }
+    }
+
+    /**
+     * Looks for the end of the header block and reads its Content-Length, setting
+     * {@link #frameLength}. Returns false while the header block is incomplete or after a framing
+     * error.
+     */
+    private boolean frame(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         int start = in.readerIndex();
         int readable = in.readableBytes();
         int window = Math.min(readable, limits.maxMessageBytes());
@@ -68,7 +93,7 @@ public final class SipStreamDecoder extends ByteToMessageDecoder {
             } else {
                 searched = window;
             }
-            return;
+            return false;
         }
         int headerLength = found + 1 - start;
         if (headerBlock.length < headerLength) {
@@ -80,24 +105,14 @@ public final class SipStreamDecoder extends ByteToMessageDecoder {
             total = headerLength + MessageParser.streamContentLength(headerBlock, 0, headerLength);
         } catch (SipParseException e) {
             fail(ctx, in, out, e.withPartial(partial(headerLength)));
-            return;
+            return false;
         }
         if (total > limits.maxMessageBytes() || total < 0) {
             fail(ctx, in, out, new SipParseException(513, "Message Too Large", partial(headerLength)));
-            return;
+            return false;
         }
-        if (readable < total) {
-            searched = window;
-            return;
-        }
-        byte[] bytes = new byte[total];
-        in.readBytes(bytes);
-        searched = 0;
-        try {
-            out.add(InboundMessage.of(MessageParser.parse(bytes, 0, total, limits, true), sender(ctx), local(ctx)));
-        } catch (SipParseException e) {
-            out.add(InboundMessage.failed(e, sender(ctx), local(ctx)));
-        }
+        frameLength = total;
+        return true;
     }
 
     /**
