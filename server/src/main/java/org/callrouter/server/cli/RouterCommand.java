@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "router", mixinStandardHelpOptions = true,
         description = "Call-tracking SIP router.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class,
+                SipParseCommand.class})
 public final class RouterCommand {
 
     public static void main(String[] args) {
