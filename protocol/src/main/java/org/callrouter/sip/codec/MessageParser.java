@@ -185,7 +185,16 @@ final class MessageParser {
             if (colon >= end || a[colon] != ':') {
                 throw badRequest("Malformed header field");
             }
-            int crlf = lineEnd(a, colon + 1, end, true);
+            int crlf = colon + 1;
+            boolean folded = false;
+            while (true) {
+                crlf = lineEnd(a, crlf, end, false);
+                if (crlf + 2 >= end || (a[crlf + 2] != ' ' && a[crlf + 2] != '\t')) {
+                    break;
+                }
+                folded = true;
+                crlf += 3;
+            }
             int lineEnd = crlf + 2;
             if (lineEnd - p > limits.maxHeaderFieldBytes()) {
                 throw badRequest("Header Field Too Long");
@@ -195,7 +204,6 @@ final class MessageParser {
             }
             int valueStart = SipLexer.skipWs(a, colon + 1, crlf);
             int valueEnd = SipLexer.trimEnd(a, valueStart, crlf);
-            boolean folded = SipLexer.indexOf(a, valueStart, valueEnd, (byte) '\r') >= 0;
             index.add(HeaderName.lookup(a, p, nameEnd), p, nameEnd, valueStart, valueEnd, lineEnd, folded);
             p = lineEnd;
         }

@@ -21,9 +21,15 @@ final class Segments {
     private int count;
     private int length;
 
-    /** Appends [start, end) of {@code a} (not copied: it must not change before encoding). */
+    /**
+     * Appends [start, end) of {@code a} (not copied: it must not change before encoding). A range
+     * that continues the previous one extends it, so runs of untouched fields cost one copy.
+     */
     Segments add(byte[] a, int start, int end) {
-        if (end > start) {
+        if (end > start && count > 0 && arrays[count - 1] == a && bounds[count * 2 - 1] == start) {
+            bounds[count * 2 - 1] = end;
+            length += end - start;
+        } else if (end > start) {
             if (count == arrays.length) {
                 arrays = Arrays.copyOf(arrays, count * 2);
                 bounds = Arrays.copyOf(bounds, count * 4);

@@ -24,7 +24,7 @@ import org.callrouter.sip.syntax.ViaScanner;
 public final class SipMessageEditor {
 
     private final SipMessage message;
-    private final List<Line> lines;
+    private List<Line> lines;
     private byte[] startLine;
     private boolean bodySet;
     private String contentType;
@@ -34,15 +34,22 @@ public final class SipMessageEditor {
 
     private SipMessageEditor(SipMessage message) {
         this.message = message;
-        HeaderIndex headers = message.headers();
-        lines = new ArrayList<>(headers.count() + 4);
-        for (int i = 0; i < headers.count(); i++) {
-            lines.add(new Line(headers.knownName(i), message.array(), headers.lineStart(i), headers.nameEnd(i),
-                    headers.valueStart(i), headers.valueEnd(i), headers.lineEnd(i)));
-        }
         bodyArray = message.array();
         bodyOffset = message.bodyOffset();
         bodyLength = message.bodyLength();
+    }
+
+    /** The editor's view of the header fields, made on the first edit. */
+    private List<Line> lines() {
+        if (lines == null) {
+            HeaderIndex headers = message.headers();
+            lines = new ArrayList<>(headers.count() + 4);
+            for (int i = 0; i < headers.count(); i++) {
+                lines.add(new Line(headers.knownName(i), message.array(), headers.lineStart(i), headers.nameEnd(i),
+                        headers.valueStart(i), headers.valueEnd(i), headers.lineEnd(i)));
+            }
+        }
+        return lines;
     }
 
     /** An editor over {@code message}. */
@@ -61,14 +68,14 @@ public final class SipMessageEditor {
         if (i < 0) {
             throw new IllegalStateException("no Via to remove");
         }
-        Line line = lines.get(i);
+        Line line = lines().get(i);
         ViaScanner via = new ViaScanner();
         int p = via.scan(line.a, line.valueStart, line.valueEnd);
         if (p >= line.valueEnd) {
-            lines.remove(i);
+            lines().remove(i);
         } else {
             int rest = SipLexer.skipWs(line.a, p + 1, line.valueEnd);
-            lines.set(i, line.withValue(line.a, rest, line.valueEnd));
+            lines().set(i, line.withValue(line.a, rest, line.valueEnd));
         }
         return this;
     }
@@ -87,7 +94,7 @@ public final class SipMessageEditor {
             throw new IllegalArgumentException("not a valid Via value: '" + value + "' (" + e.reason() + ")", e);
         }
         int i = first(HeaderName.VIA);
-        lines.add(i < 0 ? 0 : i, Line.of(HeaderName.VIA, value));
+        lines().add(i < 0 ? 0 : i, Line.of(HeaderName.VIA, value));
         return this;
     }
 
@@ -117,7 +124,7 @@ public final class SipMessageEditor {
         if (i < 0) {
             throw new IllegalStateException("no Via to set received on");
         }
-        Line line = lines.get(i);
+        Line line = lines().get(i);
         byte[] a = line.a;
         ViaScanner via = new ViaScanner();
         via.scan(a, line.valueStart, line.valueEnd);
@@ -144,7 +151,7 @@ public final class SipMessageEditor {
         }
         value.add(a, via.end, line.valueEnd);
         byte[] v = value.toBytes();
-        lines.set(i, line.withValue(v, 0, v.length));
+        lines().set(i, line.withValue(v, 0, v.length));
         return this;
     }
 
@@ -166,7 +173,7 @@ public final class SipMessageEditor {
 
     /** Removes every field named {@code name}. */
     public SipMessageEditor removeHeaders(HeaderName name) {
-        lines.removeIf(line -> line.is(name));
+        lines().removeIf(line -> line.is(name));
         return this;
     }
 
@@ -176,7 +183,7 @@ public final class SipMessageEditor {
      * @throws IllegalArgumentException when the value holds CR, LF or another control character
      */
     public SipMessageEditor addHeader(HeaderName name, CharSequence value) {
-        lines.add(Line.of(name, value));
+        lines().add(Line.of(name, value));
         return this;
     }
 
@@ -188,7 +195,7 @@ public final class SipMessageEditor {
      */
     public SipMessageEditor addHeaderFirst(HeaderName name, CharSequence value) {
         int i = first(name);
-        lines.add(i < 0 ? lines.size() : i, Line.of(name, value));
+        lines().add(i < 0 ? lines().size() : i, Line.of(name, value));
         return this;
     }
 
@@ -201,16 +208,16 @@ public final class SipMessageEditor {
     public SipMessageEditor decrementMaxForwards() {
         int i = first(HeaderName.MAX_FORWARDS);
         if (i < 0) {
-            lines.add(Line.of(HeaderName.MAX_FORWARDS, Integer.toString(SipRequestBuilder.DEFAULT_MAX_FORWARDS)));
+            lines().add(Line.of(HeaderName.MAX_FORWARDS, Integer.toString(SipRequestBuilder.DEFAULT_MAX_FORWARDS)));
             return this;
         }
-        Line line = lines.get(i);
+        Line line = lines().get(i);
         long value = SipLexer.parseDigits(line.a, line.valueStart, line.valueEnd, 255);
         if (value <= 0) {
             throw new IllegalStateException("Max-Forwards is " + value + ": answer 483 instead of forwarding");
         }
         byte[] v = SipLexer.bytes(Long.toString(value - 1));
-        lines.set(i, line.withValue(v, 0, v.length));
+        lines().set(i, line.withValue(v, 0, v.length));
         return this;
     }
 
@@ -240,6 +247,10 @@ public final class SipMessageEditor {
 
     private Segments segments() {
         Segments out = new Segments();
+        if (lines == null && startLine == null && !bodySet && message.contentLength() >= 0) {
+            // nothing edited and the Content-Length the parser framed by is present: one range
+            return out.add(message.array(), message.offset(), message.offset() + message.length());
+        }
         if (startLine != null) {
             out.add(startLine);
         } else {
@@ -247,7 +258,7 @@ public final class SipMessageEditor {
         }
         boolean typeWritten = false;
         boolean lengthWritten = false;
-        for (Line line : lines) {
+        for (Line line : lines()) {
             if (line.is(HeaderName.CONTENT_TYPE) && bodySet) {
                 if (contentType != null && !typeWritten) {
                     line.withValue(SipLexer.bytes(contentType)).writeTo(out);
@@ -275,8 +286,9 @@ public final class SipMessageEditor {
     }
 
     private int first(HeaderName name) {
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).is(name)) {
+        List<Line> all = lines();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).is(name)) {
                 return i;
             }
         }

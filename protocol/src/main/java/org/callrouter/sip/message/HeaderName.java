@@ -1,5 +1,6 @@
 package org.callrouter.sip.message;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.callrouter.sip.syntax.SipChars;
 
@@ -165,6 +166,7 @@ public final class HeaderName {
 
     private final String name;
     private final String lower;
+    private final byte[] lowerBytes;
     private final char compact;
     private final int flags;
     private final int id;
@@ -172,6 +174,7 @@ public final class HeaderName {
     private HeaderName(String name, char compact, int flags, int id) {
         this.name = name;
         this.lower = name.toLowerCase(Locale.ROOT);
+        this.lowerBytes = lower.getBytes(StandardCharsets.ISO_8859_1);
         this.compact = compact;
         this.flags = flags;
         this.id = id;
@@ -234,7 +237,8 @@ public final class HeaderName {
     public static HeaderName lookup(byte[] a, int start, int end) {
         int h = 0;
         for (int p = start; p < end; p++) {
-            h = h * 31 + SipChars.lower(a[p]);
+            int b = a[p];
+            h = h * 31 + (b >= 'A' && b <= 'Z' ? b | 0x20 : b & 0xFF);
         }
         for (int i = mix(h) & (TABLE_SIZE - 1); TABLE[i] != null; i = (i + 1) & (TABLE_SIZE - 1)) {
             HeaderName c = TABLE[i];
@@ -264,11 +268,13 @@ public final class HeaderName {
         if (end - start == 1 && compact != 0) {
             return SipChars.lower(a[start]) == compact;
         }
-        if (end - start != lower.length()) {
+        byte[] expected = lowerBytes;
+        if (end - start != expected.length) {
             return false;
         }
-        for (int i = 0; i < lower.length(); i++) {
-            if (SipChars.lower(a[start + i]) != lower.charAt(i)) {
+        for (int i = 0; i < expected.length; i++) {
+            byte b = a[start + i];
+            if (b != expected[i] && (b | 0x20) != expected[i]) {
                 return false;
             }
         }
