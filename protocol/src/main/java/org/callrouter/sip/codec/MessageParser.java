@@ -83,8 +83,9 @@ final class MessageParser {
         SipMessage message = line.message(a, start, headerEnd + bodyLength - start, startLineEnd, headers,
                 headerEnd, bodyLength);
         try {
-            line.validate(a);
-            validateHeaders(a, headers, SCANNERS.get());
+            Scanners scanners = SCANNERS.get();
+            line.validate(a, scanners);
+            validateHeaders(a, headers, scanners);
         } catch (SipParseException e) {
             throw e.withPartial(message);
         }
@@ -136,9 +137,7 @@ final class MessageParser {
      */
     private static int lineEnd(byte[] a, int p, int end, boolean folds) {
         while (true) {
-            while (p < end && a[p] != '\r' && a[p] != '\n') {
-                p++;
-            }
+            p = SipLexer.indexOfCrOrLf(a, p, end);
             if (p >= end) {
                 throw badRequest("Incomplete line");
             }
@@ -398,7 +397,7 @@ final class MessageParser {
         }
 
         /** Checks the Request-URI and version; a status line was checked when split. */
-        void validate(byte[] a) {
+        void validate(byte[] a, Scanners scanners) {
             if (method == null) {
                 return;
             }
@@ -414,7 +413,7 @@ final class MessageParser {
             if (!isVersion20(a, uriEnd + 1, crlf)) {
                 throw new SipParseException(505, "Version Not Supported");
             }
-            UriScanner uri = SCANNERS.get().nameAddr.uri;
+            UriScanner uri = scanners.nameAddr.uri;
             try {
                 uri.scan(a, uriStart, uriEnd);
             } catch (SipParseException e) {

@@ -16,8 +16,8 @@ final class Segments {
     static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] COLON_SPACE = {':', ' '};
 
-    private byte[][] arrays = new byte[32][];
-    private int[] bounds = new int[64];
+    private byte[][] arrays = new byte[8][];
+    private int[] bounds = new int[16];
     private int count;
     private int length;
 

@@ -1,6 +1,7 @@
 package org.callrouter.sip.codec;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.callrouter.sip.message.HeaderIndex;
@@ -22,6 +23,8 @@ import org.callrouter.sip.syntax.ViaScanner;
  * changes, and its bytes must not change before encoding.
  */
 public final class SipMessageEditor {
+
+    private static final byte[] VERSION_CRLF = " SIP/2.0\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final SipMessage message;
     private List<Line> lines;
@@ -94,7 +97,7 @@ public final class SipMessageEditor {
             throw new IllegalArgumentException("not a valid Via value: '" + value + "' (" + e.reason() + ")", e);
         }
         int i = first(HeaderName.VIA);
-        lines().add(i < 0 ? 0 : i, Line.of(HeaderName.VIA, value));
+        lines().add(i < 0 ? 0 : i, Line.of(HeaderName.VIA, a));
         return this;
     }
 
@@ -166,8 +169,13 @@ public final class SipMessageEditor {
             throw new IllegalStateException("a response has no Request-URI");
         }
         byte[] u = SipRequestBuilder.checkRequestUri(uri);
-        startLine = new Segments().add(((SipRequest) message).method().name()).add(" ").add(u)
-                .add(" SIP/2.0").add(Segments.CRLF).toBytes();
+        byte[] method = ((SipRequest) message).method().name().getBytes(StandardCharsets.US_ASCII);
+        byte[] line = new byte[method.length + 1 + u.length + VERSION_CRLF.length];
+        System.arraycopy(method, 0, line, 0, method.length);
+        line[method.length] = ' ';
+        System.arraycopy(u, 0, line, method.length + 1, u.length);
+        System.arraycopy(VERSION_CRLF, 0, line, method.length + 1 + u.length, VERSION_CRLF.length);
+        startLine = line;
         return this;
     }
 
@@ -320,9 +328,20 @@ public final class SipMessageEditor {
         }
 
         static Line of(HeaderName name, CharSequence value) {
-            byte[] a = new Segments().header(name, value).toBytes();
-            int nameEnd = name.name().length();
-            return new Line(name, a, 0, nameEnd, nameEnd + 2, a.length - 2, a.length);
+            return of(name, SipLexer.bytes(Segments.checkValue(value)));
+        }
+
+        /** A new field {@code Name: value CRLF}; the value bytes are already checked. */
+        static Line of(HeaderName name, byte[] value) {
+            byte[] n = name.name().getBytes(StandardCharsets.US_ASCII);
+            byte[] a = new byte[n.length + 2 + value.length + 2];
+            System.arraycopy(n, 0, a, 0, n.length);
+            a[n.length] = ':';
+            a[n.length + 1] = ' ';
+            System.arraycopy(value, 0, a, n.length + 2, value.length);
+            a[a.length - 2] = '\r';
+            a[a.length - 1] = '\n';
+            return new Line(name, a, 0, n.length, n.length + 2, a.length - 2, a.length);
         }
 
         boolean is(HeaderName other) {
@@ -332,9 +351,13 @@ public final class SipMessageEditor {
 
         /** This field with its value replaced by [s, e) of {@code v}; name and spacing kept. */
         Line withValue(byte[] v, int s, int e) {
-            byte[] out = new Segments().add(a, start, valueStart).add(v, s, e).add(Segments.CRLF).toBytes();
-            int valueStartOut = valueStart - start;
-            return new Line(name, out, 0, nameEnd - start, valueStartOut, out.length - 2, out.length);
+            int prefix = valueStart - start;
+            byte[] out = new byte[prefix + e - s + 2];
+            System.arraycopy(a, start, out, 0, prefix);
+            System.arraycopy(v, s, out, prefix, e - s);
+            out[out.length - 2] = '\r';
+            out[out.length - 1] = '\n';
+            return new Line(name, out, 0, nameEnd - start, prefix, out.length - 2, out.length);
         }
 
         Line withValue(byte[] v) {

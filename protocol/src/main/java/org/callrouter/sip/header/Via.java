@@ -17,6 +17,10 @@ public final class Via {
     /** The branch prefix of RFC 3261 transactions (RFC 3261 8.1.1.7). */
     public static final String MAGIC_COOKIE = "z9hG4bK";
 
+    private static final String SIP_2_0 = "SIP/2.0";
+    private static final String[] TRANSPORTS = {"UDP", "TCP", "TLS", "SCTP", "WS", "WSS"};
+    private static final String[] TRANSPORTS_LOWER = {"udp", "tcp", "tls", "sctp", "ws", "wss"};
+
     private final String text;
     private final String protocol;
     private final String transport;
@@ -28,14 +32,25 @@ public final class Via {
 
     private Via(String text, byte[] a, ViaScanner s) {
         this.text = text;
-        protocol = SipLexer.ascii(a, s.protocolStart, s.protocolEnd) + '/'
-                + SipLexer.ascii(a, s.versionStart, s.versionEnd);
-        transport = SipLexer.ascii(a, s.transportStart, s.transportEnd).toUpperCase(Locale.ROOT);
+        protocol = SipLexer.equalsIgnoreCase(a, s.protocolStart, s.protocolEnd, "sip")
+                && SipLexer.equalsIgnoreCase(a, s.versionStart, s.versionEnd, "2.0") ? SIP_2_0
+                : SipLexer.ascii(a, s.protocolStart, s.protocolEnd) + '/' + SipLexer.ascii(a, s.versionStart, s.versionEnd);
+        transport = transport(a, s.transportStart, s.transportEnd);
         host = SipLexer.ascii(a, s.hostStart, s.hostEnd);
         port = s.port;
         params = Parameters.ofHeader(a, s.paramsStart, s.end);
         rport = s.rport;
         rportValue = s.rportValue;
+    }
+
+    /** The transport in upper case; the common ones without allocating. */
+    private static String transport(byte[] a, int start, int end) {
+        for (int i = 0; i < TRANSPORTS.length; i++) {
+            if (SipLexer.equalsIgnoreCase(a, start, end, TRANSPORTS_LOWER[i])) {
+                return TRANSPORTS[i];
+            }
+        }
+        return SipLexer.ascii(a, start, end).toUpperCase(Locale.ROOT);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.callrouter.sip.message;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import org.callrouter.sip.syntax.SipChars;
 
@@ -18,8 +19,8 @@ public final class HeaderName {
 
     private static final int LIST = 1;
     private static final int SINGLE = 2;
-    private static final int TABLE_SIZE = 512;
-    private static final HeaderName[] TABLE = new HeaderName[TABLE_SIZE];
+    /** Known names by length (up to 31) and first letter: a lookup without hashing. */
+    private static final HeaderName[][] BY_SHAPE = new HeaderName[32 * 32][];
     private static final HeaderName[] BY_ID = new HeaderName[128];
     private static int count;
 
@@ -191,23 +192,15 @@ public final class HeaderName {
     }
 
     private static void insert(String key, HeaderName h) {
-        int i = hash(key) & (TABLE_SIZE - 1);
-        while (TABLE[i] != null) {
-            i = (i + 1) & (TABLE_SIZE - 1);
-        }
-        TABLE[i] = h;
+        int shape = shape(key.length(), key.charAt(0));
+        HeaderName[] old = BY_SHAPE[shape];
+        HeaderName[] grown = old == null ? new HeaderName[1] : Arrays.copyOf(old, old.length + 1);
+        grown[grown.length - 1] = h;
+        BY_SHAPE[shape] = grown;
     }
 
-    private static int hash(CharSequence lowerKey) {
-        int h = 0;
-        for (int i = 0; i < lowerKey.length(); i++) {
-            h = h * 31 + lowerKey.charAt(i);
-        }
-        return mix(h);
-    }
-
-    private static int mix(int h) {
-        return h ^ (h >>> 9) ^ (h >>> 17);
+    private static int shape(int length, int first) {
+        return (length & 31) << 5 | (first & 31);
     }
 
     /**
@@ -217,14 +210,13 @@ public final class HeaderName {
      * @throws IllegalArgumentException when {@code name} is not a token
      */
     public static HeaderName of(CharSequence name) {
-        int h = 0;
-        for (int i = 0; i < name.length(); i++) {
-            h = h * 31 + Character.toLowerCase(name.charAt(i));
-        }
-        for (int i = mix(h) & (TABLE_SIZE - 1); TABLE[i] != null; i = (i + 1) & (TABLE_SIZE - 1)) {
-            HeaderName c = TABLE[i];
-            if (c.matches(name)) {
-                return c;
+        HeaderName[] candidates = name.length() == 0 || name.length() > 31 ? null
+                : BY_SHAPE[shape(name.length(), name.charAt(0))];
+        if (candidates != null) {
+            for (HeaderName c : candidates) {
+                if (c.matches(name)) {
+                    return c;
+                }
             }
         }
         if (!SipChars.isToken(name)) {
@@ -235,15 +227,16 @@ public final class HeaderName {
 
     /** The known header named by the bytes [start, end) in any case or compact form, or null. */
     public static HeaderName lookup(byte[] a, int start, int end) {
-        int h = 0;
-        for (int p = start; p < end; p++) {
-            int b = a[p];
-            h = h * 31 + (b >= 'A' && b <= 'Z' ? b | 0x20 : b & 0xFF);
+        int length = end - start;
+        if (length <= 0 || length > 31) {
+            return null;
         }
-        for (int i = mix(h) & (TABLE_SIZE - 1); TABLE[i] != null; i = (i + 1) & (TABLE_SIZE - 1)) {
-            HeaderName c = TABLE[i];
-            if (c.matches(a, start, end)) {
-                return c;
+        HeaderName[] candidates = BY_SHAPE[shape(length, a[start])];
+        if (candidates != null) {
+            for (HeaderName c : candidates) {
+                if (c.matches(a, start, end)) {
+                    return c;
+                }
             }
         }
         return null;

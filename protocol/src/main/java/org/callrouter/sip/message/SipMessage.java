@@ -212,12 +212,20 @@ public abstract class SipMessage {
 
     /** The From tag, or null when absent (RFC 2543 peers). */
     public String fromTag() {
-        return from().tag();
+        return from != null ? from.tag() : tag(HeaderName.FROM);
     }
 
     /** The To tag, or null when absent (a request outside a dialog). */
     public String toTag() {
-        return to().tag();
+        return to != null ? to.tag() : tag(HeaderName.TO);
+    }
+
+    /** The tag of From or To read straight from the bytes, without building the whole value. */
+    private String tag(HeaderName name) {
+        int i = required(name);
+        NameAddrScanner scanner = new NameAddrScanner();
+        scanner.scan(array, headers.valueStart(i), headers.valueEnd(i), 0, name.name());
+        return scanner.tagStart < 0 ? null : SipLexer.ascii(array, scanner.tagStart, scanner.tagEnd);
     }
 
     /** The Max-Forwards value (0..255), or -1 when absent. */

@@ -1,7 +1,6 @@
 package org.callrouter.sip.message;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Objects;
 import org.callrouter.sip.syntax.SipChars;
 
@@ -84,9 +83,8 @@ public final class SipMethod {
 
     /** The well-known method named by [start, end), or null. Allocates nothing. */
     public static SipMethod lookup(byte[] a, int start, int end) {
-        int length = end - start;
         for (SipMethod m : KNOWN) {
-            if (m.bytes.length == length && Arrays.equals(m.bytes, 0, length, a, start, end)) {
+            if (m.matches(a, start, end)) {
                 return m;
             }
         }
@@ -95,7 +93,15 @@ public final class SipMethod {
 
     /** Whether [start, end) spells this method exactly. */
     public boolean matches(byte[] a, int start, int end) {
-        return Arrays.equals(bytes, 0, bytes.length, a, start, end);
+        if (end - start != bytes.length) {
+            return false;
+        }
+        for (int i = 0; i < bytes.length; i++) {
+            if (a[start + i] != bytes[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The method name as written on the wire. */

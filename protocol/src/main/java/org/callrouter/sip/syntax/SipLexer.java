@@ -6,6 +6,9 @@ import static org.callrouter.sip.syntax.SipChars.HOST;
 import static org.callrouter.sip.syntax.SipChars.TOKEN;
 import static org.callrouter.sip.syntax.SipChars.WSP;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.callrouter.sip.codec.SipParseException;
 
@@ -19,6 +22,8 @@ import org.callrouter.sip.codec.SipParseException;
  * {@code LWS} of the grammar.
  */
 public final class SipLexer {
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private SipLexer() {
     }
@@ -180,11 +185,37 @@ public final class SipLexer {
             }
             return close + 1;
         }
-        int q = run(a, p, end, HOST);
+        // one pass: labels of alphanum and inner hyphens; all-digit labels make an IPv4 address
+        int q = p;
+        int labelStart = p;
+        int labels = 0;
+        boolean numeric = true;
+        boolean valid = true;
+        boolean topAlpha = false;
+        while (true) {
+            byte b = q < end ? a[q] : 0;
+            if (b == '.' || !SipChars.is(b, HOST)) {
+                if (q == labelStart) {
+                    // an empty label is only allowed after the final dot of a hostname
+                    valid &= b != '.' && labels > 0 && !numeric;
+                    break;
+                }
+                labels++;
+                valid &= a[labelStart] != '-' && a[q - 1] != '-';
+                numeric &= q - labelStart <= 3 && parseDigits(a, labelStart, q, 255) >= 0;
+                topAlpha = SipChars.is(a[labelStart], SipChars.ALPHA);
+                if (b != '.') {
+                    break;
+                }
+                labelStart = ++q;
+                continue;
+            }
+            q++;
+        }
         if (q == p) {
             throw error("Missing host");
         }
-        if (!isIpv4(a, p, q) && !isHostname(a, p, q)) {
+        if (!valid || !(numeric ? labels == 4 : topAlpha)) {
             throw error("Malformed host");
         }
         return q;
@@ -208,31 +239,6 @@ public final class SipLexer {
             }
             p = q + 1;
         }
-    }
-
-    /**
-     * Whether [start, end) is a hostname: dot-separated labels of alphanum and inner hyphens,
-     * the last (top) label starting with a letter, with an optional final dot.
-     */
-    public static boolean isHostname(byte[] a, int start, int end) {
-        if (end > start && a[end - 1] == '.') {
-            end--;
-        }
-        int labelStart = start;
-        for (int p = start; p <= end; p++) {
-            if (p == end || a[p] == '.') {
-                if (p == labelStart || a[labelStart] == '-' || a[p - 1] == '-') {
-                    return false;
-                }
-                if (p == end && !SipChars.is(a[labelStart], SipChars.ALPHA)) {
-                    return false;
-                }
-                labelStart = p + 1;
-            } else if (!SipChars.is(a[p], SipChars.ALPHA | DIGIT) && a[p] != '-') {
-                return false;
-            }
-        }
-        return end > start;
     }
 
     /** Whether [start, end) is an IPv6address (RFC 4291 2.2 text form, no brackets). */
@@ -336,6 +342,28 @@ public final class SipLexer {
             p++;
         }
         return end;
+    }
+
+    /**
+     * The first position of a CR or LF in [p, end), or {@code end}. Reads eight bytes at a time
+     * (SWAR): header lines are most of a message, so this is the parser's innermost loop.
+     */
+    public static int indexOfCrOrLf(byte[] a, int p, int end) {
+        while (p + Long.BYTES <= end) {
+            long word = (long) LONGS.get(a, p);
+            long cr = word ^ 0x0D0D0D0D0D0D0D0DL;
+            long lf = word ^ 0x0A0A0A0A0A0A0A0AL;
+            long found = ((cr - 0x0101010101010101L) & ~cr | (lf - 0x0101010101010101L) & ~lf)
+                    & 0x8080808080808080L;
+            if (found != 0) {
+                return p + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+            p += Long.BYTES;
+        }
+        while (p < end && a[p] != '\r' && a[p] != '\n') {
+            p++;
+        }
+        return p;
     }
 
     /** The first position of {@code b} in [p, end), or -1. */

@@ -16,6 +16,11 @@ public final class Parameters {
     /** No parameters. */
     public static final Parameters NONE = new Parameters(new String[0], new String[0]);
 
+    /** Parameter names common enough to be shared instead of allocated on every parse. */
+    private static final String[] COMMON_NAMES = {
+        "tag", "branch", "rport", "received", "transport", "lr", "user", "maddr", "ttl", "expires", "q", "method",
+    };
+
     private final String[] names;
     private final String[] values;
 
@@ -38,7 +43,7 @@ public final class Parameters {
                 names = Arrays.copyOf(names, n * 2);
                 values = Arrays.copyOf(values, n * 2);
             }
-            names[n] = SipLexer.ascii(a, scanner.nameStart, scanner.nameEnd);
+            names[n] = name(a, scanner.nameStart, scanner.nameEnd, false);
             values[n++] = scanner.value(a);
         }
         return n == 0 ? NONE : new Parameters(Arrays.copyOf(names, n), Arrays.copyOf(values, n));
@@ -69,11 +74,36 @@ public final class Parameters {
                 stop = end;
             }
             int eq = SipLexer.indexOf(a, p, stop, (byte) '=');
-            names[i] = SipLexer.unescape(a, p, eq < 0 ? stop : eq);
+            names[i] = name(a, p, eq < 0 ? stop : eq, true);
             values[i++] = eq < 0 ? null : SipLexer.unescape(a, eq + 1, stop);
             p = stop + 1;
         }
         return new Parameters(names, values);
+    }
+
+    /**
+     * The name in [start, end): a shared constant when it is spelled exactly as a common one,
+     * else a new String, unescaped when {@code escaped} (a URI parameter).
+     */
+    private static String name(byte[] a, int start, int end, boolean escaped) {
+        for (String common : COMMON_NAMES) {
+            if (spells(a, start, end, common)) {
+                return common;
+            }
+        }
+        return escaped ? SipLexer.unescape(a, start, end) : SipLexer.ascii(a, start, end);
+    }
+
+    private static boolean spells(byte[] a, int start, int end, String s) {
+        if (end - start != s.length()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (a[start + i] != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The number of parameters. */

@@ -23,7 +23,7 @@ public final class SipUri extends Uri {
         super(text);
         secure = s.kind == UriScanner.SIPS;
         rawUser = s.userStart < 0 ? null : SipLexer.ascii(a, s.userStart, s.userEnd);
-        user = s.userStart < 0 ? null : SipLexer.unescape(a, s.userStart, s.userEnd);
+        user = rawUser == null || rawUser.indexOf('%') < 0 ? rawUser : SipLexer.unescape(a, s.userStart, s.userEnd);
         password = s.passwordStart < 0 ? null : SipLexer.unescape(a, s.passwordStart, s.passwordEnd);
         host = SipLexer.ascii(a, s.hostStart, s.hostEnd);
         port = s.port;
