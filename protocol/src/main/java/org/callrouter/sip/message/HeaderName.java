@@ -1,5 +1,8 @@
 package org.callrouter.sip.message;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
@@ -17,6 +20,7 @@ import org.callrouter.sip.syntax.SipChars;
  */
 public final class HeaderName {
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int LIST = 1;
     private static final int SINGLE = 2;
     /** Known names by length (up to 31) and first letter: a lookup without hashing. */
@@ -168,6 +172,10 @@ public final class HeaderName {
     private final String name;
     private final String lower;
     private final byte[] lowerBytes;
+    /** The lower-case name as little-endian words at offsets 0, 8, ... and length - 8 (see {@link #matches}). */
+    private final long[] words;
+    /** Per word, 0x20 in each byte that is a letter: OR-ing it into input bytes folds their case. */
+    private final long[] caseBits;
     private final char compact;
     private final int flags;
     private final int id;
@@ -176,6 +184,19 @@ public final class HeaderName {
         this.name = name;
         this.lower = name.toLowerCase(Locale.ROOT);
         this.lowerBytes = lower.getBytes(StandardCharsets.ISO_8859_1);
+        int n = lowerBytes.length <= Long.BYTES ? 1 : (lowerBytes.length + Long.BYTES - 1) / Long.BYTES;
+        this.words = new long[n];
+        this.caseBits = new long[n];
+        for (int w = 0; w < n; w++) {
+            int offset = wordOffset(w, lowerBytes.length);
+            for (int k = 0; k < Long.BYTES && offset + k < lowerBytes.length; k++) {
+                long b = lowerBytes[offset + k] & 0xFF;
+                words[w] |= b << (8 * k);
+                if (b >= 'a' && b <= 'z') {
+                    caseBits[w] |= 0x20L << (8 * k);
+                }
+            }
+        }
         this.compact = compact;
         this.flags = flags;
         this.id = id;
@@ -257,9 +278,29 @@ public final class HeaderName {
         return true;
     }
 
+    /** Where word {@code w} of a name of {@code length} bytes starts: the last one ends with the name. */
+    private static int wordOffset(int w, int length) {
+        return length <= Long.BYTES ? 0 : Math.min(w * Long.BYTES, length - Long.BYTES);
+    }
+
     private boolean matches(byte[] a, int start, int end) {
-        if (end - start == 1 && compact != 0) {
+        int length = end - start;
+        if (length == 1 && compact != 0) {
             return SipChars.lower(a[start]) == compact;
+        }
+        if (length != lowerBytes.length) {
+            return false;
+        }
+        if (start + Long.BYTES <= a.length) {
+            // eight bytes at a time; a short name's word is cut to its length
+            long lengthMask = length >= Long.BYTES ? -1L : (1L << (8 * length)) - 1;
+            for (int w = 0; w < words.length; w++) {
+                long word = (long) LONGS.get(a, start + wordOffset(w, length)) & lengthMask;
+                if ((word | caseBits[w]) != words[w]) {
+                    return false;
+                }
+            }
+            return true;
         }
         byte[] expected = lowerBytes;
         if (end - start != expected.length) {

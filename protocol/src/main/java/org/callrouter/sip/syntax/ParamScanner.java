@@ -18,6 +18,8 @@ public final class ParamScanner {
     public int valueStart = -1;
     /** End of the value. */
     public int valueEnd = -1;
+    /** Whether the value is a plain token (not quoted, no IPv6 characters). */
+    private boolean tokenValue;
 
     /**
      * Reads the parameter that follows {@code p} (after optional whitespace and a semicolon).
@@ -33,6 +35,7 @@ public final class ParamScanner {
         nameEnd = SipLexer.requireToken(a, nameStart, end, "parameter");
         valueStart = -1;
         valueEnd = -1;
+        tokenValue = false;
         q = SipLexer.skipWs(a, nameEnd, end);
         if (q >= end || a[q] != '=') {
             return nameEnd;
@@ -42,20 +45,18 @@ public final class ParamScanner {
             valueEnd = SipLexer.quotedString(a, valueStart, end);
             return valueEnd;
         }
-        valueEnd = valueStart;
-        while (valueEnd < end && (SipChars.is(a[valueEnd], SipChars.TOKEN)
-                || a[valueEnd] == ':' || a[valueEnd] == '[' || a[valueEnd] == ']')) {
+        valueEnd = SipLexer.token(a, valueStart, end);
+        tokenValue = true;
+        while (valueEnd < end && (a[valueEnd] == ':' || a[valueEnd] == '[' || a[valueEnd] == ']'
+                || SipChars.is(a[valueEnd], SipChars.TOKEN))) {
+            tokenValue = false;
             valueEnd++;
         }
         if (valueEnd == valueStart) {
             throw error("Malformed parameter value");
         }
-        if (a[valueStart] == '[') {
-            if (SipLexer.host(a, valueStart, valueEnd) != valueEnd) {
-                throw error("Malformed parameter value");
-            }
-        } else if (SipLexer.token(a, valueStart, valueEnd) != valueEnd
-                && !(nameIs(a, "received") && SipLexer.isIpv6(a, valueStart, valueEnd))) {
+        if (!tokenValue && (a[valueStart] == '[' ? SipLexer.host(a, valueStart, valueEnd) != valueEnd
+                : !(nameIs(a, "received") && SipLexer.isIpv6(a, valueStart, valueEnd)))) {
             throw error("Malformed parameter value");
         }
         return valueEnd;
@@ -87,7 +88,7 @@ public final class ParamScanner {
 
     /** Requires the current value to be a token; {@code what} names the parameter in the error. */
     public void requireTokenValue(byte[] a, String what) {
-        if (valueStart < 0 || SipLexer.token(a, valueStart, valueEnd) != valueEnd) {
+        if (!tokenValue) {
             throw error("Malformed " + what);
         }
     }

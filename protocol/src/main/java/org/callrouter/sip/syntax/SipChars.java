@@ -39,6 +39,8 @@ public final class SipChars {
     public static final int PHONE = 1 << 14;
 
     private static final int[] CLASSES = new int[256];
+    /** The token class alone: the test the parser makes most often. */
+    private static final boolean[] TOKENS = new boolean[256];
 
     static {
         for (int c = 'a'; c <= 'z'; c++) {
@@ -68,6 +70,9 @@ public final class SipChars {
         add(";/?:@&=+$,", URIC);
         add(" \t", WSP);
         add("+-.", SCHEME);
+        for (int c = 0; c < 256; c++) {
+            TOKENS[c] = (CLASSES[c] & TOKEN) != 0;
+        }
         add("-.", HOST);
         add("*#-.()+", PHONE);
     }
@@ -89,6 +94,11 @@ public final class SipChars {
     /** Whether {@code c} belongs to any class in {@code flags}; false outside ASCII. */
     public static boolean is(char c, int flags) {
         return c < 256 && (CLASSES[c] & flags) != 0;
+    }
+
+    /** Whether byte {@code b} is a token character. */
+    public static boolean isTokenChar(byte b) {
+        return TOKENS[b & 0xFF];
     }
 
     /** The value of a hex digit, or -1. */

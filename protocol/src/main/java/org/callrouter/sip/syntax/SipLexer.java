@@ -59,7 +59,7 @@ public final class SipLexer {
 
     /** The end of the run of token characters at {@code p} (p itself when there is none). */
     public static int token(byte[] a, int p, int end) {
-        while (p < end && SipChars.is(a[p], TOKEN)) {
+        while (p < end && SipChars.isTokenChar(a[p])) {
             p++;
         }
         return p;
