@@ -1,6 +1,5 @@
 package org.callrouter.sip.codec;
 
-import io.netty.buffer.ByteBuf;
 import org.callrouter.sip.message.HeaderIndex;
 import org.callrouter.sip.message.HeaderName;
 import org.callrouter.sip.message.SipMessage;
@@ -12,7 +11,7 @@ import org.callrouter.sip.message.SipMessage;
  *
  * @param <B> the builder type, for chaining
  */
-abstract class MessageBuilder<B extends MessageBuilder<B>> {
+abstract class MessageBuilder<B extends MessageBuilder<B>> extends Encodable {
 
     private final Segments added = new Segments();
     private String contentType;
@@ -61,17 +60,8 @@ abstract class MessageBuilder<B extends MessageBuilder<B>> {
         return self();
     }
 
-    /** Writes the message to {@code out}. */
-    public void encode(ByteBuf out) {
-        segments().writeTo(out);
-    }
-
-    /** The message as a new array. */
-    public byte[] toBytes() {
-        return segments().toBytes();
-    }
-
-    private Segments segments() {
+    @Override
+    Segments segments() {
         Segments out = new Segments();
         writeHead(out);
         out.add(added);

@@ -1,6 +1,5 @@
 package org.callrouter.sip.codec;
 
-import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,7 @@ import org.callrouter.sip.syntax.ViaScanner;
  * <p>Edits apply in call order to the editor's view of the fields; the message itself never
  * changes, and its bytes must not change before encoding.
  */
-public final class SipMessageEditor {
+public final class SipMessageEditor extends Encodable {
 
     private static final byte[] VERSION_CRLF = " SIP/2.0\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -243,17 +242,8 @@ public final class SipMessageEditor {
         return this;
     }
 
-    /** Writes the edited message to {@code out}. */
-    public void encode(ByteBuf out) {
-        segments().writeTo(out);
-    }
-
-    /** The edited message as a new array. */
-    public byte[] toBytes() {
-        return segments().toBytes();
-    }
-
-    private Segments segments() {
+    @Override
+    Segments segments() {
         Segments out = new Segments();
         if (lines == null && startLine == null && !bodySet && message.contentLength() >= 0) {
             // nothing edited and the Content-Length the parser framed by is present: one range

@@ -12,15 +12,13 @@ import org.callrouter.sip.uri.Uri;
  * Record-Route (RFC 3261 20.10, 20.20, 20.34, 20.39): an optional display name, a URI, and
  * parameters such as tag. {@link #toString()} gives the value exactly as written.
  */
-public final class NameAddress {
+public final class NameAddress extends HeaderValue {
 
-    private final String text;
     private final String displayName;
     private final Uri uri;
-    private final Parameters params;
 
     private NameAddress(String text, byte[] a, NameAddrScanner s) {
-        this.text = text;
+        super(text, Parameters.ofHeader(a, s.paramsStart, s.paramsEnd));
         if (s.displayStart < 0) {
             displayName = null;
         } else if (a[s.displayStart] == '"') {
@@ -29,7 +27,6 @@ public final class NameAddress {
             displayName = SipLexer.unfold(a, s.displayStart, s.displayEnd);
         }
         uri = Uri.of(a, s.uri);
-        params = Parameters.ofHeader(a, s.paramsStart, s.paramsEnd);
     }
 
     /**
@@ -102,32 +99,6 @@ public final class NameAddress {
 
     /** The tag parameter (RFC 3261 19.3), or null. */
     public String tag() {
-        return params.get("tag");
-    }
-
-    /** The value of header parameter {@code name} (any case), unquoted; null when absent or valueless. */
-    public String param(String name) {
-        return params.get(name);
-    }
-
-    /** All header parameters in order. */
-    public Parameters params() {
-        return params;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof NameAddress && ((NameAddress) o).text.equals(text);
-    }
-
-    @Override
-    public int hashCode() {
-        return text.hashCode();
-    }
-
-    /** The value as written (folds replaced by a space). */
-    @Override
-    public String toString() {
-        return text;
+        return param("tag");
     }
 }

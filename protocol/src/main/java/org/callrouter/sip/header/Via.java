@@ -12,7 +12,7 @@ import org.callrouter.sip.uri.Parameters;
  * (RFC 3261 8.1.1.7), and the received and rport parameters a server adds (RFC 3261 18.2.1,
  * RFC 3581). {@link #toString()} gives the value exactly as written.
  */
-public final class Via {
+public final class Via extends HeaderValue {
 
     /** The branch prefix of RFC 3261 transactions (RFC 3261 8.1.1.7). */
     public static final String MAGIC_COOKIE = "z9hG4bK";
@@ -21,24 +21,21 @@ public final class Via {
     private static final String[] TRANSPORTS = {"UDP", "TCP", "TLS", "SCTP", "WS", "WSS"};
     private static final String[] TRANSPORTS_LOWER = {"udp", "tcp", "tls", "sctp", "ws", "wss"};
 
-    private final String text;
     private final String protocol;
     private final String transport;
     private final String host;
     private final int port;
-    private final Parameters params;
     private final boolean rport;
     private final int rportValue;
 
     private Via(String text, byte[] a, ViaScanner s) {
-        this.text = text;
+        super(text, Parameters.ofHeader(a, s.paramsStart, s.end));
         protocol = SipLexer.equalsIgnoreCase(a, s.protocolStart, s.protocolEnd, "sip")
                 && SipLexer.equalsIgnoreCase(a, s.versionStart, s.versionEnd, "2.0") ? SIP_2_0
                 : SipLexer.ascii(a, s.protocolStart, s.protocolEnd) + '/' + SipLexer.ascii(a, s.versionStart, s.versionEnd);
         transport = transport(a, s.transportStart, s.transportEnd);
         host = SipLexer.ascii(a, s.hostStart, s.hostEnd);
         port = s.port;
-        params = Parameters.ofHeader(a, s.paramsStart, s.end);
         rport = s.rport;
         rportValue = s.rportValue;
     }
@@ -116,7 +113,7 @@ public final class Via {
 
     /** The branch parameter, or null. */
     public String branch() {
-        return params.get("branch");
+        return param("branch");
     }
 
     /** Whether the branch starts with the RFC 3261 magic cookie "z9hG4bK" (RFC 3261 17.2.3). */
@@ -127,7 +124,7 @@ public final class Via {
 
     /** The received parameter, or null. */
     public String received() {
-        return params.get("received");
+        return param("received");
     }
 
     /** Whether the rport parameter is present, with or without a value (RFC 3581 4). */
@@ -138,31 +135,5 @@ public final class Via {
     /** The rport value, or -1 when rport is absent or has no value. */
     public int rport() {
         return rportValue;
-    }
-
-    /** The value of parameter {@code name} (any case), unquoted; null when absent or valueless. */
-    public String param(String name) {
-        return params.get(name);
-    }
-
-    /** All parameters in order. */
-    public Parameters params() {
-        return params;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Via && ((Via) o).text.equals(text);
-    }
-
-    @Override
-    public int hashCode() {
-        return text.hashCode();
-    }
-
-    /** The via-parm as written (folds replaced by a space). */
-    @Override
-    public String toString() {
-        return text;
     }
 }
