@@ -1,9 +1,6 @@
 package org.callrouter.sip.codec;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import org.callrouter.sip.message.HeaderIndex;
 import org.callrouter.sip.message.HeaderName;
 import org.callrouter.sip.message.SipMessage;
 import org.callrouter.sip.message.SipRequest;
@@ -26,7 +23,7 @@ public final class SipMessageEditor extends Encodable {
     private static final byte[] VERSION_CRLF = " SIP/2.0\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final SipMessage message;
-    private List<Line> lines;
+    private FieldList lines;
     private byte[] startLine;
     private boolean bodySet;
     private String contentType;
@@ -42,14 +39,9 @@ public final class SipMessageEditor extends Encodable {
     }
 
     /** The editor's view of the header fields, made on the first edit. */
-    private List<Line> lines() {
+    private FieldList lines() {
         if (lines == null) {
-            HeaderIndex headers = message.headers();
-            lines = new ArrayList<>(headers.count() + 4);
-            for (int i = 0; i < headers.count(); i++) {
-                lines.add(new Line(headers.knownName(i), message.array(), headers.lineStart(i), headers.nameEnd(i),
-                        headers.valueStart(i), headers.valueEnd(i), headers.lineEnd(i)));
-            }
+            lines = new FieldList(message);
         }
         return lines;
     }
@@ -70,7 +62,7 @@ public final class SipMessageEditor extends Encodable {
         if (i < 0) {
             throw new IllegalStateException("no Via to remove");
         }
-        Line line = lines().get(i);
+        FieldLine line = lines().get(i);
         ViaScanner via = new ViaScanner();
         int p = via.scan(line.a, line.valueStart, line.valueEnd);
         if (p >= line.valueEnd) {
@@ -96,7 +88,7 @@ public final class SipMessageEditor extends Encodable {
             throw new IllegalArgumentException("not a valid Via value: '" + value + "' (" + e.reason() + ")", e);
         }
         int i = first(HeaderName.VIA);
-        lines().add(i < 0 ? 0 : i, Line.of(HeaderName.VIA, a));
+        lines().add(i < 0 ? 0 : i, FieldLine.of(HeaderName.VIA, a));
         return this;
     }
 
@@ -126,7 +118,7 @@ public final class SipMessageEditor extends Encodable {
         if (i < 0) {
             throw new IllegalStateException("no Via to set received on");
         }
-        Line line = lines().get(i);
+        FieldLine line = lines().get(i);
         byte[] a = line.a;
         ViaScanner via = new ViaScanner();
         via.scan(a, line.valueStart, line.valueEnd);
@@ -180,7 +172,7 @@ public final class SipMessageEditor extends Encodable {
 
     /** Removes every field named {@code name}. */
     public SipMessageEditor removeHeaders(HeaderName name) {
-        lines().removeIf(line -> line.is(name));
+        lines().removeAll(name);
         return this;
     }
 
@@ -190,7 +182,7 @@ public final class SipMessageEditor extends Encodable {
      * @throws IllegalArgumentException when the value holds CR, LF or another control character
      */
     public SipMessageEditor addHeader(HeaderName name, CharSequence value) {
-        lines().add(Line.of(name, value));
+        lines().add(FieldLine.of(name, value));
         return this;
     }
 
@@ -202,7 +194,7 @@ public final class SipMessageEditor extends Encodable {
      */
     public SipMessageEditor addHeaderFirst(HeaderName name, CharSequence value) {
         int i = first(name);
-        lines().add(i < 0 ? lines().size() : i, Line.of(name, value));
+        lines().add(i < 0 ? lines().size() : i, FieldLine.of(name, value));
         return this;
     }
 
@@ -215,10 +207,10 @@ public final class SipMessageEditor extends Encodable {
     public SipMessageEditor decrementMaxForwards() {
         int i = first(HeaderName.MAX_FORWARDS);
         if (i < 0) {
-            lines().add(Line.of(HeaderName.MAX_FORWARDS, Integer.toString(SipRequestBuilder.DEFAULT_MAX_FORWARDS)));
+            lines().add(FieldLine.of(HeaderName.MAX_FORWARDS, Integer.toString(SipRequestBuilder.DEFAULT_MAX_FORWARDS)));
             return this;
         }
-        Line line = lines().get(i);
+        FieldLine line = lines().get(i);
         long value = SipLexer.parseDigits(line.a, line.valueStart, line.valueEnd, 255);
         if (value <= 0) {
             throw new IllegalStateException("Max-Forwards is " + value + ": answer 483 instead of forwarding");
@@ -256,21 +248,23 @@ public final class SipMessageEditor extends Encodable {
         }
         boolean typeWritten = false;
         boolean lengthWritten = false;
-        for (Line line : lines()) {
-            if (line.is(HeaderName.CONTENT_TYPE) && bodySet) {
+        FieldList fields = lines();
+        for (int i = 0; i < fields.size(); i++) {
+            if (fields.is(i, HeaderName.CONTENT_TYPE) && bodySet) {
                 if (contentType != null && !typeWritten) {
-                    line.withValue(SipLexer.bytes(contentType)).writeTo(out);
+                    fields.get(i).withValue(SipLexer.bytes(contentType)).writeTo(out);
                     typeWritten = true;
                 }
-            } else if (line.is(HeaderName.CONTENT_LENGTH)) {
+            } else if (fields.is(i, HeaderName.CONTENT_LENGTH)) {
                 if (!lengthWritten) {
+                    FieldLine line = fields.get(i);
                     long declared = SipLexer.parseDigits(line.a, line.valueStart, line.valueEnd, Integer.MAX_VALUE);
                     (declared == bodyLength ? line : line.withValue(SipLexer.bytes(Integer.toString(bodyLength))))
                             .writeTo(out);
                     lengthWritten = true;
                 }
             } else {
-                line.writeTo(out);
+                fields.writeTo(i, out);
             }
         }
         if (bodySet && contentType != null && !typeWritten) {
@@ -284,78 +278,6 @@ public final class SipMessageEditor extends Encodable {
     }
 
     private int first(HeaderName name) {
-        List<Line> all = lines();
-        for (int i = 0; i < all.size(); i++) {
-            if (all.get(i).is(name)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * One header field line: a range of the message's bytes, or of new bytes. {@code name} is
-     * null for a field whose name is not a known one.
-     */
-    private static final class Line {
-
-        final HeaderName name;
-        final byte[] a;
-        final int start;
-        final int nameEnd;
-        final int valueStart;
-        final int valueEnd;
-        final int end;
-
-        Line(HeaderName name, byte[] a, int start, int nameEnd, int valueStart, int valueEnd, int end) {
-            this.name = name;
-            this.a = a;
-            this.start = start;
-            this.nameEnd = nameEnd;
-            this.valueStart = valueStart;
-            this.valueEnd = valueEnd;
-            this.end = end;
-        }
-
-        static Line of(HeaderName name, CharSequence value) {
-            return of(name, SipLexer.bytes(Segments.checkValue(value)));
-        }
-
-        /** A new field {@code Name: value CRLF}; the value bytes are already checked. */
-        static Line of(HeaderName name, byte[] value) {
-            byte[] n = name.name().getBytes(StandardCharsets.US_ASCII);
-            byte[] a = new byte[n.length + 2 + value.length + 2];
-            System.arraycopy(n, 0, a, 0, n.length);
-            a[n.length] = ':';
-            a[n.length + 1] = ' ';
-            System.arraycopy(value, 0, a, n.length + 2, value.length);
-            a[a.length - 2] = '\r';
-            a[a.length - 1] = '\n';
-            return new Line(name, a, 0, n.length, n.length + 2, a.length - 2, a.length);
-        }
-
-        boolean is(HeaderName other) {
-            return name != null ? name.equals(other) : !other.isKnown()
-                    && SipLexer.ascii(a, start, nameEnd).equalsIgnoreCase(other.name());
-        }
-
-        /** This field with its value replaced by [s, e) of {@code v}; name and spacing kept. */
-        Line withValue(byte[] v, int s, int e) {
-            int prefix = valueStart - start;
-            byte[] out = new byte[prefix + e - s + 2];
-            System.arraycopy(a, start, out, 0, prefix);
-            System.arraycopy(v, s, out, prefix, e - s);
-            out[out.length - 2] = '\r';
-            out[out.length - 1] = '\n';
-            return new Line(name, out, 0, nameEnd - start, prefix, out.length - 2, out.length);
-        }
-
-        Line withValue(byte[] v) {
-            return withValue(v, 0, v.length);
-        }
-
-        void writeTo(Segments out) {
-            out.add(a, start, end);
-        }
+        return lines().first(name);
     }
 }

@@ -83,14 +83,19 @@ public final class HeaderIndex {
      * known name this compares ints only.
      */
     public int indexOf(HeaderName name, int from) {
-        int id = name.id();
         for (int i = from; i < count; i++) {
-            int code = entries[i * STRIDE + CODE] & ID_MASK;
-            if (id >= 0 ? code == id + 1 : code == 0 && nameEquals(i, name)) {
+            if (is(i, name)) {
                 return i;
             }
         }
         return -1;
+    }
+
+    /** Whether field {@code i} is named {@code name}. */
+    public boolean is(int i, HeaderName name) {
+        int id = name.id();
+        int code = entries[i * STRIDE + CODE] & ID_MASK;
+        return id >= 0 ? code == id + 1 : code == 0 && nameEquals(i, name);
     }
 
     private boolean nameEquals(int i, HeaderName name) {
