@@ -82,7 +82,7 @@ public final class NameAddrScanner {
             uriStart = p + 1;
             uriEnd = SipLexer.indexOf(a, uriStart, end, (byte) '>');
             if (uriEnd < 0) {
-                throw error("Malformed " + what + ": no closing >");
+                throw error("Malformed " + what + ": no closing angle bracket");
             }
             p = uriEnd + 1;
         } else {
@@ -96,7 +96,7 @@ public final class NameAddrScanner {
                     break;
                 }
                 if (b == '?') {
-                    throw error("Malformed " + what + ": URI with headers needs <>");
+                    throw error("Malformed " + what + ": URI with headers needs angle brackets");
                 }
                 p++;
             }

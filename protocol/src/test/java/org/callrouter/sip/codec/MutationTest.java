@@ -10,8 +10,10 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.regex.Pattern;
 import org.callrouter.sip.message.SipMessage;
 import org.callrouter.sip.message.SipRequest;
+import org.callrouter.sip.validate.Rejection;
 import org.callrouter.sip.validate.RequestValidator;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +33,8 @@ class MutationTest {
         '\r', '\n', ' ', '\t', ':', ';', ',', '<', '>', '"', '\\', '%', '@', '[', ']', '=', '/', '?', '0', '9',
         'a', 'Z', 0, (byte) 0x7F, (byte) 0x80, (byte) 0xFF,
     };
+
+    private static final Pattern REASON_PHRASE = Pattern.compile("[A-Za-z0-9 \\-_.!~*'():;/?@&=+$,]+");
 
     private final List<byte[]> seeds = CorpusFiles.all();
     private final RequestValidator validator = RequestValidator.defaults();
@@ -111,7 +115,10 @@ class MutationTest {
             SipRequest request = (SipRequest) m;
             request.method();
             assertNotNull(request.requestUri());
-            validator.validate(request);
+            Rejection rejection = validator.validate(request);
+            if (rejection != null) {
+                assertReasonPhrase(rejection.reason());
+            }
         }
         byte[] edited = SipMessageEditor.of(m).toBytes();
         SipParser.parse(edited, 0, edited.length);
@@ -120,7 +127,7 @@ class MutationTest {
     /** The failure carries a usable status and reason; a partial request can be answered. */
     private static void checkFailure(SipParseException e) {
         assertTrue(e.status() >= 400 && e.status() <= 599);
-        assertNotNull(e.reason());
+        assertReasonPhrase(e.reason());
         SipMessage partial = e.partial();
         if (partial != null) {
             for (int h = 0; h < partial.headerCount(); h++) {
@@ -133,6 +140,11 @@ class MutationTest {
                 out.release();
             }
         }
+    }
+
+    /** A reason fit for a status line: RFC 3261 Reason-Phrase characters (reserved, unreserved, SP). */
+    private static void assertReasonPhrase(String reason) {
+        assertTrue(REASON_PHRASE.matcher(reason).matches(), () -> "not a reason phrase: '" + reason + "'");
     }
 
     private static byte[] mutate(byte[] original, SplittableRandom random) {

@@ -119,7 +119,7 @@ class SipMessageTest {
         SipMessage m = parse("OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\n"
                 + "To: <sip:c@d>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\nContact: <sip:a@b\r\nRequire: a b\r\n"
                 + "Content-Length: 0\r\n\r\n");
-        assertEquals("Malformed Contact: no closing >", assertThrows(SipParseException.class, m::contacts).reason());
+        assertEquals("Malformed Contact: no closing angle bracket", assertThrows(SipParseException.class, m::contacts).reason());
         assertThrows(SipParseException.class, m::require);
         assertFalse(m.isContactWildcard());
     }
