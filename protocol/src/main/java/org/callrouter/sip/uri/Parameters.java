@@ -14,7 +14,7 @@ import org.callrouter.sip.syntax.SipLexer;
 public final class Parameters {
 
     /** No parameters. */
-    public static final Parameters NONE = new Parameters(new String[0], new String[0]);
+    public static final Parameters NONE = new Parameters(new String[0], new String[0], 0);
 
     /** Parameter names common enough to be shared instead of allocated on every parse. */
     private static final String[] COMMON_NAMES = {
@@ -23,10 +23,13 @@ public final class Parameters {
 
     private final String[] names;
     private final String[] values;
+    private final int size;
 
-    private Parameters(String[] names, String[] values) {
+    /** Parameters in the first {@code size} entries of the arrays, which are not copied. */
+    private Parameters(String[] names, String[] values, int size) {
         this.names = names;
         this.values = values;
+        this.size = size;
     }
 
     /**
@@ -46,7 +49,7 @@ public final class Parameters {
             names[n] = name(a, scanner.nameStart, scanner.nameEnd, false);
             values[n++] = scanner.value(a);
         }
-        return n == 0 ? NONE : new Parameters(Arrays.copyOf(names, n), Arrays.copyOf(values, n));
+        return n == 0 ? NONE : new Parameters(names, values, n);
     }
 
     /**
@@ -78,7 +81,7 @@ public final class Parameters {
             values[i++] = eq < 0 ? null : SipLexer.unescape(a, eq + 1, stop);
             p = stop + 1;
         }
-        return new Parameters(names, values);
+        return new Parameters(names, values, n);
     }
 
     /**
@@ -108,17 +111,24 @@ public final class Parameters {
 
     /** The number of parameters. */
     public int size() {
-        return names.length;
+        return size;
     }
 
     /** The name of parameter {@code i}. */
     public String name(int i) {
-        return names[i];
+        return names[check(i)];
     }
 
     /** The value of parameter {@code i}, or null when it has none. */
     public String value(int i) {
-        return values[i];
+        return values[check(i)];
+    }
+
+    private int check(int i) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException("parameter " + i + " of " + size);
+        }
+        return i;
     }
 
     /** Whether a parameter named {@code name} (any case) is present. */
@@ -136,7 +146,7 @@ public final class Parameters {
     }
 
     private int indexOf(String name) {
-        for (int i = 0; i < names.length; i++) {
+        for (int i = 0; i < size; i++) {
             if (names[i].equalsIgnoreCase(name)) {
                 return i;
             }
@@ -146,20 +156,27 @@ public final class Parameters {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Parameters && Arrays.equals(((Parameters) o).names, names)
-                && Arrays.equals(((Parameters) o).values, values);
+        if (!(o instanceof Parameters)) {
+            return false;
+        }
+        Parameters p = (Parameters) o;
+        return Arrays.equals(p.names, 0, p.size, names, 0, size) && Arrays.equals(p.values, 0, p.size, values, 0, size);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(names) * 31 + Arrays.hashCode(values);
+        int h = size;
+        for (int i = 0; i < size; i++) {
+            h = h * 31 + names[i].hashCode() * 17 + (values[i] == null ? 0 : values[i].hashCode());
+        }
+        return h;
     }
 
     /** The parameters as {@code name=value} pairs joined by ';', for diagnostics. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < names.length; i++) {
+        for (int i = 0; i < size; i++) {
             sb.append(';').append(names[i].toLowerCase(Locale.ROOT));
             if (values[i] != null) {
                 sb.append('=').append(values[i]);
