@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "Call-tracking SIP router.",
         subcommands = {
                 ServeCommand.class,
+                SipParseCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class RouterCommand implements Callable<Integer> {
