@@ -1,0 +1,179 @@
+package org.callrouter.routing.caps;
+
+import org.callrouter.routing.config.Caps;
+
+/**
+ * One handler's cap state: live calls (concurrency) and, per {@link CapWindow}, the
+ * committed count (persisted) and the pending holds (calls that may still count: a
+ * {@code connected}-trigger call that is ringing, a {@code converted}-trigger call in
+ * progress).
+ *
+ * <p>A check and its increment are one step under the handler's monitor, so threads racing
+ * for the last slot cannot both get it. The check is {@code committed + pending < cap}
+ * for every window and {@code live < concurrency}: a hold counts against the cap from the
+ * moment the handler is selected, so a cap is never overrun while calls ring.
+ *
+ * <p>A count belongs to the window that was current when the handler was selected. When a
+ * window ends, its counts stop mattering: the next reservation starts the new window at
+ * zero, and later commits or releases of the old window's holds are ignored.
+ *
+ * <p>Concurrency and holds live in memory only: after a restart there are no live calls.
+ * Committed counts are written through to {@link CounterCells} on every change.
+ */
+public final class CapCounters {
+
+    /** Returned by {@link #tryAcquire} when every cap had room. */
+    public static final int GRANTED = -1;
+    /** Returned by {@link #tryAcquire} when concurrency was full; window caps return their ordinal. */
+    public static final int CONCURRENCY = 4;
+
+    private static final int WINDOWS = CapWindow.count();
+
+    private final CounterCells cells;
+    private final long[] windowIds = new long[WINDOWS];
+    private final int[] committed = new int[WINDOWS];
+    private final int[] pending = new int[WINDOWS];
+    private int live;
+
+    /** Loads the committed counts from the cells. */
+    public CapCounters(CounterCells cells) {
+        this.cells = cells;
+        for (int w = 0; w < WINDOWS; w++) {
+            long packed = cells.get(CapWindow.at(w));
+            windowIds[w] = CounterCells.windowId(packed);
+            committed[w] = CounterCells.count(packed);
+        }
+    }
+
+    /**
+     * Checks every cap and takes a slot in one atomic step.
+     *
+     * @param current   the current window ids (see {@link WindowClock#windowIds})
+     * @param caps      the limits
+     * @param commitNow count in every window now (trigger {@code routed}); otherwise hold
+     * @return {@link #GRANTED}, {@link #CONCURRENCY}, or the ordinal of the full window
+     */
+    public synchronized int tryAcquire(long[] current, Caps caps, boolean commitNow) {
+        if (caps.concurrency() != Caps.NONE && live >= caps.concurrency()) {
+            return CONCURRENCY;
+        }
+        for (int w = 0; w < WINDOWS; w++) {
+            roll(w, current[w]);
+            int limit = limit(caps, w);
+            if (limit != Caps.NONE && committed[w] + pending[w] >= limit) {
+                return w;
+            }
+        }
+        live++;
+        for (int w = 0; w < WINDOWS; w++) {
+            if (commitNow) {
+                committed[w]++;
+                persist(w);
+            } else {
+                pending[w]++;
+            }
+        }
+        return GRANTED;
+    }
+
+    /** Turns the holds taken in {@code held} windows into counts (answered, converted). */
+    public synchronized void commitHold(long[] held) {
+        for (int w = 0; w < WINDOWS; w++) {
+            if (windowIds[w] == held[w]) {
+                pending[w]--;
+                committed[w]++;
+                persist(w);
+            }
+        }
+    }
+
+    /** Drops the holds taken in {@code held} windows (no answer, not converted). */
+    public synchronized void releaseHold(long[] held) {
+        for (int w = 0; w < WINDOWS; w++) {
+            if (windowIds[w] == held[w]) {
+                pending[w]--;
+            }
+        }
+    }
+
+    /** The call is over or failed over: one live call less. */
+    public synchronized void releaseLive() {
+        live--;
+    }
+
+    /**
+     * Counts one event in the windows current at {@code current} without a reservation
+     * (a postback conversion for a {@code converted}-trigger handler after its call ended).
+     */
+    public synchronized void commitNow(long[] current) {
+        for (int w = 0; w < WINDOWS; w++) {
+            roll(w, current[w]);
+            committed[w]++;
+            persist(w);
+        }
+    }
+
+    /** Resets one window's committed count to zero (the explicit reset of a total cap). */
+    public synchronized void reset(CapWindow window) {
+        committed[window.ordinal()] = 0;
+        persist(window.ordinal());
+    }
+
+    /**
+     * Which cap is full right now, without taking a slot: a hint for routing and explain
+     * (read without the monitor; {@link #tryAcquire} decides).
+     *
+     * @return {@link #GRANTED} when none is full, else as {@link #tryAcquire}
+     */
+    public int blocking(long[] current, Caps caps) {
+        if (caps.concurrency() != Caps.NONE && live >= caps.concurrency()) {
+            return CONCURRENCY;
+        }
+        for (int w = 0; w < WINDOWS; w++) {
+            int limit = limit(caps, w);
+            if (limit != Caps.NONE && windowIds[w] == current[w] && committed[w] + pending[w] >= limit) {
+                return w;
+            }
+        }
+        return GRANTED;
+    }
+
+    /** Committed plus pending in the current window (what counts against the cap). */
+    public synchronized int used(CapWindow window, long[] current) {
+        int w = window.ordinal();
+        return windowIds[w] == current[w] ? committed[w] + pending[w] : 0;
+    }
+
+    /** Committed count in the current window. */
+    public synchronized int committed(CapWindow window, long[] current) {
+        int w = window.ordinal();
+        return windowIds[w] == current[w] ? committed[w] : 0;
+    }
+
+    /** Live calls. */
+    public synchronized int live() {
+        return live;
+    }
+
+    private void roll(int w, long currentId) {
+        if (windowIds[w] != currentId) {
+            windowIds[w] = currentId;
+            committed[w] = 0;
+            pending[w] = 0;
+            persist(w);
+        }
+    }
+
+    private void persist(int w) {
+        cells.set(CapWindow.at(w), CounterCells.pack(windowIds[w], committed[w]));
+    }
+
+    private static int limit(Caps caps, int w) {
+        return switch (CapWindow.at(w)) {
+            case HOURLY -> caps.hourly();
+            case DAILY -> caps.daily();
+            case MONTHLY -> caps.monthly();
+            case TOTAL -> caps.total();
+        };
+    }
+}
