@@ -63,7 +63,7 @@ final class ConfigValidator {
                     && address.address().port() == admin.port()
                     && (address.address().host().equals(admin.host()) || isWildcard(admin.host())
                         || isWildcard(address.address().host()))) {
-                error("server.admin.listen", "admin.listen=" + admin + " clashes with server.sip.listen " + address);
+                error("server.sip.listen[" + i + "]", address + " clashes with server.admin.listen=" + admin);
             }
         }
     }

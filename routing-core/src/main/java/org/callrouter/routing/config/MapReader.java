@@ -131,18 +131,15 @@ final class MapReader {
             error(key, "number " + scalar.text() + " is out of range");
             return dflt;
         }
-        if (parsed < min || parsed > max) {
-            error(key, rangeRule(min, max) + ", got " + parsed);
+        if (parsed < min) {
+            error(key, (min == 1 ? "must be > 0" : "must be >= " + min) + ", got " + parsed);
+            return dflt;
+        }
+        if (parsed > max) {
+            error(key, "must be <= " + max + ", got " + parsed);
             return dflt;
         }
         return parsed;
-    }
-
-    static String rangeRule(long min, long max) {
-        if (max == Integer.MAX_VALUE || max == Long.MAX_VALUE) {
-            return min == 1 ? "must be > 0" : "must be >= " + min;
-        }
-        return "must be between " + min + " and " + max;
     }
 
     boolean bool(String key, boolean dflt) {

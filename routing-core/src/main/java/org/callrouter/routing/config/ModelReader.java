@@ -6,7 +6,6 @@ import java.net.URISyntaxException;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -34,6 +33,7 @@ final class ModelReader {
     /** Dedupe windows shorter than this are almost certainly a typo (30m meant 30d). */
     static final long MIN_DEDUPE_MS = 3_600_000L;
 
+    private static final ZoneId UTC = ZoneId.of("UTC");
     private static final int MAX_TIMEOUT_SECONDS = 3600;
     private static final int MAX_PRIORITY = 1_000_000;
     private static final int MAX_WEIGHT = 1_000_000;
@@ -164,13 +164,13 @@ final class ModelReader {
     private static ZoneId zone(MapReader h) {
         String text = h.string("time_zone", null);
         if (text == null) {
-            return ZoneOffset.UTC;
+            return UTC;
         }
         try {
             return ZoneId.of(text);
         } catch (DateTimeException e) {
             h.error("time_zone", "unknown time zone \"" + text + "\"; use an IANA name such as America/New_York");
-            return ZoneOffset.UTC;
+            return UTC;
         }
     }
 
@@ -299,6 +299,10 @@ final class ModelReader {
             seconds = r.integer("seconds", 0, 1, 86_400);
         } else if (r.has("seconds")) {
             r.error("seconds", "only applies to type timer");
+        }
+        String otherKey = amountKey.equals("payout") ? "revenue" : "payout";
+        if (r.has(otherKey)) {
+            r.error(otherKey, "this side's amount is '" + amountKey + "' (payout is the source's, revenue the handler's)");
         }
         BigDecimal amount = r.money(amountKey, BigDecimal.ZERO);
         DurationSetting dedupe = null;
