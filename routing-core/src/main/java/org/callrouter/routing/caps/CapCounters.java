@@ -18,7 +18,8 @@ import org.callrouter.routing.config.Caps;
  * zero, and later commits or releases of the old window's holds are ignored.
  *
  * <p>Concurrency and holds live in memory only: after a restart there are no live calls.
- * Committed counts are written through to {@link CounterCells} on every change.
+ * Committed counts are written through to {@link CounterCells} on every change (one
+ * store write per change, inside the monitor so writes reach the store in order).
  */
 public final class CapCounters {
 
@@ -33,15 +34,16 @@ public final class CapCounters {
     private final long[] windowIds = new long[WINDOWS];
     private final int[] committed = new int[WINDOWS];
     private final int[] pending = new int[WINDOWS];
+    private final long[] packed = new long[WINDOWS];
     private int live;
 
     /** Loads the committed counts from the cells. */
     public CapCounters(CounterCells cells) {
         this.cells = cells;
+        cells.load(packed);
         for (int w = 0; w < WINDOWS; w++) {
-            long packed = cells.get(CapWindow.at(w));
-            windowIds[w] = CounterCells.windowId(packed);
-            committed[w] = CounterCells.count(packed);
+            windowIds[w] = CounterCells.windowId(packed[w]);
+            committed[w] = CounterCells.count(packed[w]);
         }
     }
 
@@ -57,10 +59,16 @@ public final class CapCounters {
         if (caps.concurrency() != Caps.NONE && live >= caps.concurrency()) {
             return CONCURRENCY;
         }
+        boolean rolled = false;
         for (int w = 0; w < WINDOWS; w++) {
-            roll(w, current[w]);
+            rolled |= roll(w, current[w]);
+        }
+        for (int w = 0; w < WINDOWS; w++) {
             int limit = limit(caps, w);
             if (limit != Caps.NONE && committed[w] + pending[w] >= limit) {
+                if (rolled) {
+                    persist();
+                }
                 return w;
             }
         }
@@ -68,10 +76,12 @@ public final class CapCounters {
         for (int w = 0; w < WINDOWS; w++) {
             if (commitNow) {
                 committed[w]++;
-                persist(w);
             } else {
                 pending[w]++;
             }
+        }
+        if (commitNow || rolled) {
+            persist();
         }
         return GRANTED;
     }
@@ -82,9 +92,9 @@ public final class CapCounters {
             if (windowIds[w] == held[w]) {
                 pending[w]--;
                 committed[w]++;
-                persist(w);
             }
         }
+        persist();
     }
 
     /** Drops the holds taken in {@code held} windows (no answer, not converted). */
@@ -109,14 +119,14 @@ public final class CapCounters {
         for (int w = 0; w < WINDOWS; w++) {
             roll(w, current[w]);
             committed[w]++;
-            persist(w);
         }
+        persist();
     }
 
     /** Resets one window's committed count to zero (the explicit reset of a total cap). */
     public synchronized void reset(CapWindow window) {
         committed[window.ordinal()] = 0;
-        persist(window.ordinal());
+        persist();
     }
 
     /**
@@ -155,17 +165,22 @@ public final class CapCounters {
         return live;
     }
 
-    private void roll(int w, long currentId) {
-        if (windowIds[w] != currentId) {
-            windowIds[w] = currentId;
-            committed[w] = 0;
-            pending[w] = 0;
-            persist(w);
+    /** Starts a new window when {@code currentId} is not the held one; whether it did. */
+    private boolean roll(int w, long currentId) {
+        if (windowIds[w] == currentId) {
+            return false;
         }
+        windowIds[w] = currentId;
+        committed[w] = 0;
+        pending[w] = 0;
+        return true;
     }
 
-    private void persist(int w) {
-        cells.set(CapWindow.at(w), CounterCells.pack(windowIds[w], committed[w]));
+    private void persist() {
+        for (int w = 0; w < WINDOWS; w++) {
+            packed[w] = CounterCells.pack(windowIds[w], committed[w]);
+        }
+        cells.store(packed);
     }
 
     private static int limit(Caps caps, int w) {

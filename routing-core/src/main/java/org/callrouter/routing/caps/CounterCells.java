@@ -1,26 +1,27 @@
 package org.callrouter.routing.caps;
 
 /**
- * Where a handler's committed counts are persisted: one 64-bit cell per {@link CapWindow},
- * holding the window id in the high 32 bits and the count in the low 32 bits.
+ * Where a handler's committed counts are persisted: one 64-bit cell per {@link CapWindow}
+ * (indexed by ordinal), holding the window id in the high 32 bits and the count in the low
+ * 32 bits. All cells are written together, so one store write follows each change.
  */
 public interface CounterCells {
 
-    /** The cell's value (0 when never written). */
-    long get(CapWindow window);
+    /** Fills {@code packed} with the stored cells (zeros when never written). */
+    void load(long[] packed);
 
-    /** Stores the cell's value (a plain ordered write: the store is memory-mapped). */
-    void set(CapWindow window, long packed);
+    /** Stores every cell. */
+    void store(long[] packed);
 
-    /** Cells that are not persisted (a handler known only to a read-only router). */
+    /** Cells that are not persisted (a handler known only to an inspecting router). */
     CounterCells NONE = new CounterCells() {
         @Override
-        public long get(CapWindow window) {
-            return 0;
+        public void load(long[] packed) {
+            java.util.Arrays.fill(packed, 0);
         }
 
         @Override
-        public void set(CapWindow window, long packed) {
+        public void store(long[] packed) {
             throw new IllegalStateException("counters of this router are read-only");
         }
     };

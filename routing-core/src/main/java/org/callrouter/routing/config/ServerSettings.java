@@ -137,7 +137,7 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
      * already exists keeps the size it was created with.
      *
      * @param maxNumbers  {@code max_numbers} [2000000]: tracked numbers
-     * @param maxCounters {@code max_counters} [1000000]: cap counters (4 per handler)
+     * @param maxCounters {@code max_counters} [1000000]: handlers with cap counters (ever configured)
      * @param maxCallers  {@code max_callers} [2000000]: caller+campaign entries for repeat
      *                    callers and conversion dedupe
      */

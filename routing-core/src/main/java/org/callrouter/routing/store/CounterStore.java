@@ -1,88 +1,86 @@
 package org.callrouter.routing.store;
 
-import net.openhft.chronicle.core.values.LongValue;
 import net.openhft.chronicle.map.ChronicleMap;
-import net.openhft.chronicle.values.Values;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 
-import org.callrouter.routing.caps.CapWindow;
 import org.callrouter.routing.caps.CounterCells;
 
 /**
- * Persisted cap counters: one 64-bit cell per handler and {@link CapWindow}. A serving
- * router holds a direct reference into each cell's memory-mapped value ({@code acquireUsing}
- * with a native {@link LongValue}), so writing a count through is one ordered store; the
- * cells of a handler are created on first use and never removed, so the references stay
- * valid while the store is open.
+ * Persisted cap counters: one entry per handler code holding a packed cell per cap window.
+ * A write replaces the entry in place under its segment lock, reusing per-thread key and
+ * value objects, so it allocates nothing.
  */
 public final class CounterStore {
 
-    private static final int WINDOWS = CapWindow.values().length;
-
-    private final ChronicleMap<LongCell, LongValue> map;
+    private final ChronicleMap<LongCell, CounterRecord> map;
     private final boolean writable;
     private final int capacity;
+    private final ThreadLocal<LongCell> keys = ThreadLocal.withInitial(LongCell::new);
+    private final ThreadLocal<CounterRecord> records = ThreadLocal.withInitial(CounterRecord::new);
 
     CounterStore(Path file, int capacity, boolean writable) {
         this.writable = writable;
         this.capacity = capacity;
-        this.map = ChronicleFiles.open(ChronicleMap.of(LongCell.class, LongValue.class)
+        this.map = ChronicleFiles.open(ChronicleMap.of(LongCell.class, CounterRecord.class)
                 .name("cap-counters")
                 .constantKeySizeBySample(new LongCell())
+                .constantValueSizeBySample(new CounterRecord())
                 .entries(capacity), file, "cap counter");
     }
 
-    /**
-     * The cells of a handler. Writable stores return live references; a read-only store
-     * returns the values as they are now, and refuses writes.
-     */
+    /** The cells of a handler; a read-only store refuses writes. */
     public CounterCells cells(int handlerCode) {
-        LongValue[] refs = new LongValue[WINDOWS];
-        long[] snapshot = new long[WINDOWS];
-        for (CapWindow window : CapWindow.values()) {
-            LongCell key = new LongCell((long) handlerCode * WINDOWS + window.ordinal());
-            if (writable) {
-                try {
-                    refs[window.ordinal()] = map.acquireUsing(key, Values.newNativeReference(LongValue.class));
-                } catch (RuntimeException e) {
-                    throw ChronicleFiles.isFull(e) ? ChronicleFiles.full("cap counter", "max_counters", map.size(), e) : e;
-                }
-            } else {
-                LongValue value = map.get(key);
-                snapshot[window.ordinal()] = value == null ? 0 : value.getValue();
-            }
-        }
-        return writable ? new LiveCells(refs) : new SnapshotCells(snapshot);
+        return new HandlerCells(handlerCode);
     }
 
     public int capacity() {
         return capacity;
     }
 
-    /** Cells backed by references into the memory-mapped map. */
-    private record LiveCells(LongValue[] refs) implements CounterCells {
-        @Override
-        public long get(CapWindow window) {
-            return refs[window.ordinal()].getVolatileValue();
+    /** One handler's entry. */
+    private final class HandlerCells implements CounterCells {
+        private final int code;
+
+        HandlerCells(int code) {
+            this.code = code;
         }
 
         @Override
-        public void set(CapWindow window, long packed) {
-            refs[window.ordinal()].setOrderedValue(packed);
+        public void load(long[] packed) {
+            LongCell key = keys.get();
+            key.value = code;
+            CounterRecord record = map.getUsing(key, records.get());
+            if (record == null) {
+                Arrays.fill(packed, 0);
+            } else {
+                System.arraycopy(record.cells, 0, packed, 0, CounterRecord.CELLS);
+            }
         }
-    }
-
-    /** Values read once, for a router that only inspects. */
-    private record SnapshotCells(long[] values) implements CounterCells {
-        @Override
-        public long get(CapWindow window) {
-            return values[window.ordinal()];
-        }
 
         @Override
-        public void set(CapWindow window, long packed) {
-            throw new IllegalStateException("this router only inspects: its cap counters are read-only");
+        public void store(long[] packed) {
+            if (!writable) {
+                throw new IllegalStateException("this router only inspects: its cap counters are read-only");
+            }
+            LongCell key = keys.get();
+            key.value = code;
+            CounterRecord record = records.get();
+            System.arraycopy(packed, 0, record.cells, 0, CounterRecord.CELLS);
+            try (ExternalMapQueryContext<LongCell, CounterRecord, ?> context = map.queryContext(key)) {
+                context.updateLock().lock();
+                MapEntry<LongCell, CounterRecord> entry = context.entry();
+                if (entry != null) {
+                    context.replaceValue(entry, context.wrapValueAsData(record));
+                } else {
+                    context.insert(context.absentEntry(), context.wrapValueAsData(record));
+                }
+            } catch (RuntimeException e) {
+                throw ChronicleFiles.isFull(e) ? ChronicleFiles.full("cap counter", "max_counters", map.size(), e) : e;
+            }
         }
     }
 

@@ -19,13 +19,13 @@ class CapCountersTest {
         final long[] values = new long[4];
 
         @Override
-        public long get(CapWindow window) {
-            return values[window.ordinal()];
+        public void load(long[] packed) {
+            System.arraycopy(values, 0, packed, 0, values.length);
         }
 
         @Override
-        public void set(CapWindow window, long packed) {
-            values[window.ordinal()] = packed;
+        public void store(long[] packed) {
+            System.arraycopy(packed, 0, values, 0, values.length);
         }
     }
 
