@@ -35,7 +35,8 @@ final class SnapshotBuilder {
     private final boolean writable;
     private final Map<String, CapCounters> counters;
     private final HandlerHealth health;
-    private final Map<Kind, Integer> virtualCodes = new HashMap<>();
+    private final Map<String, Integer> virtualCodes = new HashMap<>();
+    private final Map<Kind, Integer> lastVirtual = new HashMap<>();
 
     SnapshotBuilder(Stores stores, boolean writable, Map<String, CapCounters> counters, HandlerHealth health) {
         this.stores = stores;
@@ -103,9 +104,11 @@ final class SnapshotBuilder {
         if (code >= 0) {
             return code;
         }
-        int next = virtualCodes.computeIfAbsent(kind, k -> symbols.lastCode(k)) + 1;
-        virtualCodes.put(kind, next);
-        return next;
+        return virtualCodes.computeIfAbsent(kind + ":" + id, key -> {
+            int next = lastVirtual.computeIfAbsent(kind, symbols::lastCode) + 1;
+            lastVirtual.put(kind, next);
+            return next;
+        });
     }
 
     private Map<Long, Long> yamlOverlay(RouterConfig config) {
