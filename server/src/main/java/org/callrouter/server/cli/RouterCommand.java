@@ -8,7 +8,12 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "router", mixinStandardHelpOptions = true,
         description = "Call-tracking SIP router.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            CheckConfigCommand.class,
+            ExplainCommand.class,
+            NumbersCommand.class,
+        })
 public final class RouterCommand {
 
     public static void main(String[] args) {
