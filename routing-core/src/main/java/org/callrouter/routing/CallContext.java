@@ -36,7 +36,7 @@ public final class CallContext {
         return new Builder();
     }
 
-    /** The dialed number as received. */
+    /** The dialed number as received; {@code null} when the request had none. */
     public String dialedNumber() {
         return dialedNumber;
     }
@@ -100,7 +100,7 @@ public final class CallContext {
         private Builder() {
         }
 
-        /** The dialed number as received (Request-URI or To user part). Required. */
+        /** The dialed number as received (Request-URI or To user part); without one the call is an unknown number. */
         public Builder dialedNumber(String raw) {
             this.dialedNumber = raw;
             return this;
@@ -145,11 +145,7 @@ public final class CallContext {
             return this;
         }
 
-        /** @throws IllegalStateException when no dialed number was given */
         public CallContext build() {
-            if (dialedNumber == null) {
-                throw new IllegalStateException("a call needs a dialed number");
-            }
             return new CallContext(this);
         }
     }

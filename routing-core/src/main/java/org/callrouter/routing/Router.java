@@ -129,8 +129,8 @@ public final class Router implements AutoCloseable {
         long dialed = phones.parse(call.dialedNumber());
         long caller = phones.parse(call.callerNumber());
         if (dialed < 0) {
-            return RoutingPlan.unknown(this, call, nowMs, PhoneNumbers.INVALID, caller,
-                    "dialed number \"" + call.dialedNumber() + "\" is not a phone number");
+            return RoutingPlan.unknown(this, call, nowMs, PhoneNumbers.INVALID, caller, call.dialedNumber() == null
+                    ? "no dialed number" : "dialed number \"" + call.dialedNumber() + "\" is not a phone number");
         }
         long packed = s.lookup(dialed, stores.numbers());
         if (packed == NumberStore.NOT_FOUND) {

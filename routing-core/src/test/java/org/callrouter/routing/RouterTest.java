@@ -151,6 +151,9 @@ class RouterTest {
         assertEquals("dialed number \"not-a-number\" is not a phone number", garbage.rejectionReason());
         assertEquals("not-a-number", garbage.dialedNumber());
         assertNull(garbage.callerNumber());
+        RoutingPlan none = router.route(CallContext.builder().callerNumber("+12125550100").build());
+        assertEquals(Outcome.UNKNOWN_NUMBER, none.outcome());
+        assertEquals("no dialed number", none.rejectionReason());
     }
 
     @Test

@@ -131,16 +131,16 @@ class CliTest {
         Path home = temp.resolve("home");
         Files.createDirectories(home.resolve("config"));
         Files.copy(config(), home.resolve("config/router.yaml"));
-        String previous = System.getProperty(ConfigPaths.HOME_PROPERTY);
-        System.setProperty(ConfigPaths.HOME_PROPERTY, home.toString());
+        String previous = System.getProperty("router.home");
+        System.setProperty("router.home", home.toString());
         try {
             Run run = run("explain", "--number", "18005550100", "--json");
             assertEquals(0, run.exit(), run.err());
         } finally {
             if (previous == null) {
-                System.clearProperty(ConfigPaths.HOME_PROPERTY);
+                System.clearProperty("router.home");
             } else {
-                System.setProperty(ConfigPaths.HOME_PROPERTY, previous);
+                System.setProperty("router.home", previous);
             }
         }
     }
