@@ -20,6 +20,8 @@ final class CallTags implements Tags {
     private final long caller;
     private final String campaign;
     private final String source;
+    private final String areaCode;
+    private final String state;
     private String dialedText;
     private String callerText;
     private String country;
@@ -31,6 +33,14 @@ final class CallTags implements Tags {
         this.caller = caller;
         this.campaign = campaign;
         this.source = source;
+        if (PhoneNumbers.isNanp(caller)) {
+            int area = PhoneNumbers.areaCode(caller);
+            this.areaCode = NanpAreaCodes.text(area);
+            this.state = NanpAreaCodes.state(area);
+        } else {
+            this.areaCode = null;
+            this.state = null;
+        }
     }
 
     long dialed() {
@@ -54,9 +64,9 @@ final class CallTags implements Tags {
             case CALLER_NUMBER:
                 return callerNumber();
             case CALLER_AREA_CODE:
-                return PhoneNumbers.isNanp(caller) ? NanpAreaCodes.text(PhoneNumbers.areaCode(caller)) : null;
+                return areaCode;
             case CALLER_STATE:
-                return PhoneNumbers.isNanp(caller) ? NanpAreaCodes.state(PhoneNumbers.areaCode(caller)) : null;
+                return state;
             case CALLER_COUNTRY:
                 return callerCountry();
             case DIALED_NUMBER:

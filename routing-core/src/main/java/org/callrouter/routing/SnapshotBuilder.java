@@ -48,11 +48,12 @@ final class SnapshotBuilder {
     Snapshot build(RouterConfig config) {
         PhoneNumbers phones = new PhoneNumbers(config.defaultRegion());
         Map<String, HandlerRoute> handlers = new HashMap<>();
+        Map<java.time.ZoneId, WindowClock> clocks = new HashMap<>();
         for (HandlerConfig handler : config.handlers()) {
             int code = code(Kind.HANDLER, handler.id());
             CapCounters state = counters.computeIfAbsent(handler.id(), id -> new CapCounters(cells(code, id)));
             handlers.put(handler.id(), new HandlerRoute(handler, code, state, health.state(handler.id()),
-                    new WindowClock(handler.timeZone())));
+                    clocks.computeIfAbsent(handler.timeZone(), WindowClock::new)));
         }
         Map<String, CampaignRoute> campaigns = new HashMap<>();
         List<CampaignRoute> byCode = new ArrayList<>();

@@ -21,8 +21,13 @@ public final class WindowClock {
     private final ZoneId zone;
     private volatile Bounds bounds;
 
-    /** The windows containing one instant. */
-    private record Bounds(long validFromMs, long validUntilMs, long hourStartMs, long dayStartMs, long monthStartMs) {
+    /** The windows containing one instant, with their ids computed once (no division per call). */
+    private record Bounds(long validFromMs, long validUntilMs, long hourStartMs, long dayStartMs, long monthStartMs,
+                          long hourId, long dayId, long monthId) {
+        Bounds(long validFromMs, long validUntilMs, long hourStartMs, long dayStartMs, long monthStartMs) {
+            this(validFromMs, validUntilMs, hourStartMs, dayStartMs, monthStartMs,
+                    hourStartMs / 60_000, dayStartMs / 60_000, monthStartMs / 60_000);
+        }
     }
 
     public WindowClock(ZoneId zone) {
@@ -36,9 +41,9 @@ public final class WindowClock {
     /** Fills {@code ids} (indexed by {@link CapWindow#ordinal()}) with the windows containing {@code nowMs}. */
     public void windowIds(long nowMs, long[] ids) {
         Bounds b = bounds(nowMs);
-        ids[CapWindow.HOURLY.ordinal()] = b.hourStartMs / 60_000;
-        ids[CapWindow.DAILY.ordinal()] = b.dayStartMs / 60_000;
-        ids[CapWindow.MONTHLY.ordinal()] = b.monthStartMs / 60_000;
+        ids[CapWindow.HOURLY.ordinal()] = b.hourId;
+        ids[CapWindow.DAILY.ordinal()] = b.dayId;
+        ids[CapWindow.MONTHLY.ordinal()] = b.monthId;
         ids[CapWindow.TOTAL.ordinal()] = 0;
     }
 

@@ -9,8 +9,10 @@ import java.util.Locale;
 /**
  * Normalises phone numbers to E.164 and holds them as a {@code long} (the digits after
  * the {@code +}: at most 15, so they fit). libphonenumber decides every case; the common
- * NANP shapes ({@code +1NXXNXXXXXX}, and with a +1 default region {@code NXXNXXXXXX} and
- * {@code 1NXXNXXXXXX}) take a fast path that gives the same answer without allocating.
+ * shapes take fast paths that give the same answer without allocating: NANP numbers
+ * ({@code +1NXXNXXXXXX}, and with a +1 default region {@code NXXNXXXXXX} and
+ * {@code 1NXXNXXXXXX}) and {@code +} followed by digits that libphonenumber would keep as
+ * they are (see {@link CallingCodes}).
  */
 public final class PhoneNumbers {
 
@@ -39,6 +41,7 @@ public final class PhoneNumbers {
         }
         this.region = upper;
         this.nanpRegion = UTIL.getCountryCodeForRegion(upper) == 1;
+        CallingCodes.load();
     }
 
     /** Whether libphonenumber knows the ISO 3166 region code. */
@@ -60,6 +63,10 @@ public final class PhoneNumbers {
             return ANONYMOUS;
         }
         long fast = fastNanp(raw);
+        if (fast >= 0) {
+            return fast;
+        }
+        fast = CallingCodes.fastE164(raw);
         if (fast >= 0) {
             return fast;
         }
@@ -139,13 +146,29 @@ public final class PhoneNumbers {
     }
 
     private static boolean isPrivacyWord(CharSequence raw) {
-        String text = raw.toString().trim();
+        int start = 0;
+        int end = raw.length();
+        while (start < end && Character.isWhitespace(raw.charAt(start))) {
+            start++;
+        }
+        while (end > start && Character.isWhitespace(raw.charAt(end - 1))) {
+            end--;
+        }
         for (String word : PRIVACY_WORDS) {
-            if (word.equalsIgnoreCase(text)) {
+            if (word.length() == end - start && equalsIgnoreCase(raw, start, word)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean equalsIgnoreCase(CharSequence raw, int start, String word) {
+        for (int i = 0; i < word.length(); i++) {
+            if (Character.toLowerCase(raw.charAt(start + i)) != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code +} and the digits. */
@@ -165,7 +188,8 @@ public final class PhoneNumbers {
 
     /**
      * ISO 3166 alpha-2 country of a number, or {@code null} when unknown. NANP numbers use
-     * the area-code table (no allocation); others ask libphonenumber.
+     * the area-code table and calling codes of one country a table (no allocation); numbers
+     * of shared calling codes (+44 is GB, GG, IM and JE) ask libphonenumber.
      */
     public static String country(long e164) {
         if (e164 < 0) {
@@ -175,6 +199,11 @@ public final class PhoneNumbers {
             String country = NanpAreaCodes.country(areaCode(e164));
             if (country != null) {
                 return country;
+            }
+        } else {
+            String single = CallingCodes.singleRegion(e164);
+            if (single != null) {
+                return single;
             }
         }
         try {

@@ -58,13 +58,38 @@ class PhoneNumbersTest {
         }
     }
 
-    /** What libphonenumber alone says. */
+    @Test
+    void internationalFastPathAgreesWithLibphonenumber() {
+        long seed = System.nanoTime();
+        System.out.println("PhoneNumbersTest international seed " + seed);
+        SplittableRandom random = new SplittableRandom(seed);
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        List<Integer> codes = List.copyOf(util.getSupportedCallingCodes());
+        int fast = 0;
+        for (int i = 0; i < 50_000; i++) {
+            int code = codes.get(random.nextInt(codes.size()));
+            int length = 4 + random.nextInt(11);
+            StringBuilder raw = new StringBuilder("+").append(code);
+            for (int d = 0; d < length; d++) {
+                raw.append((char) ('0' + random.nextInt(10)));
+            }
+            String text = raw.toString();
+            long quick = CallingCodes.fastE164(text);
+            fast += quick >= 0 ? 1 : 0;
+            assertEquals(reference(util, text), US.parse(text), () -> text + " (seed " + seed + ")");
+        }
+        System.out.println("fast path took " + fast + " of 50000 random international numbers");
+        assertTrue(fast > 5_000, "the fast path takes the possible shapes: " + fast);
+        assertEquals("FR", PhoneNumbers.country(33612345678L));
+        assertEquals("DE", PhoneNumbers.country(4930123456L));
+    }
+
+    /** What libphonenumber alone says, within E.164's 15 digits. */
     private static long reference(PhoneNumberUtil util, String raw) {
         try {
             PhoneNumber parsed = util.parse(raw, "US");
-            return util.isPossibleNumber(parsed)
-                    ? Long.parseLong(parsed.getCountryCode() + util.getNationalSignificantNumber(parsed))
-                    : PhoneNumbers.INVALID;
+            String digits = parsed.getCountryCode() + util.getNationalSignificantNumber(parsed);
+            return util.isPossibleNumber(parsed) && digits.length() <= 15 ? Long.parseLong(digits) : PhoneNumbers.INVALID;
         } catch (NumberParseException e) {
             return PhoneNumbers.INVALID;
         }
