@@ -25,7 +25,7 @@ final class BigCampaign {
     /** Wednesday 2026-06-03 18:00 UTC: 11:00 in Los Angeles, 14:00 in New York, 19:00 in London. */
     static final long NOW_MS = java.time.Instant.parse("2026-06-03T18:00:00Z").toEpochMilli();
     static final String[] CALLERS = {"+14155550100", "+12125550100", "+15125550100", "+13055550100",
-        "+13125550100", "+16175550100", "+17025550100", "+14165550100", "+442079460018", "anonymous"};
+        "+13125550100", "+16175550100", "+17025550100", "+14165550100", "+33612345678", "anonymous"};
 
     private BigCampaign() {
     }

@@ -25,9 +25,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code route}: {@link Router#route}: number lookup, campaign rules, every handler's
  *       hours, criteria, caps and health, weighted order within each priority.</li>
- *   <li>{@code routeReserveEnd}: what one answered call costs the router: route, reserve the
- *       first candidate (the atomic cap check and increment, written through to the counter
- *       store), answer, end.</li>
+ *   <li>{@code routeReserve}: route and reserve the first candidate (the atomic check and
+ *       increment of every cap, written through to the counter store when the handler's
+ *       trigger is {@code routed}), then fail the attempt (releases the slot in memory).</li>
+ *   <li>{@code routeReserveEnd}: what one answered call costs the router: route, reserve,
+ *       answer (a {@code connected}-trigger handler's count is written), end.</li>
  * </ul>
  * Run with {@code -prof gc} for {@code gc.alloc.rate.norm} (bytes per call).
  */
@@ -82,6 +84,16 @@ public class RouteBenchmark {
     @Benchmark
     public RoutingPlan route() {
         return router.route(calls[next++ & (CALLS - 1)]);
+    }
+
+    @Benchmark
+    public Reservation routeReserve() {
+        RoutingPlan plan = router.route(calls[next++ & (CALLS - 1)]);
+        Reservation reservation = plan.reserve(plan.candidates().get(0), BigCampaign.NOW_MS);
+        // Not part of the measured decision's cost in a server, but without it concurrency
+        // caps would fill: the attempt fails (no answer), which releases the slot in memory.
+        reservation.failed(BigCampaign.NOW_MS);
+        return reservation;
     }
 
     @Benchmark

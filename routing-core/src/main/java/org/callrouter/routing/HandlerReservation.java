@@ -18,6 +18,8 @@ final class HandlerReservation implements Reservation {
     private static final Side IN_PROGRESS = new Side(Status.PENDING, BigDecimal.ZERO, "call in progress");
     private static final Side NOT_ANSWERED = new Side(Status.NOT_CONVERTED, BigDecimal.ZERO, "not answered");
     private static final Side AWAITING_POSTBACK = new Side(Status.PENDING, BigDecimal.ZERO, "awaiting postback");
+    private static final Side NO_SOURCE_RULE = new Side(Status.NO_RULE, BigDecimal.ZERO, "no source conversion rule");
+    private static final Side NO_HANDLER_RULE = new Side(Status.NO_RULE, BigDecimal.ZERO, "no handler conversion rule");
 
     private final RoutingPlan plan;
     private final LinkRoute link;
@@ -62,8 +64,7 @@ final class HandlerReservation implements Reservation {
     }
 
     private static Side noRule(CallerIndex.Side side) {
-        return new Side(Status.NO_RULE, BigDecimal.ZERO, "no " + (side == CallerIndex.Side.SOURCE ? "source" : "handler")
-                + " conversion rule");
+        return side == CallerIndex.Side.SOURCE ? NO_SOURCE_RULE : NO_HANDLER_RULE;
     }
 
     @Override

@@ -28,14 +28,20 @@ final class HandlerRoute {
     final WindowClock windows;
     final Caps caps;
     private final boolean capped;
+    /** {@link CapCounters#limits(Caps)} of the caps, for the allocation-free peek. */
+    private final int[] limits;
     private final Criterion[] criteria;
+    /** Snapshot-wide ids of the criteria (equal criteria share one), for {@link DecisionScratch#test}. */
+    private final int[] criterionIds;
     private final Skip[] criteriaSkips;
+    private final boolean enabled;
     private final Skip disabled;
     private final Skip closed;
     private final Skip unhealthy;
     private final Skip[] capSkips = new Skip[CapCounters.CONCURRENCY + 1];
 
-    HandlerRoute(HandlerConfig config, int code, CapCounters counters, HandlerHealth.State health, WindowClock windows) {
+    HandlerRoute(HandlerConfig config, int code, CapCounters counters, HandlerHealth.State health, WindowClock windows,
+                 int[] criterionIds) {
         this.config = config;
         this.id = config.id();
         this.code = code;
@@ -45,8 +51,11 @@ final class HandlerRoute {
         this.hours = BusinessHours.of(config.businessHours(), config.timeZone());
         this.caps = config.caps();
         this.capped = caps.any();
+        this.limits = CapCounters.limits(caps);
         List<Criterion> list = config.criteria();
         this.criteria = list.toArray(new Criterion[0]);
+        this.criterionIds = criterionIds;
+        this.enabled = config.enabled();
         this.criteriaSkips = new Skip[criteria.length];
         for (int i = 0; i < criteria.length; i++) {
             criteriaSkips[i] = new Skip(id, "criteria: " + criteria[i].text());
@@ -64,23 +73,24 @@ final class HandlerRoute {
      * Why the handler cannot take the call now, or {@code null} when it can. Checked in the
      * order disabled, closed, criteria, caps, health; the first failing check is the reason.
      *
-     * @param windowIds scratch for the cap window ids
+     * @param scratch the calling thread's work arrays (criterion results of this call, window ids)
      */
-    Skip check(long nowMs, Tags tags, long[] windowIds, boolean healthEnabled) {
-        if (!config.enabled()) {
+    Skip check(long nowMs, Tags tags, DecisionScratch scratch, boolean healthEnabled) {
+        if (!enabled) {
             return disabled;
         }
         if (!hours.isOpen(nowMs)) {
             return closed;
         }
         for (int i = 0; i < criteria.length; i++) {
-            if (!criteria[i].test(tags)) {
+            if (!scratch.test(criterionIds[i], criteria[i], tags)) {
                 return criteriaSkips[i];
             }
         }
         if (capped) {
+            long[] windowIds = scratch.windowIds;
             windows.windowIds(nowMs, windowIds);
-            int full = counters.blocking(windowIds, caps);
+            int full = counters.blocking(windowIds, limits);
             if (full != CapCounters.GRANTED) {
                 return capSkips[full];
             }

@@ -3,6 +3,7 @@ package org.callrouter.routing;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,23 +47,9 @@ public final class Router implements AutoCloseable {
     private final HandlerHealth health;
     private final ConversionService conversions;
     private final Map<String, CapCounters> counters = new ConcurrentHashMap<>();
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    private final ThreadLocal<DecisionScratch> scratch = ThreadLocal.withInitial(DecisionScratch::new);
     private final Object reloadLock = new Object();
     private volatile Snapshot snapshot;
-
-    /** Per-thread work arrays of {@link #route}. */
-    private static final class Scratch {
-        int[] eligible = new int[16];
-        Skip[] skips = new Skip[16];
-        final long[] windowIds = new long[4];
-
-        void ensure(int links) {
-            if (eligible.length < links) {
-                eligible = new int[links];
-                skips = new Skip[links];
-            }
-        }
-    }
 
     private Router(RouterConfig config, Stores stores, boolean writable, Clock clock, RandomGenerator random) {
         this.stores = stores;
@@ -157,9 +144,9 @@ public final class Router implements AutoCloseable {
 
     private RoutingPlan decide(Snapshot s, CallContext call, long nowMs, CampaignRoute campaign, String source,
                                CallTags tags) {
-        Scratch work = scratch.get();
+        DecisionScratch work = scratch.get();
         LinkRoute[] links = campaign.links;
-        work.ensure(links.length);
+        work.startCall(links.length, s.criteria);
         int[] eligible = work.eligible;
         Skip[] skips = work.skips;
         int eligibleCount = 0;
@@ -172,7 +159,7 @@ public final class Router implements AutoCloseable {
         }
         for (int i = 0; i < links.length; i++) {
             LinkRoute link = links[i];
-            Skip skip = link.handler.check(nowMs, tags, work.windowIds, s.healthEnabled);
+            Skip skip = link.handler.check(nowMs, tags, work, s.healthEnabled);
             if (skip == null && link.repeatSkip != null && link.handler.code == lastHandler) {
                 skip = link.repeatSkip;
             }
@@ -189,7 +176,7 @@ public final class Router implements AutoCloseable {
             while (end < eligibleCount && links[eligible[end]].priority == priority) {
                 end++;
             }
-            WeightedOrder.shuffle(eligible, start, end, links, random);
+            WeightedOrder.shuffle(eligible, start, end, links, work.weights, random);
             start = end;
         }
         LinkRoute[] ordered = new LinkRoute[eligibleCount];
@@ -208,7 +195,7 @@ public final class Router implements AutoCloseable {
                 ordered[first++] = links[eligible[i]];
             }
         }
-        return RoutingPlan.routed(this, call, nowMs, campaign, source, tags, ordered, skips, skipCount);
+        return RoutingPlan.routed(this, call, nowMs, campaign, source, tags, ordered, Arrays.copyOf(skips, skipCount));
     }
 
     /**

@@ -1,14 +1,18 @@
 package org.callrouter.routing;
 
 import java.math.BigDecimal;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 
 import org.callrouter.routing.ConversionOutcome.Side;
 import org.callrouter.routing.ConversionOutcome.Status;
+import org.callrouter.routing.caps.CapCounters;
+import org.callrouter.routing.config.CapTrigger;
 import org.callrouter.routing.config.ConversionRule;
 import org.callrouter.routing.phone.PhoneNumbers;
 import org.callrouter.routing.store.CallerIndex;
@@ -41,16 +45,21 @@ public final class RoutingPlan {
     private final CampaignRoute campaign;
     private final String sourceId;
     private final CallTags tags;
-    private final long callHash;
-    private Candidate[] candidates = new Candidate[0];
-    private LinkRoute[] candidateLinks = new LinkRoute[0];
-    private final List<Skip> skipped;
-    private List<Candidate> candidateList;
-    private final boolean[] converted = new boolean[2];
-    private List<HandlerReservation> attempts;
+    /** Identifies the call in the caller index: the call id's hash, or random (drawn when first needed). */
+    private long callHash;
+    private final LinkRoute[] links;
+    private final Skip[] skips;
+    private final List<Candidate> candidates;
+    /** Skips found by {@link #reserve} (caps that ran out since the plan was made). */
+    private List<Skip> lateSkips;
+    private boolean sourceConverted;
+    private boolean handlerConverted;
+    private HandlerReservation firstAttempt;
+    private List<HandlerReservation> laterAttempts;
 
     private RoutingPlan(Router router, Outcome outcome, String reason, CallContext call, long nowMs, long dialed,
-                        long caller, CampaignRoute campaign, String sourceId, CallTags tags, List<Skip> skipped) {
+                        long caller, CampaignRoute campaign, String sourceId, CallTags tags, LinkRoute[] links,
+                        Skip[] skips) {
         this.router = router;
         this.outcome = outcome;
         this.reason = reason;
@@ -61,35 +70,50 @@ public final class RoutingPlan {
         this.campaign = campaign;
         this.sourceId = sourceId;
         this.tags = tags;
-        this.skipped = skipped;
-        this.callHash = call.callId() != null ? hash(call.callId()) : router.randomCallHash();
+        this.links = links;
+        this.skips = skips;
+        this.candidates = new CandidateList(links);
+        this.callHash = call.callId() != null ? hash(call.callId()) : 0;
     }
+
+    private static final LinkRoute[] NO_LINKS = new LinkRoute[0];
+    private static final Skip[] NO_SKIPS = new Skip[0];
 
     static RoutingPlan unknown(Router router, CallContext call, long nowMs, long dialed, long caller, String reason) {
         return new RoutingPlan(router, Outcome.UNKNOWN_NUMBER, reason, call, nowMs, dialed, caller, null, null, null,
-                new ArrayList<>(0));
+                NO_LINKS, NO_SKIPS);
     }
 
     static RoutingPlan rejected(Router router, CallContext call, long nowMs, CampaignRoute campaign, String sourceId,
                                 CallTags tags, String reason) {
         return new RoutingPlan(router, Outcome.REJECTED, reason, call, nowMs, tags.dialed(), tags.caller(), campaign,
-                sourceId, tags, new ArrayList<>(0));
+                sourceId, tags, NO_LINKS, NO_SKIPS);
     }
 
+    /** A routed plan; {@code links} and {@code skips} become the plan's own (not copied). */
     static RoutingPlan routed(Router router, CallContext call, long nowMs, CampaignRoute campaign, String sourceId,
-                              CallTags tags, LinkRoute[] links, Skip[] skips, int skipCount) {
-        List<Skip> skipped = new ArrayList<>(skipCount + 2);
-        for (int i = 0; i < skipCount; i++) {
-            skipped.add(skips[i]);
+                              CallTags tags, LinkRoute[] links, Skip[] skips) {
+        return new RoutingPlan(router, Outcome.ROUTED, null, call, nowMs, tags.dialed(), tags.caller(), campaign,
+                sourceId, tags, links, skips);
+    }
+
+    /** The candidates of the links, as a read-only list over the plan's array. */
+    private static final class CandidateList extends AbstractList<Candidate> implements RandomAccess {
+        private final LinkRoute[] links;
+
+        CandidateList(LinkRoute[] links) {
+            this.links = links;
         }
-        RoutingPlan plan = new RoutingPlan(router, Outcome.ROUTED, null, call, nowMs, tags.dialed(), tags.caller(),
-                campaign, sourceId, tags, skipped);
-        plan.candidateLinks = links;
-        plan.candidates = new Candidate[links.length];
-        for (int i = 0; i < links.length; i++) {
-            plan.candidates[i] = links[i].candidate;
+
+        @Override
+        public Candidate get(int index) {
+            return links[index].candidate;
         }
-        return plan;
+
+        @Override
+        public int size() {
+            return links.length;
+        }
     }
 
     public Outcome outcome() {
@@ -136,17 +160,18 @@ public final class RoutingPlan {
 
     /** The handlers to try, in order. */
     public List<Candidate> candidates() {
-        List<Candidate> list = candidateList;
-        if (list == null) {
-            list = Collections.unmodifiableList(Arrays.asList(candidates));
-            candidateList = list;
-        }
-        return list;
+        return candidates;
     }
 
     /** Handlers not tried and why, including caps that ran out in {@link #reserve}. */
     public synchronized List<Skip> skipped() {
-        return List.copyOf(skipped);
+        if (lateSkips == null) {
+            return List.of(skips);
+        }
+        List<Skip> all = new ArrayList<>(skips.length + lateSkips.size());
+        all.addAll(Arrays.asList(skips));
+        all.addAll(lateSkips);
+        return Collections.unmodifiableList(all);
     }
 
     /** Every tag of the call: the built-ins that have a value, then the call's own. */
@@ -164,9 +189,9 @@ public final class RoutingPlan {
      */
     public Reservation reserve(Candidate candidate, long nowMs) {
         LinkRoute link = null;
-        for (int i = 0; i < candidates.length; i++) {
-            if (candidates[i] == candidate || candidates[i].equals(candidate)) {
-                link = candidateLinks[i];
+        for (LinkRoute candidateLink : links) {
+            if (candidateLink.candidate == candidate || candidateLink.candidate.equals(candidate)) {
+                link = candidateLink;
                 break;
             }
         }
@@ -177,20 +202,27 @@ public final class RoutingPlan {
         HandlerRoute handler = link.handler;
         long[] windows = new long[4];
         handler.windows.windowIds(nowMs, windows);
-        boolean commitNow = handler.caps.trigger() == org.callrouter.routing.config.CapTrigger.ROUTED;
+        boolean commitNow = handler.caps.trigger() == CapTrigger.ROUTED;
         int full = handler.counters.tryAcquire(windows, handler.caps, commitNow);
-        if (full != org.callrouter.routing.caps.CapCounters.GRANTED) {
+        if (full != CapCounters.GRANTED) {
             synchronized (this) {
-                skipped.add(handler.capSkip(full));
+                if (lateSkips == null) {
+                    lateSkips = new ArrayList<>(2);
+                }
+                lateSkips.add(handler.capSkip(full));
             }
             return null;
         }
         HandlerReservation reservation = new HandlerReservation(this, link, windows, !commitNow);
         synchronized (this) {
-            if (attempts == null) {
-                attempts = new ArrayList<>(2);
+            if (firstAttempt == null) {
+                firstAttempt = reservation;
+            } else {
+                if (laterAttempts == null) {
+                    laterAttempts = new ArrayList<>(2);
+                }
+                laterAttempts.add(reservation);
             }
-            attempts.add(reservation);
         }
         reservation.start(nowMs);
         return reservation;
@@ -201,10 +233,15 @@ public final class RoutingPlan {
      * latest attempt's state; without attempts, not converted.
      */
     public synchronized ConversionOutcome conversion() {
-        if (attempts == null || attempts.isEmpty()) {
+        if (firstAttempt == null) {
             Side none = new Side(outcome == Outcome.ROUTED ? Status.NOT_CONVERTED : Status.NO_RULE, BigDecimal.ZERO,
                     "no handler was tried");
             return new ConversionOutcome(none, none);
+        }
+        List<HandlerReservation> attempts = new ArrayList<>();
+        attempts.add(firstAttempt);
+        if (laterAttempts != null) {
+            attempts.addAll(laterAttempts);
         }
         Side source = null;
         Side handler = null;
@@ -225,12 +262,19 @@ public final class RoutingPlan {
      * dedupe is checked in the caller index.
      */
     synchronized Side convert(CallerIndex.Side side, ConversionRule rule, long nowMs, String how) {
-        int s = side.ordinal();
-        if (converted[s]) {
+        boolean source = side == CallerIndex.Side.SOURCE;
+        if (source ? sourceConverted : handlerConverted) {
             return new Side(Status.NOT_CONVERTED, BigDecimal.ZERO, "converted by an earlier attempt of this call");
         }
+        if (callHash == 0) {
+            callHash = router.randomCallHash();
+        }
         Side result = router.conversions().decide(side, rule, caller, campaign.code, callHash, nowMs, how);
-        converted[s] = result.converted();
+        if (source) {
+            sourceConverted = result.converted();
+        } else {
+            handlerConverted = result.converted();
+        }
         return result;
     }
 

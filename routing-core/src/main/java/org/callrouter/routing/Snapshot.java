@@ -16,6 +16,8 @@ final class Snapshot {
     final PhoneNumbers phones;
     final boolean healthEnabled;
     final int maxLinks;
+    /** Distinct criteria over all handlers (see {@link DecisionScratch}). */
+    final int criteria;
     private final CampaignRoute[] campaignsByCode;
     private final String[] sourcesByCode;
     private final Map<String, CampaignRoute> campaignsById;
@@ -25,7 +27,7 @@ final class Snapshot {
 
     Snapshot(RouterConfig config, PhoneNumbers phones, CampaignRoute[] campaignsByCode, String[] sourcesByCode,
              Map<String, CampaignRoute> campaignsById, Map<String, HandlerRoute> handlersById,
-             Map<Long, Long> yamlNumbers) {
+             Map<Long, Long> yamlNumbers, int criteria) {
         this.config = config;
         this.phones = phones;
         this.healthEnabled = config.server().health().enabled();
@@ -34,6 +36,7 @@ final class Snapshot {
         this.campaignsById = Map.copyOf(campaignsById);
         this.handlersById = Map.copyOf(handlersById);
         this.yamlNumbers = yamlNumbers;
+        this.criteria = criteria;
         int max = 0;
         for (CampaignRoute campaign : campaignsById.values()) {
             max = Math.max(max, campaign.links.length);

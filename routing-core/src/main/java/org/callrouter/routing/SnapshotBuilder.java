@@ -18,6 +18,7 @@ import org.callrouter.routing.config.NumberConfig;
 import org.callrouter.routing.config.RepeatCallers;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.config.SourceConfig;
+import org.callrouter.routing.criteria.Criterion;
 import org.callrouter.routing.phone.PhoneNumbers;
 import org.callrouter.routing.store.NumberStore;
 import org.callrouter.routing.store.Stores;
@@ -49,11 +50,14 @@ final class SnapshotBuilder {
         PhoneNumbers phones = new PhoneNumbers(config.defaultRegion());
         Map<String, HandlerRoute> handlers = new HashMap<>();
         Map<java.time.ZoneId, WindowClock> clocks = new HashMap<>();
+        Map<Criterion, Integer> criterionIds = new HashMap<>();
         for (HandlerConfig handler : config.handlers()) {
+            int[] ids = handler.criteria().stream()
+                    .mapToInt(c -> criterionIds.computeIfAbsent(c, key -> criterionIds.size())).toArray();
             int code = code(Kind.HANDLER, handler.id());
             CapCounters state = counters.computeIfAbsent(handler.id(), id -> new CapCounters(cells(code, id)));
             handlers.put(handler.id(), new HandlerRoute(handler, code, state, health.state(handler.id()),
-                    clocks.computeIfAbsent(handler.timeZone(), WindowClock::new)));
+                    clocks.computeIfAbsent(handler.timeZone(), WindowClock::new), ids));
         }
         Map<String, CampaignRoute> campaigns = new HashMap<>();
         List<CampaignRoute> byCode = new ArrayList<>();
@@ -78,7 +82,7 @@ final class SnapshotBuilder {
         String[] sourceArray = new String[sources.keySet().stream().mapToInt(c -> c + 1).max().orElse(0)];
         sources.forEach((code, id) -> sourceArray[code] = id);
         Map<Long, Long> overlay = writable ? null : yamlOverlay(config);
-        return new Snapshot(config, phones, campaignArray, sourceArray, campaigns, handlers, overlay);
+        return new Snapshot(config, phones, campaignArray, sourceArray, campaigns, handlers, overlay, criterionIds.size());
     }
 
     private static String repeatReason(RepeatCallers repeat) {

@@ -133,19 +133,31 @@ public final class CapCounters {
      * Which cap is full right now, without taking a slot: a hint for routing and explain
      * (read without the monitor; {@link #tryAcquire} decides).
      *
+     * @param limits the caps as {@link #limits(Caps)} gives them
      * @return {@link #GRANTED} when none is full, else as {@link #tryAcquire}
      */
-    public int blocking(long[] current, Caps caps) {
-        if (caps.concurrency() != Caps.NONE && live >= caps.concurrency()) {
+    public int blocking(long[] current, int[] limits) {
+        int concurrency = limits[CONCURRENCY];
+        if (concurrency != Caps.NONE && live >= concurrency) {
             return CONCURRENCY;
         }
         for (int w = 0; w < WINDOWS; w++) {
-            int limit = limit(caps, w);
+            int limit = limits[w];
             if (limit != Caps.NONE && windowIds[w] == current[w] && committed[w] + pending[w] >= limit) {
                 return w;
             }
         }
         return GRANTED;
+    }
+
+    /** The caps as an array: one limit per {@link CapWindow} ordinal, then concurrency. */
+    public static int[] limits(Caps caps) {
+        int[] limits = new int[WINDOWS + 1];
+        for (int w = 0; w < WINDOWS; w++) {
+            limits[w] = limit(caps, w);
+        }
+        limits[CONCURRENCY] = caps.concurrency();
+        return limits;
     }
 
     /** Committed plus pending in the current window (what counts against the cap). */

@@ -29,6 +29,8 @@ public final class Criterion {
     private final Operator operator;
     private final String[] values;
     private final double[] numbers;
+    /** Whether any value is a number (else the tag's value is never parsed as one). */
+    private final boolean anyNumeric;
 
     private Criterion(String text, String tag, Operator operator, List<String> values) {
         this.text = text;
@@ -37,9 +39,12 @@ public final class Criterion {
         this.operator = operator;
         this.values = values.toArray(new String[0]);
         this.numbers = new double[this.values.length];
+        boolean numeric = false;
         for (int i = 0; i < this.values.length; i++) {
             numbers[i] = Numeric.parse(this.values[i]);
+            numeric |= !Double.isNaN(numbers[i]);
         }
+        this.anyNumeric = numeric;
     }
 
     /**
@@ -72,7 +77,7 @@ public final class Criterion {
     }
 
     private int indexOf(String value) {
-        double number = Numeric.parse(value);
+        double number = anyNumeric ? Numeric.parse(value) : Double.NaN;
         for (int i = 0; i < values.length; i++) {
             if (equal(value, number, i)) {
                 return i;
@@ -89,10 +94,12 @@ public final class Criterion {
     }
 
     private boolean compare(String value) {
-        double number = Numeric.parse(value);
+        double number = anyNumeric ? Numeric.parse(value) : Double.NaN;
         int order;
-        if (!Double.isNaN(number) && !Double.isNaN(numbers[0])) {
+        if (!Double.isNaN(number)) {
             order = Double.compare(number, numbers[0]);
+        } else if (operator == Operator.EQ || operator == Operator.NE) {
+            order = value.equalsIgnoreCase(values[0]) ? 0 : 1;
         } else {
             order = value.compareToIgnoreCase(values[0]);
         }

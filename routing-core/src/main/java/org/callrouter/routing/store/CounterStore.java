@@ -71,7 +71,7 @@ public final class CounterStore {
             CounterRecord record = records.get();
             System.arraycopy(packed, 0, record.cells, 0, CounterRecord.CELLS);
             try (ExternalMapQueryContext<LongCell, CounterRecord, ?> context = map.queryContext(key)) {
-                context.updateLock().lock();
+                context.writeLock().lock();
                 MapEntry<LongCell, CounterRecord> entry = context.entry();
                 if (entry != null) {
                     context.replaceValue(entry, context.wrapValueAsData(record));
