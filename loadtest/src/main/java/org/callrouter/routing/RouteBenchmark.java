@@ -6,16 +6,13 @@ import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The routing decision for a campaign of 50 handlers (see {@link BigCampaign}) with a
@@ -36,15 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g",
-    "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-    "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-    "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-    "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true"})
-public class RouteBenchmark {
+public class RouteBenchmark extends ChronicleBenchmark {
 
     private static final int CALLS = 1 << 14;
 
@@ -55,7 +44,7 @@ public class RouteBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        dataDir = BigCampaign.tempDir("route-bench");
+        dataDir = tempDir("route-bench");
         router = BigCampaign.open(dataDir);
         SplittableRandom random = new SplittableRandom(42);
         calls = new CallContext[CALLS];
@@ -78,7 +67,7 @@ public class RouteBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         router.close();
-        BigCampaign.delete(dataDir);
+        delete(dataDir);
     }
 
     @Benchmark

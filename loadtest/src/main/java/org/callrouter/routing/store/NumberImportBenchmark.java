@@ -6,11 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
+import org.callrouter.routing.ChronicleBenchmark;
 import org.callrouter.routing.config.ConfigLoader;
 import org.callrouter.routing.config.RouterConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -31,13 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 1)
 @Measurement(iterations = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g",
-    "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-    "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-    "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-    "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true"})
-public class NumberImportBenchmark {
+public class NumberImportBenchmark extends ChronicleBenchmark {
 
     static final int ROWS = 1_000_000;
 
@@ -49,7 +43,7 @@ public class NumberImportBenchmark {
 
     @Setup(Level.Trial)
     public void writeCsv() throws Exception {
-        work = Files.createTempDirectory("import-bench");
+        work = tempDir("import-bench");
         csv = work.resolve("numbers.csv");
         try (BufferedWriter out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
             out.write("number,campaign,source\n");
@@ -74,10 +68,8 @@ public class NumberImportBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void delete() throws Exception {
-        try (var walk = Files.walk(work)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+    public void deleteFiles() {
+        delete(work);
     }
 
     @Benchmark

@@ -5,19 +5,17 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import org.callrouter.routing.ChronicleBenchmark;
 import org.callrouter.routing.config.ServerSettings;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A tracked-number lookup in the persisted Chronicle Map ({@link NumberStore#lookup}, a
@@ -27,19 +25,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g",
-    "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-    "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-    "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-    "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true"})
-public class NumberLookupBenchmark {
+public class NumberLookupBenchmark extends ChronicleBenchmark {
 
     private static final int NUMBERS = 1_000_000;
     private static final long FIRST = 18_002_000_000L;
-    private static final int PROBES = 1 << 16;
+    private static final int PROBES = 1 << 20;
 
     private Path dataDir;
     private Stores stores;
@@ -49,8 +39,8 @@ public class NumberLookupBenchmark {
     private int next;
 
     @Setup(Level.Trial)
-    public void setUp() throws Exception {
-        dataDir = java.nio.file.Files.createTempDirectory("lookup-bench");
+    public void setUp() {
+        dataDir = tempDir("lookup-bench");
         stores = Stores.open(dataDir, new ServerSettings.Stores(2_000_000, 1000, 1000), Stores.Access.NUMBERS);
         chronicle = stores.numbers();
         heap = new ConcurrentHashMap<>(2 * NUMBERS);
@@ -68,11 +58,9 @@ public class NumberLookupBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() throws Exception {
+    public void tearDown() {
         stores.close();
-        try (var walk = java.nio.file.Files.walk(dataDir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        delete(dataDir);
     }
 
     @Benchmark

@@ -4,9 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import org.callrouter.routing.config.ConfigError;
-import org.callrouter.routing.config.ConfigException;
-import org.callrouter.routing.config.ConfigLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -27,15 +24,10 @@ public final class CheckConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try {
-            ConfigLoader.load(file);
-            out.println("ok");
-            return 0;
-        } catch (ConfigException e) {
-            for (ConfigError error : e.errors()) {
-                out.println(error);
-            }
+        if (ConfigReports.load(file, out) == null) {
             return 1;
         }
+        out.println("ok");
+        return 0;
     }
 }

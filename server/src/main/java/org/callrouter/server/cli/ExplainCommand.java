@@ -1,7 +1,6 @@
 package org.callrouter.server.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -16,13 +15,11 @@ import org.callrouter.routing.CallContext;
 import org.callrouter.routing.PlanFormat;
 import org.callrouter.routing.Router;
 import org.callrouter.routing.RoutingPlan;
-import org.callrouter.routing.config.ConfigError;
-import org.callrouter.routing.config.ConfigException;
-import org.callrouter.routing.config.ConfigLoader;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.store.StoreException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,9 +38,8 @@ public final class ExplainCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "configuration (default: config/router.yaml under router.home, else the working directory)")
-    private Path config;
+    @Mixin
+    private ConfigOption config;
 
     @Option(names = "--number", required = true, paramLabel = "N", description = "the dialed number")
     private String number;
@@ -65,14 +61,8 @@ public final class ExplainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path file = config != null ? config : ConfigPaths.defaultConfig();
-        RouterConfig loaded;
-        try {
-            loaded = ConfigLoader.load(file);
-        } catch (ConfigException e) {
-            for (ConfigError error : e.errors()) {
-                err.println(error);
-            }
+        RouterConfig loaded = config.load(err);
+        if (loaded == null) {
             return 1;
         }
         Clock clock = at == null ? Clock.systemUTC() : Clock.fixed(at, ZoneOffset.UTC);

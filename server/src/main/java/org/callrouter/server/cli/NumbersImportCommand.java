@@ -6,15 +6,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import org.callrouter.routing.config.ConfigError;
-import org.callrouter.routing.config.ConfigException;
-import org.callrouter.routing.config.ConfigLoader;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.store.ImportReport;
 import org.callrouter.routing.store.NumberImporter;
 import org.callrouter.routing.store.StoreException;
 import org.callrouter.routing.store.Stores;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,21 +35,15 @@ public final class NumbersImportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE.csv", description = "the CSV file")
     private Path csv;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "configuration (default: config/router.yaml under router.home, else the working directory)")
-    private Path config;
+    @Mixin
+    private ConfigOption config;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        RouterConfig loaded;
-        try {
-            loaded = ConfigLoader.load(config != null ? config : ConfigPaths.defaultConfig());
-        } catch (ConfigException e) {
-            for (ConfigError error : e.errors()) {
-                err.println(error);
-            }
+        RouterConfig loaded = config.load(err);
+        if (loaded == null) {
             return 1;
         }
         try (Stores stores = Stores.open(loaded.server().dataDir(), loaded.server().stores(), Stores.Access.NUMBERS)) {
