@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.callrouter.routing.ConversionOutcome.Side;
 import org.callrouter.routing.ConversionOutcome.Status;
+import org.callrouter.routing.caps.CapCounters;
 import org.callrouter.routing.config.CapTrigger;
 import org.callrouter.routing.config.ConversionRule;
 import org.callrouter.routing.config.ConversionType;
@@ -83,7 +84,8 @@ public final class ConversionService {
         Side source = postbackSide(CallerIndex.Side.SOURCE, campaign.sourceRule, caller, campaign.code, callHash, nowMs);
         Side handler = postbackSide(CallerIndex.Side.HANDLER, link.handlerRule, caller, campaign.code, callHash, nowMs);
         HandlerRoute h = link.handler;
-        if (handler.converted() && !handler.reason().endsWith(REPEATED) && h.caps.trigger() == CapTrigger.CONVERTED) {
+        if (handler.converted() && !handler.reason().endsWith(REPEATED) && h.caps.trigger() == CapTrigger.CONVERTED
+                && CapCounters.windowed(h.caps)) {
             long[] windows = new long[4];
             h.windows.windowIds(nowMs, windows);
             h.counters.commitNow(windows);

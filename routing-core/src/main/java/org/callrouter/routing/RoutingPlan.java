@@ -202,6 +202,7 @@ public final class RoutingPlan {
         HandlerRoute handler = link.handler;
         long[] windows = new long[4];
         handler.windows.windowIds(nowMs, windows);
+        boolean windowed = CapCounters.windowed(handler.caps);
         boolean commitNow = handler.caps.trigger() == CapTrigger.ROUTED;
         int full = handler.counters.tryAcquire(windows, handler.caps, commitNow);
         if (full != CapCounters.GRANTED) {
@@ -213,7 +214,7 @@ public final class RoutingPlan {
             }
             return null;
         }
-        HandlerReservation reservation = new HandlerReservation(this, link, windows, !commitNow);
+        HandlerReservation reservation = new HandlerReservation(this, link, windows, windowed && !commitNow);
         synchronized (this) {
             if (firstAttempt == null) {
                 firstAttempt = reservation;

@@ -59,6 +59,10 @@ public final class CapCounters {
         if (caps.concurrency() != Caps.NONE && live >= caps.concurrency()) {
             return CONCURRENCY;
         }
+        if (!windowed(caps)) {
+            live++;
+            return GRANTED;
+        }
         boolean rolled = false;
         for (int w = 0; w < WINDOWS; w++) {
             rolled |= roll(w, current[w]);
@@ -148,6 +152,16 @@ public final class CapCounters {
             }
         }
         return GRANTED;
+    }
+
+    /**
+     * Whether the caps count calls in windows. A handler with only a concurrency cap (or none)
+     * keeps no window counts, so its calls cost no store write; a windowed cap added by a
+     * reload starts counting from then on.
+     */
+    public static boolean windowed(Caps caps) {
+        return caps.hourly() != Caps.NONE || caps.daily() != Caps.NONE || caps.monthly() != Caps.NONE
+                || caps.total() != Caps.NONE;
     }
 
     /** The caps as an array: one limit per {@link CapWindow} ordinal, then concurrency. */
