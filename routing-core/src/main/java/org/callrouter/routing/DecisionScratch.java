@@ -36,6 +36,14 @@ final class DecisionScratch {
         }
     }
 
+    /** The weights scratch, at least {@code links} long. */
+    int[] weights(int links) {
+        if (weights.length < links) {
+            weights = new int[links];
+        }
+        return weights;
+    }
+
     /** The criterion's result for this call, evaluated the first time it is asked for. */
     boolean test(int id, Criterion criterion, Tags tags) {
         if (stamps[id] != call) {

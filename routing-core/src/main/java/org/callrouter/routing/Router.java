@@ -169,33 +169,20 @@ public final class Router implements AutoCloseable {
                 skips[skipCount++] = skip;
             }
         }
-        int start = 0;
-        while (start < eligibleCount) {
-            int priority = links[eligible[start]].priority;
-            int end = start + 1;
-            while (end < eligibleCount && links[eligible[end]].priority == priority) {
-                end++;
-            }
-            WeightedOrder.shuffle(eligible, start, end, links, work.weights, random);
-            start = end;
-        }
-        LinkRoute[] ordered = new LinkRoute[eligibleCount];
-        int first = 0;
+        int[] order = Arrays.copyOf(eligible, eligibleCount);
+        int ordered = 0;
         if (lastHandler >= 0 && repeat.route() == RepeatCallers.Route.SAME_HANDLER) {
             for (int i = 0; i < eligibleCount; i++) {
-                if (links[eligible[i]].handler.code == lastHandler) {
-                    ordered[first++] = links[eligible[i]];
-                    eligible[i] = -1;
+                if (links[order[i]].handler.code == lastHandler) {
+                    int repeatLink = order[i];
+                    System.arraycopy(order, 0, order, 1, i);
+                    order[0] = repeatLink;
+                    ordered = 1;
                     break;
                 }
             }
         }
-        for (int i = 0; i < eligibleCount; i++) {
-            if (eligible[i] >= 0) {
-                ordered[first++] = links[eligible[i]];
-            }
-        }
-        return RoutingPlan.routed(this, call, nowMs, campaign, source, tags, ordered, Arrays.copyOf(skips, skipCount));
+        return RoutingPlan.routed(this, call, nowMs, campaign, source, tags, order, ordered, Arrays.copyOf(skips, skipCount));
     }
 
     /**
@@ -324,6 +311,11 @@ public final class Router implements AutoCloseable {
 
     void recordAnswered(long caller, int campaignCode, int handlerCode, long nowMs) {
         stores.callers().recordAnswered(caller, campaignCode, handlerCode, nowMs);
+    }
+
+    /** Orders one priority group of a plan by weight (see {@link WeightedOrder}). */
+    void shuffle(int[] order, int from, int to, LinkRoute[] links) {
+        WeightedOrder.shuffle(order, from, to, links, scratch.get().weights(links.length), random);
     }
 
     long randomCallHash() {

@@ -47,7 +47,12 @@ public final class RoutingPlan {
     private final CallTags tags;
     /** Identifies the call in the caller index: the call id's hash, or random (drawn when first needed). */
     private long callHash;
+    /** The campaign's handlers; {@link #order} indexes them. */
     private final LinkRoute[] links;
+    /** The eligible handlers in priority order; positions before {@link #ordered} are final. */
+    private final int[] order;
+    /** How many leading positions of {@link #order} are final (a priority group is shuffled when first reached). */
+    private int ordered;
     private final Skip[] skips;
     private final List<Candidate> candidates;
     /** Skips found by {@link #reserve} (caps that ran out since the plan was made). */
@@ -59,7 +64,7 @@ public final class RoutingPlan {
 
     private RoutingPlan(Router router, Outcome outcome, String reason, CallContext call, long nowMs, long dialed,
                         long caller, CampaignRoute campaign, String sourceId, CallTags tags, LinkRoute[] links,
-                        Skip[] skips) {
+                        int[] order, int ordered, Skip[] skips) {
         this.router = router;
         this.outcome = outcome;
         this.reason = reason;
@@ -71,48 +76,74 @@ public final class RoutingPlan {
         this.sourceId = sourceId;
         this.tags = tags;
         this.links = links;
+        this.order = order;
+        this.ordered = ordered;
         this.skips = skips;
-        this.candidates = new CandidateList(links);
+        this.candidates = new CandidateList();
         this.callHash = call.callId() != null ? hash(call.callId()) : 0;
     }
 
     private static final LinkRoute[] NO_LINKS = new LinkRoute[0];
+    private static final int[] NO_ORDER = new int[0];
     private static final Skip[] NO_SKIPS = new Skip[0];
 
     static RoutingPlan unknown(Router router, CallContext call, long nowMs, long dialed, long caller, String reason) {
         return new RoutingPlan(router, Outcome.UNKNOWN_NUMBER, reason, call, nowMs, dialed, caller, null, null, null,
-                NO_LINKS, NO_SKIPS);
+                NO_LINKS, NO_ORDER, 0, NO_SKIPS);
     }
 
     static RoutingPlan rejected(Router router, CallContext call, long nowMs, CampaignRoute campaign, String sourceId,
                                 CallTags tags, String reason) {
         return new RoutingPlan(router, Outcome.REJECTED, reason, call, nowMs, tags.dialed(), tags.caller(), campaign,
-                sourceId, tags, NO_LINKS, NO_SKIPS);
+                sourceId, tags, NO_LINKS, NO_ORDER, 0, NO_SKIPS);
     }
 
-    /** A routed plan; {@code links} and {@code skips} become the plan's own (not copied). */
+    /**
+     * A routed plan. {@code order} (indexes into the campaign's links, by priority) and
+     * {@code skips} become the plan's own; the first {@code ordered} positions are final and
+     * the first priority group after them is ordered now, the others when first reached.
+     */
     static RoutingPlan routed(Router router, CallContext call, long nowMs, CampaignRoute campaign, String sourceId,
-                              CallTags tags, LinkRoute[] links, Skip[] skips) {
-        return new RoutingPlan(router, Outcome.ROUTED, null, call, nowMs, tags.dialed(), tags.caller(), campaign,
-                sourceId, tags, links, skips);
+                              CallTags tags, int[] order, int ordered, Skip[] skips) {
+        RoutingPlan plan = new RoutingPlan(router, Outcome.ROUTED, null, call, nowMs, tags.dialed(), tags.caller(),
+                campaign, sourceId, tags, campaign.links, order, ordered, skips);
+        if (ordered == 0) {
+            plan.orderUpTo(1);
+        }
+        return plan;
     }
 
-    /** The candidates of the links, as a read-only list over the plan's array. */
-    private static final class CandidateList extends AbstractList<Candidate> implements RandomAccess {
-        private final LinkRoute[] links;
-
-        CandidateList(LinkRoute[] links) {
-            this.links = links;
+    /**
+     * Makes the first {@code positions} positions final, shuffling each priority group by
+     * weight when it is first reached. Deferring later groups keeps a decision's cost to the
+     * first group when, as usual, the first handler answers; the order drawn is the same
+     * weighted order either way.
+     */
+    private synchronized void orderUpTo(int positions) {
+        while (ordered < positions && ordered < order.length) {
+            int priority = links[order[ordered]].priority;
+            int end = ordered + 1;
+            while (end < order.length && links[order[end]].priority == priority) {
+                end++;
+            }
+            router.shuffle(order, ordered, end, links);
+            ordered = end;
         }
+    }
 
+    /** The candidates in order, as a read-only list over the plan's arrays. */
+    private final class CandidateList extends AbstractList<Candidate> implements RandomAccess {
         @Override
         public Candidate get(int index) {
-            return links[index].candidate;
+            if (index >= ordered) {
+                orderUpTo(index + 1);
+            }
+            return links[order[index]].candidate;
         }
 
         @Override
         public int size() {
-            return links.length;
+            return order.length;
         }
     }
 
@@ -189,9 +220,9 @@ public final class RoutingPlan {
      */
     public Reservation reserve(Candidate candidate, long nowMs) {
         LinkRoute link = null;
-        for (LinkRoute candidateLink : links) {
-            if (candidateLink.candidate == candidate || candidateLink.candidate.equals(candidate)) {
-                link = candidateLink;
+        for (int index : order) {
+            if (links[index].candidate == candidate || links[index].candidate.equals(candidate)) {
+                link = links[index];
                 break;
             }
         }
