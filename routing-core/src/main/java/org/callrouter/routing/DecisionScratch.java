@@ -5,7 +5,7 @@ import org.callrouter.routing.criteria.Tags;
 
 /**
  * One thread's work arrays for routing decisions, reused call after call so that a decision
- * allocates only what the plan keeps. Besides the eligible handlers and skips it remembers,
+ * allocates only what the plan keeps. Besides the eligible handlers it remembers,
  * for the current call, the result of each distinct criterion: handlers of a campaign often
  * share criteria ({@code caller_state in [...]}), and each is then evaluated once per call.
  */
@@ -13,7 +13,6 @@ final class DecisionScratch {
 
     int[] eligible = new int[16];
     int[] weights = new int[16];
-    Skip[] skips = new Skip[16];
     final long[] windowIds = new long[4];
     private int[] stamps = new int[16];
     private boolean[] results = new boolean[16];
@@ -24,7 +23,6 @@ final class DecisionScratch {
         if (eligible.length < links) {
             eligible = new int[links];
             weights = new int[links];
-            skips = new Skip[links];
         }
         if (stamps.length < criteria) {
             stamps = new int[criteria];

@@ -33,12 +33,23 @@ final class HandlerRoute {
     private final Criterion[] criteria;
     /** Snapshot-wide ids of the criteria (equal criteria share one), for {@link DecisionScratch#test}. */
     private final int[] criterionIds;
-    private final Skip[] criteriaSkips;
     private final boolean enabled;
-    private final Skip disabled;
-    private final Skip closed;
-    private final Skip unhealthy;
-    private final Skip[] capSkips = new Skip[CapCounters.CONCURRENCY + 1];
+    /** Every skip this handler can produce, by {@link #check} code. */
+    private final Skip[] skipsByCode;
+
+    /** {@link #check} codes; a plan keeps one byte per handler instead of a reference. */
+    static final int ELIGIBLE = 0;
+    static final int DISABLED = 1;
+    static final int CLOSED = 2;
+    static final int UNHEALTHY = 3;
+    /** {@code CAP + } the result of {@link CapCounters#tryAcquire} (window ordinal or concurrency). */
+    static final int CAP = 4;
+    /** Set by the campaign (repeat callers), see {@link LinkRoute#skip}. */
+    static final int REPEAT = CAP + CapCounters.CONCURRENCY + 1;
+    /** {@code CRITERIA + i} for the handler's i-th criterion. */
+    static final int CRITERIA = REPEAT + 1;
+    /** Criteria a handler may have, so that every code fits in a byte. */
+    static final int MAX_CRITERIA = 255 - CRITERIA;
 
     HandlerRoute(HandlerConfig config, int code, CapCounters counters, HandlerHealth.State health, WindowClock windows,
                  int[] criterionIds) {
@@ -56,35 +67,39 @@ final class HandlerRoute {
         this.criteria = list.toArray(new Criterion[0]);
         this.criterionIds = criterionIds;
         this.enabled = config.enabled();
-        this.criteriaSkips = new Skip[criteria.length];
-        for (int i = 0; i < criteria.length; i++) {
-            criteriaSkips[i] = new Skip(id, "criteria: " + criteria[i].text());
+        if (criteria.length > MAX_CRITERIA) {
+            throw new IllegalArgumentException("handler " + id + " has more than " + MAX_CRITERIA + " criteria");
         }
-        this.disabled = new Skip(id, "disabled");
-        this.closed = new Skip(id, "closed");
-        this.unhealthy = new Skip(id, "unhealthy");
+        this.skipsByCode = new Skip[CRITERIA + criteria.length];
+        skipsByCode[DISABLED] = new Skip(id, "disabled");
+        skipsByCode[CLOSED] = new Skip(id, "closed");
+        skipsByCode[UNHEALTHY] = new Skip(id, "unhealthy");
         for (CapWindow window : CapWindow.values()) {
-            capSkips[window.ordinal()] = new Skip(id, window.skipReason());
+            skipsByCode[CAP + window.ordinal()] = new Skip(id, window.skipReason());
         }
-        capSkips[CapCounters.CONCURRENCY] = new Skip(id, "cap: concurrency");
+        skipsByCode[CAP + CapCounters.CONCURRENCY] = new Skip(id, "cap: concurrency");
+        for (int i = 0; i < criteria.length; i++) {
+            skipsByCode[CRITERIA + i] = new Skip(id, "criteria: " + criteria[i].text());
+        }
     }
 
     /**
-     * Why the handler cannot take the call now, or {@code null} when it can. Checked in the
-     * order disabled, closed, criteria, caps, health; the first failing check is the reason.
+     * Why the handler cannot take the call now as a code ({@link #skip} gives the skip), or
+     * {@link #ELIGIBLE}. Checked in the order disabled, closed, criteria, caps, health; the
+     * first failing check is the reason.
      *
      * @param scratch the calling thread's work arrays (criterion results of this call, window ids)
      */
-    Skip check(long nowMs, Tags tags, DecisionScratch scratch, boolean healthEnabled) {
+    int check(long nowMs, Tags tags, DecisionScratch scratch, boolean healthEnabled) {
         if (!enabled) {
-            return disabled;
+            return DISABLED;
         }
         if (!hours.isOpen(nowMs)) {
-            return closed;
+            return CLOSED;
         }
         for (int i = 0; i < criteria.length; i++) {
             if (!scratch.test(criterionIds[i], criteria[i], tags)) {
-                return criteriaSkips[i];
+                return CRITERIA + i;
             }
         }
         if (capped) {
@@ -92,17 +107,17 @@ final class HandlerRoute {
             windows.windowIds(nowMs, windowIds);
             int full = counters.blocking(windowIds, limits);
             if (full != CapCounters.GRANTED) {
-                return capSkips[full];
+                return CAP + full;
             }
         }
         if (healthEnabled && !health.healthy()) {
-            return unhealthy;
+            return UNHEALTHY;
         }
-        return null;
+        return ELIGIBLE;
     }
 
-    /** The skip for a cap that ran out ({@link CapCounters#tryAcquire}'s result). */
-    Skip capSkip(int full) {
-        return capSkips[full];
+    /** The skip of a {@link #check} code (not {@link #REPEAT}, which the campaign owns). */
+    Skip skip(int code) {
+        return skipsByCode[code];
     }
 }

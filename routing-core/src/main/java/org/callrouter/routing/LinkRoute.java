@@ -24,4 +24,9 @@ final class LinkRoute {
                 handler.config.sendDigits(), priority, weight);
         this.repeatSkip = repeatReason == null ? null : new Skip(handler.id, repeatReason);
     }
+
+    /** The skip of a {@link HandlerRoute#check} code, or of {@link HandlerRoute#REPEAT}. */
+    Skip skip(int code) {
+        return code == HandlerRoute.REPEAT ? repeatSkip : handler.skip(code);
+    }
 }

@@ -148,9 +148,8 @@ public final class Router implements AutoCloseable {
         LinkRoute[] links = campaign.links;
         work.startCall(links.length, s.criteria);
         int[] eligible = work.eligible;
-        Skip[] skips = work.skips;
+        byte[] reasons = new byte[links.length];
         int eligibleCount = 0;
-        int skipCount = 0;
         RepeatCallers repeat = campaign.repeat;
         int lastHandler = -1;
         if (repeat != null && repeat.route() != RepeatCallers.Route.ANY && tags.caller() >= 0) {
@@ -159,14 +158,14 @@ public final class Router implements AutoCloseable {
         }
         for (int i = 0; i < links.length; i++) {
             LinkRoute link = links[i];
-            Skip skip = link.handler.check(nowMs, tags, work, s.healthEnabled);
-            if (skip == null && link.repeatSkip != null && link.handler.code == lastHandler) {
-                skip = link.repeatSkip;
+            int reason = link.handler.check(nowMs, tags, work, s.healthEnabled);
+            if (reason == HandlerRoute.ELIGIBLE && link.repeatSkip != null && link.handler.code == lastHandler) {
+                reason = HandlerRoute.REPEAT;
             }
-            if (skip == null) {
+            if (reason == HandlerRoute.ELIGIBLE) {
                 eligible[eligibleCount++] = i;
             } else {
-                skips[skipCount++] = skip;
+                reasons[i] = (byte) reason;
             }
         }
         int[] order = Arrays.copyOf(eligible, eligibleCount);
@@ -182,7 +181,7 @@ public final class Router implements AutoCloseable {
                 }
             }
         }
-        return RoutingPlan.routed(this, call, nowMs, campaign, source, tags, order, ordered, Arrays.copyOf(skips, skipCount));
+        return RoutingPlan.routed(this, call, nowMs, campaign, source, tags, order, ordered, reasons);
     }
 
     /**

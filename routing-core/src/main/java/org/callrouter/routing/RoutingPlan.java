@@ -3,7 +3,6 @@ package org.callrouter.routing;
 import java.math.BigDecimal;
 import java.util.AbstractList;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +52,8 @@ public final class RoutingPlan {
     private final int[] order;
     /** How many leading positions of {@link #order} are final (a priority group is shuffled when first reached). */
     private int ordered;
-    private final Skip[] skips;
+    /** Per campaign link, why it was skipped ({@link HandlerRoute#check} codes; 0 = eligible). */
+    private final byte[] reasons;
     private final List<Candidate> candidates;
     /** Skips found by {@link #reserve} (caps that ran out since the plan was made). */
     private List<Skip> lateSkips;
@@ -64,7 +64,7 @@ public final class RoutingPlan {
 
     private RoutingPlan(Router router, Outcome outcome, String reason, CallContext call, long nowMs, long dialed,
                         long caller, CampaignRoute campaign, String sourceId, CallTags tags, LinkRoute[] links,
-                        int[] order, int ordered, Skip[] skips) {
+                        int[] order, int ordered, byte[] reasons) {
         this.router = router;
         this.outcome = outcome;
         this.reason = reason;
@@ -78,35 +78,36 @@ public final class RoutingPlan {
         this.links = links;
         this.order = order;
         this.ordered = ordered;
-        this.skips = skips;
+        this.reasons = reasons;
         this.candidates = new CandidateList();
         this.callHash = call.callId() != null ? hash(call.callId()) : 0;
     }
 
     private static final LinkRoute[] NO_LINKS = new LinkRoute[0];
     private static final int[] NO_ORDER = new int[0];
-    private static final Skip[] NO_SKIPS = new Skip[0];
+    private static final byte[] NO_REASONS = new byte[0];
 
     static RoutingPlan unknown(Router router, CallContext call, long nowMs, long dialed, long caller, String reason) {
         return new RoutingPlan(router, Outcome.UNKNOWN_NUMBER, reason, call, nowMs, dialed, caller, null, null, null,
-                NO_LINKS, NO_ORDER, 0, NO_SKIPS);
+                NO_LINKS, NO_ORDER, 0, NO_REASONS);
     }
 
     static RoutingPlan rejected(Router router, CallContext call, long nowMs, CampaignRoute campaign, String sourceId,
                                 CallTags tags, String reason) {
         return new RoutingPlan(router, Outcome.REJECTED, reason, call, nowMs, tags.dialed(), tags.caller(), campaign,
-                sourceId, tags, NO_LINKS, NO_ORDER, 0, NO_SKIPS);
+                sourceId, tags, NO_LINKS, NO_ORDER, 0, NO_REASONS);
     }
 
     /**
      * A routed plan. {@code order} (indexes into the campaign's links, by priority) and
-     * {@code skips} become the plan's own; the first {@code ordered} positions are final and
-     * the first priority group after them is ordered now, the others when first reached.
+     * {@code reasons} (a skip code per link) become the plan's own; the first {@code ordered}
+     * positions are final and the first priority group after them is ordered now, the others
+     * when first reached.
      */
     static RoutingPlan routed(Router router, CallContext call, long nowMs, CampaignRoute campaign, String sourceId,
-                              CallTags tags, int[] order, int ordered, Skip[] skips) {
+                              CallTags tags, int[] order, int ordered, byte[] reasons) {
         RoutingPlan plan = new RoutingPlan(router, Outcome.ROUTED, null, call, nowMs, tags.dialed(), tags.caller(),
-                campaign, sourceId, tags, campaign.links, order, ordered, skips);
+                campaign, sourceId, tags, campaign.links, order, ordered, reasons);
         if (ordered == 0) {
             plan.orderUpTo(1);
         }
@@ -196,12 +197,15 @@ public final class RoutingPlan {
 
     /** Handlers not tried and why, including caps that ran out in {@link #reserve}. */
     public synchronized List<Skip> skipped() {
-        if (lateSkips == null) {
-            return List.of(skips);
+        List<Skip> all = new ArrayList<>();
+        for (int i = 0; i < reasons.length; i++) {
+            if (reasons[i] != HandlerRoute.ELIGIBLE) {
+                all.add(links[i].skip(reasons[i] & 0xFF));
+            }
         }
-        List<Skip> all = new ArrayList<>(skips.length + lateSkips.size());
-        all.addAll(Arrays.asList(skips));
-        all.addAll(lateSkips);
+        if (lateSkips != null) {
+            all.addAll(lateSkips);
+        }
         return Collections.unmodifiableList(all);
     }
 
@@ -241,7 +245,7 @@ public final class RoutingPlan {
                 if (lateSkips == null) {
                     lateSkips = new ArrayList<>(2);
                 }
-                lateSkips.add(handler.capSkip(full));
+                lateSkips.add(handler.skip(HandlerRoute.CAP + full));
             }
             return null;
         }

@@ -35,6 +35,8 @@ final class ModelReader {
 
     private static final ZoneId UTC = ZoneId.of("UTC");
     private static final int MAX_TIMEOUT_SECONDS = 3600;
+    /** Enough for any real handler; the routing decision keeps a handler's skip reason in a byte. */
+    static final int MAX_HANDLER_CRITERIA = 200;
     private static final int MAX_PRIORITY = 1_000_000;
     private static final int MAX_WEIGHT = 1_000_000;
 
@@ -99,10 +101,13 @@ final class ModelReader {
         List<HoursRange> hours = businessHours(h);
         Caps caps = caps(h.child("caps"));
         List<Criterion> criteria = criteria(h, "criteria");
+        if (criteria.size() > MAX_HANDLER_CRITERIA) {
+            h.error("criteria", "at most " + MAX_HANDLER_CRITERIA + " criteria per handler, got " + criteria.size());
+        }
         boolean enabled = h.bool("enabled", true);
         ConversionRule conversion = h.has("conversion") ? rule(h.child("conversion"), "revenue") : null;
         h.finish();
-        if (id == null || uri == null) {
+        if (id == null || uri == null || criteria.size() > MAX_HANDLER_CRITERIA) {
             return null;
         }
         return new HandlerConfig(id, name, buyerId, uri, timeout, digits, priority, weight, zone, hours, caps,
