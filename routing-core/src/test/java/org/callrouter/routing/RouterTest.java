@@ -202,6 +202,23 @@ class RouterTest {
     }
 
     @Test
+    void skipReasonsOfHandlersWithManyCriteria(@TempDir Path other) {
+        StringBuilder criteria = new StringBuilder();
+        for (int i = 0; i < 150; i++) {
+            criteria.append(i == 0 ? "" : ", ").append("\"t").append(i).append(" missing\"");
+        }
+        try (Router many = new Fixture(other).open("""
+                sources: [{ id: s }]
+                handlers: [{ id: picky, uri: "sip:p@h", criteria: [CRITERIA] }]
+                campaigns: [{ id: c, handlers: [picky] }]
+                numbers: [{ number: "+18005550100", campaign: c, source: s }]
+                """.replace("CRITERIA", criteria), clock, 1)) {
+            RoutingPlan plan = many.route(CallContext.builder().dialedNumber("+18005550100").tag("t149", "x").build());
+            assertEquals(List.of(new Skip("picky", "criteria: t149 missing")), plan.skipped());
+        }
+    }
+
+    @Test
     void capUsageAndReset() {
         RoutingPlan plan = route("+18005550100", "+12125550100");
         Candidate capped = plan.candidates().stream().filter(c -> c.handlerId().equals("capped")).findFirst().orElseThrow();
