@@ -43,8 +43,11 @@ final class HandlerReservation implements Reservation {
         this.holding = holding;
     }
 
-    /** Decides the sides that convert on selection ({@code attempt}). */
-    synchronized void start(long nowMs) {
+    /**
+     * Decides the sides that convert on selection ({@code attempt}). Called once, before the
+     * reservation is handed to anyone, so it needs no lock.
+     */
+    void start(long nowMs) {
         source = startSide(CallerIndex.Side.SOURCE, plan.campaign().sourceRule, nowMs);
         handler = startSide(CallerIndex.Side.HANDLER, link.handlerRule, nowMs);
         if (holding && link.handler.caps.trigger() == CapTrigger.CONVERTED && handler.converted()) {
@@ -140,12 +143,9 @@ final class HandlerReservation implements Reservation {
 
     /** Gives back concurrency and any hold still pending. */
     private void release() {
-        HandlerRoute h = link.handler;
-        if (holding && !holdSettled) {
-            h.counters.releaseHold(windows);
-            holdSettled = true;
-        }
-        h.counters.releaseLive();
+        boolean hold = holding && !holdSettled;
+        holdSettled = true;
+        link.handler.counters.release(windows, hold);
     }
 
     @Override

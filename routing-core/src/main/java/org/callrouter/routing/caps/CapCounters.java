@@ -101,18 +101,19 @@ public final class CapCounters {
         persist();
     }
 
-    /** Drops the holds taken in {@code held} windows (no answer, not converted). */
-    public synchronized void releaseHold(long[] held) {
-        for (int w = 0; w < WINDOWS; w++) {
-            if (windowIds[w] == held[w]) {
-                pending[w]--;
+    /**
+     * The call is over or failed over: one live call less and, when {@code dropHold}, the
+     * holds taken in {@code held} windows are dropped (no answer, not converted).
+     */
+    public synchronized void release(long[] held, boolean dropHold) {
+        live--;
+        if (dropHold) {
+            for (int w = 0; w < WINDOWS; w++) {
+                if (windowIds[w] == held[w]) {
+                    pending[w]--;
+                }
             }
         }
-    }
-
-    /** The call is over or failed over: one live call less. */
-    public synchronized void releaseLive() {
-        live--;
     }
 
     /**

@@ -96,7 +96,7 @@ class CapCountersTest {
         assertEquals(CapCounters.GRANTED, take(counters, caps, "2026-06-01T14:00:00Z"));
         assertEquals(CapCounters.GRANTED, take(counters, caps, "2026-06-01T14:00:00Z"));
         assertEquals(CapCounters.CONCURRENCY, take(counters, caps, "2026-06-01T14:00:00Z"));
-        counters.releaseLive();
+        counters.release(at("2026-06-01T14:00:00Z"), false);
         assertEquals(CapCounters.GRANTED, take(counters, caps, "2026-06-01T14:00:00Z"));
         assertEquals(2, counters.live());
     }
@@ -111,8 +111,7 @@ class CapCountersTest {
         assertEquals(CapCounters.GRANTED, counters.tryAcquire(second, caps, false));
         assertEquals(CapWindow.HOURLY.ordinal(), counters.tryAcquire(at("2026-06-01T14:02:00Z"), caps, false),
                 "two calls ringing fill a cap of two");
-        counters.releaseHold(first);
-        counters.releaseLive();
+        counters.release(first, true);
         assertEquals(1, counters.used(CapWindow.HOURLY, second));
         assertEquals(0, counters.committed(CapWindow.HOURLY, second));
         counters.commitHold(second);
