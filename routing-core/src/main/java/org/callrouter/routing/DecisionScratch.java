@@ -1,5 +1,7 @@
 package org.callrouter.routing;
 
+import java.util.Arrays;
+
 import org.callrouter.routing.criteria.Criterion;
 import org.callrouter.routing.criteria.Tags;
 
@@ -29,7 +31,7 @@ final class DecisionScratch {
             results = new boolean[criteria];
         }
         if (++call == 0) {
-            java.util.Arrays.fill(stamps, 0);
+            Arrays.fill(stamps, 0);
             call = 1;
         }
     }

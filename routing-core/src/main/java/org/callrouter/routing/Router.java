@@ -3,6 +3,7 @@ package org.callrouter.routing;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import org.callrouter.routing.store.CallerIndex;
 import org.callrouter.routing.store.NumberStore;
 import org.callrouter.routing.store.StoreException;
 import org.callrouter.routing.store.Stores;
+import org.callrouter.routing.store.SymbolTable;
 
 /**
  * The routing decision, the stores behind it and the services around it.
@@ -126,13 +128,13 @@ public final class Router implements AutoCloseable {
         CampaignRoute campaign = s.campaign(NumberStore.campaignCode(packed));
         if (campaign == null) {
             return RoutingPlan.unknown(this, call, nowMs, dialed, caller, PhoneNumbers.format(dialed)
-                    + " is tracked for campaign \"" + stores.symbols().name(org.callrouter.routing.store.SymbolTable.Kind.CAMPAIGN,
+                    + " is tracked for campaign \"" + stores.symbols().name(SymbolTable.Kind.CAMPAIGN,
                     NumberStore.campaignCode(packed)) + "\", which is not configured");
         }
         int sourceCode = NumberStore.sourceCode(packed);
         String source = s.source(sourceCode);
         if (source == null) {
-            source = stores.symbols().name(org.callrouter.routing.store.SymbolTable.Kind.SOURCE, sourceCode);
+            source = stores.symbols().name(SymbolTable.Kind.SOURCE, sourceCode);
         }
         CallTags tags = new CallTags(call, dialed, caller, campaign.id, source);
         String rejection = campaign.rejection(tags);
@@ -285,7 +287,7 @@ public final class Router implements AutoCloseable {
     public int purgeCallers(long nowMs) {
         checkWritable();
         Snapshot s = snapshot;
-        Map<Integer, Long> retention = new java.util.HashMap<>();
+        Map<Integer, Long> retention = new HashMap<>();
         for (CampaignRoute campaign : s.campaigns()) {
             retention.put(campaign.code, campaign.retentionMs());
         }

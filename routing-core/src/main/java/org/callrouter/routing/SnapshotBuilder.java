@@ -1,5 +1,6 @@
 package org.callrouter.routing;
 
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -49,7 +50,7 @@ final class SnapshotBuilder {
     Snapshot build(RouterConfig config) {
         PhoneNumbers phones = new PhoneNumbers(config.defaultRegion());
         Map<String, HandlerRoute> handlers = new HashMap<>();
-        Map<java.time.ZoneId, WindowClock> clocks = new HashMap<>();
+        Map<ZoneId, WindowClock> clocks = new HashMap<>();
         Map<Criterion, Integer> criterionIds = new HashMap<>();
         for (HandlerConfig handler : config.handlers()) {
             int[] ids = handler.criteria().stream()

@@ -1,5 +1,7 @@
 package org.callrouter.routing.caps;
 
+import java.util.Arrays;
+
 /**
  * Where a handler's committed counts are persisted: one 64-bit cell per {@link CapWindow}
  * (indexed by ordinal), holding the window id in the high 32 bits and the count in the low
@@ -17,7 +19,7 @@ public interface CounterCells {
     CounterCells NONE = new CounterCells() {
         @Override
         public void load(long[] packed) {
-            java.util.Arrays.fill(packed, 0);
+            Arrays.fill(packed, 0);
         }
 
         @Override

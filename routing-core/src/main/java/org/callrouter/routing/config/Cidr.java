@@ -2,6 +2,7 @@ package org.callrouter.routing.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 
 /**
  * An address block such as {@code 127.0.0.0/8} or {@code ::1/128}; a bare address is a
@@ -122,12 +123,12 @@ public final class Cidr {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Cidr other && other.prefixLength == prefixLength && java.util.Arrays.equals(other.network, network);
+        return o instanceof Cidr other && other.prefixLength == prefixLength && Arrays.equals(other.network, network);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(network) * 31 + prefixLength;
+        return Arrays.hashCode(network) * 31 + prefixLength;
     }
 
     @Override

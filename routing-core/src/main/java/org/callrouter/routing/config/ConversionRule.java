@@ -1,6 +1,7 @@
 package org.callrouter.routing.config;
 
 import java.math.BigDecimal;
+import java.util.Locale;
 
 /**
  * One side's conversion rule (the source's payout or the handler's revenue).
@@ -15,6 +16,6 @@ public record ConversionRule(ConversionType type, int seconds, BigDecimal amount
 
     /** {@code timer 30s}, {@code attempt}, {@code postback}. */
     public String describe() {
-        return type == ConversionType.TIMER ? "timer " + seconds + "s" : type.name().toLowerCase(java.util.Locale.ROOT);
+        return type == ConversionType.TIMER ? "timer " + seconds + "s" : type.name().toLowerCase(Locale.ROOT);
     }
 }

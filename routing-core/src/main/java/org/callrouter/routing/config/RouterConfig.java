@@ -55,14 +55,17 @@ public final class RouterConfig {
         return defaultRegion;
     }
 
+    /** {@code sources:}, in file order. */
     public List<SourceConfig> sources() {
         return sources;
     }
 
+    /** {@code handlers:}, in file order. */
     public List<HandlerConfig> handlers() {
         return handlers;
     }
 
+    /** {@code campaigns:}, in file order. */
     public List<CampaignConfig> campaigns() {
         return campaigns;
     }
@@ -72,14 +75,17 @@ public final class RouterConfig {
         return numbers;
     }
 
+    /** The source with this id. */
     public Optional<SourceConfig> source(String id) {
         return Optional.ofNullable(sourcesById.get(id));
     }
 
+    /** The handler with this id. */
     public Optional<HandlerConfig> handler(String id) {
         return Optional.ofNullable(handlersById.get(id));
     }
 
+    /** The campaign with this id. */
     public Optional<CampaignConfig> campaign(String id) {
         return Optional.ofNullable(campaignsById.get(id));
     }
