@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
         description = "Call-tracking SIP router.",
         subcommands = {
                 ServeCommand.class,
+                CheckConfigCommand.class,
+                ExplainCommand.class,
+                NumbersCommand.class,
                 SipParseCommand.class,
                 CommandLine.HelpCommand.class
         })

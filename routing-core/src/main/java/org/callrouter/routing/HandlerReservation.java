@@ -1,0 +1,155 @@
+package org.callrouter.routing;
+
+import java.math.BigDecimal;
+
+import org.callrouter.routing.ConversionOutcome.Side;
+import org.callrouter.routing.ConversionOutcome.Status;
+import org.callrouter.routing.config.CapTrigger;
+import org.callrouter.routing.config.ConversionRule;
+import org.callrouter.routing.config.ConversionType;
+import org.callrouter.routing.store.CallerIndex;
+
+/**
+ * One handler attempt's slot and conversion state. Its state changes under its own
+ * monitor, so the server may call it from any thread, and every method is idempotent.
+ */
+final class HandlerReservation implements Reservation {
+
+    private static final Side IN_PROGRESS = new Side(Status.PENDING, BigDecimal.ZERO, "call in progress");
+    private static final Side NOT_ANSWERED = new Side(Status.NOT_CONVERTED, BigDecimal.ZERO, "not answered");
+    private static final Side AWAITING_POSTBACK = new Side(Status.PENDING, BigDecimal.ZERO, "awaiting postback");
+    private static final Side NO_SOURCE_RULE = new Side(Status.NO_RULE, BigDecimal.ZERO, "no source conversion rule");
+    private static final Side NO_HANDLER_RULE = new Side(Status.NO_RULE, BigDecimal.ZERO, "no handler conversion rule");
+
+    private final RoutingPlan plan;
+    private final LinkRoute link;
+    private final long[] windows;
+    private final boolean holding;
+    private boolean answered;
+    private boolean done;
+    /** Whether the hold was committed or released (so neither happens twice). */
+    private boolean holdSettled;
+    private Side source;
+    private Side handler;
+
+    /**
+     * @param windows the cap windows current when the slot was taken (holds belong to them)
+     * @param holding whether the slot holds pending counts (trigger connected or converted)
+     */
+    HandlerReservation(RoutingPlan plan, LinkRoute link, long[] windows, boolean holding) {
+        this.plan = plan;
+        this.link = link;
+        this.windows = windows;
+        this.holding = holding;
+    }
+
+    /**
+     * Decides the sides that convert on selection ({@code attempt}). Called once, before the
+     * reservation is handed to anyone, so it needs no lock.
+     */
+    void start(long nowMs) {
+        source = startSide(CallerIndex.Side.SOURCE, plan.campaign().sourceRule, nowMs);
+        handler = startSide(CallerIndex.Side.HANDLER, link.handlerRule, nowMs);
+        if (holding && link.handler.caps.trigger() == CapTrigger.CONVERTED && handler.converted()) {
+            link.handler.counters.commitHold(windows);
+            holdSettled = true;
+        }
+    }
+
+    private Side startSide(CallerIndex.Side side, ConversionRule rule, long nowMs) {
+        if (rule == null) {
+            return noRule(side);
+        }
+        if (rule.type() == ConversionType.ATTEMPT) {
+            return plan.convert(side, rule, nowMs, "attempt");
+        }
+        return IN_PROGRESS;
+    }
+
+    private static Side noRule(CallerIndex.Side side) {
+        return side == CallerIndex.Side.SOURCE ? NO_SOURCE_RULE : NO_HANDLER_RULE;
+    }
+
+    @Override
+    public String handlerId() {
+        return link.handler.id;
+    }
+
+    @Override
+    public synchronized void answered(long nowMs) {
+        if (answered || done) {
+            return;
+        }
+        answered = true;
+        HandlerRoute h = link.handler;
+        if (holding && h.caps.trigger() == CapTrigger.CONNECTED) {
+            h.counters.commitHold(windows);
+            holdSettled = true;
+        }
+        CampaignRoute campaign = plan.campaign();
+        if (campaign.repeat != null && plan.caller() >= 0) {
+            plan.router().recordAnswered(plan.caller(), campaign.code, h.code, nowMs);
+        }
+    }
+
+    @Override
+    public synchronized void failed(long nowMs) {
+        if (done) {
+            return;
+        }
+        done = true;
+        source = unanswered(source);
+        handler = unanswered(handler);
+        release();
+    }
+
+    @Override
+    public synchronized void ended(long nowMs, long talkMillis) {
+        if (done) {
+            return;
+        }
+        if (!answered) {
+            failed(nowMs);
+            return;
+        }
+        done = true;
+        source = endSide(CallerIndex.Side.SOURCE, plan.campaign().sourceRule, source, nowMs, talkMillis);
+        handler = endSide(CallerIndex.Side.HANDLER, link.handlerRule, handler, nowMs, talkMillis);
+        HandlerRoute h = link.handler;
+        if (holding && !holdSettled && h.caps.trigger() == CapTrigger.CONVERTED && handler.converted()) {
+            h.counters.commitHold(windows);
+            holdSettled = true;
+        }
+        release();
+    }
+
+    private Side endSide(CallerIndex.Side side, ConversionRule rule, Side current, long nowMs, long talkMillis) {
+        if (current.status() != Status.PENDING) {
+            return current;
+        }
+        if (rule.type() == ConversionType.TIMER) {
+            long talkSeconds = talkMillis / 1000;
+            if (talkMillis < rule.seconds() * 1000L) {
+                return new Side(Status.NOT_CONVERTED, BigDecimal.ZERO, "timer " + talkSeconds + "s < " + rule.seconds() + "s");
+            }
+            return plan.convert(side, rule, nowMs, "timer " + talkSeconds + "s >= " + rule.seconds() + "s");
+        }
+        return AWAITING_POSTBACK;
+    }
+
+    private static Side unanswered(Side current) {
+        return current.status() == Status.PENDING ? NOT_ANSWERED : current;
+    }
+
+    /** Gives back concurrency and any hold still pending. */
+    private void release() {
+        boolean hold = holding && !holdSettled;
+        holdSettled = true;
+        link.handler.counters.release(windows, hold);
+    }
+
+    @Override
+    public synchronized ConversionOutcome conversion() {
+        return new ConversionOutcome(source, handler);
+    }
+}

@@ -1,0 +1,97 @@
+package org.callrouter.routing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * How {@code router explain} and the admin API's {@code /v1/explain} show a plan, so both
+ * say the same thing.
+ */
+public final class PlanFormat {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PlanFormat() {
+    }
+
+    /**
+     * {@code {"number":…,"campaign":…,"source":…,"candidates":[{"handler":…,"priority":…,"weight":…}],
+     * "skipped":[{"handler":…,"reason":…}]}}; a rejected call also has {@code "rejected": reason}.
+     */
+    public static String json(RoutingPlan plan) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("number", plan.dialedNumber());
+        root.put("campaign", plan.campaignId());
+        root.put("source", plan.sourceId());
+        if (plan.outcome() == RoutingPlan.Outcome.REJECTED) {
+            root.put("rejected", plan.rejectionReason());
+        }
+        ArrayNode candidates = root.putArray("candidates");
+        for (Candidate candidate : plan.candidates()) {
+            candidates.addObject()
+                    .put("handler", candidate.handlerId())
+                    .put("priority", candidate.priority())
+                    .put("weight", candidate.weight());
+        }
+        ArrayNode skipped = root.putArray("skipped");
+        for (Skip skip : plan.skipped()) {
+            skipped.addObject().put("handler", skip.handlerId()).put("reason", skip.reason());
+        }
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings and numbers always serialises", e);
+        }
+    }
+
+    /** A readable multi-line account of the plan. */
+    public static String text(RoutingPlan plan) {
+        StringBuilder out = new StringBuilder();
+        out.append("number:   ").append(plan.dialedNumber()).append('\n');
+        String caller = plan.callerNumber();
+        out.append("caller:   ").append(caller == null ? "(anonymous)" : caller);
+        Map<String, String> tags = plan.tags();
+        if (tags.containsKey("caller_state") || tags.containsKey("caller_country")) {
+            out.append(" (");
+            if (tags.containsKey("caller_state")) {
+                out.append(tags.get("caller_state")).append(", ");
+            }
+            out.append(tags.getOrDefault("caller_country", "?")).append(')');
+        }
+        out.append('\n');
+        out.append("at:       ").append(Instant.ofEpochMilli(plan.nowMs())).append('\n');
+        if (plan.outcome() == RoutingPlan.Outcome.UNKNOWN_NUMBER) {
+            return out.append("unknown number: ").append(plan.rejectionReason()).append('\n').toString();
+        }
+        out.append("campaign: ").append(plan.campaignId()).append('\n');
+        out.append("source:   ").append(plan.sourceId()).append('\n');
+        if (plan.outcome() == RoutingPlan.Outcome.REJECTED) {
+            return out.append("rejected: ").append(plan.rejectionReason()).append('\n').toString();
+        }
+        out.append("candidates, in order:\n");
+        if (plan.candidates().isEmpty()) {
+            out.append("  (none: the call would be refused)\n");
+        }
+        int position = 1;
+        for (Candidate c : plan.candidates()) {
+            out.append("  ").append(position++).append(". ").append(c.handlerId())
+                    .append("  ").append(c.uri())
+                    .append("  priority ").append(c.priority())
+                    .append("  weight ").append(c.weight())
+                    .append("  timeout ").append(c.timeoutSeconds()).append('s')
+                    .append('\n');
+        }
+        if (!plan.skipped().isEmpty()) {
+            out.append("skipped:\n");
+            for (Skip skip : plan.skipped()) {
+                out.append("  ").append(skip.handlerId()).append(": ").append(skip.reason()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+}

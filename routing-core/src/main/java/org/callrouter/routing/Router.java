@@ -1,0 +1,338 @@
+package org.callrouter.routing;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.callrouter.routing.caps.CapCounters;
+import org.callrouter.routing.caps.CapWindow;
+import org.callrouter.routing.config.Caps;
+import org.callrouter.routing.config.ConfigError;
+import org.callrouter.routing.config.ConfigException;
+import org.callrouter.routing.config.RepeatCallers;
+import org.callrouter.routing.config.RouterConfig;
+import org.callrouter.routing.config.ServerSettings;
+import org.callrouter.routing.phone.PhoneNumbers;
+import org.callrouter.routing.store.CallerIndex;
+import org.callrouter.routing.store.NumberStore;
+import org.callrouter.routing.store.StoreException;
+import org.callrouter.routing.store.Stores;
+import org.callrouter.routing.store.SymbolTable;
+
+/**
+ * The routing decision, the stores behind it and the services around it.
+ *
+ * <p>{@link #route} is safe from any number of threads and, for a tracked number, reads
+ * one Chronicle Map entry and otherwise only memory: each handler's business hours and cap
+ * windows are cached as epoch-millisecond spans, criteria compare strings, skips and
+ * candidates are built when the configuration is loaded, and per-thread scratch arrays
+ * hold the work. {@link #reload} compiles a whole new snapshot and swaps one reference;
+ * cap counters are kept per handler id across reloads, so live reservations stay valid.
+ */
+public final class Router implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
+    private final Stores stores;
+    private final boolean writable;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final HandlerHealth health;
+    private final ConversionService conversions;
+    private final Map<String, CapCounters> counters = new ConcurrentHashMap<>();
+    private final ThreadLocal<DecisionScratch> scratch = ThreadLocal.withInitial(DecisionScratch::new);
+    private final Object reloadLock = new Object();
+    private volatile Snapshot snapshot;
+
+    private Router(RouterConfig config, Stores stores, boolean writable, Clock clock, RandomGenerator random) {
+        this.stores = stores;
+        this.writable = writable;
+        this.clock = clock;
+        this.random = random;
+        this.health = new HandlerHealth(config.server().health());
+        this.conversions = new ConversionService(this);
+    }
+
+    /**
+     * Opens the router that serves calls: opens or creates the stores under
+     * {@code server.data_dir} (taking the directory's lock), writes the YAML's numbers into
+     * the numbers store, and compiles the configuration.
+     *
+     * @param random the weighted order's random source; it must be safe for every thread
+     *               that calls {@link #route} ({@code ThreadLocalRandom.current()} is)
+     * @throws StoreException when the stores cannot be opened (e.g. another router uses the directory)
+     */
+    public static Router open(RouterConfig config, Clock clock, RandomGenerator random) {
+        return open(config, clock, random, Stores.Access.SERVE);
+    }
+
+    /**
+     * Opens a router that only explains decisions: the same stores (beside a serving
+     * router, without its lock) and the same decision, but the configuration's numbers are
+     * not written to the store and {@link RoutingPlan#reserve} refuses, so no cap moves.
+     */
+    public static Router openReadOnly(RouterConfig config, Clock clock, RandomGenerator random) {
+        return open(config, clock, random, Stores.Access.INSPECT);
+    }
+
+    private static Router open(RouterConfig config, Clock clock, RandomGenerator random, Stores.Access access) {
+        Stores stores = Stores.open(config.server().dataDir(), config.server().stores(), access);
+        try {
+            Router router = new Router(config, stores, access == Stores.Access.SERVE, clock, random);
+            router.snapshot = router.compile(config);
+            return router;
+        } catch (RuntimeException e) {
+            stores.close();
+            throw e;
+        }
+    }
+
+    private Snapshot compile(RouterConfig config) {
+        Snapshot next = new SnapshotBuilder(stores, writable, counters, health).build(config);
+        if (writable) {
+            int removed = SnapshotBuilder.applyYamlNumbers(config, stores.numbers(), stores.symbols());
+            if (removed > 0) {
+                LOG.info("removed {} tracked numbers no longer listed in {}", removed, config.file());
+            }
+        }
+        return next;
+    }
+
+    /**
+     * Decides where a call goes. Never throws for bad input: an unparseable or untracked
+     * number is {@link RoutingPlan.Outcome#UNKNOWN_NUMBER} with the reason.
+     */
+    public RoutingPlan route(CallContext call) {
+        Snapshot s = snapshot;
+        long nowMs = call.nowMs() == CallContext.NO_TIME ? clock.millis() : call.nowMs();
+        PhoneNumbers phones = s.phones;
+        long dialed = phones.parse(call.dialedNumber());
+        long caller = phones.parse(call.callerNumber());
+        if (dialed < 0) {
+            return RoutingPlan.unknown(this, call, nowMs, PhoneNumbers.INVALID, caller, call.dialedNumber() == null
+                    ? "no dialed number" : "dialed number \"" + call.dialedNumber() + "\" is not a phone number");
+        }
+        long packed = s.lookup(dialed, stores.numbers());
+        if (packed == NumberStore.NOT_FOUND) {
+            return RoutingPlan.unknown(this, call, nowMs, dialed, caller, PhoneNumbers.format(dialed) + " is not a tracked number");
+        }
+        CampaignRoute campaign = s.campaign(NumberStore.campaignCode(packed));
+        if (campaign == null) {
+            return RoutingPlan.unknown(this, call, nowMs, dialed, caller, PhoneNumbers.format(dialed)
+                    + " is tracked for campaign \"" + stores.symbols().name(SymbolTable.Kind.CAMPAIGN,
+                    NumberStore.campaignCode(packed)) + "\", which is not configured");
+        }
+        int sourceCode = NumberStore.sourceCode(packed);
+        String source = s.source(sourceCode);
+        if (source == null) {
+            source = stores.symbols().name(SymbolTable.Kind.SOURCE, sourceCode);
+        }
+        CallTags tags = new CallTags(call, dialed, caller, campaign.id, source);
+        String rejection = campaign.rejection(tags);
+        if (rejection != null) {
+            return RoutingPlan.rejected(this, call, nowMs, campaign, source, tags, rejection);
+        }
+        return decide(s, call, nowMs, campaign, source, tags);
+    }
+
+    private RoutingPlan decide(Snapshot s, CallContext call, long nowMs, CampaignRoute campaign, String source,
+                               CallTags tags) {
+        DecisionScratch work = scratch.get();
+        LinkRoute[] links = campaign.links;
+        work.startCall(links.length, s.criteria);
+        int[] eligible = work.eligible;
+        byte[] reasons = new byte[links.length];
+        int eligibleCount = 0;
+        RepeatCallers repeat = campaign.repeat;
+        int lastHandler = -1;
+        if (repeat != null && repeat.route() != RepeatCallers.Route.ANY && tags.caller() >= 0) {
+            long since = repeat.window().isForever() ? Long.MIN_VALUE : nowMs - repeat.window().millis();
+            lastHandler = stores.callers().lastHandler(tags.caller(), campaign.code, since);
+        }
+        for (int i = 0; i < links.length; i++) {
+            LinkRoute link = links[i];
+            int reason = link.handler.check(nowMs, tags, work, s.healthEnabled);
+            if (reason == HandlerRoute.ELIGIBLE && link.repeatSkip != null && link.handler.code == lastHandler) {
+                reason = HandlerRoute.REPEAT;
+            }
+            if (reason == HandlerRoute.ELIGIBLE) {
+                eligible[eligibleCount++] = i;
+            } else {
+                reasons[i] = (byte) reason;
+            }
+        }
+        int[] order = Arrays.copyOf(eligible, eligibleCount);
+        int ordered = 0;
+        if (lastHandler >= 0 && repeat.route() == RepeatCallers.Route.SAME_HANDLER) {
+            for (int i = 0; i < eligibleCount; i++) {
+                if (links[order[i]].handler.code == lastHandler) {
+                    int repeatLink = order[i];
+                    System.arraycopy(order, 0, order, 1, i);
+                    order[0] = repeatLink;
+                    ordered = 1;
+                    break;
+                }
+            }
+        }
+        return RoutingPlan.routed(this, call, nowMs, campaign, source, tags, order, ordered, reasons);
+    }
+
+    /**
+     * Loads a new configuration: compiles a whole new snapshot, then swaps it in. On error
+     * the old configuration stays. Counters, health and live reservations carry over.
+     *
+     * @throws ConfigException when the new configuration changes what needs a restart
+     *                         ({@code server.data_dir}, {@code server.stores}) or cannot be applied
+     */
+    public void reload(RouterConfig next) throws ConfigException {
+        synchronized (reloadLock) {
+            ServerSettings current = snapshot.config.server();
+            List<ConfigError> errors = new ArrayList<>();
+            if (!next.server().dataDir().equals(current.dataDir())) {
+                errors.add(next.errorAt("server.data_dir", "cannot change while running (running with "
+                        + current.dataDir() + "); restart the router"));
+            }
+            if (!next.server().stores().equals(current.stores())) {
+                errors.add(next.errorAt("server.stores", "cannot change while running; restart the router"));
+            }
+            if (!errors.isEmpty()) {
+                throw new ConfigException(errors);
+            }
+            Snapshot compiled;
+            try {
+                compiled = compile(next);
+            } catch (StoreException e) {
+                throw new ConfigException(next.errorAt("numbers", "cannot apply: " + e.getMessage()));
+            }
+            health.settings(next.server().health());
+            snapshot = compiled;
+        }
+    }
+
+    /** The configuration in use. */
+    public RouterConfig config() {
+        return snapshot.config;
+    }
+
+    /** Handler health; the server reports its probe results here. */
+    public HandlerHealth health() {
+        return health;
+    }
+
+    /** Postback conversions. */
+    public ConversionService conversions() {
+        return conversions;
+    }
+
+    /** The tracked numbers store (shared with {@code router numbers import}). */
+    public NumberStore numbers() {
+        return stores.numbers();
+    }
+
+    /** Where the stores live. */
+    public Path dataDir() {
+        return stores.dataDir();
+    }
+
+    /**
+     * A handler's caps and how much of each is used now.
+     *
+     * @throws IllegalArgumentException for an unknown handler
+     */
+    public List<CapUsage> capUsage(String handlerId, long nowMs) {
+        HandlerRoute handler = handler(handlerId);
+        long[] windows = new long[4];
+        handler.windows.windowIds(nowMs, windows);
+        Caps caps = handler.caps;
+        List<CapUsage> usage = new ArrayList<>(5);
+        usage.add(new CapUsage("concurrency", caps.concurrency(), handler.counters.live()));
+        for (CapWindow window : CapWindow.values()) {
+            int limit = switch (window) {
+                case HOURLY -> caps.hourly();
+                case DAILY -> caps.daily();
+                case MONTHLY -> caps.monthly();
+                case TOTAL -> caps.total();
+            };
+            usage.add(new CapUsage(window.capName(), limit, handler.counters.used(window, windows)));
+        }
+        return usage;
+    }
+
+    /**
+     * Resets a handler's count in one window to zero (for the {@code total} cap, the only
+     * way it ever goes down).
+     *
+     * @throws IllegalArgumentException for an unknown handler
+     */
+    public void resetCap(String handlerId, CapWindow window) {
+        checkWritable();
+        handler(handlerId).counters.reset(window);
+    }
+
+    /**
+     * Removes caller-index entries no campaign's repeat window or dedupe window can use any
+     * more (entries of campaigns no longer configured go too).
+     *
+     * @return how many were removed
+     */
+    public int purgeCallers(long nowMs) {
+        checkWritable();
+        Snapshot s = snapshot;
+        Map<Integer, Long> retention = new HashMap<>();
+        for (CampaignRoute campaign : s.campaigns()) {
+            retention.put(campaign.code, campaign.retentionMs());
+        }
+        return stores.callers().purge(nowMs, code -> retention.getOrDefault(code, 0L));
+    }
+
+    private HandlerRoute handler(String handlerId) {
+        HandlerRoute handler = snapshot.handler(handlerId);
+        if (handler == null) {
+            throw new IllegalArgumentException("unknown handler \"" + handlerId + "\"");
+        }
+        return handler;
+    }
+
+    Snapshot snapshot() {
+        return snapshot;
+    }
+
+    CallerIndex callers() {
+        return stores.callers();
+    }
+
+    void recordAnswered(long caller, int campaignCode, int handlerCode, long nowMs) {
+        stores.callers().recordAnswered(caller, campaignCode, handlerCode, nowMs);
+    }
+
+    /** Orders one priority group of a plan by weight (see {@link WeightedOrder}). */
+    void shuffle(int[] order, int from, int to, LinkRoute[] links) {
+        WeightedOrder.shuffle(order, from, to, links, scratch.get().weights(links.length), random);
+    }
+
+    long randomCallHash() {
+        long hash = random.nextLong();
+        return hash == 0 ? 1 : hash;
+    }
+
+    void checkWritable() {
+        if (!writable) {
+            throw new IllegalStateException("this router only explains decisions: it cannot reserve or count");
+        }
+    }
+
+    /** Closes the stores; the router cannot be used afterwards. */
+    @Override
+    public void close() {
+        stores.close();
+    }
+}

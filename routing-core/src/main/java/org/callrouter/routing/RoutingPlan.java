@@ -1,0 +1,338 @@
+package org.callrouter.routing;
+
+import java.math.BigDecimal;
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.RandomAccess;
+
+import org.callrouter.routing.ConversionOutcome.Side;
+import org.callrouter.routing.ConversionOutcome.Status;
+import org.callrouter.routing.caps.CapCounters;
+import org.callrouter.routing.config.CapTrigger;
+import org.callrouter.routing.config.ConversionRule;
+import org.callrouter.routing.phone.PhoneNumbers;
+import org.callrouter.routing.store.CallerIndex;
+
+/**
+ * The routing decision for one call: the handlers to try in order, every handler that was
+ * skipped and why, and the call's tags. {@link #reserve} takes a candidate's slot when
+ * the server is about to send it the call; the plan remembers the call's attempts so that
+ * a side converts at most once per call.
+ */
+public final class RoutingPlan {
+
+    /** What the router decided about the call as a whole. */
+    public enum Outcome {
+        /** The number is tracked and the campaign accepts the call: try {@link #candidates()} (maybe none). */
+        ROUTED,
+        /** The dialed number is not a tracked number (or its campaign is gone). */
+        UNKNOWN_NUMBER,
+        /** The campaign's caller rules refuse the call ({@link #rejectionReason()} says which). */
+        REJECTED
+    }
+
+    private final Router router;
+    private final Outcome outcome;
+    private final String reason;
+    private final CallContext call;
+    private final long nowMs;
+    private final long dialed;
+    private final long caller;
+    private final CampaignRoute campaign;
+    private final String sourceId;
+    private final CallTags tags;
+    /** Identifies the call in the caller index: the call id's hash, or random (drawn when first needed). */
+    private long callHash;
+    /** The campaign's handlers; {@link #order} indexes them. */
+    private final LinkRoute[] links;
+    /** The eligible handlers in priority order; positions before {@link #ordered} are final. */
+    private final int[] order;
+    /** How many leading positions of {@link #order} are final (a priority group is shuffled when first reached). */
+    private int ordered;
+    /** Per campaign link, why it was skipped ({@link HandlerRoute#check} codes; 0 = eligible). */
+    private final byte[] reasons;
+    private final List<Candidate> candidates;
+    /** Skips found by {@link #reserve} (caps that ran out since the plan was made). */
+    private List<Skip> lateSkips;
+    private boolean sourceConverted;
+    private boolean handlerConverted;
+    private HandlerReservation firstAttempt;
+    private List<HandlerReservation> laterAttempts;
+
+    private RoutingPlan(Router router, Outcome outcome, String reason, CallContext call, long nowMs, long dialed,
+                        long caller, CampaignRoute campaign, String sourceId, CallTags tags, LinkRoute[] links,
+                        int[] order, int ordered, byte[] reasons) {
+        this.router = router;
+        this.outcome = outcome;
+        this.reason = reason;
+        this.call = call;
+        this.nowMs = nowMs;
+        this.dialed = dialed;
+        this.caller = caller;
+        this.campaign = campaign;
+        this.sourceId = sourceId;
+        this.tags = tags;
+        this.links = links;
+        this.order = order;
+        this.ordered = ordered;
+        this.reasons = reasons;
+        this.candidates = new CandidateList();
+        this.callHash = call.callId() != null ? hash(call.callId()) : 0;
+    }
+
+    private static final LinkRoute[] NO_LINKS = new LinkRoute[0];
+    private static final int[] NO_ORDER = new int[0];
+    private static final byte[] NO_REASONS = new byte[0];
+
+    static RoutingPlan unknown(Router router, CallContext call, long nowMs, long dialed, long caller, String reason) {
+        return new RoutingPlan(router, Outcome.UNKNOWN_NUMBER, reason, call, nowMs, dialed, caller, null, null, null,
+                NO_LINKS, NO_ORDER, 0, NO_REASONS);
+    }
+
+    static RoutingPlan rejected(Router router, CallContext call, long nowMs, CampaignRoute campaign, String sourceId,
+                                CallTags tags, String reason) {
+        return new RoutingPlan(router, Outcome.REJECTED, reason, call, nowMs, tags.dialed(), tags.caller(), campaign,
+                sourceId, tags, NO_LINKS, NO_ORDER, 0, NO_REASONS);
+    }
+
+    /**
+     * A routed plan. {@code order} (indexes into the campaign's links, by priority) and
+     * {@code reasons} (a skip code per link) become the plan's own; the first {@code ordered}
+     * positions are final and the first priority group after them is ordered now, the others
+     * when first reached.
+     */
+    static RoutingPlan routed(Router router, CallContext call, long nowMs, CampaignRoute campaign, String sourceId,
+                              CallTags tags, int[] order, int ordered, byte[] reasons) {
+        RoutingPlan plan = new RoutingPlan(router, Outcome.ROUTED, null, call, nowMs, tags.dialed(), tags.caller(),
+                campaign, sourceId, tags, campaign.links, order, ordered, reasons);
+        if (ordered == 0) {
+            plan.orderUpTo(1);
+        }
+        return plan;
+    }
+
+    /**
+     * Makes the first {@code positions} positions final, shuffling each priority group by
+     * weight when it is first reached. Deferring later groups keeps a decision's cost to the
+     * first group when, as usual, the first handler answers; the order drawn is the same
+     * weighted order either way.
+     */
+    private synchronized void orderUpTo(int positions) {
+        while (ordered < positions && ordered < order.length) {
+            int priority = links[order[ordered]].priority;
+            int end = ordered + 1;
+            while (end < order.length && links[order[end]].priority == priority) {
+                end++;
+            }
+            router.shuffle(order, ordered, end, links);
+            ordered = end;
+        }
+    }
+
+    /** The candidates in order, as a read-only list over the plan's arrays. */
+    private final class CandidateList extends AbstractList<Candidate> implements RandomAccess {
+        @Override
+        public Candidate get(int index) {
+            if (index >= ordered) {
+                orderUpTo(index + 1);
+            }
+            return links[order[index]].candidate;
+        }
+
+        @Override
+        public int size() {
+            return order.length;
+        }
+    }
+
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    /** Why the call was not routed: for REJECTED (e.g. {@code blocked caller}) and UNKNOWN_NUMBER; else null. */
+    public String rejectionReason() {
+        return reason;
+    }
+
+    /** The campaign id; null for UNKNOWN_NUMBER. */
+    public String campaignId() {
+        return campaign == null ? null : campaign.id;
+    }
+
+    /** The source id; null for UNKNOWN_NUMBER. */
+    public String sourceId() {
+        return sourceId;
+    }
+
+    /** The dialed number in E.164, or as received when it is not a phone number. */
+    public String dialedNumber() {
+        return dialed >= 0 ? PhoneNumbers.format(dialed) : call.dialedNumber();
+    }
+
+    /** The caller in E.164, as received when it is not a phone number, or null when anonymous. */
+    public String callerNumber() {
+        if (tags != null) {
+            return tags.callerNumber();
+        }
+        return caller >= 0 ? PhoneNumbers.format(caller) : caller == PhoneNumbers.INVALID ? call.callerNumber() : null;
+    }
+
+    /** When the decision was made, epoch ms. */
+    public long nowMs() {
+        return nowMs;
+    }
+
+    /** The call as the server described it. */
+    public CallContext call() {
+        return call;
+    }
+
+    /** The handlers to try, in order. */
+    public List<Candidate> candidates() {
+        return candidates;
+    }
+
+    /** Handlers not tried and why, including caps that ran out in {@link #reserve}. */
+    public synchronized List<Skip> skipped() {
+        List<Skip> all = new ArrayList<>();
+        for (int i = 0; i < reasons.length; i++) {
+            if (reasons[i] != HandlerRoute.ELIGIBLE) {
+                all.add(links[i].skip(reasons[i] & 0xFF));
+            }
+        }
+        if (lateSkips != null) {
+            all.addAll(lateSkips);
+        }
+        return Collections.unmodifiableList(all);
+    }
+
+    /** Every tag of the call: the built-ins that have a value, then the call's own. */
+    public Map<String, String> tags() {
+        return tags == null ? call.tags() : Collections.unmodifiableMap(tags.all());
+    }
+
+    /**
+     * Takes the candidate's slot: checks every cap and counts the call in one atomic step.
+     *
+     * @return the reservation, or {@code null} when a cap ran out since the plan was made
+     *         (a skip with that cap is then added to {@link #skipped()})
+     * @throws IllegalArgumentException when the candidate is not one of this plan's
+     * @throws IllegalStateException    on a router opened only to inspect
+     */
+    public Reservation reserve(Candidate candidate, long nowMs) {
+        LinkRoute link = null;
+        for (int index : order) {
+            if (links[index].candidate == candidate || links[index].candidate.equals(candidate)) {
+                link = links[index];
+                break;
+            }
+        }
+        if (link == null) {
+            throw new IllegalArgumentException("handler " + candidate.handlerId() + " is not a candidate of this plan");
+        }
+        router.checkWritable();
+        HandlerRoute handler = link.handler;
+        long[] windows = new long[4];
+        handler.windows.windowIds(nowMs, windows);
+        boolean windowed = CapCounters.windowed(handler.caps);
+        boolean commitNow = handler.caps.trigger() == CapTrigger.ROUTED;
+        int full = handler.counters.tryAcquire(windows, handler.caps, commitNow);
+        if (full != CapCounters.GRANTED) {
+            synchronized (this) {
+                if (lateSkips == null) {
+                    lateSkips = new ArrayList<>(2);
+                }
+                lateSkips.add(handler.skip(HandlerRoute.CAP + full));
+            }
+            return null;
+        }
+        HandlerReservation reservation = new HandlerReservation(this, link, windows, windowed && !commitNow);
+        synchronized (this) {
+            if (firstAttempt == null) {
+                firstAttempt = reservation;
+            } else {
+                if (laterAttempts == null) {
+                    laterAttempts = new ArrayList<>(2);
+                }
+                laterAttempts.add(reservation);
+            }
+        }
+        reservation.start(nowMs);
+        return reservation;
+    }
+
+    /**
+     * The call's conversion: per side, converted when any attempt converted it, else the
+     * latest attempt's state; without attempts, not converted.
+     */
+    public synchronized ConversionOutcome conversion() {
+        if (firstAttempt == null) {
+            Side none = new Side(outcome == Outcome.ROUTED ? Status.NOT_CONVERTED : Status.NO_RULE, BigDecimal.ZERO,
+                    "no handler was tried");
+            return new ConversionOutcome(none, none);
+        }
+        List<HandlerReservation> attempts = new ArrayList<>();
+        attempts.add(firstAttempt);
+        if (laterAttempts != null) {
+            attempts.addAll(laterAttempts);
+        }
+        Side source = null;
+        Side handler = null;
+        for (HandlerReservation attempt : attempts) {
+            ConversionOutcome outcome = attempt.conversion();
+            if (source == null || !source.converted()) {
+                source = outcome.source();
+            }
+            if (handler == null || !handler.converted()) {
+                handler = outcome.handler();
+            }
+        }
+        return new ConversionOutcome(source, handler);
+    }
+
+    /**
+     * Converts one side for an attempt unless another attempt of this call already did;
+     * dedupe is checked in the caller index.
+     */
+    synchronized Side convert(CallerIndex.Side side, ConversionRule rule, long nowMs, String how) {
+        boolean source = side == CallerIndex.Side.SOURCE;
+        if (source ? sourceConverted : handlerConverted) {
+            return new Side(Status.NOT_CONVERTED, BigDecimal.ZERO, "converted by an earlier attempt of this call");
+        }
+        if (callHash == 0) {
+            callHash = router.randomCallHash();
+        }
+        Side result = router.conversions().decide(side, rule, caller, campaign.code, callHash, nowMs, how);
+        if (source) {
+            sourceConverted = result.converted();
+        } else {
+            handlerConverted = result.converted();
+        }
+        return result;
+    }
+
+    Router router() {
+        return router;
+    }
+
+    CampaignRoute campaign() {
+        return campaign;
+    }
+
+    long caller() {
+        return caller;
+    }
+
+    /** FNV-1a, 64 bits: a call id's identity in the caller index. */
+    static long hash(String id) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < id.length(); i++) {
+            h ^= id.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h == 0 ? 1 : h;
+    }
+}

@@ -1,0 +1,92 @@
+package org.callrouter.routing.config;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one place where settings that depend on each other are checked; each message gives
+ * both values ({@code t1_ms=5000 must be <= t2_ms=4000}).
+ */
+final class ConfigValidator {
+
+    private final Problems problems;
+    private final Locations locations;
+
+    ConfigValidator(Problems problems, Locations locations) {
+        this.problems = problems;
+        this.locations = locations;
+    }
+
+    void validate(ServerSettings server, List<SourceConfig> sources, List<HandlerConfig> handlers,
+                  List<NumberConfig> numbers, ModelReader model) {
+        sipTimers(server.sip());
+        listenAddresses(server);
+        ServerSettings.Overload overload = server.sip().overload();
+        if (overload.maxPendingInvites() > overload.maxActiveCalls()) {
+            error("server.sip.overload.max_pending_invites", "max_pending_invites=" + overload.maxPendingInvites()
+                    + " must be <= max_active_calls=" + overload.maxActiveCalls());
+        }
+        ServerSettings.WebhookDelivery delivery = server.webhookDelivery();
+        if (delivery.initialBackoffMs() > delivery.maxBackoffMs()) {
+            error("server.webhook_delivery.initial_backoff_ms", "initial_backoff_ms=" + delivery.initialBackoffMs()
+                    + " must be <= max_backoff_ms=" + delivery.maxBackoffMs());
+        }
+        int maxDuration = server.sip().maxCallDurationSeconds();
+        for (HandlerConfig handler : handlers) {
+            if (handler.timeoutSeconds() >= maxDuration) {
+                error(model.pathOf(handler) + ".timeout_seconds", "timeout_seconds=" + handler.timeoutSeconds()
+                        + " must be < server.sip.max_call_duration_seconds=" + maxDuration);
+            }
+        }
+        staticNumberCaps(sources, numbers, model);
+    }
+
+    private void sipTimers(ServerSettings.Sip sip) {
+        if (sip.t1Ms() > sip.t2Ms()) {
+            error("server.sip.t1_ms", "t1_ms=" + sip.t1Ms() + " must be <= t2_ms=" + sip.t2Ms());
+        }
+    }
+
+    private void listenAddresses(ServerSettings server) {
+        Set<String> seen = new HashSet<>();
+        List<ListenAddress> listen = server.sip().listen();
+        for (int i = 0; i < listen.size(); i++) {
+            ListenAddress address = listen.get(i);
+            if (!seen.add(address.toString())) {
+                error("server.sip.listen[" + i + "]", address + " is listed twice");
+            }
+            HostPort admin = server.admin().listen();
+            if (address.transport() == ListenAddress.Transport.TCP && address.address().port() != 0
+                    && address.address().port() == admin.port()
+                    && (address.address().host().equals(admin.host()) || isWildcard(admin.host())
+                        || isWildcard(address.address().host()))) {
+                error("server.sip.listen[" + i + "]", address + " clashes with server.admin.listen=" + admin);
+            }
+        }
+    }
+
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("*");
+    }
+
+    private void staticNumberCaps(List<SourceConfig> sources, List<NumberConfig> numbers, ModelReader model) {
+        Map<String, Integer> counts = new HashMap<>();
+        Map<String, SourceConfig> byId = new HashMap<>();
+        sources.forEach(s -> byId.put(s.id(), s));
+        for (NumberConfig number : numbers) {
+            SourceConfig source = byId.get(number.source());
+            int count = counts.merge(number.source(), 1, Integer::sum);
+            if (source != null && source.staticNumberCap() != SourceConfig.NO_CAP && count == source.staticNumberCap() + 1) {
+                error(model.pathOf(number) + ".source", "source \"" + source.id() + "\" has static_number_cap="
+                        + source.staticNumberCap() + " but this is its number " + count);
+            }
+        }
+    }
+
+    private void error(String path, String message) {
+        problems.add(locations.mark(path), path, message);
+    }
+}

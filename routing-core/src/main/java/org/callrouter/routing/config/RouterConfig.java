@@ -1,0 +1,101 @@
+package org.callrouter.routing.config;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A loaded, validated configuration file: the server settings and the routing model.
+ * Immutable; a reload loads a new one.
+ */
+public final class RouterConfig {
+
+    private final Path file;
+    private final ServerSettings server;
+    private final String defaultRegion;
+    private final List<SourceConfig> sources;
+    private final List<HandlerConfig> handlers;
+    private final List<CampaignConfig> campaigns;
+    private final List<NumberConfig> numbers;
+    private final Map<String, SourceConfig> sourcesById = new LinkedHashMap<>();
+    private final Map<String, HandlerConfig> handlersById = new LinkedHashMap<>();
+    private final Map<String, CampaignConfig> campaignsById = new LinkedHashMap<>();
+    private final Locations locations;
+
+    RouterConfig(Path file, ServerSettings server, String defaultRegion, List<SourceConfig> sources,
+                 List<HandlerConfig> handlers, List<CampaignConfig> campaigns, List<NumberConfig> numbers,
+                 Locations locations) {
+        this.file = file;
+        this.server = server;
+        this.defaultRegion = defaultRegion;
+        this.sources = List.copyOf(sources);
+        this.handlers = List.copyOf(handlers);
+        this.campaigns = List.copyOf(campaigns);
+        this.numbers = List.copyOf(numbers);
+        this.locations = locations;
+        sources.forEach(s -> sourcesById.putIfAbsent(s.id(), s));
+        handlers.forEach(h -> handlersById.putIfAbsent(h.id(), h));
+        campaigns.forEach(c -> campaignsById.putIfAbsent(c.id(), c));
+    }
+
+    /** The file it was loaded from, as named to the loader. */
+    public Path file() {
+        return file;
+    }
+
+    /** The {@code server:} section. */
+    public ServerSettings server() {
+        return server;
+    }
+
+    /** {@code default_region} [US]: ISO region for numbers written without a country code. */
+    public String defaultRegion() {
+        return defaultRegion;
+    }
+
+    /** {@code sources:}, in file order. */
+    public List<SourceConfig> sources() {
+        return sources;
+    }
+
+    /** {@code handlers:}, in file order. */
+    public List<HandlerConfig> handlers() {
+        return handlers;
+    }
+
+    /** {@code campaigns:}, in file order. */
+    public List<CampaignConfig> campaigns() {
+        return campaigns;
+    }
+
+    /** Tracked numbers listed in the YAML (bulk numbers are imported into the store instead). */
+    public List<NumberConfig> numbers() {
+        return numbers;
+    }
+
+    /** The source with this id. */
+    public Optional<SourceConfig> source(String id) {
+        return Optional.ofNullable(sourcesById.get(id));
+    }
+
+    /** The handler with this id. */
+    public Optional<HandlerConfig> handler(String id) {
+        return Optional.ofNullable(handlersById.get(id));
+    }
+
+    /** The campaign with this id. */
+    public Optional<CampaignConfig> campaign(String id) {
+        return Optional.ofNullable(campaignsById.get(id));
+    }
+
+    /**
+     * An error located at a field path of this file (or its nearest written ancestor),
+     * for problems found after loading.
+     */
+    public ConfigError errorAt(String path, String message) {
+        YamlNode.Mark mark = locations.mark(path);
+        return new ConfigError(file.toString(), mark.line(), mark.column(), path, message);
+    }
+}

@@ -1,0 +1,146 @@
+package org.callrouter.routing.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code server:} section: plain values the server module interprets. Every field has
+ * one YAML name (given in each component's Javadoc), one default and one validation;
+ * settings that depend on each other are checked together by the loader's validator.
+ *
+ * @param dataDir             {@code data_dir} [./data]: where stores and the journal live;
+ *                            a relative path resolves against the process working directory
+ * @param sip                 {@code sip}: SIP transport and B2BUA settings
+ * @param health              {@code health}: handler OPTIONS probing
+ * @param drainTimeoutSeconds {@code drain_timeout_seconds} [30]: on SIGTERM, how long live
+ *                            calls may go on before they are ended
+ * @param admin               {@code admin}: the admin/metrics HTTP endpoint
+ * @param records             {@code records}: the call-record pipeline and journal
+ * @param webhookDelivery     {@code webhook_delivery}: retry policy for webhooks
+ * @param stores              {@code stores}: capacities of the off-heap stores
+ */
+public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTimeoutSeconds, Admin admin,
+                             Records records, WebhookDelivery webhookDelivery, Stores stores) {
+
+    /**
+     * {@code server.sip}.
+     *
+     * @param listen                 {@code listen} [udp:127.0.0.1:5060, tcp:127.0.0.1:5060]
+     * @param advertisedHost         {@code advertised_host} [null]: host for Via, Contact and
+     *                               Record-Route; null means each socket's own listen host
+     * @param trusted                {@code trusted} [127.0.0.0/8, ::1/128]: sources allowed to
+     *                               send INVITEs; others get 403
+     * @param t1Ms                   {@code t1_ms} [500]: RFC 3261 T1, the RTT estimate (17.1.1.1)
+     * @param t2Ms                   {@code t2_ms} [4000]: RFC 3261 T2, the retransmit cap (17.1.2.2)
+     * @param t4Ms                   {@code t4_ms} [5000]: RFC 3261 T4, max message lifetime (17.1.2.2)
+     * @param maxMessageBytes        {@code max_message_bytes} [65536]: larger messages are refused
+     * @param dialedNumberFrom       {@code dialed_number_from} [request_uri, to]: where the dialed
+     *                               number is read, in order of fallback
+     * @param headerTags             {@code header_tags} [{}]: carrier header name → call tag name
+     * @param noHandlerStatus        {@code no_handler_status} [480]: final status when every
+     *                               handler failed or none was eligible
+     * @param maxCallDurationSeconds {@code max_call_duration_seconds} [14400]: both legs are ended
+     *                               after this
+     * @param overload               {@code overload}: admission limits
+     */
+    public record Sip(List<ListenAddress> listen, String advertisedHost, List<Cidr> trusted,
+                      int t1Ms, int t2Ms, int t4Ms, int maxMessageBytes,
+                      List<DialedNumberSource> dialedNumberFrom, Map<String, String> headerTags,
+                      int noHandlerStatus, int maxCallDurationSeconds, Overload overload) {
+
+        /** The host to put in Via/Contact/Record-Route for a socket. */
+        public String advertisedHostFor(ListenAddress socket) {
+            return advertisedHost != null ? advertisedHost : socket.address().host();
+        }
+
+        /** Whether a source address (4 or 16 bytes) may send INVITEs. */
+        public boolean isTrusted(byte[] address) {
+            for (Cidr cidr : trusted) {
+                if (cidr.contains(address)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Where the dialed number is taken from (RFC 3261 8.1.1.1 Request-URI, 8.1.1.2 To). */
+    public enum DialedNumberSource {
+        /** {@code request_uri}: the user part of the Request-URI. */
+        REQUEST_URI,
+        /** {@code to}: the user part of the To header's URI. */
+        TO
+    }
+
+    /**
+     * {@code server.sip.overload}.
+     *
+     * @param maxActiveCalls     {@code max_active_calls} [200000]
+     * @param maxPendingInvites  {@code max_pending_invites} [5000]: INVITEs not yet routed
+     * @param retryAfterSeconds  {@code retry_after_seconds} [5]: Retry-After of the 503
+     */
+    public record Overload(int maxActiveCalls, int maxPendingInvites, int retryAfterSeconds) {
+    }
+
+    /**
+     * {@code server.health}.
+     *
+     * @param probeIntervalSeconds {@code probe_interval_seconds} [10]
+     * @param failureThreshold     {@code failure_threshold} [3]: consecutive failed probes that
+     *                             make a healthy handler unhealthy
+     * @param recoveryThreshold    {@code recovery_threshold} [1]: consecutive good probes that
+     *                             make an unhealthy handler healthy again
+     * @param enabled              {@code enabled} [true]: false = no probes, every handler healthy
+     */
+    public record Health(int probeIntervalSeconds, int failureThreshold, int recoveryThreshold, boolean enabled) {
+    }
+
+    /**
+     * {@code server.admin}.
+     *
+     * @param listen {@code listen} [127.0.0.1:8080]
+     * @param token  {@code token} [null]: bearer token for {@code /v1}; null disables the API
+     */
+    public record Admin(HostPort listen, String token) {
+
+        /** Whether {@code /v1} is served (a token is configured). */
+        public boolean apiEnabled() {
+            return token != null;
+        }
+    }
+
+    /**
+     * {@code server.records}.
+     *
+     * @param fsyncIntervalMs  {@code fsync_interval_ms} [100]: most milliseconds of records at
+     *                         risk on power loss; 0 = fsync every record
+     * @param ringBufferBytes  {@code ring_buffer_bytes} [8388608]: a power of two
+     * @param journalDir       {@code journal_dir} [&lt;data_dir&gt;/journal]
+     */
+    public record Records(int fsyncIntervalMs, int ringBufferBytes, Path journalDir) {
+    }
+
+    /**
+     * {@code server.webhook_delivery}.
+     *
+     * @param maxAttempts       {@code max_attempts} [8]: then dead-lettered
+     * @param initialBackoffMs  {@code initial_backoff_ms} [1000]: doubled after each failure
+     * @param maxBackoffMs      {@code max_backoff_ms} [300000]
+     * @param timeoutMs         {@code timeout_ms} [5000]: per HTTP request
+     */
+    public record WebhookDelivery(int maxAttempts, long initialBackoffMs, long maxBackoffMs, int timeoutMs) {
+    }
+
+    /**
+     * {@code server.stores}: entries each Chronicle Map file is created for. A store that
+     * already exists keeps the size it was created with.
+     *
+     * @param maxNumbers  {@code max_numbers} [2000000]: tracked numbers
+     * @param maxCounters {@code max_counters} [1000000]: handlers with cap counters (ever configured)
+     * @param maxCallers  {@code max_callers} [2000000]: caller+campaign entries for repeat
+     *                    callers and conversion dedupe
+     */
+    public record Stores(int maxNumbers, int maxCounters, int maxCallers) {
+    }
+}

@@ -1,0 +1,227 @@
+package org.callrouter.routing.config;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.callrouter.routing.config.ServerSettings.DialedNumberSource;
+import org.callrouter.routing.config.YamlNode.Entry;
+import org.callrouter.routing.config.YamlNode.ScalarNode;
+import org.callrouter.routing.criteria.BuiltinTag;
+
+/** Reads the {@code server:} section: each setting's name, default and own range. */
+final class ServerSettingsReader {
+
+    static final String DEFAULT_DATA_DIR = "./data";
+    static final List<String> DEFAULT_LISTEN = List.of("udp:127.0.0.1:5060", "tcp:127.0.0.1:5060");
+    static final List<String> DEFAULT_TRUSTED = List.of("127.0.0.0/8", "::1/128");
+    static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:8080";
+    static final int MIN_TOKEN_LENGTH = 16;
+
+    private ServerSettingsReader() {
+    }
+
+    static ServerSettings read(MapReader server) {
+        Path dataDir = path(server, "data_dir", DEFAULT_DATA_DIR);
+        ServerSettings.Sip sip = sip(server.child("sip"));
+        MapReader h = server.child("health");
+        ServerSettings.Health health = new ServerSettings.Health(
+                h.integer("probe_interval_seconds", 10, 1, 3600),
+                h.integer("failure_threshold", 3, 1, 1000),
+                h.integer("recovery_threshold", 1, 1, 1000),
+                h.bool("enabled", true));
+        h.finish();
+        int drain = server.integer("drain_timeout_seconds", 30, 0, 86_400);
+        ServerSettings.Admin admin = admin(server.child("admin"));
+        ServerSettings.Records records = records(server.child("records"), dataDir);
+        MapReader w = server.child("webhook_delivery");
+        ServerSettings.WebhookDelivery delivery = new ServerSettings.WebhookDelivery(
+                w.integer("max_attempts", 8, 1, 1000),
+                w.longInteger("initial_backoff_ms", 1000, 1, 86_400_000L),
+                w.longInteger("max_backoff_ms", 300_000, 1, 7 * 86_400_000L),
+                w.integer("timeout_ms", 5000, 1, 600_000));
+        w.finish();
+        MapReader s = server.child("stores");
+        ServerSettings.Stores stores = new ServerSettings.Stores(
+                s.integer("max_numbers", 2_000_000, 1000, 500_000_000),
+                s.integer("max_counters", 1_000_000, 1000, 100_000_000),
+                s.integer("max_callers", 2_000_000, 1000, 500_000_000));
+        s.finish();
+        server.finish();
+        return new ServerSettings(dataDir, sip, health, drain, admin, records, delivery, stores);
+    }
+
+    private static ServerSettings.Sip sip(MapReader sip) {
+        List<ListenAddress> listen = new ArrayList<>();
+        if (!sip.has("listen")) {
+            DEFAULT_LISTEN.forEach(text -> listen.add(ListenAddress.parse(text)));
+        } else {
+            for (MapReader.Item item : sip.stringList("listen", "must list at least one address such as udp:127.0.0.1:5060")) {
+                try {
+                    listen.add(ListenAddress.parse(item.text()));
+                } catch (IllegalArgumentException e) {
+                    sip.problems().add(item.mark(), item.path(), e.getMessage());
+                }
+            }
+        }
+        String advertised = sip.string("advertised_host", null);
+        if (advertised != null && (advertised.isBlank() || advertised.chars().anyMatch(Character::isWhitespace))) {
+            sip.error("advertised_host", "must be a host name or address without spaces, got \"" + advertised + "\"");
+            advertised = null;
+        }
+        List<Cidr> trusted = new ArrayList<>();
+        if (sip.has("trusted")) {
+            for (MapReader.Item item : sip.stringList("trusted", "must list at least one address block such as 127.0.0.0/8")) {
+                try {
+                    trusted.add(Cidr.parse(item.text()));
+                } catch (IllegalArgumentException e) {
+                    sip.problems().add(item.mark(), item.path(), e.getMessage());
+                }
+            }
+        } else {
+            DEFAULT_TRUSTED.forEach(text -> trusted.add(Cidr.parse(text)));
+        }
+        int t1 = sip.integer("t1_ms", 500, 1, 60_000);
+        int t2 = sip.integer("t2_ms", 4000, 1, 600_000);
+        int t4 = sip.integer("t4_ms", 5000, 1, 600_000);
+        int maxMessage = sip.integer("max_message_bytes", 65536, 1500, 16 * 1024 * 1024);
+        List<DialedNumberSource> dialedFrom = dialedFrom(sip);
+        Map<String, String> headerTags = headerTags(sip);
+        int noHandler = sip.integer("no_handler_status", 480, 400, 699);
+        int maxDuration = sip.integer("max_call_duration_seconds", 14_400, 1, 7 * 86_400);
+        MapReader o = sip.child("overload");
+        ServerSettings.Overload overload = new ServerSettings.Overload(
+                o.integer("max_active_calls", 200_000, 1, 100_000_000),
+                o.integer("max_pending_invites", 5000, 1, 10_000_000),
+                o.integer("retry_after_seconds", 5, 0, 86_400));
+        o.finish();
+        sip.finish();
+        return new ServerSettings.Sip(List.copyOf(listen), advertised, List.copyOf(trusted), t1, t2, t4, maxMessage,
+                dialedFrom, headerTags, noHandler, maxDuration, overload);
+    }
+
+    private static List<DialedNumberSource> dialedFrom(MapReader sip) {
+        if (!sip.has("dialed_number_from")) {
+            return List.of(DialedNumberSource.REQUEST_URI, DialedNumberSource.TO);
+        }
+        List<DialedNumberSource> result = new ArrayList<>();
+        for (MapReader.Item item : sip.stringList("dialed_number_from", "must list request_uri, to or both")) {
+            DialedNumberSource source = switch (item.text().toLowerCase(Locale.ROOT)) {
+                case "request_uri" -> DialedNumberSource.REQUEST_URI;
+                case "to" -> DialedNumberSource.TO;
+                default -> null;
+            };
+            if (source == null) {
+                sip.problems().add(item.mark(), item.path(), "must be request_uri or to, got \"" + item.text() + "\"");
+            } else if (result.contains(source)) {
+                sip.problems().add(item.mark(), item.path(), "\"" + item.text() + "\" is listed twice");
+            } else {
+                result.add(source);
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    private static Map<String, String> headerTags(MapReader sip) {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (Entry entry : sip.entries("header_tags").values()) {
+            String path = sip.path("header_tags") + "." + entry.key();
+            if (!isToken(entry.key())) {
+                sip.problems().add(entry.keyMark(), path, "not a valid SIP header name");
+                continue;
+            }
+            if (!(entry.value() instanceof ScalarNode scalar) || MapReader.isNull(scalar) || scalar.text().isBlank()) {
+                sip.problems().add(entry.value().mark(), path, "expected a tag name, got " + entry.value().describe());
+                continue;
+            }
+            String tag = scalar.text();
+            if (!isTagName(tag)) {
+                sip.problems().add(scalar.mark(), path, "tag name must be letters, digits, _ . - and start with a letter, got \"" + tag + "\"");
+            } else if (BuiltinTag.of(tag) != null) {
+                sip.problems().add(scalar.mark(), path, "\"" + tag + "\" is a built-in tag and cannot come from a header");
+            } else {
+                result.put(entry.key(), tag);
+            }
+        }
+        return Map.copyOf(result);
+    }
+
+    /** RFC 3261 25.1 token characters. */
+    private static boolean isToken(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-.!%*_+`'~".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isTagName(String text) {
+        if (text.isEmpty() || !(Character.isLetter(text.charAt(0)) || text.charAt(0) == '_')) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '-'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static ServerSettings.Admin admin(MapReader admin) {
+        HostPort listen = HostPort.parse(DEFAULT_ADMIN_LISTEN);
+        String text = admin.string("listen", null);
+        if (text != null) {
+            try {
+                listen = HostPort.parse(text);
+            } catch (IllegalArgumentException e) {
+                admin.error("listen", e.getMessage());
+            }
+        }
+        String token = admin.string("token", null);
+        if (token != null && token.length() < MIN_TOKEN_LENGTH) {
+            admin.error("token", "must be at least " + MIN_TOKEN_LENGTH + " characters (got " + token.length()
+                    + "); leave it out to disable the /v1 API");
+            token = null;
+        }
+        admin.finish();
+        return new ServerSettings.Admin(listen, token);
+    }
+
+    private static ServerSettings.Records records(MapReader records, Path dataDir) {
+        int fsync = records.integer("fsync_interval_ms", 100, 0, 60_000);
+        int ring = records.integer("ring_buffer_bytes", 8 * 1024 * 1024, 4096, 1 << 30);
+        if (Integer.bitCount(ring) != 1) {
+            records.error("ring_buffer_bytes", "must be a power of two, got " + ring
+                    + " (nearest: " + Integer.highestOneBit(ring) + ")");
+        }
+        Path journal = records.has("journal_dir") ? path(records, "journal_dir", null) : dataDir.resolve("journal");
+        records.finish();
+        return new ServerSettings.Records(fsync, ring, journal);
+    }
+
+    /** A path setting, resolved against the process working directory. */
+    private static Path path(MapReader reader, String key, String dflt) {
+        String text = reader.string(key, dflt);
+        if (text == null || text.isBlank()) {
+            reader.error(key, "must not be empty");
+            text = dflt == null ? "." : dflt;
+        }
+        try {
+            return Path.of(text).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            reader.error(key, "not a valid path: " + e.getMessage());
+            return Path.of(".").toAbsolutePath().normalize();
+        }
+    }
+}

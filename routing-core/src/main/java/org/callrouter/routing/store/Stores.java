@@ -1,0 +1,168 @@
+package org.callrouter.routing.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.callrouter.routing.config.ServerSettings;
+
+/**
+ * The Chronicle Map files under a data directory, opened together.
+ *
+ * <p>{@link Access#SERVE} takes an exclusive lock on {@code router.lock} so that two
+ * routers cannot count the same caps; {@link Access#INSPECT} (explain) and
+ * {@link Access#NUMBERS} (import) take no lock and can run beside a serving router, since
+ * Chronicle Map's locks are shared through the files.
+ */
+public final class Stores implements AutoCloseable {
+
+    /** How a process uses the data directory. */
+    public enum Access {
+        /** A router serving calls: every store, writable, with the data directory's lock. */
+        SERVE,
+        /** Explaining decisions: every store, counters read-only, no lock. */
+        INSPECT,
+        /** Importing numbers: the symbol table and the numbers store only, no lock. */
+        NUMBERS
+    }
+
+    static final String LOCK_FILE = "router.lock";
+
+    private final Path dataDir;
+    private final SymbolTable symbols;
+    private final NumberStore numbers;
+    private final CounterStore counters;
+    private final CallerIndex callers;
+    private final FileChannel lockChannel;
+
+    private Stores(Path dataDir, SymbolTable symbols, NumberStore numbers, CounterStore counters, CallerIndex callers,
+                   FileChannel lockChannel) {
+        this.dataDir = dataDir;
+        this.symbols = symbols;
+        this.numbers = numbers;
+        this.counters = counters;
+        this.callers = callers;
+        this.lockChannel = lockChannel;
+    }
+
+    /**
+     * Opens (creating when absent) the stores under {@code dataDir}.
+     *
+     * @throws StoreException when the directory cannot be used or another router serves from it
+     */
+    public static Stores open(Path dataDir, ServerSettings.Stores sizes, Access access) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new StoreException("cannot create the data directory " + dataDir + ": " + e, e);
+        }
+        FileChannel lock = access == Access.SERVE ? lock(dataDir) : null;
+        SymbolTable symbols = null;
+        NumberStore numbers = null;
+        CounterStore counters = null;
+        try {
+            symbols = new SymbolTable(dataDir.resolve("symbols.cmap"), access != Access.INSPECT);
+            numbers = new NumberStore(dataDir.resolve("numbers.cmap"), symbols, sizes.maxNumbers());
+            if (access == Access.NUMBERS) {
+                return new Stores(dataDir, symbols, numbers, null, null, null);
+            }
+            counters = new CounterStore(dataDir.resolve("counters.cmap"), sizes.maxCounters(), access == Access.SERVE);
+            CallerIndex callers = new CallerIndex(dataDir.resolve("callers.cmap"), sizes.maxCallers());
+            return new Stores(dataDir, symbols, numbers, counters, callers, lock);
+        } catch (RuntimeException e) {
+            if (counters != null) {
+                counters.close();
+            }
+            if (numbers != null) {
+                numbers.close();
+            }
+            if (symbols != null) {
+                symbols.close();
+            }
+            closeQuietly(lock);
+            throw e;
+        }
+    }
+
+    private static FileChannel lock(Path dataDir) {
+        Path file = dataDir.resolve(LOCK_FILE);
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                throw inUse(dataDir, null);
+            }
+            return channel;
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(channel);
+            throw inUse(dataDir, e);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new StoreException("cannot lock " + file + ": " + e, e);
+        } catch (StoreException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    private static StoreException inUse(Path dataDir, Throwable cause) {
+        return new StoreException("the data directory " + dataDir + " is in use by another router;"
+                + " give each router its own server.data_dir", cause);
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // Closing only releases the lock; there is nothing to report.
+            }
+        }
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public SymbolTable symbols() {
+        return symbols;
+    }
+
+    public NumberStore numbers() {
+        return numbers;
+    }
+
+    /** @throws IllegalStateException when opened for {@link Access#NUMBERS} */
+    public CounterStore counters() {
+        if (counters == null) {
+            throw new IllegalStateException("opened for numbers only");
+        }
+        return counters;
+    }
+
+    /** @throws IllegalStateException when opened for {@link Access#NUMBERS} */
+    public CallerIndex callers() {
+        if (callers == null) {
+            throw new IllegalStateException("opened for numbers only");
+        }
+        return callers;
+    }
+
+    @Override
+    public void close() {
+        if (callers != null) {
+            callers.close();
+        }
+        if (counters != null) {
+            counters.close();
+        }
+        numbers.close();
+        symbols.close();
+        closeQuietly(lockChannel);
+    }
+}

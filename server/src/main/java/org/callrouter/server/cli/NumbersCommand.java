@@ -1,0 +1,11 @@
+package org.callrouter.server.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code router numbers ...}: the tracked numbers store. */
+@Command(name = "numbers", mixinStandardHelpOptions = true,
+        description = "Manages tracked numbers.",
+        subcommands = {NumbersImportCommand.class, CommandLine.HelpCommand.class})
+public final class NumbersCommand {
+}

@@ -1,0 +1,165 @@
+package org.callrouter.server.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import picocli.CommandLine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The routing commands run in-process through the real {@code router} command line. */
+class CliTest {
+
+    @TempDir
+    Path temp;
+
+    /** Output, error output and exit code of one command. */
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new RouterCommand());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private Path config() throws IOException {
+        Path file = temp.resolve("router.yaml");
+        Files.writeString(file, "server: { data_dir: \"" + temp.resolve("data") + "\" }\n" + """
+                sources: [{ id: facebook }]
+                handlers:
+                  - id: office
+                    uri: sip:office@127.0.0.1:5080
+                    time_zone: America/New_York
+                    business_hours: [{ days: [mon, tue, wed, thu, fri], open: "09:00", close: "17:00" }]
+                    caps: { daily: 1 }
+                  - { id: texas, uri: "sip:texas@127.0.0.1:5081", criteria: ["caller_state == TX"] }
+                  - { id: backup, uri: "sip:backup@127.0.0.1:5082", priority: 2, weight: 3 }
+                campaigns: [{ id: auto, handlers: [office, texas, backup] }]
+                numbers: [{ number: "+18005550100", campaign: auto, source: facebook }]
+                """);
+        return file;
+    }
+
+    @Test
+    void checkConfigSaysOk() throws IOException {
+        Run run = run("check-config", config().toString());
+        assertEquals(0, run.exit(), run.err());
+        assertEquals("ok", run.out().strip());
+    }
+
+    @Test
+    void checkConfigPrintsEveryError() throws IOException {
+        Path bad = temp.resolve("bad.yaml");
+        Files.writeString(bad, """
+                handlers:
+                  - { id: a, uri: "sip:a@h", timeout_seconds: 0 }
+                campaigns: [{ id: c, handlers: [a, ghost] }]
+                """);
+        Run run = run("check-config", bad.toString());
+        assertEquals(1, run.exit());
+        assertEquals(bad + ":2:47: handlers[0].timeout_seconds: must be > 0, got 0\n"
+                + bad + ":3:36: campaigns[0].handlers[1]: unknown handler \"ghost\" (defined: a)\n", run.out());
+    }
+
+    @Test
+    void explainPrintsThePlanAsJson() throws IOException {
+        Run run = run("explain", "--config", config().toString(), "--number", "18005550100",
+                "--caller", "+14155550123", "--at", "2026-03-14T15:00:00Z", "--json");
+        assertEquals(0, run.exit(), run.err());
+        assertEquals("{\"number\":\"+18005550100\",\"campaign\":\"auto\",\"source\":\"facebook\","
+                + "\"candidates\":[{\"handler\":\"backup\",\"priority\":2,\"weight\":3}],"
+                + "\"skipped\":[{\"handler\":\"office\",\"reason\":\"closed\"},"
+                + "{\"handler\":\"texas\",\"reason\":\"criteria: caller_state == TX\"}]}", run.out().strip());
+    }
+
+    @Test
+    void explainUsesTheTimeAndTagsGiven() throws IOException {
+        Run run = run("explain", "--config", config().toString(), "--number", "+1 800 555 0100",
+                "--caller", "+15125550100", "--at", "2026-03-16T10:00:00-04:00", "--tag", "publisher=p1");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("caller:   +15125550100 (TX, US)"), run.out());
+        assertTrue(run.out().contains("at:       2026-03-16T14:00:00Z"), run.out());
+        assertTrue(run.out().contains("1. "), run.out());
+        assertTrue(run.out().contains(". office  sip:office@127.0.0.1:5080  priority 1  weight 1  timeout 30s"), run.out());
+        assertTrue(run.out().contains(". texas  sip:texas@127.0.0.1:5081"), run.out());
+        assertTrue(run.out().contains("3. backup"), run.out());
+    }
+
+    @Test
+    void explainDoesNotCountCaps() throws IOException {
+        Path file = config();
+        for (int i = 0; i < 3; i++) {
+            Run run = run("explain", "--config", file.toString(), "--number", "18005550100",
+                    "--at", "2026-03-16T14:00:00Z", "--json");
+            assertTrue(run.out().contains("{\"handler\":\"office\",\"priority\":1,\"weight\":1}"), run.out());
+        }
+    }
+
+    @Test
+    void explainOfAnUnknownNumberExitsTwo() throws IOException {
+        Run run = run("explain", "--config", config().toString(), "--number", "18005550199");
+        assertEquals(2, run.exit());
+        assertEquals("unknown number: +18005550199 is not a tracked number", run.err().strip());
+        Run badTime = run("explain", "--config", config().toString(), "--number", "18005550100", "--at", "tomorrow");
+        assertEquals(2, badTime.exit());
+        assertTrue(badTime.err().contains("expected an ISO-8601 time"), badTime.err());
+    }
+
+    @Test
+    void explainReportsConfigurationErrors() throws IOException {
+        Path bad = temp.resolve("bad.yaml");
+        Files.writeString(bad, "handlers: 5\n");
+        Run run = run("explain", "--config", bad.toString(), "--number", "18005550100");
+        assertEquals(1, run.exit());
+        assertEquals(bad + ":1:11: handlers: expected a list, got the number 5", run.err().strip());
+    }
+
+    @Test
+    void explainFindsTheDefaultConfigurationUnderRouterHome() throws IOException {
+        Path home = temp.resolve("home");
+        Files.createDirectories(home.resolve("config"));
+        Files.copy(config(), home.resolve("config/router.yaml"));
+        String previous = System.getProperty("router.home");
+        System.setProperty("router.home", home.toString());
+        try {
+            Run run = run("explain", "--number", "18005550100", "--json");
+            assertEquals(0, run.exit(), run.err());
+        } finally {
+            if (previous == null) {
+                System.clearProperty("router.home");
+            } else {
+                System.setProperty("router.home", previous);
+            }
+        }
+    }
+
+    @Test
+    void numbersImportReportsCountsAndBadRows() throws IOException {
+        Path file = config();
+        Path csv = temp.resolve("numbers.csv");
+        Files.writeString(csv, "number,campaign,source\n+18005550201,auto,facebook\nbad,auto,facebook\n8005550202,auto,nobody\n");
+        Run run = run("numbers", "import", csv.toString(), "--config", file.toString());
+        assertEquals(1, run.exit(), run.err());
+        assertTrue(run.out().startsWith(csv + ": 3 rows, 1 inserted, 0 updated, 0 unchanged, 2 refused ("), run.out());
+        assertTrue(run.out().contains(csv + ":line 3: \"bad\" is not a phone number (default region US): bad,auto,facebook"),
+                run.out());
+        assertTrue(run.out().contains(csv + ":line 4: unknown source \"nobody\": 8005550202,auto,nobody"), run.out());
+        Run explain = run("explain", "--config", file.toString(), "--number", "18005550201", "--json");
+        assertEquals(0, explain.exit(), explain.err());
+        Run clean = run("numbers", "import", csv.toString().replace("numbers.csv", "none.csv"), "--config", file.toString());
+        assertEquals(1, clean.exit());
+        assertTrue(clean.err().contains("file not found"), clean.err());
+    }
+}
