@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
+import org.agrona.ErrorHandler;
 import org.agrona.collections.Object2ObjectHashMap;
 import org.agrona.collections.ObjectHashSet;
 import org.callrouter.routing.Router;
@@ -64,6 +65,7 @@ public final class B2bua implements TransactionUser {
     private final LocalContact local;
     private final SipTargets targets;
     private final RequestValidator validator;
+    private final ErrorHandler errors;
     private volatile B2buaSettings settings;
     private final B2buaStats stats = new B2buaStats();
     private final Object2ObjectHashMap<String, Call> calls = new Object2ObjectHashMap<>();
@@ -81,10 +83,11 @@ public final class B2bua implements TransactionUser {
      * @param targets   handler URIs resolved to destinations.
      * @param validator the RFC 3261 8.2 checks.
      * @param settings  B2BUA settings.
+     * @param errors    told of anything a call's processing throws (the call is then ended).
      */
     public B2bua(TransactionLayer layer, TimerService timers, LongSupplier monoMs, Clock wall, Router router,
                  CallEvents events, LocalContact local, SipTargets targets, RequestValidator validator,
-                 B2buaSettings settings) {
+                 B2buaSettings settings, ErrorHandler errors) {
         this.layer = layer;
         this.timers = timers;
         this.monoMs = monoMs;
@@ -95,6 +98,7 @@ public final class B2bua implements TransactionUser {
         this.targets = targets;
         this.validator = validator;
         this.settings = settings;
+        this.errors = errors;
         layer.user(this);
     }
 
@@ -108,7 +112,11 @@ public final class B2bua implements TransactionUser {
             if (call == null) {
                 transaction.respond(481, Reasons.of(481));
             } else {
-                call.onInDialogRequest(transaction);
+                try {
+                    call.onInDialogRequest(transaction);
+                } catch (RuntimeException e) {
+                    failSafe(call, e);
+                }
             }
             return;
         }
@@ -131,7 +139,11 @@ public final class B2bua implements TransactionUser {
         cancel.respond(200, "OK");
         final Call call = invite.attachment();
         if (call != null) {
-            call.onCarrierCancel();
+            try {
+                call.onCarrierCancel();
+            } catch (RuntimeException e) {
+                failSafe(call, e);
+            }
         }
     }
 
@@ -141,7 +153,11 @@ public final class B2bua implements TransactionUser {
         if (call == null) {
             stats.strayAcks++;
         } else {
-            call.onAck(ack);
+            try {
+                call.onAck(ack);
+            } catch (RuntimeException e) {
+                failSafe(call, e);
+            }
         }
     }
 
@@ -149,7 +165,11 @@ public final class B2bua implements TransactionUser {
     public void onAckTimeout(InviteServerTransaction transaction) {
         final Call call = transaction.attachment();
         if (call != null) {
-            call.onAckTimeout(transaction);
+            try {
+                call.onAckTimeout(transaction);
+            } catch (RuntimeException e) {
+                failSafe(call, e);
+            }
         }
     }
 
@@ -195,7 +215,26 @@ public final class B2bua implements TransactionUser {
         live.add(call);
         stats.activeCalls++;
         stats.pendingCalls++;
-        call.start();
+        try {
+            call.start();
+        } catch (RuntimeException e) {
+            failSafe(call, e);
+        }
+    }
+
+    /**
+     * Something in a call's processing threw. The error is reported (once per kind), and the
+     * call is ended so that nothing leaks: its legs are hung up or answered 503 where that
+     * still works, and in any case it leaves the registry and the counters.
+     */
+    void failSafe(Call call, RuntimeException error) {
+        errors.onError(error);
+        try {
+            call.terminate("internal error");
+        } catch (RuntimeException again) {
+            errors.onError(again);
+        }
+        onCallEnded(call);
     }
 
     private void refuse(ServerTransaction transaction, int status, String why, String retryAfter) {
@@ -269,10 +308,17 @@ public final class B2bua implements TransactionUser {
         }
     }
 
-    void onCallEnded(Call call, boolean wasAnswered) {
+    /** The call is over (or given up on after an internal error): forget it. Idempotent. */
+    void onCallEnded(Call call) {
+        if (!live.remove(call)) {
+            return;
+        }
         calls.remove(call.carrier.callId, call);
-        live.remove(call);
+        call.forgetLegs();
         stats.activeCalls--;
+        if (call.state() == Call.State.RINGING) {
+            stats.pendingCalls--;
+        }
     }
 
     /** Stops taking new calls: INVITEs get 503 from now on. Live calls go on. */

@@ -172,7 +172,7 @@ final class Call implements TimerTarget {
         maxDurationTimer = b2bua.timers().schedule(this, answeredMonoMs + b2bua.settings().maxCallDurationMs());
         final String digits = leg.candidate.sendDigits();
         if (digits != null && !digits.isEmpty()) {
-            dtmf = new DtmfSender(b2bua, leg.dialog, digits);
+            dtmf = new DtmfSender(this, leg.dialog, digits);
             dtmf.start();
         }
     }
@@ -302,8 +302,12 @@ final class Call implements TimerTarget {
     public void onTimer(long timerId, long nowMs) {
         if (timerId == maxDurationTimer) {
             maxDurationTimer = TimerService.NO_TIMER;
-            hangUpBoth();
-            finish(CallStatus.COMPLETED, 200, "maximum call duration reached");
+            try {
+                hangUpBoth();
+                finish(CallStatus.COMPLETED, 200, "maximum call duration reached");
+            } catch (RuntimeException e) {
+                b2bua.failSafe(this, e);
+            }
         }
     }
 
@@ -411,7 +415,17 @@ final class Call implements TimerTarget {
             conversion = lastReservation.conversion();
         }
         b2bua.events().ended(id, status, sipStatus, reason, now, ringMs, talkMs, conversion);
-        b2bua.onCallEnded(this, wasAnswered);
+        b2bua.onCallEnded(this);
+    }
+
+    /** Drops the registry entries of the legs (the call is over). */
+    void forgetLegs() {
+        if (ringing != null) {
+            b2bua.unregister(ringing.dialog.callId);
+        }
+        if (answered != null) {
+            b2bua.unregister(answered.dialog.callId);
+        }
     }
 
     private void state(State next, String reason) {

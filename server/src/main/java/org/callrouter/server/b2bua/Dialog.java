@@ -48,9 +48,14 @@ final class Dialog {
      * @return a builder the caller may add headers and a body to.
      */
     SipRequestBuilder request(SipMethod method, long cseq, String via, String contact) {
+        return request(method, cseq, via, contact, 70);
+    }
+
+    /** As {@link #request(SipMethod, long, String, String)} with a given Max-Forwards. */
+    SipRequestBuilder request(SipMethod method, long cseq, String via, String contact, int maxForwards) {
         final SipRequestBuilder b = SipRequestBuilder.request(method, remoteTarget)
                 .header(HeaderName.VIA, via)
-                .header(HeaderName.MAX_FORWARDS, "70");
+                .header(HeaderName.MAX_FORWARDS, Integer.toString(maxForwards));
         for (int i = 0, n = routeSet.size(); i < n; i++) {
             b.header(HeaderName.ROUTE, routeSet.get(i));
         }

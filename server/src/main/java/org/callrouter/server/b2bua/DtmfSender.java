@@ -23,6 +23,7 @@ final class DtmfSender implements ClientTransactionListener, TimerTarget {
     static final int PAUSE_MS = 500;
     private static final String CONTENT_TYPE = "application/dtmf-relay";
 
+    private final Call call;
     private final B2bua b2bua;
     private final Dialog dialog;
     private final String digits;
@@ -31,8 +32,9 @@ final class DtmfSender implements ClientTransactionListener, TimerTarget {
     private long lastSentMonoMs;
     private boolean stopped;
 
-    DtmfSender(B2bua b2bua, Dialog dialog, String digits) {
-        this.b2bua = b2bua;
+    DtmfSender(Call call, Dialog dialog, String digits) {
+        this.call = call;
+        this.b2bua = call.b2bua;
         this.dialog = dialog;
         this.digits = digits;
     }
@@ -62,7 +64,11 @@ final class DtmfSender implements ClientTransactionListener, TimerTarget {
     public void onTimer(long timerId, long nowMs) {
         if (timerId == timer) {
             timer = TimerService.NO_TIMER;
-            next();
+            try {
+                next();
+            } catch (RuntimeException e) {
+                b2bua.failSafe(call, e);
+            }
         }
     }
 

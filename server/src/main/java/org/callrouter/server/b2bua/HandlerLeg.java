@@ -54,9 +54,8 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
     void start(SipRequest carrierInvite, int maxForwards) {
         final B2bua b2bua = call.b2bua;
         final SipRequestBuilder b = dialog.request(SipMethod.INVITE, 1, b2bua.local().newVia(dialog.destination.transport()),
-                b2bua.local().contact(dialog.destination.transport()));
-        b.header(HeaderName.MAX_FORWARDS, Integer.toString(maxForwards))
-                .header(HeaderName.ALLOW, B2bua.ALLOW)
+                b2bua.local().contact(dialog.destination.transport()), maxForwards);
+        b.header(HeaderName.ALLOW, B2bua.ALLOW)
                 .header(X_CALL_ID, call.id)
                 .header(X_CALL_KEY, call.key);
         if (carrierInvite.bodyLength() > 0) {
@@ -94,6 +93,14 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
 
     @Override
     public void onResponse(ClientTransaction transaction, SipResponse response) {
+        try {
+            handleResponse(response);
+        } catch (RuntimeException e) {
+            call.b2bua.failSafe(call, e);
+        }
+    }
+
+    private void handleResponse(SipResponse response) {
         final int status = response.statusCode();
         if (abandoned) {
             onResponseWhenAbandoned(status, response);
@@ -125,17 +132,25 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
         if (abandoned) {
             return;
         }
-        ringTimer = call.b2bua.timers().cancel(ringTimer);
-        call.b2bua.unregister(dialog.callId);
-        call.onLegFailed(this, transportError ? 503 : 408,
-                transportError ? "handler unreachable" : "no response from handler", AttemptResult.FAILED);
+        try {
+            ringTimer = call.b2bua.timers().cancel(ringTimer);
+            call.b2bua.unregister(dialog.callId);
+            call.onLegFailed(this, transportError ? 503 : 408,
+                    transportError ? "handler unreachable" : "no response from handler", AttemptResult.FAILED);
+        } catch (RuntimeException e) {
+            call.b2bua.failSafe(call, e);
+        }
     }
 
     @Override
     public void onTimer(long timerId, long nowMs) {
         if (timerId == ringTimer) {
             ringTimer = TimerService.NO_TIMER;
-            call.onRingTimeout(this);
+            try {
+                call.onRingTimeout(this);
+            } catch (RuntimeException e) {
+                call.b2bua.failSafe(call, e);
+            }
         }
     }
 

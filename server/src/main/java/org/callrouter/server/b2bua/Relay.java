@@ -56,6 +56,14 @@ final class Relay implements ClientTransactionListener {
 
     @Override
     public void onResponse(ClientTransaction transaction, SipResponse response) {
+        try {
+            relayResponse(response);
+        } catch (RuntimeException e) {
+            call.b2bua.failSafe(call, e);
+        }
+    }
+
+    private void relayResponse(SipResponse response) {
         final int status = response.statusCode();
         if (status == 100) {
             return;
@@ -87,8 +95,12 @@ final class Relay implements ClientTransactionListener {
 
     @Override
     public void onTimeout(ClientTransaction transaction, boolean transportError) {
-        origin.respond(408, Reasons.of(408));
-        call.onRelayDone(this);
+        try {
+            origin.respond(408, Reasons.of(408));
+            call.onRelayDone(this);
+        } catch (RuntimeException e) {
+            call.b2bua.failSafe(call, e);
+        }
     }
 
     /** True when {@code ack} acknowledges the 2xx this relay passed back. */
