@@ -123,6 +123,12 @@ public final class B2bua implements TransactionUser {
         final SipMethod method = request.method();
         if (method.equals(SipMethod.INVITE)) {
             onNewInvite((InviteServerTransaction) transaction);
+            return;
+        }
+        // A malformed request gets 400 before its method is looked at (RFC 4475 3.1.2.13).
+        final Rejection rejection = validator.validate(request);
+        if (rejection != null) {
+            reject(transaction, rejection);
         } else if (method.equals(SipMethod.OPTIONS)) {
             answerOptions(transaction);
         } else if (method.equals(SipMethod.BYE) || method.equals(SipMethod.INFO) || method.equals(SipMethod.UPDATE)
@@ -190,13 +196,7 @@ public final class B2bua implements TransactionUser {
         }
         final Rejection rejection = validator.validate(request);
         if (rejection != null) {
-            final SipResponseBuilder b = SipResponseBuilder.forRequest(request, rejection.status(), rejection.reason())
-                    .toTag(BranchIds.tag());
-            for (String line : rejection.extraHeaderLines()) {
-                final int colon = line.indexOf(':');
-                b.header(HeaderName.of(line.substring(0, colon).trim()), line.substring(colon + 1).trim());
-            }
-            transaction.respond(rejection.status(), b.toBytes());
+            reject(transaction, rejection);
             return;
         }
         if (calls.containsKey(request.callId())) {
@@ -235,6 +235,17 @@ public final class B2bua implements TransactionUser {
             errors.onError(again);
         }
         onCallEnded(call);
+    }
+
+    /** Answers what the validator refused, with the headers it asks for (Unsupported, Accept). */
+    private static void reject(ServerTransaction transaction, Rejection rejection) {
+        final SipResponseBuilder b = SipResponseBuilder.forRequest(transaction.request(), rejection.status(),
+                rejection.reason()).toTag(BranchIds.tag());
+        for (String line : rejection.extraHeaderLines()) {
+            final int colon = line.indexOf(':');
+            b.header(HeaderName.of(line.substring(0, colon).trim()), line.substring(colon + 1).trim());
+        }
+        transaction.respond(rejection.status(), b.toBytes());
     }
 
     private void refuse(ServerTransaction transaction, int status, String why, String retryAfter) {

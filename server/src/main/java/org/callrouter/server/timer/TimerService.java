@@ -50,10 +50,15 @@ public final class TimerService {
 
     /** Expires every timer whose deadline is at or before {@code nowMs}; returns how many fired. */
     public int poll(long nowMs) {
+        // The wheel polls one spoke per call and moves on only once the spoke's tick is over:
+        // keep polling while it moves on, so the spoke holding nowMs is polled too and a timer
+        // fires at its deadline, not a tick later.
         int fired = 0;
+        long tickTime;
         do {
+            tickTime = wheel.currentTickTime();
             fired += wheel.poll(nowMs, expiry, Integer.MAX_VALUE);
-        } while (nowMs >= wheel.currentTickTime());
+        } while (wheel.currentTickTime() != tickTime);
         return fired;
     }
 

@@ -96,6 +96,7 @@ public final class InviteServerTransaction extends ServerTransaction {
     void onRetransmission() {
         if (state != State.CONFIRMED && state != State.TERMINATED) {
             layer.stats().retransmissionsAbsorbed++;
+            layer.counters().responseSent(lastStatus);
             send(lastResponse);
         }
     }
@@ -104,6 +105,7 @@ public final class InviteServerTransaction extends ServerTransaction {
     protected void onRetransmitTimer(long nowMs) {
         if (state == State.ACCEPTED || state == State.COMPLETED) {
             layer.stats().responsesRetransmitted++;
+            layer.counters().responseSent(lastStatus);
             send(lastResponse);
             startRetransmitTimer(layer.sipTimers().backoffMs(retransmitIntervalMs, true));
         }

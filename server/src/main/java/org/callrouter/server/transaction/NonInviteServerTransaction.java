@@ -44,6 +44,7 @@ public final class NonInviteServerTransaction extends ServerTransaction {
     void onRetransmission() {
         if (lastResponse != null && state != State.TERMINATED) {
             layer.stats().retransmissionsAbsorbed++;
+            layer.counters().responseSent(lastStatus);
             send(lastResponse);
         }
     }

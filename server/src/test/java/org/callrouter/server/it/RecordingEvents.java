@@ -1,0 +1,56 @@
+package org.callrouter.server.it;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.callrouter.routing.ConversionOutcome;
+import org.callrouter.server.b2bua.AttemptResult;
+import org.callrouter.server.b2bua.CallStatus;
+import org.callrouter.server.records.CallEvents;
+
+/** Keeps every call event as a line of text, for tests to assert on. */
+final class RecordingEvents implements CallEvents {
+
+    private final List<String> lines = new ArrayList<>();
+
+    synchronized List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    private synchronized void add(String line) {
+        lines.add(line);
+    }
+
+    @Override
+    public void received(String callId, String callKey, long atMs, String caller, String dialed, String campaignId,
+                         String sourceId, Map<String, String> tags) {
+        add("received " + dialed + " " + campaignId);
+    }
+
+    @Override
+    public void skipped(String callId, String handlerId, String reason) {
+        add("skipped " + handlerId + " " + reason);
+    }
+
+    @Override
+    public void attemptStarted(String callId, String handlerId, long atMs) {
+        add("attempt " + handlerId);
+    }
+
+    @Override
+    public void attemptEnded(String callId, String handlerId, AttemptResult result, int sipStatus, long atMs) {
+        add("attempt-ended " + handlerId + " " + result.label() + " " + sipStatus);
+    }
+
+    @Override
+    public void answered(String callId, String handlerId, long atMs) {
+        add("answered " + handlerId);
+    }
+
+    @Override
+    public void ended(String callId, CallStatus status, int sipStatus, String reason, long atMs, long ringMs,
+                      long talkMs, ConversionOutcome conversion) {
+        add("ended " + status.label() + " " + sipStatus);
+    }
+}
