@@ -27,6 +27,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import org.agrona.ErrorHandler;
 import org.callrouter.sip.codec.InboundMessage;
 import org.callrouter.sip.codec.SipDatagramDecoder;
+import org.callrouter.sip.codec.SipKeepAlive;
 import org.callrouter.sip.codec.SipLimits;
 import org.callrouter.sip.codec.SipStreamDecoder;
 
@@ -43,6 +44,7 @@ public final class NettySipTransport implements SipSender {
 
     private static final int UDP_BUFFER_BYTES = 4 * 1024 * 1024;
     private static final int TCP_IDLE_SECONDS = 600;
+    private static final byte[] PONG = {'\r', '\n'};
 
     private final SipNetty netty;
     private final SipLimits limits;
@@ -317,7 +319,10 @@ public final class NettySipTransport implements SipSender {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof IdleStateEvent) {
+            if (event == SipKeepAlive.PING) {
+                // RFC 5626 4.4.1: a CRLF pong for each CRLFCRLF ping.
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(PONG));
+            } else if (event instanceof IdleStateEvent) {
                 ctx.close();
             } else {
                 ctx.fireUserEventTriggered(event);
