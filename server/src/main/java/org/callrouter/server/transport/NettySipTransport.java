@@ -53,7 +53,8 @@ public final class NettySipTransport implements SipSender {
     private final EventLoop loop;
     private final List<SipSocket> listen;
 
-    private final Map<Transport, List<Channel>> listeners = new HashMap<>();
+    private final Map<Transport, List<Channel>> listeners = new java.util.EnumMap<>(Transport.class);
+    private final List<SipSocket> bound = new ArrayList<>();
     private final Map<InetSocketAddress, Channel> connections = new HashMap<>();
     private final Map<InetSocketAddress, ArrayDeque<Pending>> connecting = new HashMap<>();
     private final ArrayList<Channel> unflushed = new ArrayList<>();
@@ -101,6 +102,7 @@ public final class NettySipTransport implements SipSender {
                         bound.cause());
             }
             listeners.computeIfAbsent(address.transport(), t -> new ArrayList<>()).add(bound.channel());
+            this.bound.add(new SipSocket(address.transport(), (InetSocketAddress) bound.channel().localAddress()));
         }
     }
 
@@ -110,12 +112,9 @@ public final class NettySipTransport implements SipSender {
         return channels == null || channels.isEmpty() ? null : (InetSocketAddress) channels.get(0).localAddress();
     }
 
-    /** The transports bound, in configuration order. */
+    /** The sockets bound, in configuration order, with their real ports. */
     public List<SipSocket> bound() {
-        final List<SipSocket> out = new ArrayList<>();
-        listeners.forEach((transport, channels) -> channels.forEach(
-                c -> out.add(new SipSocket(transport, (InetSocketAddress) c.localAddress()))));
-        return out;
+        return List.copyOf(bound);
     }
 
     public EventLoop loop() {
