@@ -97,6 +97,7 @@ final class Call implements TimerTarget {
         final long now = b2bua.wallMs();
         final String dialed = dialedNumber(request);
         final CallContext.Builder context = CallContext.builder()
+                .callId(id)
                 .dialedNumber(dialed)
                 .callerNumber(userOf(request.from().uri()))
                 .nowMs(now);

@@ -7,7 +7,8 @@ import org.callrouter.server.transport.Destination;
 /**
  * The INVITE server transaction (RFC 3261 17.2.1, with RFC 6026's Accepted state).
  * <p>
- * A {@code 100 Trying} goes out as soon as the transaction exists. A 2xx moves it to
+ * A {@code 100 Trying} goes out as soon as the transaction user has seen the request, unless
+ * it answered finally right away. A 2xx moves it to
  * Accepted, where it resends the 2xx on timer G's schedule until the transaction user reports
  * the dialog's ACK ({@link #acknowledged()}) or timer L expires: the UAS core's duty of RFC 3261
  * 13.3.1.4 kept here, next to the other retransmissions. A non-2xx final response moves it to
@@ -26,11 +27,17 @@ public final class InviteServerTransaction extends ServerTransaction {
         super(layer, key, replyTo, request);
     }
 
-    void start() {
-        lastResponse = SipResponseBuilder.forRequest(request, 100, "Trying").toBytes();
-        lastStatus = 100;
-        layer.counters().responseSent(100);
-        send(lastResponse);
+    /**
+     * Sends {@code 100 Trying} unless the transaction user already answered while handling the
+     * request: a call refused at once (404, 403, 503) costs one datagram, not two.
+     */
+    void tryingUnlessAnswered() {
+        if (lastStatus == 0) {
+            lastResponse = SipResponseBuilder.forRequest(request, 100, "Trying").toBytes();
+            lastStatus = 100;
+            layer.counters().responseSent(100);
+            send(lastResponse);
+        }
     }
 
     public State state() {
@@ -94,7 +101,7 @@ public final class InviteServerTransaction extends ServerTransaction {
 
     @Override
     void onRetransmission() {
-        if (state != State.CONFIRMED && state != State.TERMINATED) {
+        if (state != State.CONFIRMED && state != State.TERMINATED && lastResponse != null) {
             layer.stats().retransmissionsAbsorbed++;
             layer.counters().responseSent(lastStatus);
             send(lastResponse);

@@ -88,8 +88,11 @@ public final class TransactionLayer {
         if (method.equals(SipMethod.INVITE)) {
             final InviteServerTransaction ist = new InviteServerTransaction(this, key, replyTo, stamped);
             serverTransactions.put(key, ist);
-            ist.start();
-            user.onRequest(ist);
+            try {
+                user.onRequest(ist);
+            } finally {
+                ist.tryingUnlessAnswered();
+            }
         } else if (method.equals(SipMethod.CANCEL)) {
             final NonInviteServerTransaction cancel = new NonInviteServerTransaction(this, key, replyTo, stamped);
             serverTransactions.put(key, cancel);

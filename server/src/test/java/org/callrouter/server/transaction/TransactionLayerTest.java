@@ -38,6 +38,7 @@ class TransactionLayerTest {
     private TimerService timers;
     private TransactionLayer layer;
     private ServerTransaction lastServer;
+    private int answerAtOnce;
 
     @BeforeEach
     void layer() {
@@ -50,6 +51,9 @@ class TransactionLayerTest {
             public void onRequest(ServerTransaction transaction) {
                 lastServer = transaction;
                 told.add("request " + transaction.request().method().name());
+                if (answerAtOnce != 0) {
+                    transaction.respond(answerAtOnce, "Not Found");
+                }
             }
 
             @Override
@@ -80,6 +84,13 @@ class TransactionLayerTest {
         layer.onRequest(request("INVITE", "z9hG4bK1", ""), FROM_PEER);
         assertEquals(List.of("5090 SIP/2.0 100 Trying", "5090 SIP/2.0 100 Trying"), sent);
         assertEquals(1, told.size(), "a retransmission is not a new request");
+    }
+
+    @Test
+    void anInviteRefusedAtOnceGetsNoTrying() {
+        answerAtOnce = 404;
+        layer.onRequest(request("INVITE", "z9hG4bK0", ""), FROM_PEER);
+        assertEquals(List.of("5090 SIP/2.0 404 Not Found"), sent);
     }
 
     @Test
