@@ -39,7 +39,17 @@ public abstract class ClientTransaction extends Transaction {
         return finalReceived;
     }
 
-    abstract void start();
+    /**
+     * Sends the request and starts timers A and B (INVITE) or E and F (non-INVITE): a
+     * retransmission at T1 over UDP, and the 64*T1 transaction timeout.
+     */
+    final void start() {
+        sendRequest();
+        if (!peer.transport().reliable()) {
+            startRetransmitTimer(layer.sipTimers().t1Ms());
+        }
+        startLifetimeTimer(layer.sipTimers().transactionTimeoutMs());
+    }
 
     abstract void onResponse(SipResponse response);
 

@@ -34,15 +34,6 @@ public final class InviteClientTransaction extends ClientTransaction {
     }
 
     @Override
-    void start() {
-        sendRequest();
-        if (!peer.transport().reliable()) {
-            startRetransmitTimer(layer.sipTimers().t1Ms());
-        }
-        startLifetimeTimer(layer.sipTimers().transactionTimeoutMs());
-    }
-
-    @Override
     void onResponse(SipResponse response) {
         final int status = response.statusCode();
         switch (state) {

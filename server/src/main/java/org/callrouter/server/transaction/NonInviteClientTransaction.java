@@ -25,15 +25,6 @@ public final class NonInviteClientTransaction extends ClientTransaction {
     }
 
     @Override
-    void start() {
-        sendRequest();
-        if (!peer.transport().reliable()) {
-            startRetransmitTimer(layer.sipTimers().t1Ms());
-        }
-        startLifetimeTimer(layer.sipTimers().transactionTimeoutMs());
-    }
-
-    @Override
     void onResponse(SipResponse response) {
         if (state != State.TRYING && state != State.PROCEEDING) {
             return;

@@ -33,25 +33,12 @@ class DrainIntegrationTest {
     @TempDir
     Path dir;
 
-    private static String routing(Handler handler) {
-        return """
-                sources:
-                  - id: web
-                handlers:
-                  - { id: only, uri: "%s" }
-                campaigns:
-                  - id: sales
-                    handlers: [only]
-                numbers:
-                  - { number: "+18005550100", campaign: sales, source: web }
-                """.formatted(handler.uri());
-    }
 
     @Test
     void drainingRefusesNewCallsAndLetsLiveOnesFinish() {
         try (Handler handler = Handler.open(Ports.free(45000, 45999));
              Carrier carrier = Carrier.open(Ports.free(45000, 45999));
-             RouterFixture router = RouterFixture.start(dir.resolve("data"), routing(handler))) {
+             RouterFixture router = RouterFixture.start(dir.resolve("data"), Routing.oneHandler(handler.uri()))) {
             handler.behaviour(Behaviour.answer());
             final CarrierCall live = carrier.call(router.hostPort(), "18005550100");
             assertEquals(200, live.awaitFinal(WAIT).status());
@@ -71,7 +58,7 @@ class DrainIntegrationTest {
     void callsLeftAfterTheDrainTimeoutAreHungUpOnBothSides() throws Exception {
         try (Handler handler = Handler.open(Ports.free(45000, 45999));
              Carrier carrier = Carrier.open(Ports.free(45000, 45999));
-             RouterFixture router = RouterFixture.start(dir.resolve("data"), routing(handler))) {
+             RouterFixture router = RouterFixture.start(dir.resolve("data"), Routing.oneHandler(handler.uri()))) {
             handler.behaviour(Behaviour.answer());
             final CarrierCall live = carrier.call(router.hostPort(), "18005550100");
             assertEquals(200, live.awaitFinal(WAIT).status());
@@ -99,7 +86,7 @@ class DrainIntegrationTest {
                       admin: { listen: "127.0.0.1:0" }
                       drain_timeout_seconds: 20
                     %s
-                    """.formatted(dir.resolve("data"), port, routing(handler)));
+                    """.formatted(dir.resolve("data"), port, Routing.oneHandler(handler.uri())));
             final Process router = RouterProcess.start(config);
             final List<String> log = new ArrayList<>();
             final CountDownLatch listening = new CountDownLatch(1);

@@ -37,25 +37,12 @@ class RobustnessIntegrationTest {
     @TempDir
     Path dir;
 
-    private String routing(Handler handler) {
-        return """
-                sources:
-                  - id: web
-                handlers:
-                  - { id: only, uri: "%s" }
-                campaigns:
-                  - id: sales
-                    handlers: [only]
-                numbers:
-                  - { number: "+18005550100", campaign: sales, source: web }
-                """.formatted(handler.uri());
-    }
 
     @Test
     void tortureMessagesNeverCrashTheRouterAndInvalidOnesGetTheirAnswer() {
         final StatusCounter sent = new StatusCounter();
         try (Handler handler = Handler.open(Ports.free(45000, 45999));
-             RouterFixture router = RouterFixture.start(dir.resolve("data"), routing(handler), "", "",
+             RouterFixture router = RouterFixture.start(dir.resolve("data"), Routing.oneHandler(handler.uri()), "", "",
                      Clock.systemUTC(), CallEvents.NONE, sent);
              RawUdpPeer peer = RawUdpPeer.open(Ports.free(45000, 45999))) {
             handler.behaviour(Behaviour.answer());
@@ -80,7 +67,7 @@ class RobustnessIntegrationTest {
         System.out.println("RobustnessIntegrationTest seed = " + seed + " (rerun with -Dfuzz.seed=" + seed + ")");
         final SplittableRandom random = new SplittableRandom(seed);
         try (Handler handler = Handler.open(Ports.free(45000, 45999));
-             RouterFixture router = RouterFixture.start(dir.resolve("data"), routing(handler));
+             RouterFixture router = RouterFixture.start(dir.resolve("data"), Routing.oneHandler(handler.uri()));
              RawUdpPeer peer = RawUdpPeer.open(Ports.free(45000, 45999))) {
             handler.behaviour(Behaviour.answer());
             final InetSocketAddress to = new InetSocketAddress("127.0.0.1", router.port());
