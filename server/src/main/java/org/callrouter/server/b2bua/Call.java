@@ -46,7 +46,9 @@ final class Call implements TimerTarget {
     final B2bua b2bua;
     final String id;
     final String key;
-    private final InviteServerTransaction invite;
+    /** The carrier's INVITE transaction; dropped once the carrier acknowledged the answer. */
+    private InviteServerTransaction invite;
+    private final long inviteCseq;
     final Dialog carrier;
     private final long receivedMonoMs;
 
@@ -68,6 +70,7 @@ final class Call implements TimerTarget {
     Call(B2bua b2bua, InviteServerTransaction invite, String id, String key) {
         this.b2bua = b2bua;
         this.invite = invite;
+        this.inviteCseq = invite.request().cseq().number();
         this.id = id;
         this.key = key;
         this.receivedMonoMs = b2bua.monoMs();
@@ -163,6 +166,7 @@ final class Call implements TimerTarget {
         }
         ringing = null;
         answered = leg;
+        plan = null;
         answeredMonoMs = b2bua.monoMs();
         final long now = b2bua.wallMs();
         leg.reservation.answered(now);
@@ -227,8 +231,11 @@ final class Call implements TimerTarget {
     /** An ACK in one of the call's dialogs: for our 2xx to the carrier, or for a relayed re-INVITE. */
     void onAck(SipRequest ack) {
         final boolean fromCarrier = ack.callId().equals(carrier.callId);
-        if (fromCarrier && state == State.ANSWERED && ack.cseq().number() == invite.request().cseq().number()) {
+        if (fromCarrier && state == State.ANSWERED && ack.cseq().number() == inviteCseq) {
             invite.acknowledged();
+            // A long call keeps only what its dialogs need: the INVITE, its answer and the
+            // routing plan go (they are kilobytes per call, times 100,000 live calls).
+            invite = null;
             state(State.CONFIRMED, "carrier acknowledged");
             return;
         }

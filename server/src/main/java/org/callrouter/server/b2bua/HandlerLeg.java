@@ -119,6 +119,9 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
             ringTimer = call.b2bua.timers().cancel(ringTimer);
             establish(response);
             sendAck();
+            // Nothing is cancelled once answered: the transaction (request and all) can go
+            // when the layer is done with it.
+            invite = null;
             call.onLegAnswered(this, response);
         } else {
             ringTimer = call.b2bua.timers().cancel(ringTimer);
