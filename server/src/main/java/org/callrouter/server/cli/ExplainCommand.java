@@ -75,6 +75,8 @@ public final class ExplainCommand implements Callable<Integer> {
                 return 2;
             }
             out.print(json ? PlanFormat.json(plan) + System.lineSeparator() : PlanFormat.text(plan));
+            // print() does not flush picocli's auto-flushing writer, and exit would lose it.
+            out.flush();
             return 0;
         } catch (StoreException e) {
             err.println(e.getMessage());

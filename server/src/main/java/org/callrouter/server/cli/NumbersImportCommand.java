@@ -50,6 +50,8 @@ public final class NumbersImportCommand implements Callable<Integer> {
             out.printf("%s: %d rows, %d inserted, %d updated, %d unchanged, %d refused (%d ms); %d numbers tracked in %s%n",
                     csv, report.rows(), report.inserted(), report.updated(), report.unchanged(), report.badRows(),
                     report.elapsedMs(), stores.numbers().size(), loaded.server().dataDir());
+            // printf() does not flush picocli's auto-flushing writer, and exit would lose it.
+            out.flush();
             for (ImportReport.BadRow bad : report.firstBad()) {
                 out.println(csv + ":" + bad);
             }
