@@ -82,7 +82,7 @@ public final class RouterServer implements AutoCloseable {
             final SipTargets targets = new SipTargets();
             final List<HandlerProber.Target> probeTargets = resolveHandlers(config, targets);
             this.b2bua = new B2bua(layer, timers, RouterServer::monoMs, wall, router, events, local, targets,
-                    RequestValidator.defaults(), B2buaSettings.of(sip), errors);
+                    RequestValidator.defaults(), B2buaSettings.of(sip), errors, transport);
             this.prober = settings.health().enabled()
                     ? new HandlerProber(layer, timers, RouterServer::monoMs, wall, router.health(), local,
                     settings.health().probeIntervalSeconds() * 1000L, probeTargets)

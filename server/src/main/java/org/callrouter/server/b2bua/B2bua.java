@@ -29,6 +29,7 @@ import org.callrouter.server.transaction.NonInviteServerTransaction;
 import org.callrouter.server.transaction.ServerTransaction;
 import org.callrouter.server.transaction.TransactionLayer;
 import org.callrouter.server.transaction.TransactionUser;
+import org.callrouter.server.transport.Backlog;
 import org.callrouter.server.transport.Destination;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +67,7 @@ public final class B2bua implements TransactionUser {
     private final SipTargets targets;
     private final RequestValidator validator;
     private final ErrorHandler errors;
+    private final Backlog backlog;
     private volatile B2buaSettings settings;
     private final B2buaStats stats = new B2buaStats();
     private final Object2ObjectHashMap<String, Call> calls = new Object2ObjectHashMap<>();
@@ -84,10 +86,11 @@ public final class B2bua implements TransactionUser {
      * @param validator the RFC 3261 8.2 checks.
      * @param settings  B2BUA settings.
      * @param errors    told of anything a call's processing throws (the call is then ended).
+     * @param backlog   whether the SIP loop is behind (new calls are then refused with 503).
      */
     public B2bua(TransactionLayer layer, TimerService timers, LongSupplier monoMs, Clock wall, Router router,
                  CallEvents events, LocalContact local, SipTargets targets, RequestValidator validator,
-                 B2buaSettings settings, ErrorHandler errors) {
+                 B2buaSettings settings, ErrorHandler errors, Backlog backlog) {
         this.layer = layer;
         this.timers = timers;
         this.monoMs = monoMs;
@@ -99,6 +102,7 @@ public final class B2bua implements TransactionUser {
         this.validator = validator;
         this.settings = settings;
         this.errors = errors;
+        this.backlog = backlog;
         layer.user(this);
     }
 
@@ -203,7 +207,8 @@ public final class B2bua implements TransactionUser {
             refuse(transaction, 482, "a call with this Call-ID is in progress", null);
             return;
         }
-        if (draining || stats.activeCalls >= s.maxActiveCalls() || stats.pendingCalls >= s.maxPendingInvites()) {
+        if (draining || stats.activeCalls >= s.maxActiveCalls() || stats.pendingCalls >= s.maxPendingInvites()
+                || backlog.backlogged()) {
             stats.overloadRejections++;
             refuse(transaction, 503, draining ? "shutting down" : "overloaded",
                     Integer.toString(s.retryAfterSeconds()));

@@ -40,9 +40,16 @@ import org.callrouter.sip.codec.SipStreamDecoder;
  * flush task, which Netty runs after the iteration's I/O, so a burst of datagrams read
  * together leaves in one batch ({@code sendmmsg} under epoll).
  */
-public final class NettySipTransport implements SipSender {
+public final class NettySipTransport implements SipSender, Backlog {
 
     private static final int UDP_BUFFER_BYTES = 4 * 1024 * 1024;
+    /** Datagrams one read of a UDP socket may take; a read that takes them all means more wait. */
+    private static final int MAX_DATAGRAMS_PER_READ = 64;
+    /**
+     * Full reads in a row that make a backlog: a short stall (a GC pause, a burst) fills a
+     * read or two and drains at once; only a loop that stays behind sheds calls.
+     */
+    private static final int FULL_READS_FOR_BACKLOG = 4;
     private static final int TCP_IDLE_SECONDS = 600;
     private static final byte[] PONG = {'\r', '\n'};
 
@@ -60,6 +67,8 @@ public final class NettySipTransport implements SipSender {
     private final ArrayList<Channel> unflushed = new ArrayList<>();
     private final Runnable flushTask = this::flushAll;
     private boolean flushScheduled;
+    private int datagramsThisRead;
+    private int fullReadsInARow;
 
     private final ChannelHandler udpDecoder;
     private final ChannelHandler inbound;
@@ -122,6 +131,11 @@ public final class NettySipTransport implements SipSender {
     }
 
     @Override
+    public boolean backlogged() {
+        return fullReadsInARow >= FULL_READS_FOR_BACKLOG;
+    }
+
+    @Override
     public void send(Destination destination, byte[] message, SendFailureListener onFailure) {
         if (destination.transport() == Transport.UDP) {
             final Channel channel = udpChannelFor(destination.address());
@@ -158,7 +172,7 @@ public final class NettySipTransport implements SipSender {
                 .option(ChannelOption.SO_RCVBUF, UDP_BUFFER_BYTES)
                 .option(ChannelOption.SO_SNDBUF, UDP_BUFFER_BYTES)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(limits.maxMessageBytes() + 1))
-                .option(ChannelOption.MAX_MESSAGES_PER_READ, 64)
+                .option(ChannelOption.MAX_MESSAGES_PER_READ, MAX_DATAGRAMS_PER_READ)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -304,8 +318,20 @@ public final class NettySipTransport implements SipSender {
         }
 
         @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (ctx.channel() instanceof io.netty.channel.socket.DatagramChannel) {
+                fullReadsInARow = datagramsThisRead >= MAX_DATAGRAMS_PER_READ ? fullReadsInARow + 1 : 0;
+                datagramsThisRead = 0;
+            }
+            ctx.fireChannelReadComplete();
+        }
+
+        @Override
         protected void channelRead0(ChannelHandlerContext ctx, InboundMessage message) {
             final boolean stream = !(ctx.channel() instanceof io.netty.channel.socket.DatagramChannel);
+            if (!stream) {
+                datagramsThisRead++;
+            }
             final Destination source = stream
                     ? new Destination(Transport.TCP, message.sender(), ctx.channel())
                     : Destination.of(Transport.UDP, message.sender());
