@@ -1,0 +1,352 @@
+package org.callrouter.loadtest.carrier;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.callrouter.loadtest.net.ErrorLog;
+import org.callrouter.loadtest.net.MessageListener;
+import org.callrouter.loadtest.net.SipAddresses;
+import org.callrouter.loadtest.net.UdpEndpoint;
+import org.callrouter.loadtest.plan.RatePlan;
+import org.callrouter.loadtest.stats.Correlation;
+import org.callrouter.loadtest.stats.RunStats;
+import org.callrouter.loadtest.stats.StepStats;
+import org.callrouter.loadtest.time.SipTimers;
+import org.callrouter.loadtest.time.TimerWheel;
+import org.callrouter.sip.codec.InboundMessage;
+import org.callrouter.sip.message.SipMessage;
+import org.callrouter.sip.message.SipMethod;
+import org.callrouter.sip.message.SipRequest;
+import org.callrouter.sip.message.SipResponse;
+
+/**
+ * The carrier side: places calls on the rate plan's schedule ({@link #tick(long)}, called every
+ * millisecond), matches responses to calls by their top Via branch and requests by Call-ID (both
+ * start with the call's key), and hears from the handler side about each call
+ * ({@link Correlation}). Event loop only.
+ */
+public final class CarrierSide implements MessageListener, Correlation {
+
+    private final CarrierSettings settings;
+    private final SipTimers timers;
+    private final TimerWheel wheel;
+    private final RunStats stats;
+    private final ErrorLog errors;
+    private final CallerNumbers numbers;
+    private final SipAddresses addresses = new SipAddresses();
+    private final Int2ObjectHashMap<CarrierCall> calls = new Int2ObjectHashMap<>();
+    private final SplittableRandom random;
+    private final String nonce;
+    private final String branchPrefix;
+
+    private UdpEndpoint endpoint;
+    private CarrierMessages messages;
+    private long startNs;
+    private long placed;
+    private int active;
+    private int maxActive;
+    private boolean offering;
+    private int step = -1;
+
+    /**
+     * A carrier side; {@link #attach(UdpEndpoint)} gives it its socket, {@link #start(long)} starts it.
+     *
+     * @param seed seeds the choice of the calls that get a planned CANCEL
+     */
+    public CarrierSide(CarrierSettings settings, SipTimers timers, TimerWheel wheel, RunStats stats, ErrorLog errors,
+            long seed) {
+        this.settings = settings;
+        this.timers = timers;
+        this.wheel = wheel;
+        this.stats = stats;
+        this.errors = errors;
+        this.numbers = new CallerNumbers(settings.callerPrefix());
+        this.random = new SplittableRandom(seed);
+        // not from the seed: two runs with one seed must not share Call-IDs
+        this.nonce = Long.toString(ThreadLocalRandom.current().nextLong() >>> 16, 36);
+        this.branchPrefix = "z9hG4bK" + nonce + "-";
+    }
+
+    /** Gives the side its socket (bound with this side as the listener). */
+    public void attach(UdpEndpoint udp) {
+        this.endpoint = udp;
+        this.messages = new CarrierMessages(udp.localAddress(), settings.target(), settings.number());
+    }
+
+    /** Starts the plan at {@code nowNs}. */
+    public void start(long nowNs) {
+        startNs = nowNs;
+        offering = true;
+        tick(nowNs);
+    }
+
+    /**
+     * Places the calls due by {@code nowNs}, each counted in the step its due time falls in;
+     * stops offering at the end of the plan or the call limit.
+     */
+    public void tick(long nowNs) {
+        if (!offering) {
+            return;
+        }
+        RatePlan plan = settings.plan();
+        long elapsed = nowNs - startNs;
+        long due = Math.min(plan.callsDueBy(elapsed), settings.maxCalls());
+        while (placed < due) {
+            long seq = placed++;
+            long dueNs = plan.dueTimeNs(seq);
+            int s = plan.stepAt(dueNs);
+            if (s != step && !enterStep(s, nowNs)) {
+                return;
+            }
+            StepStats stepStats = stats.step(step);
+            boolean warmup = stepStats.warmup();
+            if (!warmup) {
+                stats.pacingLag().record(elapsed - dueNs);
+            }
+            if (active >= settings.maxConcurrent()) {
+                stepStats.limited();
+            } else {
+                launch(seq, stepStats, warmup ? 0 : settings.holdNs(), nowNs);
+            }
+        }
+        if (elapsed >= plan.totalNs() || placed >= settings.maxCalls()) {
+            stopOffering(nowNs);
+        }
+    }
+
+    /** Moves to step {@code next}; false when the run stops offering instead (stop-on-dirty). */
+    private boolean enterStep(int next, long nowNs) {
+        closeStep(nowNs);
+        step = next;
+        if (settings.stopOnDirty() && earlierStepDirty()) {
+            stopOffering(nowNs);
+            return false;
+        }
+        return true;
+    }
+
+    private boolean earlierStepDirty() {
+        for (int i = 0; i < step; i++) {
+            StepStats s = stats.step(i);
+            if (!s.warmup() && (s.failedCount() > 0 || s.shedCount() > 0)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void closeStep(long nowNs) {
+        if (step >= 0) {
+            RatePlan plan = settings.plan();
+            stats.step(step).offerWindow(startNs + plan.stepStartNs(step),
+                    Math.min(nowNs, startNs + plan.stepEndNs(step)));
+        }
+    }
+
+    private void launch(long seq, StepStats stepStats, long holdNs, long nowNs) {
+        int key = CallerNumbers.keyOf(seq);
+        if (calls.containsKey(key)) {
+            // 8,000,000 calls later the key's previous call still lingers: impossible at sane
+            // rates; never confuse two calls
+            stepStats.limited();
+            return;
+        }
+        CarrierCall call = new CarrierCall(this, key, seq, stepStats, numbers.number(key));
+        calls.put(key, call);
+        active++;
+        maxActive = Math.max(maxActive, active);
+        boolean planned = settings.cancelAfterNs() >= 0
+                && (settings.cancelShare() >= 1 || random.nextDouble() < settings.cancelShare());
+        call.start(nowNs, holdNs, planned ? settings.cancelAfterNs() : -1);
+    }
+
+    /** Stops placing calls; the calls under way go on. */
+    public void stopOffering(long nowNs) {
+        if (offering) {
+            closeStep(nowNs);
+            offering = false;
+        }
+    }
+
+    /** Whether it still places calls. */
+    public boolean offering() {
+        return offering;
+    }
+
+    /** Whether it has stopped placing calls and every call has ended. */
+    public boolean finished() {
+        return !offering && active == 0;
+    }
+
+    /** Ends every call still under way as unfinished (the run's drain time is over). */
+    public void abandon(long nowNs) {
+        List<CarrierCall> all = new ArrayList<>(calls.values());
+        for (CarrierCall c : all) {
+            c.abandon(nowNs);
+        }
+    }
+
+    /** Calls placed and not yet ended. */
+    public int activeCalls() {
+        return active;
+    }
+
+    /** The most calls active at once. */
+    public int maxActiveCalls() {
+        return maxActive;
+    }
+
+    /** Calls placed or held back by the concurrency limit so far. */
+    public long placedCalls() {
+        return placed;
+    }
+
+    @Override
+    public void onMessage(InboundMessage inbound, long nowNs) {
+        if (!inbound.isSuccess()) {
+            unexpected("unparseable (" + inbound.failure().status() + ")");
+            return;
+        }
+        SipMessage m = inbound.message();
+        if (m instanceof SipResponse response) {
+            CarrierCall call = byBranch(response.topVia().branch());
+            if (call == null) {
+                unexpected("response for no call");
+            } else {
+                call.onResponse(response, nowNs);
+            }
+            return;
+        }
+        SipRequest request = (SipRequest) m;
+        CarrierCall call = byCallId(request.callId());
+        if (call != null) {
+            call.onRequest(request, inbound.sender(), nowNs);
+        } else if (request.method().equals(SipMethod.OPTIONS)) {
+            send(CarrierMessages.ok(request), SipAddresses.responseAddress(request, inbound.sender()));
+        } else if (!request.method().equals(SipMethod.ACK)) {
+            unexpected(request.method().name() + " for no call");
+            send(CarrierMessages.reject(request, 481, "Call/Transaction Does Not Exist"),
+                    SipAddresses.responseAddress(request, inbound.sender()));
+        }
+    }
+
+    private CarrierCall byBranch(String branch) {
+        if (branch == null || !branch.startsWith(branchPrefix)) {
+            return null;
+        }
+        CarrierCall call = calls.get(leadingKey(branch, branchPrefix.length()));
+        return call != null && (branch.equals(call.inviteBranch()) || branch.equals(call.byeBranch())) ? call : null;
+    }
+
+    private CarrierCall byCallId(String callId) {
+        CarrierCall call = calls.get(leadingKey(callId, 0));
+        return call != null && callId.equals(call.callId()) ? call : null;
+    }
+
+    /** The decimal key at {@code from} in {@code id}, up to a '-'; -1 when there is none. */
+    private static int leadingKey(String id, int from) {
+        int n = 0;
+        int i = from;
+        for (; i < id.length() && i - from < 8; i++) {
+            char c = id.charAt(i);
+            if (c == '-') {
+                break;
+            }
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return i > from && i < id.length() && id.charAt(i) == '-' ? n : -1;
+    }
+
+    @Override
+    public void inviteReceived(String caller, int port, long nowNs) {
+        CarrierCall call = byCaller(caller);
+        if (call != null) {
+            call.handlerInviteReceived(nowNs);
+        }
+    }
+
+    @Override
+    public void answered(String caller, long inviteReceivedNs, long answerSentNs) {
+        CarrierCall call = byCaller(caller);
+        if (call != null) {
+            call.handlerAnswered(inviteReceivedNs, answerSentNs);
+        }
+    }
+
+    private CarrierCall byCaller(String caller) {
+        int key = numbers.keyOf(caller);
+        return key < 0 ? null : calls.get(key);
+    }
+
+    // what calls use
+
+    CarrierMessages messages() {
+        return messages;
+    }
+
+    SipTimers timers() {
+        return timers;
+    }
+
+    TimerWheel wheel() {
+        return wheel;
+    }
+
+    SipAddresses addresses() {
+        return addresses;
+    }
+
+    ErrorLog errors() {
+        return errors;
+    }
+
+    String nonce() {
+        return nonce;
+    }
+
+    String branchPrefix() {
+        return branchPrefix;
+    }
+
+    InetSocketAddress target() {
+        return settings.target();
+    }
+
+    long answerTimeoutNs() {
+        return settings.answerTimeoutNs();
+    }
+
+    void send(byte[] message, InetSocketAddress to) {
+        endpoint.send(message, to);
+    }
+
+    void answered(long setupNs) {
+        stats.recentSetup().record(setupNs);
+    }
+
+    void retransmitted(String method) {
+        stats.retransmissions().add(method);
+    }
+
+    void ackResent() {
+        stats.retransmissions().add("ACK (re-sent)");
+    }
+
+    void unexpected(String what) {
+        stats.unexpected().add(what);
+    }
+
+    void ended(CarrierCall call) {
+        active--;
+    }
+
+    void forget(CarrierCall call) {
+        calls.remove(call.key());
+    }
+}
