@@ -143,10 +143,7 @@ final class CarrierCall {
         inviteSentNs = nowNs;
         side.send(invite, side.target());
         step.attempted();
-        SipTimers t = side.timers();
-        retransmitIntervalNs = t.t1Ns();
-        retransmitAtNs = nowNs + retransmitIntervalNs;
-        deadlineNs = nowNs + t.transactionTimeoutNs();
+        startTransaction(nowNs);
         if (cancelAfterNs >= 0) {
             cancelAtNs = nowNs + cancelAfterNs;
         }
@@ -376,16 +373,18 @@ final class CarrierCall {
         cancel = CarrierMessages.cancel(invite);
         side.send(cancel, side.target());
         state = State.CANCELLING;
-        SipTimers t = side.timers();
-        retransmitIntervalNs = t.t1Ns();
-        retransmitAtNs = nowNs + retransmitIntervalNs;
-        deadlineNs = nowNs + t.transactionTimeoutNs();
+        startTransaction(nowNs);
     }
 
     private void sendBye(long nowNs) {
         bye = side.messages().bye(this, dialog);
         side.send(bye, dialog.nextHop());
         state = State.TERMINATING;
+        startTransaction(nowNs);
+    }
+
+    /** A request just sent: retransmit it after T1, give up after 64*T1 (Timers A/B, E/F). */
+    private void startTransaction(long nowNs) {
         SipTimers t = side.timers();
         retransmitIntervalNs = t.t1Ns();
         retransmitAtNs = nowNs + retransmitIntervalNs;

@@ -17,7 +17,8 @@ import org.callrouter.loadtest.plan.RatePlan;
  * @param answerTimeoutNs from the INVITE to giving up on a final answer (then CANCEL)
  * @param cancelAfterNs   CANCEL calls not answered this long after their INVITE; -1 never
  * @param cancelShare     the share of calls that get the planned CANCEL, 0..1
- * @param stopOnDirty     stop offering at the start of a step when an earlier step had a failed or shed call
+ * @param stopOnDirty     stop offering at the start of a step when an earlier step had a failed or shed call,
+ *                        or the step before the last was not clean
  */
 public record CarrierSettings(InetSocketAddress target, InetSocketAddress bind, String number, String callerPrefix,
                               RatePlan plan, long maxCalls, int maxConcurrent, long holdNs, long answerTimeoutNs,

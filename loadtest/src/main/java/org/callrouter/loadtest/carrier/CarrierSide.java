@@ -128,10 +128,18 @@ public final class CarrierSide implements MessageListener, Correlation {
         return true;
     }
 
+    /**
+     * Whether an earlier step was unclean: any step so far with a failed or shed call, or a step
+     * before the one just finished that is not {@link StepStats#clean()} (its calls had a whole
+     * step to be answered, so a router falling behind shows as a low achieved rate).
+     */
     private boolean earlierStepDirty() {
         for (int i = 0; i < step; i++) {
             StepStats s = stats.step(i);
-            if (!s.warmup() && (s.failedCount() > 0 || s.shedCount() > 0)) {
+            if (s.warmup()) {
+                continue;
+            }
+            if (s.failedCount() > 0 || s.shedCount() > 0 || i < step - 1 && !s.clean()) {
                 return true;
             }
         }

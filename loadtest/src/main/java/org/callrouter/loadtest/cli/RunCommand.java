@@ -109,7 +109,8 @@ public final class RunCommand implements Callable<Integer> {
     Long cleanRate;
 
     @Option(names = "--stop-on-dirty", negatable = true,
-            description = "Stop offering at the next step once a call failed or was shed.")
+            description = "Stop offering at the next step once a call failed or was shed, or two steps after one"
+                    + " that was not clean.")
     Boolean stopOnDirty;
 
     @Option(names = "--bind", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
@@ -334,25 +335,31 @@ public final class RunCommand implements Callable<Integer> {
         if (rate != null && ramp != null) {
             throw new IllegalArgumentException("give --rate or --ramp, not both");
         }
-        // a rate or ramp of one's own replaces the scenario's whole plan
-        boolean ownPlan = rate != null || ramp != null || sc == null;
+        // a rate or ramp of one's own replaces the scenario's rate and ramp; its step, duration
+        // and call count still apply where they fit the plan (a step to a ramp, the others to a rate)
+        boolean ownRates = rate != null || ramp != null;
         Long r = rate;
         List<Long> rates = ramp;
         Long step = stepNs;
         Long duration = durationNs;
         Long maxCalls = calls;
-        if (!ownPlan) {
-            r = sc.rate();
-            rates = sc.ramp();
-            step = step != null ? step : sc.step() == null ? null : Durations.parseNs(sc.step());
-            duration = duration != null ? duration : sc.duration() == null ? null : Durations.parseNs(sc.duration());
-            maxCalls = maxCalls != null ? maxCalls : sc.calls();
-            if (sc.cleanRateFactor() > 0) {
-                if (cleanRate == null) {
-                    throw new IllegalArgumentException("scenario " + sc.id() + " needs --clean-rate CPS (the max clean"
-                            + " rate the max-rate scenario measured), or a --rate of your own");
+        if (sc != null) {
+            if (!ownRates) {
+                r = sc.rate();
+                rates = sc.ramp();
+                if (sc.cleanRateFactor() > 0) {
+                    if (cleanRate == null) {
+                        throw new IllegalArgumentException("scenario " + sc.id() + " needs --clean-rate CPS (the max"
+                                + " clean rate the max-rate scenario measured), or a --rate of your own");
+                    }
+                    r = Math.round(sc.cleanRateFactor() * cleanRate);
                 }
-                r = Math.round(sc.cleanRateFactor() * cleanRate);
+            }
+            if (rates != null) {
+                step = step != null ? step : sc.step() == null ? null : Durations.parseNs(sc.step());
+            } else {
+                duration = duration != null ? duration : sc.duration() == null ? null : Durations.parseNs(sc.duration());
+                maxCalls = maxCalls != null ? maxCalls : sc.calls();
             }
         }
         RatePlan plan = plan(r, rates, step, duration, maxCalls);

@@ -118,17 +118,19 @@ final class HandlerCall {
         }
     }
 
-    /** An ACK: for the 2xx (new branch, same Call-ID) or for a non-2xx final (same branch). */
+    /**
+     * An ACK: for the 2xx (new branch, same Call-ID) or for a non-2xx final (same branch). A
+     * multi-threaded router may pass the BYE on before the ACK: a late ACK is counted and absorbed.
+     */
     void onAck(long nowNs) {
+        port.stats().acks++;
         if (state == State.ANSWERED) {
-            port.stats().acks++;
             state = State.CONFIRMED;
             lastAnswer = null;
             retransmitAtNs = NEVER;
             deadlineNs = NEVER;
             arm();
         } else if (state == State.REJECTED) {
-            port.stats().acks++;
             end(nowNs);
         }
     }

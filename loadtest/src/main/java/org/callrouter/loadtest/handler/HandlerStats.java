@@ -52,7 +52,7 @@ public final class HandlerStats {
         return canceled;
     }
 
-    /** ACKs received for final answers. */
+    /** ACKs received for known calls (retransmitted or late ones included). */
     public long acks() {
         return acks;
     }

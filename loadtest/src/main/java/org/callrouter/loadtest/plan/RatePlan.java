@@ -131,11 +131,16 @@ public final class RatePlan {
         if (elapsedNs < 0 || elapsedNs >= totalNs) {
             return -1;
         }
+        return lastAtMost(startNs, elapsedNs);
+    }
+
+    /** The last index of ascending {@code a} whose value is at most {@code key} ({@code a[0] <= key}). */
+    private static int lastAtMost(long[] a, long key) {
         int lo = 0;
-        int hi = startNs.length - 1;
+        int hi = a.length - 1;
         while (lo < hi) {
             int mid = (lo + hi + 1) >>> 1;
-            if (startNs[mid] <= elapsedNs) {
+            if (a[mid] <= key) {
                 lo = mid;
             } else {
                 hi = mid - 1;
@@ -173,16 +178,7 @@ public final class RatePlan {
         if (n < 0 || n >= totalCalls) {
             return -1;
         }
-        int lo = 0;
-        int hi = callsBefore.length - 1;
-        while (lo < hi) {
-            int mid = (lo + hi + 1) >>> 1;
-            if (callsBefore[mid] <= n) {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
-        }
+        int lo = lastAtMost(callsBefore, n);
         // the last step starting with at most n calls before it places call n (a step that
         // places none shares its callsBefore with the next, which wins the search)
         long k = n - callsBefore[lo];

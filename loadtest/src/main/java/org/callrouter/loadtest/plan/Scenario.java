@@ -7,13 +7,15 @@ import java.util.stream.Collectors;
 /**
  * The named load scenarios of the load-test issue, as presets of command-line options: each
  * gives some options a value; options given on the command line win (a {@code --rate} or
- * {@code --ramp} of one's own replaces the preset's rate and ramp). Router-side settings a
- * scenario depends on are the router's configuration and are named in {@link #routerNote()}.
+ * {@code --ramp} of one's own replaces the preset's rate and ramp, and its step, duration and
+ * call count then apply where they fit). Router-side settings a scenario depends on are the
+ * router's configuration and are named in {@link #routerNote()}.
  */
 public enum Scenario {
 
-    /** A ramp to find the highest clean rate, stopping at the first step after an unclean one. */
-    MAX_RATE("max-rate", "ramp to find the highest clean rate; stops at the first step after a failed or shed call",
+    /** A ramp to find the highest clean rate, stopping soon after an unclean step. */
+    MAX_RATE("max-rate", "ramp to find the highest clean rate; stops at the next step after a failed or shed call,"
+            + " or two steps after one that fell behind",
             null, List.of(500L, 1000L, 1500L, 2000L, 3000L, 4000L, 5000L, 6000L, 8000L, 10000L), "10s", null, null,
             "0", null, true, 0, null,
             "number 18005550100 -> handler ports in priority order (config/bench.yaml)"),

@@ -75,9 +75,14 @@ class RunCommandTest {
         assertEquals(2 * S, shorter.plan().steps().get(0).durationNs());
         assertFalse(shorter.stopOnDirty());
 
-        CarrierSettings own = settings("--scenario", "steady-1000", "--rate", "2000", "--duration", "5s",
+        CarrierSettings own = settings("--scenario", "steady-1000", "--rate", "2000", "--warmup", "0").carrier();
+        assertEquals(RatePlan.constant(2000, 60 * S).steps(), own.plan().steps(), "the scenario's duration stays");
+
+        CarrierSettings ramp = settings("--scenario", "steady-1000", "--ramp", "100,200", "--step", "1s",
                 "--warmup", "0").carrier();
-        assertEquals(RatePlan.constant(2000, 5 * S).steps(), own.plan().steps());
+        assertEquals(RatePlan.ramp(List.of(100L, 200L), S).steps(), ramp.plan().steps(),
+                "a duration does not fit a ramp: the scenario's is dropped");
+        assertTrue(error("--scenario", "max-rate", "--rate", "3000").contains("--duration or --calls"));
     }
 
     @Test
@@ -87,6 +92,10 @@ class RunCommandTest {
         assertEquals(100_000, c.maxConcurrent());
         assertEquals(300 * S, c.holdNs());
         assertEquals(RatePlan.constant(1000, 100 * S).steps(), c.plan().steps());
+        CarrierSettings faster = settings("--scenario", "concurrent-100k", "--rate", "2000", "--warmup", "0")
+                .carrier();
+        assertEquals(RatePlan.constant(2000, 50 * S).steps(), faster.plan().steps());
+        assertEquals(100_000, faster.maxCalls());
     }
 
     @Test

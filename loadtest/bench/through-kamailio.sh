@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Validates the load generator through a Kamailio 5.6 stateful proxy doing the router's job
+# (../shared/bench/kamailio, started as ../shared/bench/side-by-side.sh starts it) on
+# 127.0.0.1:5070, handlers on 127.0.0.1:5080 and :5081, in four pairings, each on a fresh Kamailio:
+#
+#   sipp      SIPp carrier (uac.xml) -> Kamailio -> SIPp handlers (uas.xml), as side-by-side.sh
+#   loadgen   loadgen (both sides)   -> Kamailio -> loadgen
+#   lg-sipp   loadgen --carrier-only -> Kamailio -> SIPp handlers (--hold 5ms: uas.xml must see the
+#             ACK before the BYE, and Kamailio's two workers can swap an ACK and a BYE sent together)
+#   sipp-lg   SIPp carrier           -> Kamailio -> loadgen --handler-only
+#
+#   through-kamailio.sh [RATES] [SECONDS_PER_STEP] [PAIRINGS]
+#
+# Prints a line per pairing and rate with side-by-side.sh's clean criterion (no failed call, at
+# least 95% of the offered rate achieved). SIPp runs one process per rate, as side-by-side.sh does;
+# loadgen runs the whole ramp in one process after a 3 s warm-up. Needs sipp (sip-tester), kamailio,
+# python3 and loadtest/target/loadgen.jar. Ports: 5070, 5080, 5081 and 47000-47999 (loadgen's
+# carrier 47001, SIPp's carrier 47090, SIPp media 47100-47399). Loopback only; bounded steps.
+set -u
+rates=${1:-"500 1000 1500 2000 2500 3000 4000"}
+secs=${2:-5}
+pairings=${3:-"sipp loadgen lg-sipp sipp-lg"}
+here=$(cd "$(dirname "$0")" && pwd)
+bench=$(cd "$here/../../../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)
+jar="$here/../target/loadgen.jar"
+work=${WORKDIR:-$(mktemp -d)}
+java_opts=${LOADGEN_JAVA_OPTS:-"-Xms1g -Xmx1g"}
+kam_pid=""
+bg_pids=()
+for tool in sipp kamailio python3; do
+  command -v $tool >/dev/null || { echo "$tool not found"; exit 2; }
+done
+[ -f "$jar" ] || { echo "build $jar first: mvn -q -pl protocol,loadtest -Dloadgen.standalone package -DskipTests"; exit 2; }
+
+stop_all() {
+  for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null; done
+  bg_pids=()
+  [ -n "$kam_pid" ] && kill "$kam_pid" 2>/dev/null
+  kam_pid=""
+  sleep 1
+}
+trap 'stop_all; [ -n "${WORKDIR:-}" ] || rm -rf "$work"' EXIT
+
+start_kamailio() {
+  sed -e "s#@DISPATCHER_LIST@#$bench/kamailio/dispatcher.list#" -e "s#@WORKDIR@#$work#" \
+      "$bench/kamailio/kamailio.cfg.in" > "$work/kamailio.cfg"
+  kamailio -f "$work/kamailio.cfg" -P "$work/kam.pid" -m 1024 -M 32 -DD -E >"$work/kam.log" 2>&1 &
+  kam_pid=$!
+}
+
+start_sipp_handlers() {
+  for p in 5080 5081; do
+    sipp -sf "$bench/sipp/uas.xml" -i 127.0.0.1 -p $p -mp $((47200 + (p - 5080) * 100)) -nostdin \
+        >/dev/null 2>&1 &
+    bg_pids+=($!)
+  done
+}
+
+sipp_step() { # name rate
+  local name=$1 r=$2 n=$(( $2 * secs )) start end
+  rm -f "$work/stat.csv"
+  start=$(date +%s.%N)
+  (cd "$work" && timeout $((secs * 4 + 20)) sipp 127.0.0.1:5070 -sf "$bench/sipp/uac.xml" -s 18005550100 \
+      -i 127.0.0.1 -p 47090 -mp 47100 -r "$r" -m "$n" -l $((r * 2)) -t u1 -trace_stat -stf stat.csv -fd 1 \
+      -nostdin -timeout $((secs * 4 + 10))s -max_recv_loops 10000 -max_sched_loops 10000 >/dev/null 2>&1)
+  end=$(date +%s.%N)
+  python3 - "$name" "$r" "$start" "$end" "$work/stat.csv" <<'PY'
+import sys, csv
+name, r, start, end, path = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
+try:
+    rows = list(csv.reader(open(path), delimiter=';'))
+    d = dict(zip(rows[0], rows[-1]))
+    ok, bad = int(d['SuccessfulCall(C)']), int(d['FailedCall(C)'])
+except Exception:
+    ok, bad = 0, r
+ach = ok / (end - start)
+clean = bad == 0 and ach >= 0.95 * r
+print(f"{name:8s} offered={r}cps ok={ok} failed={bad} achieved={ach:.0f}cps {'clean' if clean else 'NOT-CLEAN'}")
+PY
+}
+
+loadgen_rows() { # name summary.json
+  python3 - "$1" "$2" <<'PY'
+import sys, json
+name, path = sys.argv[1], sys.argv[2]
+s = json.load(open(path))
+for st in s['steps']:
+    if st['warmup']:
+        continue
+    bad = st['failed'] + st['shed']
+    setup = st['setupMs'] or {}
+    added = st['routerAddedMs'] or {}
+    print(f"{name:8s} offered={st['offeredCps']:.0f}cps ok={st['completed']} failed={bad} "
+          f"achieved={st['achievedCps']:.0f}cps {'clean' if st['clean'] else 'NOT-CLEAN'} "
+          f"setup_p99={setup.get('p99')}ms added_p99={added.get('p99')}ms")
+PY
+}
+
+comma_rates=$(echo $rates | tr ' ' ',')
+for pairing in $pairings; do
+  start_kamailio
+  case $pairing in
+    sipp)
+      start_sipp_handlers; sleep 1
+      for r in $rates; do sipp_step sipp "$r"; done ;;
+    loadgen)
+      sleep 1
+      java $java_opts -jar "$jar" run --target 127.0.0.1:5070 --bind 127.0.0.1:47001 --ramp "$comma_rates" \
+          --step "${secs}s" --warmup 3s -q --summary "$work/loadgen.json" >"$work/loadgen.txt" 2>&1
+      loadgen_rows loadgen "$work/loadgen.json" ;;
+    lg-sipp)
+      start_sipp_handlers; sleep 1
+      java $java_opts -jar "$jar" run --carrier-only --target 127.0.0.1:5070 --bind 127.0.0.1:47001 \
+          --ramp "$comma_rates" --step "${secs}s" --warmup 3s --hold 5ms -q --summary "$work/lg-sipp.json" \
+          >"$work/lg-sipp.txt" 2>&1
+      loadgen_rows lg-sipp "$work/lg-sipp.json" ;;
+    sipp-lg)
+      java $java_opts -jar "$jar" run --handler-only -q --summary "$work/sipp-lg.json" >"$work/sipp-lg.txt" 2>&1 &
+      lg_pid=$!
+      sleep 2
+      for r in $rates; do sipp_step sipp-lg "$r"; done
+      kill -TERM $lg_pid; wait $lg_pid
+      python3 - "$work/sipp-lg.json" <<'PY'
+import sys, json
+s = json.load(open(sys.argv[1]))
+for h in s['handlers']:
+    print(f"sipp-lg  loadgen handler {h['port']}: INVITEs={h['invites']} answered={h['answered']} "
+          f"ACKs={h['acks']} BYEs={h['byes']} open={h['openCalls']} unexpected={h['unexpected']}")
+PY
+      ;;
+    *) echo "unknown pairing $pairing (use sipp, loadgen, lg-sipp, sipp-lg)" ;;
+  esac
+  stop_all
+done
