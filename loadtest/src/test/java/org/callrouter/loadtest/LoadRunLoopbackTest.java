@@ -104,6 +104,22 @@ class LoadRunLoopbackTest {
     }
 
     @Test
+    void refusalsWith503CountAsShedNotFailed() {
+        int port = 47_183;
+        RunSettings settings = new RunSettings(null, carrier(port, 100, 0, 5 * S), InetAddress.getLoopbackAddress(),
+                List.of(new HandlerBehaviour(port, 0, false, 0, 1, 503)), SipTimers.DEFAULT, 1, 30 * S, 0, true,
+                false);
+        RunSummary s = run(settings);
+
+        assertEquals(100, s.total().shed());
+        assertEquals(0, s.total().failed(), () -> "failures: " + s.total().failures());
+        assertEquals(0, s.total().answered());
+        assertEquals(100, s.handlers().get(0).busy());
+        assertEquals(100, s.handlers().get(0).acks(), "every 503 was ACKed");
+        assertEquals(false, s.total().clean());
+    }
+
+    @Test
     void plannedCancelsEndWith487AndCountAsCanceled() {
         int port = 47_182;
         CarrierSettings c = new CarrierSettings(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),

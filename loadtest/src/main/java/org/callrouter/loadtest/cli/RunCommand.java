@@ -143,9 +143,13 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--busy", paramLabel = "SHARE", defaultValue = "0", description = "Share answered 486 Busy Here.")
     double busy;
 
+    @Option(names = "--busy-status", paramLabel = "CODE", defaultValue = "486",
+            description = "Status of the --busy refusals (default ${DEFAULT-VALUE}; e.g. 480, 503, 603).")
+    int busyStatus;
+
     @Option(names = "--handler-behaviour", paramLabel = "PORT:K=V,...",
-            description = "Per port: answer-delay=DURATION, ring=true|false, no-answer=SHARE, busy=SHARE;"
-                    + " e.g. 5080:no-answer=0.5,ring=true. Repeatable.")
+            description = "Per port: answer-delay=DURATION, ring=true|false, no-answer=SHARE, busy=SHARE,"
+                    + " busy-status=CODE; e.g. 5080:no-answer=0.5,ring=true. Repeatable.")
     List<String> behaviours = new ArrayList<>();
 
     @Option(names = "--carrier-only", description = "No handler side (e.g. SIPp handlers).")
@@ -305,7 +309,7 @@ public final class RunCommand implements Callable<Integer> {
     private List<HandlerBehaviour> handlers(Scenario sc) {
         Map<Integer, HandlerBehaviour> byPort = new LinkedHashMap<>();
         for (int port : handlerPorts) {
-            HandlerBehaviour b = new HandlerBehaviour(port, answerDelayNs, ring, noAnswer, busy);
+            HandlerBehaviour b = new HandlerBehaviour(port, answerDelayNs, ring, noAnswer, busy, busyStatus);
             if (byPort.isEmpty() && sc != null && sc.firstHandlerBehaviour() != null) {
                 b = b.with(sc.firstHandlerBehaviour());
             }

@@ -6,6 +6,6 @@ public enum HandlerAction {
     ANSWER,
     /** 180 Ringing and nothing more: only a CANCEL ends it (200 to the CANCEL, 487 to the INVITE). */
     NO_ANSWER,
-    /** 486 Busy Here after the answer delay (a 180 first when the port rings). */
+    /** 486 Busy Here (or the port's busy status) after the answer delay (a 180 first when the port rings). */
     BUSY
 }

@@ -9,15 +9,21 @@ import org.callrouter.loadtest.plan.Durations;
  * {@code ring}, a 180 goes out at once before the final answer.
  *
  * @param port          the UDP port
- * @param answerDelayNs from the INVITE to the 200 or 486
+ * @param answerDelayNs from the INVITE to the 200 or the refusal
  * @param ring          send 180 Ringing at once
  * @param noAnswerShare the share of calls never answered, 0..1
- * @param busyShare     the share of calls answered 486, 0..1; with {@code noAnswerShare} at most 1
+ * @param busyShare     the share of calls refused, 0..1; with {@code noAnswerShare} at most 1
+ * @param busyStatus    the refusal's status: 486 Busy Here unless told otherwise (e.g. 480, 503, 603)
  */
-public record HandlerBehaviour(int port, long answerDelayNs, boolean ring, double noAnswerShare, double busyShare) {
+public record HandlerBehaviour(int port, long answerDelayNs, boolean ring, double noAnswerShare, double busyShare,
+                               int busyStatus) {
 
     /** Checks the values and that the shares fit together. */
     public HandlerBehaviour {
+        if (busyStatus < 300 || busyStatus > 699) {
+            throw new IllegalArgumentException("port " + port + ": busy-status=" + busyStatus
+                    + " must be a failure status (300-699)");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("handler port=" + port + " is outside 0..65535");
         }
@@ -30,6 +36,11 @@ public record HandlerBehaviour(int port, long answerDelayNs, boolean ring, doubl
             throw new IllegalArgumentException("port " + port + ": no-answer=" + noAnswerShare + " + busy=" + busyShare
                     + " must not exceed 1");
         }
+    }
+
+    /** A behaviour whose refusals are 486 Busy Here. */
+    public HandlerBehaviour(int port, long answerDelayNs, boolean ring, double noAnswerShare, double busyShare) {
+        this(port, answerDelayNs, ring, noAnswerShare, busyShare, 486);
     }
 
     private static void checkShare(int port, String name, double share) {
@@ -58,7 +69,7 @@ public record HandlerBehaviour(int port, long answerDelayNs, boolean ring, doubl
     /**
      * This behaviour with the settings of {@code spec} applied: comma-separated {@code key=value}
      * pairs, keys {@code answer-delay} (a duration), {@code ring} (true/false), {@code no-answer}
-     * and {@code busy} (shares 0..1). An empty spec changes nothing.
+     * and {@code busy} (shares 0..1), {@code busy-status} (300-699). An empty spec changes nothing.
      *
      * @throws IllegalArgumentException naming the pair that is wrong
      */
@@ -67,6 +78,7 @@ public record HandlerBehaviour(int port, long answerDelayNs, boolean ring, doubl
         boolean r = ring;
         double noAnswer = noAnswerShare;
         double busy = busyShare;
+        int status = busyStatus;
         for (String pair : spec.split(",")) {
             if (pair.isBlank()) {
                 continue;
@@ -83,11 +95,12 @@ public record HandlerBehaviour(int port, long answerDelayNs, boolean ring, doubl
                 case "ring" -> r = parseBoolean(value, pair);
                 case "no-answer" -> noAnswer = parseShare(value, pair);
                 case "busy" -> busy = parseShare(value, pair);
+                case "busy-status" -> status = parseStatus(value, pair);
                 default -> throw new IllegalArgumentException("unknown key '" + key + "' in handler behaviour of port "
-                        + port + " (use answer-delay, ring, no-answer, busy)");
+                        + port + " (use answer-delay, ring, no-answer, busy, busy-status)");
             }
         }
-        return new HandlerBehaviour(port, delay, r, noAnswer, busy);
+        return new HandlerBehaviour(port, delay, r, noAnswer, busy, status);
     }
 
     private static boolean parseBoolean(String value, String pair) {
@@ -95,6 +108,14 @@ public record HandlerBehaviour(int port, long answerDelayNs, boolean ring, doubl
             return Boolean.parseBoolean(value);
         }
         throw new IllegalArgumentException("'" + pair + "': ring is true or false");
+    }
+
+    private static int parseStatus(String value, String pair) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + pair + "': busy-status is a status code 300-699", e);
+        }
     }
 
     private static double parseShare(String value, String pair) {
@@ -105,10 +126,10 @@ public record HandlerBehaviour(int port, long answerDelayNs, boolean ring, doubl
         }
     }
 
-    /** The spec form, {@code 5080:answer-delay=0,ring=false,no-answer=0.5,busy=0.0}. */
+    /** The spec form, {@code 5080:answer-delay=0,ring=false,no-answer=0.5,busy=0.0,busy-status=486}. */
     @Override
     public String toString() {
         return port + ":answer-delay=" + Durations.format(answerDelayNs) + ",ring=" + ring + ",no-answer="
-                + noAnswerShare + ",busy=" + busyShare;
+                + noAnswerShare + ",busy=" + busyShare + ",busy-status=" + busyStatus;
     }
 }

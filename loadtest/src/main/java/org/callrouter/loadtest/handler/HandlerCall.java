@@ -192,7 +192,8 @@ final class HandlerCall {
     private void sendFinal(long nowNs) {
         if (action == HandlerAction.BUSY) {
             port.stats().busy++;
-            reject(486, "Busy Here", nowNs);
+            int status = port.behaviour().busyStatus();
+            reject(status, status == 486 ? "Busy Here" : "Refused", nowNs);
             return;
         }
         port.stats().answered++;

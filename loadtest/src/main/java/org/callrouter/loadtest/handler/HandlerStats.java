@@ -42,7 +42,7 @@ public final class HandlerStats {
         return noAnswer;
     }
 
-    /** INVITEs answered 486. */
+    /** INVITEs refused busy (486, or the port's busy status). */
     public long busy() {
         return busy;
     }

@@ -3,6 +3,7 @@ package org.callrouter.loadtest.net;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -60,13 +61,12 @@ public final class UdpEndpoint {
                         ch.pipeline().addLast(DECODER, inbound);
                     }
                 });
-        Channel ch;
-        try {
-            ch = b.bind(address).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot bind UDP " + address + ": " + e.getMessage(), e);
+        ChannelFuture bound = b.bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IllegalStateException("cannot bind UDP " + address + ": " + bound.cause().getMessage(),
+                    bound.cause());
         }
-        UdpEndpoint endpoint = new UdpEndpoint(ch, inbound);
+        UdpEndpoint endpoint = new UdpEndpoint(bound.channel(), inbound);
         batch.register(endpoint);
         return endpoint;
     }

@@ -22,7 +22,8 @@ public record SettingsSummary(String mode, String target, String bind, String nu
     }
 
     /** One handler port's behaviour. */
-    public record HandlerSettings(int port, double answerDelayMs, boolean ring, double noAnswer, double busy) {
+    public record HandlerSettings(int port, double answerDelayMs, boolean ring, double noAnswer, double busy,
+                                  int busyStatus) {
     }
 
     /** The summary of {@code s}; {@code bound} is the carrier's actual local address, or null. */
@@ -30,7 +31,7 @@ public record SettingsSummary(String mode, String target, String bind, String nu
         List<HandlerSettings> handlers = new ArrayList<>();
         for (HandlerBehaviour h : s.handlers()) {
             handlers.add(new HandlerSettings(h.port(), ms(h.answerDelayNs()), h.ring(), h.noAnswerShare(),
-                    h.busyShare()));
+                    h.busyShare(), h.busyStatus()));
         }
         CarrierSettings c = s.carrier();
         String handlerHost = s.handlers().isEmpty() ? null : s.handlerHost().getHostAddress();

@@ -63,13 +63,15 @@ class HandlerBehaviourTest {
         assertEquals(0.5, b.noAnswerShare());
         assertTrue(b.ring());
         assertEquals(0, b.busyShare());
-        HandlerBehaviour c = b.with("answer-delay=250ms,busy=0.25,ring=false");
+        HandlerBehaviour c = b.with("answer-delay=250ms,busy=0.25,ring=false,busy-status=503");
         assertEquals(250_000_000L, c.answerDelayNs());
         assertEquals(0.25, c.busyShare());
         assertEquals(0.5, c.noAnswerShare());
         assertFalse(c.ring());
         assertEquals(c, c.with(""));
-        assertEquals("5080:answer-delay=250ms,ring=false,no-answer=0.5,busy=0.25", c.toString());
+        assertEquals(503, c.busyStatus());
+        assertEquals(486, b.busyStatus());
+        assertEquals("5080:answer-delay=250ms,ring=false,no-answer=0.5,busy=0.25,busy-status=503", c.toString());
     }
 
     @Test
@@ -81,6 +83,8 @@ class HandlerBehaviourTest {
         assertThrows(IllegalArgumentException.class, () -> b.with("busy=lots"));
         assertThrows(IllegalArgumentException.class, () -> b.with("ring=yes"));
         assertThrows(IllegalArgumentException.class, () -> b.with("answer-delay=soon"));
+        assertThrows(IllegalArgumentException.class, () -> b.with("busy-status=200"));
+        assertThrows(IllegalArgumentException.class, () -> b.with("busy-status=busy"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.with("no-answer=0.7,busy=0.4")).getMessage()
                 .contains("must not exceed 1"));
         assertThrows(IllegalArgumentException.class, () -> new HandlerBehaviour(5080, 0, false, -0.1, 0));
