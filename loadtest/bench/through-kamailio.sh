@@ -9,6 +9,12 @@
 #             ACK before the BYE, and Kamailio's two workers can swap an ACK and a BYE sent together)
 #   sipp-lg   SIPp carrier           -> Kamailio -> loadgen --handler-only
 #
+# and two scenarios of loadgen (both sides) through Kamailio, run when named in PAIRINGS:
+#
+#   steady    --scenario steady-1000 (1,000 calls/s for 60 s): Kamailio's added latency
+#   failover  --scenario failover --duration 20s: 50% never answered at 5080; Kamailio's ring
+#             timeout (tm fr_inv_timer) is 15 s, then it CANCELs and tries 5081
+#
 #   through-kamailio.sh [RATES] [SECONDS_PER_STEP] [PAIRINGS]
 #
 # Prints a line per pairing and rate with side-by-side.sh's clean criterion (no failed call, at
@@ -128,7 +134,32 @@ for h in s['handlers']:
           f"ACKs={h['acks']} BYEs={h['byes']} open={h['openCalls']} unexpected={h['unexpected']}")
 PY
       ;;
-    *) echo "unknown pairing $pairing (use sipp, loadgen, lg-sipp, sipp-lg)" ;;
+    steady|failover)
+      sleep 1
+      extra=()
+      [ "$pairing" = failover ] && extra=(--duration 20s)
+      java $java_opts -jar "$jar" run --scenario "$([ "$pairing" = steady ] && echo steady-1000 || echo failover)" \
+          "${extra[@]}" --target 127.0.0.1:5070 --bind 127.0.0.1:47001 -q --summary "$work/$pairing.json" \
+          >"$work/$pairing.txt" 2>&1
+      python3 - "$pairing" "$work/$pairing.json" <<'PY'
+import sys, json
+name, s = sys.argv[1], json.load(open(sys.argv[2]))
+t = s['total']
+print(f"{name:8s} offered={t['offeredCps']:.0f}cps attempted={t['attempted']} completed={t['completed']} "
+      f"failed={t['failed']} shed={t['shed']} failovers={t['failovers']} clean={t['clean']}")
+for key in ('setupMs', 'routerAddedMs', 'firstResponseMs'):
+    l = t[key]
+    if l:
+        print(f"{name:8s}   {key:16s} p50={l['p50']} p90={l['p90']} p99={l['p99']} p99.9={l['p999']} max={l['max']}")
+for h in s['handlers']:
+    print(f"{name:8s}   handler {h['port']}: INVITEs={h['invites']} answered={h['answered']} "
+          f"noAnswer={h['noAnswer']} canceled={h['canceled']} open={h['openCalls']}")
+g = s['generator']
+print(f"{name:8s}   generator: {g['cpuSeconds']} s CPU, event loop {g['loopCpuSeconds']} s, "
+      f"{g['gcCount']} GCs {g['gcMillis']} ms")
+PY
+      ;;
+    *) echo "unknown pairing $pairing (use sipp, loadgen, lg-sipp, sipp-lg, steady, failover)" ;;
   esac
   stop_all
 done

@@ -44,6 +44,11 @@ public final class LoadRun {
     private static final int WHEEL_SLOTS = 4096;
     /** After an interrupt, calls under way get this long to end. */
     private static final long INTERRUPT_GRACE_NS = 1_000_000_000L;
+    /**
+     * Once the carrier's calls have all ended, the handlers' calls get this long to end too: a
+     * B2BUA may answer the carrier's BYE before the handler's, and the last ACKs are in flight.
+     */
+    private static final long SETTLE_NS = 2_000_000_000L;
 
     private final RunSettings settings;
     private final PrintStream out;
@@ -67,6 +72,7 @@ public final class LoadRun {
     private long startNs;
     private long endNs;
     private long drainDeadlineNs;
+    private long settleDeadlineNs;
     private long loopCpuNs = -1;
     private boolean interrupted;
 
@@ -181,7 +187,7 @@ public final class LoadRun {
             return interrupted || settings.runNs() > 0 && now - startNs >= settings.runNs();
         }
         if (carrier.finished()) {
-            return true;
+            return handlersSettled(now);
         }
         if (carrier.offering()) {
             return false;
@@ -194,6 +200,18 @@ public final class LoadRun {
             return true;
         }
         return false;
+    }
+
+    private boolean handlersSettled(long now) {
+        for (HandlerPort h : handlers) {
+            if (h.openCalls() > 0) {
+                if (settleDeadlineNs == 0) {
+                    settleDeadlineNs = now + SETTLE_NS;
+                }
+                return now >= settleDeadlineNs;
+            }
+        }
+        return true;
     }
 
     private void awaitEnd() {

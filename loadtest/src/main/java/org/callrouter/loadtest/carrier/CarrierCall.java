@@ -52,13 +52,8 @@ final class CarrierCall {
 
     private final CarrierSide side;
     private final int key;
+    private final long seq;
     private final StepStats step;
-    private final String caller;
-    private final String callId;
-    private final String fromTag;
-    private final String inviteBranch;
-    private final String ackBranch;
-    private final String byeBranch;
     private final Timeout timeout = new Timeout(this::onTimeout);
 
     private State state = State.CALLING;
@@ -71,6 +66,7 @@ final class CarrierCall {
     private boolean cancelWanted;
     private boolean cancelAnswered;
     private boolean responded;
+    private boolean byeRetransmitted;
 
     private long holdNs;
     private long inviteSentNs;
@@ -83,50 +79,36 @@ final class CarrierCall {
     private long deadlineNs = NEVER;
     private long cancelAtNs = NEVER;
 
-    /**
-     * Call number {@code seq} with caller-number key {@code key}, counted in {@code step}. Its
-     * Call-ID and branches start with the key (which is how responses and requests find it) and
-     * hold the run's nonce, so messages of an earlier run never match.
-     */
-    CarrierCall(CarrierSide side, int key, long seq, StepStats step, String caller) {
+    /** Call number {@code seq} with caller-number key {@code key}, counted in {@code step}. */
+    CarrierCall(CarrierSide side, int key, long seq, StepStats step) {
         this.side = side;
         this.key = key;
+        this.seq = seq;
         this.step = step;
-        this.caller = caller;
-        String id = key + "-" + seq;
-        this.callId = id + "-" + side.nonce() + "@" + side.messages().host();
-        this.fromTag = side.nonce() + "-" + seq;
-        this.inviteBranch = side.branchPrefix() + id + "i";
-        this.ackBranch = side.branchPrefix() + id + "a";
-        this.byeBranch = side.branchPrefix() + id + "b";
     }
 
     int key() {
         return key;
     }
 
-    String caller() {
-        return caller;
+    long seq() {
+        return seq;
     }
 
     String callId() {
-        return callId;
+        return side.ids().callId(key, seq);
+    }
+
+    String caller() {
+        return side.numbers().number(key);
     }
 
     String fromTag() {
-        return fromTag;
+        return side.ids().fromTag(seq);
     }
 
-    String inviteBranch() {
-        return inviteBranch;
-    }
-
-    String ackBranch() {
-        return ackBranch;
-    }
-
-    String byeBranch() {
-        return byeBranch;
+    String branch(char kind) {
+        return side.ids().branch(key, seq, kind);
     }
 
     State state() {
@@ -218,7 +200,7 @@ final class CarrierCall {
                 try {
                     dialog = CarrierDialog.of(ok, side.addresses());
                 } catch (IllegalArgumentException | SipParseException e) {
-                    side.errors().report("reading the 2xx of " + callId, e);
+                    side.errors().report("reading the 2xx of " + callId(), e);
                     end(nowNs, UNROUTABLE);
                     return;
                 }
@@ -278,6 +260,12 @@ final class CarrierCall {
         if (status < 300) {
             step.completed();
             end(nowNs, null);
+            if (!byeRetransmitted) {
+                // nothing will be retransmitted to this call: no need to linger
+                side.wheel().cancel(timeout);
+                side.forget(this);
+                return;
+            }
         } else {
             end(nowNs, "bye-status-" + status);
         }
@@ -358,6 +346,7 @@ final class CarrierCall {
             case TERMINATING -> {
                 side.send(bye, dialog.nextHop());
                 side.retransmitted("BYE");
+                byeRetransmitted = true;
                 retransmitIntervalNs = t.nextCappedInterval(retransmitIntervalNs);
             }
             default -> {

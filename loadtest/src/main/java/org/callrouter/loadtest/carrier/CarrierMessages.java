@@ -68,7 +68,7 @@ final class CarrierMessages {
     /** The INVITE of {@code call} (RFC 3261 8.1.1): a new dialog with an SDP offer. */
     byte[] invite(CarrierCall call) {
         return SipRequestBuilder.request(SipMethod.INVITE, requestUri)
-                .header(HeaderName.VIA, via(call.inviteBranch()))
+                .header(HeaderName.VIA, via(call.branch(CallIds.INVITE)))
                 .header(HeaderName.MAX_FORWARDS, "70")
                 .header(HeaderName.FROM, from(call))
                 .header(HeaderName.TO, to)
@@ -83,12 +83,12 @@ final class CarrierMessages {
 
     /** The ACK for the 2xx that set up {@code dialog} (RFC 3261 13.2.2.4): a transaction of its own. */
     byte[] ack(CarrierCall call, CarrierDialog dialog) {
-        return inDialog(SipMethod.ACK, call, dialog, call.ackBranch(), "1 ACK").toBytes();
+        return inDialog(SipMethod.ACK, call, dialog, call.branch(CallIds.ACK), "1 ACK").toBytes();
     }
 
     /** The BYE ending {@code dialog} (RFC 3261 15.1.1). */
     byte[] bye(CarrierCall call, CarrierDialog dialog) {
-        return inDialog(SipMethod.BYE, call, dialog, call.byeBranch(), "2 BYE")
+        return inDialog(SipMethod.BYE, call, dialog, call.branch(CallIds.BYE), "2 BYE")
                 .header(HeaderName.USER_AGENT, USER_AGENT)
                 .toBytes();
     }

@@ -40,10 +40,10 @@ public final class CarrierSide implements MessageListener, Correlation {
     private final Int2ObjectHashMap<CarrierCall> calls = new Int2ObjectHashMap<>();
     private final SplittableRandom random;
     private final String nonce;
-    private final String branchPrefix;
 
     private UdpEndpoint endpoint;
     private CarrierMessages messages;
+    private CallIds ids;
     private long startNs;
     private long placed;
     private int active;
@@ -67,13 +67,13 @@ public final class CarrierSide implements MessageListener, Correlation {
         this.random = new SplittableRandom(seed);
         // not from the seed: two runs with one seed must not share Call-IDs
         this.nonce = Long.toString(ThreadLocalRandom.current().nextLong() >>> 16, 36);
-        this.branchPrefix = "z9hG4bK" + nonce + "-";
     }
 
     /** Gives the side its socket (bound with this side as the listener). */
     public void attach(UdpEndpoint udp) {
         this.endpoint = udp;
         this.messages = new CarrierMessages(udp.localAddress(), settings.target(), settings.number());
+        this.ids = new CallIds(nonce, messages.host());
     }
 
     /** Starts the plan at {@code nowNs}. */
@@ -162,7 +162,7 @@ public final class CarrierSide implements MessageListener, Correlation {
             stepStats.limited();
             return;
         }
-        CarrierCall call = new CarrierCall(this, key, seq, stepStats, numbers.number(key));
+        CarrierCall call = new CarrierCall(this, key, seq, stepStats);
         calls.put(key, call);
         active++;
         maxActive = Math.max(maxActive, active);
@@ -242,33 +242,16 @@ public final class CarrierSide implements MessageListener, Correlation {
     }
 
     private CarrierCall byBranch(String branch) {
-        if (branch == null || !branch.startsWith(branchPrefix)) {
-            return null;
-        }
-        CarrierCall call = calls.get(leadingKey(branch, branchPrefix.length()));
-        return call != null && (branch.equals(call.inviteBranch()) || branch.equals(call.byeBranch())) ? call : null;
+        int key = ids.keyOfBranch(branch);
+        CarrierCall call = key < 0 ? null : calls.get(key);
+        return call != null && (branch.equals(call.branch(CallIds.INVITE)) || branch.equals(call.branch(CallIds.BYE)))
+                ? call : null;
     }
 
     private CarrierCall byCallId(String callId) {
-        CarrierCall call = calls.get(leadingKey(callId, 0));
+        int key = ids.keyOfCallId(callId);
+        CarrierCall call = key < 0 ? null : calls.get(key);
         return call != null && callId.equals(call.callId()) ? call : null;
-    }
-
-    /** The decimal key at {@code from} in {@code id}, up to a '-'; -1 when there is none. */
-    private static int leadingKey(String id, int from) {
-        int n = 0;
-        int i = from;
-        for (; i < id.length() && i - from < 8; i++) {
-            char c = id.charAt(i);
-            if (c == '-') {
-                break;
-            }
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
-        }
-        return i > from && i < id.length() && id.charAt(i) == '-' ? n : -1;
     }
 
     @Override
@@ -314,12 +297,12 @@ public final class CarrierSide implements MessageListener, Correlation {
         return errors;
     }
 
-    String nonce() {
-        return nonce;
+    CallIds ids() {
+        return ids;
     }
 
-    String branchPrefix() {
-        return branchPrefix;
+    CallerNumbers numbers() {
+        return numbers;
     }
 
     InetSocketAddress target() {

@@ -37,9 +37,9 @@ final class HandlerCall {
     private final String branch;
     private final String callId;
     private final String toTag;
-    private final String caller;
     private final HandlerAction action;
-    private final InetSocketAddress replyTo;
+    private String caller;
+    private InetSocketAddress replyTo;
     private final long inviteReceivedNs;
     private final Timeout timeout = new Timeout(this::onTimeout);
 
@@ -226,8 +226,12 @@ final class HandlerCall {
 
     private void end(long nowNs) {
         state = State.ENDED;
+        port.ended(this);
+        // a lingering call only answers retransmissions: keep just what finds it
         invite = null;
         lastAnswer = null;
+        caller = null;
+        replyTo = null;
         retransmitAtNs = NEVER;
         deadlineNs = nowNs + port.timers().lingerNs();
         arm();
