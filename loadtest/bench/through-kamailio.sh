@@ -19,8 +19,9 @@
 #
 # Prints a line per pairing and rate with side-by-side.sh's clean criterion (no failed call, at
 # least 95% of the offered rate achieved). SIPp runs one process per rate, as side-by-side.sh does;
-# loadgen runs the whole ramp in one process after a 3 s warm-up. Needs sipp (sip-tester), kamailio,
-# python3 and loadtest/target/loadgen.jar. Ports: 5070, 5080, 5081 and 47000-47999 (loadgen's
+# loadgen runs the whole ramp in one process after a 3 s warm-up, through the ./loadgen launcher
+# (which builds the jar and sets the JVM options; LOADGEN_JAVA_OPTS replaces them). Needs sipp
+# (sip-tester), kamailio and python3. Ports: 5070, 5080, 5081 and 47000-47999 (loadgen's
 # carrier 47001, SIPp's carrier 47090, SIPp media 47100-47399). Loopback only; bounded steps.
 set -u
 rates=${1:-"500 1000 1500 2000 2500 3000 4000"}
@@ -28,15 +29,14 @@ secs=${2:-5}
 pairings=${3:-"sipp loadgen lg-sipp sipp-lg"}
 here=$(cd "$(dirname "$0")" && pwd)
 bench=$(cd "$here/../../../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)
-jar="$here/../target/loadgen.jar"
+loadgen="$here/../../loadgen"
 work=${WORKDIR:-$(mktemp -d)}
-java_opts=${LOADGEN_JAVA_OPTS:-"-Xms1g -Xmx1g"}
 kam_pid=""
 bg_pids=()
 for tool in sipp kamailio python3; do
   command -v $tool >/dev/null || { echo "$tool not found"; exit 2; }
 done
-[ -f "$jar" ] || { echo "build $jar first: mvn -q -pl protocol,loadtest -Dloadgen.standalone package -DskipTests"; exit 2; }
+"$loadgen" --version >/dev/null || { echo "$loadgen does not run"; exit 2; }
 
 stop_all() {
   for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null; done
@@ -111,17 +111,17 @@ for pairing in $pairings; do
       for r in $rates; do sipp_step sipp "$r"; done ;;
     loadgen)
       sleep 1
-      java $java_opts -jar "$jar" run --target 127.0.0.1:5070 --bind 127.0.0.1:47001 --ramp "$comma_rates" \
+      "$loadgen" run --target 127.0.0.1:5070 --bind 127.0.0.1:47001 --ramp "$comma_rates" \
           --step "${secs}s" --warmup 3s -q --summary "$work/loadgen.json" >"$work/loadgen.txt" 2>&1
       loadgen_rows loadgen "$work/loadgen.json" ;;
     lg-sipp)
       start_sipp_handlers; sleep 1
-      java $java_opts -jar "$jar" run --carrier-only --target 127.0.0.1:5070 --bind 127.0.0.1:47001 \
+      "$loadgen" run --carrier-only --target 127.0.0.1:5070 --bind 127.0.0.1:47001 \
           --ramp "$comma_rates" --step "${secs}s" --warmup 3s --hold 5ms -q --summary "$work/lg-sipp.json" \
           >"$work/lg-sipp.txt" 2>&1
       loadgen_rows lg-sipp "$work/lg-sipp.json" ;;
     sipp-lg)
-      java $java_opts -jar "$jar" run --handler-only -q --summary "$work/sipp-lg.json" >"$work/sipp-lg.txt" 2>&1 &
+      "$loadgen" run --handler-only -q --summary "$work/sipp-lg.json" >"$work/sipp-lg.txt" 2>&1 &
       lg_pid=$!
       sleep 2
       for r in $rates; do sipp_step sipp-lg "$r"; done
@@ -138,7 +138,7 @@ PY
       sleep 1
       extra=()
       [ "$pairing" = failover ] && extra=(--duration 20s)
-      java $java_opts -jar "$jar" run --scenario "$([ "$pairing" = steady ] && echo steady-1000 || echo failover)" \
+      "$loadgen" run --scenario "$([ "$pairing" = steady ] && echo steady-1000 || echo failover)" \
           "${extra[@]}" --target 127.0.0.1:5070 --bind 127.0.0.1:47001 -q --summary "$work/$pairing.json" \
           >"$work/$pairing.txt" 2>&1
       python3 - "$pairing" "$work/$pairing.json" <<'PY'

@@ -10,6 +10,7 @@ import org.callrouter.loadtest.net.ErrorLog;
 import org.callrouter.loadtest.net.MessageListener;
 import org.callrouter.loadtest.net.SipAddresses;
 import org.callrouter.loadtest.net.UdpEndpoint;
+import org.callrouter.loadtest.plan.Pacer;
 import org.callrouter.loadtest.plan.RatePlan;
 import org.callrouter.loadtest.stats.Correlation;
 import org.callrouter.loadtest.stats.RunStats;
@@ -30,6 +31,9 @@ import org.callrouter.sip.message.SipResponse;
  */
 public final class CarrierSide implements MessageListener, Correlation {
 
+    /** At most this much of the fastest step's calls leave in one tick. */
+    private static final long CATCH_UP_NS = 5_000_000L;
+
     private final CarrierSettings settings;
     private final SipTimers timers;
     private final TimerWheel wheel;
@@ -40,6 +44,7 @@ public final class CarrierSide implements MessageListener, Correlation {
     private final Int2ObjectHashMap<CarrierCall> calls = new Int2ObjectHashMap<>();
     private final SplittableRandom random;
     private final String nonce;
+    private final Pacer pacer;
 
     private UdpEndpoint endpoint;
     private CarrierMessages messages;
@@ -67,6 +72,7 @@ public final class CarrierSide implements MessageListener, Correlation {
         this.random = new SplittableRandom(seed);
         // not from the seed: two runs with one seed must not share Call-IDs
         this.nonce = Long.toString(ThreadLocalRandom.current().nextLong() >>> 16, 36);
+        this.pacer = new Pacer(settings.plan(), settings.maxCalls(), CATCH_UP_NS);
     }
 
     /** Gives the side its socket (bound with this side as the listener). */
@@ -84,8 +90,8 @@ public final class CarrierSide implements MessageListener, Correlation {
     }
 
     /**
-     * Places the calls due by {@code nowNs}, each counted in the step its due time falls in;
-     * stops offering at the end of the plan or the call limit.
+     * Places the calls the {@link Pacer} allows by {@code nowNs}, each counted in the step its due
+     * time falls in; stops offering at the end of the plan or the call limit.
      */
     public void tick(long nowNs) {
         if (!offering) {
@@ -93,7 +99,7 @@ public final class CarrierSide implements MessageListener, Correlation {
         }
         RatePlan plan = settings.plan();
         long elapsed = nowNs - startNs;
-        long due = Math.min(plan.callsDueBy(elapsed), settings.maxCalls());
+        long due = pacer.allowed(elapsed, placed);
         while (placed < due) {
             long seq = placed++;
             long dueNs = plan.dueTimeNs(seq);
@@ -112,7 +118,7 @@ public final class CarrierSide implements MessageListener, Correlation {
                 launch(seq, stepStats, warmup ? 0 : settings.holdNs(), nowNs);
             }
         }
-        if (elapsed >= plan.totalNs() || placed >= settings.maxCalls()) {
+        if (pacer.done(elapsed, placed)) {
             stopOffering(nowNs);
         }
     }
