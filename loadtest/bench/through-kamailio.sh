@@ -38,12 +38,23 @@ for tool in sipp kamailio python3; do
 done
 "$loadgen" --version >/dev/null || { echo "$loadgen does not run"; exit 2; }
 
+bound() { ss -uln | grep -Eq "127\.0\.0\.1\]?:$1 "; }
+
+wait_until() { # seconds command...: polls the command every 0.1 s
+  local tries=$(( $1 * 10 )); shift
+  until "$@"; do
+    tries=$((tries - 1))
+    [ $tries -le 0 ] && return 1
+    sleep 0.1
+  done
+}
+
 stop_all() {
   for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null; done
   bg_pids=()
   [ -n "$kam_pid" ] && kill "$kam_pid" 2>/dev/null
   kam_pid=""
-  sleep 1
+  wait_until 10 eval '! bound 5070 && ! bound 5080 && ! bound 5081' || echo "ports 5070/5080/5081 still bound"
 }
 trap 'stop_all; [ -n "${WORKDIR:-}" ] || rm -rf "$work"' EXIT
 
@@ -52,6 +63,7 @@ start_kamailio() {
       "$bench/kamailio/kamailio.cfg.in" > "$work/kamailio.cfg"
   kamailio -f "$work/kamailio.cfg" -P "$work/kam.pid" -m 1024 -M 32 -DD -E >"$work/kam.log" 2>&1 &
   kam_pid=$!
+  wait_until 10 bound 5070 || { echo "kamailio did not start:"; tail -5 "$work/kam.log"; }
 }
 
 start_sipp_handlers() {
@@ -107,15 +119,14 @@ for pairing in $pairings; do
   start_kamailio
   case $pairing in
     sipp)
-      start_sipp_handlers; sleep 1
+      start_sipp_handlers; wait_until 10 eval 'bound 5080 && bound 5081'
       for r in $rates; do sipp_step sipp "$r"; done ;;
     loadgen)
-      sleep 1
       "$loadgen" run --target 127.0.0.1:5070 --bind 127.0.0.1:47001 --ramp "$comma_rates" \
           --step "${secs}s" --warmup 3s -q --summary "$work/loadgen.json" >"$work/loadgen.txt" 2>&1
       loadgen_rows loadgen "$work/loadgen.json" ;;
     lg-sipp)
-      start_sipp_handlers; sleep 1
+      start_sipp_handlers; wait_until 10 eval 'bound 5080 && bound 5081'
       "$loadgen" run --carrier-only --target 127.0.0.1:5070 --bind 127.0.0.1:47001 \
           --ramp "$comma_rates" --step "${secs}s" --warmup 3s --hold 5ms -q --summary "$work/lg-sipp.json" \
           >"$work/lg-sipp.txt" 2>&1
@@ -123,7 +134,7 @@ for pairing in $pairings; do
     sipp-lg)
       "$loadgen" run --handler-only -q --summary "$work/sipp-lg.json" >"$work/sipp-lg.txt" 2>&1 &
       lg_pid=$!
-      sleep 2
+      wait_until 20 eval 'bound 5080 && bound 5081'
       for r in $rates; do sipp_step sipp-lg "$r"; done
       kill -TERM $lg_pid; wait $lg_pid
       python3 - "$work/sipp-lg.json" <<'PY'
@@ -135,7 +146,6 @@ for h in s['handlers']:
 PY
       ;;
     steady|failover)
-      sleep 1
       extra=()
       [ "$pairing" = failover ] && extra=(--duration 20s)
       "$loadgen" run --scenario "$([ "$pairing" = steady ] && echo steady-1000 || echo failover)" \
