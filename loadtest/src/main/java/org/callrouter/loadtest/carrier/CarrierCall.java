@@ -91,10 +91,6 @@ final class CarrierCall {
         return key;
     }
 
-    long seq() {
-        return seq;
-    }
-
     String callId() {
         return side.ids().callId(key, seq);
     }
@@ -109,10 +105,6 @@ final class CarrierCall {
 
     String branch(char kind) {
         return side.ids().branch(key, seq, kind);
-    }
-
-    State state() {
-        return state;
     }
 
     /**

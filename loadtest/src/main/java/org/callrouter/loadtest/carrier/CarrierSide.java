@@ -213,11 +213,6 @@ public final class CarrierSide implements MessageListener, Correlation {
         return maxActive;
     }
 
-    /** Calls placed or held back by the concurrency limit so far. */
-    public long placedCalls() {
-        return placed;
-    }
-
     @Override
     public void onMessage(InboundMessage inbound, long nowNs) {
         if (!inbound.isSuccess()) {

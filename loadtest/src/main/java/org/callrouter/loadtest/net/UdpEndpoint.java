@@ -30,14 +30,11 @@ public final class UdpEndpoint {
 
     private final Channel channel;
     private final InetSocketAddress local;
-    private final Inbound inbound;
     private boolean pending;
-    private long sent;
 
-    private UdpEndpoint(Channel channel, Inbound inbound) {
+    private UdpEndpoint(Channel channel) {
         this.channel = channel;
         this.local = (InetSocketAddress) channel.localAddress();
-        this.inbound = inbound;
     }
 
     /**
@@ -54,7 +51,7 @@ public final class UdpEndpoint {
                 .channel(loop.datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -66,7 +63,7 @@ public final class UdpEndpoint {
             throw new IllegalStateException("cannot bind UDP " + address + ": " + bound.cause().getMessage(),
                     bound.cause());
         }
-        UdpEndpoint endpoint = new UdpEndpoint(bound.channel(), inbound);
+        UdpEndpoint endpoint = new UdpEndpoint(bound.channel());
         batch.register(endpoint);
         return endpoint;
     }
@@ -81,7 +78,6 @@ public final class UdpEndpoint {
         ByteBuf buf = channel.alloc().directBuffer(message.length);
         buf.writeBytes(message);
         channel.write(new DatagramPacket(buf, to), channel.voidPromise());
-        sent++;
         pending = true;
     }
 
@@ -93,16 +89,6 @@ public final class UdpEndpoint {
         }
     }
 
-    /** Datagrams queued for sending so far. */
-    public long sentCount() {
-        return sent;
-    }
-
-    /** Datagrams received so far (keep-alives excluded). */
-    public long receivedCount() {
-        return inbound.received;
-    }
-
     /** Closes the socket and waits for it. */
     public void close() {
         channel.close().syncUninterruptibly();
@@ -112,7 +98,6 @@ public final class UdpEndpoint {
 
         private final MessageListener listener;
         private final OutboundBatch batch;
-        private long received;
 
         Inbound(MessageListener listener, OutboundBatch batch) {
             this.listener = listener;
@@ -121,7 +106,6 @@ public final class UdpEndpoint {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, InboundMessage msg) {
-            received++;
             try {
                 listener.onMessage(msg, System.nanoTime());
             } catch (RuntimeException e) {
