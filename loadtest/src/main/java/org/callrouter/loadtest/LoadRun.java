@@ -54,6 +54,7 @@ public final class LoadRun {
     private final PrintStream out;
     private final PrintStream err;
     private final List<String> command;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private volatile boolean interruptRequested;
 
@@ -87,6 +88,14 @@ public final class LoadRun {
         this.command = List.copyOf(command);
     }
 
+    /**
+     * Completes once every socket is bound and the first tick is scheduled (the carrier has sent
+     * its first INVITE): from then on the handlers answer. Fails when a socket cannot be bound.
+     */
+    public CompletableFuture<Void> started() {
+        return started;
+    }
+
     /** Asks a running run to stop offering and end soon; safe from any thread (a signal handler). */
     public void interrupt() {
         interruptRequested = true;
@@ -102,7 +111,12 @@ public final class LoadRun {
         GeneratorUsage usageAtStart = GeneratorUsage.now(-1);
         loop = LoadgenLoop.start(settings.preferEpoll());
         try {
-            bind();
+            try {
+                bind();
+            } catch (IllegalStateException e) {
+                started.completeExceptionally(e);
+                throw e;
+            }
             loop.loop().execute(this::start);
             awaitEnd();
             for (UdpEndpoint e : endpoints) {
@@ -150,6 +164,7 @@ public final class LoadRun {
         if (settings.progress()) {
             meter = loop.loop().scheduleAtFixedRate(() -> progress.print(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
         }
+        started.complete(null);
     }
 
     private void tick() {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.callrouter.loadtest.net.BadRequests;
 import org.callrouter.loadtest.net.ErrorLog;
 import org.callrouter.loadtest.net.MessageListener;
 import org.callrouter.loadtest.net.SipAddresses;
@@ -217,6 +218,7 @@ public final class CarrierSide implements MessageListener, Correlation {
     public void onMessage(InboundMessage inbound, long nowNs) {
         if (!inbound.isSuccess()) {
             unexpected("unparseable (" + inbound.failure().status() + ")");
+            BadRequests.answer(inbound, endpoint);
             return;
         }
         SipMessage m = inbound.message();

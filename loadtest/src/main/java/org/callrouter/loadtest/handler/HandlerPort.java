@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.callrouter.loadtest.net.BadRequests;
 import org.callrouter.loadtest.net.MessageListener;
 import org.callrouter.loadtest.net.SipAddresses;
 import org.callrouter.loadtest.net.UdpEndpoint;
@@ -65,6 +66,7 @@ public final class HandlerPort implements MessageListener {
     public void onMessage(InboundMessage inbound, long nowNs) {
         if (!inbound.isSuccess()) {
             stats.unexpected().add("unparseable (" + inbound.failure().status() + ")");
+            BadRequests.answer(inbound, endpoint);
             return;
         }
         if (!(inbound.message() instanceof SipRequest request)) {
