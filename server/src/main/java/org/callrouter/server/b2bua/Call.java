@@ -106,8 +106,10 @@ final class Call implements TimerTarget {
                 context.tag(tag, value);
             }
         });
+        final long routingStartNs = System.nanoTime();
         plan = b2bua.router().route(context.build());
-        b2bua.events().received(id, key, now, plan.callerNumber(), plan.dialedNumber(), plan.campaignId(),
+        final long routingNs = System.nanoTime() - routingStartNs;
+        b2bua.events().received(id, key, now, routingNs, plan.callerNumber(), plan.dialedNumber(), plan.campaignId(),
                 plan.sourceId(), plan.tags());
         switch (plan.outcome()) {
             case UNKNOWN_NUMBER -> refuse(404, "number " + dialed + " is not tracked");
