@@ -98,11 +98,6 @@ public final class AdminServer implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
-    /** The event loop (for its metrics). */
-    public EventLoopGroup group() {
-        return group;
-    }
-
     /** Stops accepting, lets answers under way finish briefly, closes. */
     @Override
     public void close() {

@@ -77,7 +77,6 @@ public final class RouterService implements AutoCloseable {
                     DistinctErrorHandler::total).description("Errors in the record pipeline, webhooks and admin API")
                     .register(metrics.registry());
             this.admin = AdminServer.start(settings.admin().listen(), new AdminApi(this, wall));
-            metrics.eventLoop(admin.group());
             started = true;
         } finally {
             if (!started) {

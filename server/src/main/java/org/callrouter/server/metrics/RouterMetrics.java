@@ -21,7 +21,6 @@ import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
-import io.netty.channel.EventLoopGroup;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.server.RouterServer;
 import org.callrouter.server.b2bua.B2buaStats;
@@ -108,14 +107,9 @@ public final class RouterMetrics implements AutoCloseable {
         counter("sip.malformed.dropped", "Malformed messages dropped", inbound, s -> s.malformedDropped);
         counter("router.internal.errors", "Errors caught at the edge of an event-loop iteration", server.errors(),
                 e -> e.total());
-        eventLoop(server.sipLoop());
+        new NettyEventExecutorMetrics(server.sipLoop()).bindTo(registry);
         handlers = new HandlerGauges(registry, server.router(), wall);
         handlers.refresh(server.config());
-    }
-
-    /** The admin HTTP server's event loop. */
-    public void eventLoop(EventLoopGroup group) {
-        new NettyEventExecutorMetrics(group).bindTo(registry);
     }
 
     /** The record pipeline: {@code records_pending} and the buffer's occupancy, drops, journal lines. */

@@ -3,6 +3,7 @@ package org.callrouter.server.records;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -32,22 +33,33 @@ public final class LineFile implements AutoCloseable {
 
     /** Opens (creating) a file to append lines to. */
     public static LineFile open(Path path) throws IOException {
+        final boolean cutShort = endsCutShort(path);
         final FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
         try {
-            long size = channel.size();
-            if (size > 0) {
-                final ByteBuffer last = ByteBuffer.allocate(1);
-                channel.read(last, size - 1);
-                if (last.get(0) != '\n') {
-                    channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
-                    size++;
-                }
+            if (cutShort) {
+                channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
             }
-            return new LineFile(path, channel, size);
+            return new LineFile(path, channel, channel.size());
         } catch (IOException e) {
             channel.close();
             throw e;
+        }
+    }
+
+    /** Whether the file exists and its last byte is not a newline. */
+    private static boolean endsCutShort(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return false;
+        }
+        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
+            final long size = in.size();
+            if (size == 0) {
+                return false;
+            }
+            final ByteBuffer last = ByteBuffer.allocate(1);
+            in.read(last, size - 1);
+            return last.get(0) != '\n';
         }
     }
 
