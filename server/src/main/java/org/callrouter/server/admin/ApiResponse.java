@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.callrouter.server.records.RecordJson;
 
 /**
  * An admin HTTP answer: status, media type, body and extra headers.
@@ -15,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public record ApiResponse(int status, String contentType, byte[] body, Map<String, String> headers) {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = RecordJson.mapper();
     static final String JSON_TYPE = "application/json";
 
     /** A JSON answer. */

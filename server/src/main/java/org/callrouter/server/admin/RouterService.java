@@ -45,9 +45,7 @@ public final class RouterService implements AutoCloseable {
     private final RecordPipeline records;
     private final RouterServer server;
     private final AdminServer admin;
-    private final Object explainLock = new Object();
     private volatile RouterConfig config;
-    private Router explainer;
     private volatile boolean stopping;
     private boolean closed;
 
@@ -154,14 +152,12 @@ public final class RouterService implements AutoCloseable {
     }
 
     /**
-     * The plan a call would get, from a read-only router over the same stores: nothing is
-     * reserved or counted, whatever is asked.
+     * The plan a call would get, as {@code router explain} shows it: from a read-only router
+     * opened over the same stores for this one question, so it sees the cap counts as they are
+     * now and reserves or counts nothing. Live concurrency is not visible from it.
      */
     public RoutingPlan explain(CallContext call) {
-        synchronized (explainLock) {
-            if (explainer == null) {
-                explainer = Router.openReadOnly(config, wall, new SplittableRandom());
-            }
+        try (Router explainer = Router.openReadOnly(config, wall, new SplittableRandom())) {
             return explainer.route(call);
         }
     }
@@ -173,8 +169,7 @@ public final class RouterService implements AutoCloseable {
 
     /**
      * Applies a new configuration without dropping live calls ({@link RouterServer#reload}),
-     * then the webhook retry policy, the handler gauges, the admin token and the explain
-     * router. {@code server.admin.listen} and {@code server.records} cannot change while
+     * then the webhook retry policy, the handler gauges and the admin token. {@code server.admin.listen} and {@code server.records} cannot change while
      * running. On any error nothing changes.
      *
      * @throws ConfigException with every reason the configuration was refused.
@@ -197,12 +192,6 @@ public final class RouterService implements AutoCloseable {
         server.reload(next);
         webhooks.dispatcher().policy(now.webhookDelivery());
         metrics.reloaded(next);
-        synchronized (explainLock) {
-            if (explainer != null) {
-                explainer.close();
-                explainer = null;
-            }
-        }
         config = next;
     }
 
@@ -228,12 +217,6 @@ public final class RouterService implements AutoCloseable {
         admin.close();
         records.close();
         webhooks.close();
-        synchronized (explainLock) {
-            if (explainer != null) {
-                explainer.close();
-                explainer = null;
-            }
-        }
         metrics.close();
         LOG.info("records, webhooks and admin API stopped; {} journal lines written", records.journalLines());
     }

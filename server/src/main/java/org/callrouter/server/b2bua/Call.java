@@ -412,9 +412,10 @@ final class Call implements TimerTarget {
         ConversionOutcome conversion = null;
         if (wasAnswered) {
             answered.reservation.ended(now, talkMs);
-            conversion = answered.reservation.conversion();
-        } else if (lastReservation != null) {
-            conversion = lastReservation.conversion();
+        }
+        if (lastReservation != null) {
+            // The call's view: a side an earlier attempt converted stays converted after a failover.
+            conversion = plan.conversion();
         }
         b2bua.events().ended(id, status, sipStatus, reason, now, ringMs, talkMs, conversion);
         b2bua.onCallEnded(this);

@@ -41,6 +41,7 @@ public final class CallRecord {
     long ringMs;
     long talkMs;
     ConversionOutcome conversion;
+    long convertedAtMs = NO_TIME;
     boolean incomplete;
     /** {@code converted} webhooks fired for this call so far (their idempotency keys count them). */
     int conversionsReported;
@@ -185,6 +186,11 @@ public final class CallRecord {
     /** Per side; null when no handler was selected (nothing can convert). */
     public ConversionOutcome conversion() {
         return conversion;
+    }
+
+    /** When a postback last converted the call after it ended; {@link #NO_TIME} when none did. */
+    public long convertedAtMs() {
+        return convertedAtMs;
     }
 
     public boolean converted() {

@@ -192,6 +192,7 @@ final class RecordAssembler implements CallEvents {
         final ConversionOutcome before = r.conversion();
         final boolean changed = r.applyPostback(posted);
         if (changed && r.ended()) {
+            r.convertedAtMs = atMs;
             final CallRecord converted = r;
             tell(sink -> sink.onConvertedAfterEnd(converted, before, atMs));
         }

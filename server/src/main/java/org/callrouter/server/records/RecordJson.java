@@ -14,11 +14,12 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.callrouter.routing.ConversionOutcome;
 import org.callrouter.routing.Skip;
@@ -41,10 +42,11 @@ public final class RecordJson {
     public static final String IN_PROGRESS = "in-progress";
 
     private static final JsonFactory JSON = new JsonFactory();
-    /** Reads lines keeping amounts exact ({@code 25.00} stays {@code 25.00}). */
-    private static final ObjectMapper READER = JsonMapper.builder()
+    /** Reads and writes lines keeping decimals exact and plain ({@code 25.00} stays {@code 25.00}). */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
             .build();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
@@ -86,6 +88,9 @@ public final class RecordJson {
             g.writeNumber(seconds(r.talkMs()));
             g.writeStringField("handler", r.answeredBy());
             writeConversion(g, r);
+            if (r.convertedAtMs() != CallRecord.NO_TIME) {
+                g.writeStringField("converted_at", time(r.convertedAtMs()));
+            }
             g.writeArrayFieldStart("attempts");
             for (CallRecord.Attempt a : r.attempts()) {
                 g.writeStartObject();
@@ -149,17 +154,22 @@ public final class RecordJson {
      * @throws IOException when it is not JSON (a line cut short by a crash).
      */
     public static ObjectNode parse(String line) throws IOException {
-        final JsonNode node = READER.readTree(line);
+        final JsonNode node = MAPPER.readTree(line);
         if (node == null || !node.isObject()) {
             throw new IOException("not a JSON object");
         }
         return (ObjectNode) node;
     }
 
+    /** The mapper that keeps the journal's decimals as written (for the admin API's answers too). */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
     /** Writes a JSON tree as one line (no newline). */
     public static String toText(JsonNode node) {
         try {
-            return READER.writeValueAsString(node);
+            return MAPPER.writeValueAsString(node);
         } catch (IOException e) {
             throw new UncheckedIOException("writing JSON to memory cannot fail", e);
         }
@@ -183,6 +193,7 @@ public final class RecordJson {
         r.talkMs = line.path("talk_seconds").decimalValue().movePointRight(3).longValue();
         r.handler = text(line, "handler");
         r.conversion = conversion(line.path("conversion"));
+        r.convertedAtMs = millis(line, "converted_at");
         for (JsonNode a : line.path("attempts")) {
             final CallRecord.Attempt attempt = new CallRecord.Attempt(a.path("handler").asText(),
                     millis(a, "started_at"));
