@@ -9,6 +9,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.callrouter.routing.ConversionOutcome;
+import org.callrouter.routing.criteria.BuiltinTag;
 import org.callrouter.server.b2bua.AttemptResult;
 import org.callrouter.server.b2bua.CallStatus;
 
@@ -21,6 +22,7 @@ final class CallEventAdapter implements MessageHandler {
     private static final AttemptResult[] RESULTS = AttemptResult.values();
     private static final CallStatus[] STATUSES = CallStatus.values();
     private static final ConversionOutcome.Status[] SIDES = ConversionOutcome.Status.values();
+    private static final BuiltinTag[] BUILTINS = BuiltinTag.values();
 
     private final RecordAssembler assembler;
     private final ErrorHandler errors;
@@ -63,8 +65,28 @@ final class CallEventAdapter implements MessageHandler {
                 at += Integer.BYTES;
                 final Map<String, String> tags = new LinkedHashMap<>();
                 for (int i = 0; i < tagCount; i++) {
-                    final String name = string(b);
-                    tags.put(name, string(b));
+                    final int nameMark = b.getInt(at);
+                    if (nameMark <= RecordMessages.BUILTIN_NAME) {
+                        at += Integer.BYTES;
+                        final BuiltinTag builtin = BUILTINS[RecordMessages.BUILTIN_NAME - nameMark];
+                        final String value;
+                        if (b.getInt(at) == RecordMessages.SAME_AS_FIELD) {
+                            at += Integer.BYTES;
+                            value = switch (builtin) {
+                                case CALLER_NUMBER -> caller;
+                                case DIALED_NUMBER -> dialed;
+                                case CAMPAIGN -> campaign;
+                                case SOURCE -> source;
+                                default -> throw new IllegalStateException("no field repeats tag " + builtin);
+                            };
+                        } else {
+                            value = string(b);
+                        }
+                        tags.put(builtin.tagName(), value);
+                    } else {
+                        final String name = string(b);
+                        tags.put(name, string(b));
+                    }
                 }
                 assembler.received(callId, key, atMs, routingNs, caller, dialed, campaign, source, tags);
             }

@@ -6,18 +6,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BiConsumer;
 
-import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.callrouter.routing.ConversionOutcome;
+import org.callrouter.routing.criteria.BuiltinTag;
 import org.callrouter.server.b2bua.AttemptResult;
 import org.callrouter.server.b2bua.CallStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SIP loop's side of the record pipeline: each call event is encoded straight into a
- * claimed slot of an Agrona {@link ManyToOneRingBuffer} (no copy, no allocation) and the
- * emitter thread takes it from there. The admin API publishes postback and lookup requests
+ * The SIP loop's side of the record pipeline: each call event is encoded into a reused byte
+ * array and copied in one block into an Agrona {@link ManyToOneRingBuffer} (no allocation);
+ * the emitter thread takes it from there. The admin API publishes postback and lookup requests
  * through the same buffer, so they are seen after every event published before them.
  *
  * <p><b>When the buffer is full</b> (the emitter has fallen a whole buffer behind), the
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * later events are dropped at once instead of each waiting again, so a wedged emitter cannot
  * stall the SIP loop. A record whose events were dropped is written as {@code incomplete}.
  *
- * <p>Call events ({@link CallEvents}) come from one thread at a time, the SIP loop (the tag
- * encoders are reused); {@link #postback} and {@link #lookup} are safe from any thread.
+ * <p>Call events ({@link CallEvents}) come from one thread at a time, the SIP loop (the
+ * encoding array is reused); {@link #postback} and {@link #lookup} are safe from any thread.
  */
 public final class CallEventPublisher implements CallEvents {
 
@@ -39,14 +40,14 @@ public final class CallEventPublisher implements CallEvents {
     private static final int AMOUNT_CACHE = 16;
 
     private final ManyToOneRingBuffer ring;
-    private final AtomicBuffer buffer;
     private final long fullWaitNs;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLongArray dropped = new AtomicLongArray(RecordMessages.count());
     private final AtomicLong fullWaits = new AtomicLong();
     private volatile boolean overflowing;
     private volatile long nextDropLogNs;
-    private final TagSizer tagSizer = new TagSizer();
+    /** The SIP loop's events are encoded here, then copied into the ring buffer in one block. */
+    private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
     private final TagWriter tagWriter = new TagWriter();
     /** Config amounts are the same few BigDecimal instances: their text is cached by identity. */
     private final AmountText[] amounts = new AmountText[AMOUNT_CACHE];
@@ -57,61 +58,42 @@ public final class CallEventPublisher implements CallEvents {
      */
     public CallEventPublisher(ManyToOneRingBuffer ring, long fullWaitNs) {
         this.ring = ring;
-        this.buffer = ring.buffer();
         this.fullWaitNs = fullWaitNs;
     }
 
     @Override
     public void received(String callId, String callKey, long atMs, long routingNs, String caller, String dialed,
                          String campaignId, String sourceId, Map<String, String> tags) {
-        int length = 2 * Long.BYTES + EventStrings.length(callId) + EventStrings.length(callKey)
-                + EventStrings.length(caller) + EventStrings.length(dialed) + EventStrings.length(campaignId)
-                + EventStrings.length(sourceId) + Integer.BYTES;
-        int tagCount = 0;
+        final ExpandableArrayBuffer b = scratch;
+        b.putLong(0, atMs);
+        b.putLong(Long.BYTES, routingNs);
+        int at = EventStrings.put(b, 2 * Long.BYTES, callId);
+        at = EventStrings.put(b, at, callKey);
+        at = EventStrings.put(b, at, caller);
+        at = EventStrings.put(b, at, dialed);
+        at = EventStrings.put(b, at, campaignId);
+        at = EventStrings.put(b, at, sourceId);
+        final int countAt = at;
+        int length = countAt + Integer.BYTES;
+        int count = 0;
         if (tags != null && !tags.isEmpty()) {
-            tagSizer.reset();
-            tags.forEach(tagSizer);
-            if (length + tagSizer.bytes <= ring.maxMsgLength()) {
-                length += tagSizer.bytes;
-                tagCount = tagSizer.count;
+            tagWriter.start(b, length, caller, dialed, campaignId, sourceId);
+            tags.forEach(tagWriter);
+            if (tagWriter.at <= ring.maxMsgLength()) {
+                length = tagWriter.at;
+                count = tagWriter.count;
             }
         }
-        final int index = claim(RecordMessages.RECEIVED, length);
-        if (index < 0) {
-            return;
-        }
-        try {
-            buffer.putLong(index, atMs);
-            buffer.putLong(index + Long.BYTES, routingNs);
-            int at = EventStrings.put(buffer, index + 2 * Long.BYTES, callId);
-            at = EventStrings.put(buffer, at, callKey);
-            at = EventStrings.put(buffer, at, caller);
-            at = EventStrings.put(buffer, at, dialed);
-            at = EventStrings.put(buffer, at, campaignId);
-            at = EventStrings.put(buffer, at, sourceId);
-            buffer.putInt(at, tagCount);
-            if (tagCount > 0) {
-                tagWriter.start(at + Integer.BYTES, tagCount);
-                tags.forEach(tagWriter);
-            }
-            commit(index);
-        } catch (RuntimeException e) {
-            ring.abort(index);
-            throw e;
-        }
+        b.putInt(countAt, count);
+        publish(RecordMessages.RECEIVED, b, length);
     }
 
     @Override
     public void skipped(String callId, String handlerId, String reason) {
-        final int index = claim(RecordMessages.SKIPPED,
-                EventStrings.length(callId) + EventStrings.length(handlerId) + EventStrings.length(reason));
-        if (index < 0) {
-            return;
-        }
-        int at = EventStrings.put(buffer, index, callId);
-        at = EventStrings.put(buffer, at, handlerId);
-        EventStrings.put(buffer, at, reason);
-        commit(index);
+        final ExpandableArrayBuffer b = scratch;
+        int at = EventStrings.put(b, 0, callId);
+        at = EventStrings.put(b, at, handlerId);
+        publish(RecordMessages.SKIPPED, b, EventStrings.put(b, at, reason));
     }
 
     @Override
@@ -121,17 +103,12 @@ public final class CallEventPublisher implements CallEvents {
 
     @Override
     public void attemptEnded(String callId, String handlerId, AttemptResult result, int sipStatus, long atMs) {
-        final int index = claim(RecordMessages.ATTEMPT_ENDED, Long.BYTES + 2 * Integer.BYTES
-                + EventStrings.length(callId) + EventStrings.length(handlerId));
-        if (index < 0) {
-            return;
-        }
-        buffer.putLong(index, atMs);
-        buffer.putInt(index + Long.BYTES, result.ordinal());
-        buffer.putInt(index + Long.BYTES + Integer.BYTES, sipStatus);
-        final int at = EventStrings.put(buffer, index + Long.BYTES + 2 * Integer.BYTES, callId);
-        EventStrings.put(buffer, at, handlerId);
-        commit(index);
+        final ExpandableArrayBuffer b = scratch;
+        b.putLong(0, atMs);
+        b.putInt(Long.BYTES, result.ordinal());
+        b.putInt(Long.BYTES + Integer.BYTES, sipStatus);
+        final int at = EventStrings.put(b, Long.BYTES + 2 * Integer.BYTES, callId);
+        publish(RecordMessages.ATTEMPT_ENDED, b, EventStrings.put(b, at, handlerId));
     }
 
     @Override
@@ -142,35 +119,21 @@ public final class CallEventPublisher implements CallEvents {
     @Override
     public void ended(String callId, CallStatus status, int sipStatus, String reason, long atMs, long ringMs,
                       long talkMs, ConversionOutcome conversion) {
-        int length = 3 * Long.BYTES + 2 * Integer.BYTES + EventStrings.length(callId) + EventStrings.length(reason)
-                + Integer.BYTES;
-        String sourceAmount = null;
-        String handlerAmount = null;
-        if (conversion != null) {
-            sourceAmount = amountText(conversion.source().amount());
-            handlerAmount = amountText(conversion.handler().amount());
-            length += 2 * Integer.BYTES + EventStrings.length(sourceAmount) + EventStrings.length(handlerAmount)
-                    + EventStrings.length(conversion.source().reason())
-                    + EventStrings.length(conversion.handler().reason());
-        }
-        final int index = claim(RecordMessages.ENDED, length);
-        if (index < 0) {
-            return;
-        }
-        buffer.putLong(index, atMs);
-        buffer.putLong(index + Long.BYTES, ringMs);
-        buffer.putLong(index + 2 * Long.BYTES, talkMs);
-        buffer.putInt(index + 3 * Long.BYTES, status.ordinal());
-        buffer.putInt(index + 3 * Long.BYTES + Integer.BYTES, sipStatus);
-        int at = EventStrings.put(buffer, index + 3 * Long.BYTES + 2 * Integer.BYTES, callId);
-        at = EventStrings.put(buffer, at, reason);
-        buffer.putInt(at, conversion == null ? 0 : 1);
+        final ExpandableArrayBuffer b = scratch;
+        b.putLong(0, atMs);
+        b.putLong(Long.BYTES, ringMs);
+        b.putLong(2 * Long.BYTES, talkMs);
+        b.putInt(3 * Long.BYTES, status.ordinal());
+        b.putInt(3 * Long.BYTES + Integer.BYTES, sipStatus);
+        int at = EventStrings.put(b, 3 * Long.BYTES + 2 * Integer.BYTES, callId);
+        at = EventStrings.put(b, at, reason);
+        b.putInt(at, conversion == null ? 0 : 1);
         at += Integer.BYTES;
         if (conversion != null) {
-            at = putSide(at, conversion.source(), sourceAmount);
-            putSide(at, conversion.handler(), handlerAmount);
+            at = putSide(b, at, conversion.source());
+            at = putSide(b, at, conversion.handler());
         }
-        commit(index);
+        publish(RecordMessages.ENDED, b, at);
     }
 
     /**
@@ -181,18 +144,12 @@ public final class CallEventPublisher implements CallEvents {
      * @return false when the request could not be queued (buffer full).
      */
     public boolean postback(long ticket, String callId, String key, String journalLine, long atMs) {
-        final int index = claim(RecordMessages.POSTBACK, 2 * Long.BYTES + EventStrings.length(callId)
-                + EventStrings.length(key) + EventStrings.length(journalLine, Integer.MAX_VALUE));
-        if (index < 0) {
-            return false;
-        }
-        buffer.putLong(index, ticket);
-        buffer.putLong(index + Long.BYTES, atMs);
-        int at = EventStrings.put(buffer, index + 2 * Long.BYTES, callId);
-        at = EventStrings.put(buffer, at, key);
-        EventStrings.put(buffer, at, journalLine, Integer.MAX_VALUE);
-        commit(index);
-        return true;
+        final ExpandableArrayBuffer b = new ExpandableArrayBuffer(256);
+        b.putLong(0, ticket);
+        b.putLong(Long.BYTES, atMs);
+        int at = EventStrings.put(b, 2 * Long.BYTES, callId);
+        at = EventStrings.put(b, at, key);
+        return publish(RecordMessages.POSTBACK, b, EventStrings.put(b, at, journalLine, Integer.MAX_VALUE));
     }
 
     /**
@@ -202,14 +159,9 @@ public final class CallEventPublisher implements CallEvents {
      * @return false when the request could not be queued (buffer full).
      */
     public boolean lookup(long ticket, String callId) {
-        final int index = claim(RecordMessages.LOOKUP, Long.BYTES + EventStrings.length(callId));
-        if (index < 0) {
-            return false;
-        }
-        buffer.putLong(index, ticket);
-        EventStrings.put(buffer, index + Long.BYTES, callId);
-        commit(index);
-        return true;
+        final ExpandableArrayBuffer b = new ExpandableArrayBuffer(64);
+        b.putLong(0, ticket);
+        return publish(RecordMessages.LOOKUP, b, EventStrings.put(b, Long.BYTES, callId));
     }
 
     /** Events and requests published since start. */
@@ -239,25 +191,16 @@ public final class CallEventPublisher implements CallEvents {
     // ---- internals ---------------------------------------------------------------------
 
     private void timedHandlerEvent(int type, String callId, String handlerId, long atMs) {
-        final int index = claim(type, Long.BYTES + EventStrings.length(callId) + EventStrings.length(handlerId));
-        if (index < 0) {
-            return;
-        }
-        buffer.putLong(index, atMs);
-        final int at = EventStrings.put(buffer, index + Long.BYTES, callId);
-        EventStrings.put(buffer, at, handlerId);
-        commit(index);
+        final ExpandableArrayBuffer b = scratch;
+        b.putLong(0, atMs);
+        final int at = EventStrings.put(b, Long.BYTES, callId);
+        publish(type, b, EventStrings.put(b, at, handlerId));
     }
 
-    private int putSide(int at, ConversionOutcome.Side side, String amount) {
-        buffer.putInt(at, side.status().ordinal());
-        final int next = EventStrings.put(buffer, at + Integer.BYTES, amount);
-        return EventStrings.put(buffer, next, side.reason());
-    }
-
-    private void commit(int index) {
-        ring.commit(index);
-        published.incrementAndGet();
+    private int putSide(ExpandableArrayBuffer b, int at, ConversionOutcome.Side side) {
+        b.putInt(at, side.status().ordinal());
+        final int next = EventStrings.put(b, at + Integer.BYTES, amountText(side.amount()));
+        return EventStrings.put(b, next, side.reason());
     }
 
     private String amountText(BigDecimal amount) {
@@ -274,22 +217,20 @@ public final class CallEventPublisher implements CallEvents {
         return fresh.text;
     }
 
-    private int claim(int type, int length) {
+    /** Copies the encoded message into the ring buffer, under the full-buffer policy. */
+    private boolean publish(int type, ExpandableArrayBuffer message, int length) {
         if (length > ring.maxMsgLength()) {
             drop(type, "larger than the buffer's largest message (" + length + " bytes)");
-            return -1;
+            return false;
         }
-        final int index = ring.tryClaim(type, length);
-        if (index >= 0) {
-            if (overflowing) {
-                overflowing = false;
-            }
-            return index;
+        if (ring.write(type, message, 0, length) || writeWhenFull(type, message, length)) {
+            published.incrementAndGet();
+            return true;
         }
-        return claimWhenFull(type, length);
+        return false;
     }
 
-    private int claimWhenFull(int type, int length) {
+    private boolean writeWhenFull(int type, ExpandableArrayBuffer message, int length) {
         if (!overflowing) {
             fullWaits.incrementAndGet();
             final long deadline = System.nanoTime() + fullWaitNs;
@@ -300,15 +241,17 @@ public final class CallEventPublisher implements CallEvents {
                 } else {
                     Thread.yield();
                 }
-                final int index = ring.tryClaim(type, length);
-                if (index >= 0) {
-                    return index;
+                if (ring.write(type, message, 0, length)) {
+                    return true;
                 }
             } while (System.nanoTime() - deadline < 0);
             overflowing = true;
+        } else if (ring.write(type, message, 0, length)) {
+            overflowing = false;
+            return true;
         }
         drop(type, "the record buffer is full");
-        return -1;
+        return false;
     }
 
     private void drop(int type, String why) {
@@ -324,42 +267,68 @@ public final class CallEventPublisher implements CallEvents {
     private record AmountText(BigDecimal amount, String text) {
     }
 
-    /** Sizes the tags (bounded by {@link #MAX_TAGS}) without allocating. */
-    private static final class TagSizer implements BiConsumer<String, String> {
-        int bytes;
-        int count;
-
-        void reset() {
-            bytes = 0;
-            count = 0;
-        }
-
-        @Override
-        public void accept(String name, String value) {
-            if (count < MAX_TAGS) {
-                bytes += EventStrings.length(name) + EventStrings.length(value);
-                count++;
-            }
-        }
-    }
-
-    /** Writes the first {@code count} tags, the same ones {@link TagSizer} sized. */
-    private final class TagWriter implements BiConsumer<String, String> {
+    /**
+     * Writes the first {@link #MAX_TAGS} tags as name, value pairs, built-in names and values
+     * that repeat the event's fields as markers ({@link RecordMessages}); reused for every call.
+     */
+    private static final class TagWriter implements BiConsumer<String, String> {
+        private static final String[] BUILTIN = RecordMessages.BUILTIN_NAMES;
+        private static final BuiltinTag[] BUILTIN_TAGS = BuiltinTag.values();
+        ExpandableArrayBuffer buffer;
         int at;
-        int remaining;
+        int count;
+        private String caller;
+        private String dialed;
+        private String campaign;
+        private String source;
 
-        void start(int index, int count) {
+        void start(ExpandableArrayBuffer target, int index, String callerNumber, String dialedNumber,
+                   String campaignId, String sourceId) {
+            buffer = target;
             at = index;
-            remaining = count;
+            count = 0;
+            caller = callerNumber;
+            dialed = dialedNumber;
+            campaign = campaignId;
+            source = sourceId;
         }
 
         @Override
         public void accept(String name, String value) {
-            if (remaining > 0) {
-                remaining--;
+            if (count >= MAX_TAGS) {
+                return;
+            }
+            count++;
+            int builtin = -1;
+            for (int i = 0; i < BUILTIN.length; i++) {
+                if (BUILTIN[i] == name) {
+                    builtin = i;
+                    break;
+                }
+            }
+            if (builtin < 0) {
                 at = EventStrings.put(buffer, at, name);
                 at = EventStrings.put(buffer, at, value);
+                return;
             }
+            buffer.putInt(at, RecordMessages.BUILTIN_NAME - builtin);
+            at += Integer.BYTES;
+            if (value != null && value.equals(field(builtin))) {
+                buffer.putInt(at, RecordMessages.SAME_AS_FIELD);
+                at += Integer.BYTES;
+            } else {
+                at = EventStrings.put(buffer, at, value);
+            }
+        }
+
+        private String field(int builtin) {
+            return switch (BUILTIN_TAGS[builtin]) {
+                case CALLER_NUMBER -> caller;
+                case DIALED_NUMBER -> dialed;
+                case CAMPAIGN -> campaign;
+                case SOURCE -> source;
+                default -> null;
+            };
         }
     }
 }
