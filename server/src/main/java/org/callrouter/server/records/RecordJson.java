@@ -54,6 +54,23 @@ public final class RecordJson {
     private RecordJson() {
     }
 
+    /** Writes JSON with a generator; the generator's I/O cannot fail, it writes to memory. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** The bytes {@code writer} writes ({@code sizeHint} bytes are reserved first). */
+    public static byte[] write(int sizeHint, Writer writer) {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(sizeHint);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            writer.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to memory cannot fail", e);
+        }
+        return out.toByteArray();
+    }
+
     /** The line prefix of {@code call} lines of {@code id} (what the reader looks for). */
     public static String callPrefix(String id) {
         return "{\"record\":\"call\",\"id\":" + quote(id);
@@ -66,8 +83,7 @@ public final class RecordJson {
 
     /** The record as one line of JSON (no newline); an open call has status {@code in-progress}. */
     public static byte[] callLine(CallRecord r) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        return write(1024, g -> {
             g.writeStartObject();
             g.writeStringField("record", CALL);
             g.writeStringField("id", r.id());
@@ -121,10 +137,7 @@ public final class RecordJson {
                 g.writeBooleanField("incomplete", true);
             }
             g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing JSON to memory cannot fail", e);
-        }
-        return out.toByteArray();
+        });
     }
 
     /**
@@ -132,8 +145,7 @@ public final class RecordJson {
      * merging it over the {@code call} line (later keys win) gives the current record.
      */
     public static byte[] conversionLine(CallRecord r, long atMs) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(384);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        return write(384, g -> {
             g.writeStartObject();
             g.writeStringField("record", CONVERSION);
             g.writeStringField("id", r.id());
@@ -142,10 +154,7 @@ public final class RecordJson {
             g.writeStringField("handler", r.answeredBy());
             writeConversion(g, r);
             g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing JSON to memory cannot fail", e);
-        }
-        return out.toByteArray();
+        });
     }
 
     /**
@@ -305,12 +314,6 @@ public final class RecordJson {
 
     /** {@code value} as a JSON string literal, quotes included. */
     static String quote(String value) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(value.length() + 8);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeString(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing JSON to memory cannot fail", e);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return new String(write(value.length() + 8, g -> g.writeString(value)), StandardCharsets.UTF_8);
     }
 }

@@ -1,9 +1,7 @@
 package org.callrouter.server.webhook;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -15,10 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.callrouter.server.records.RecordJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class Outbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
-    private static final JsonFactory JSON = new JsonFactory();
     private static final ObjectMapper READER = new ObjectMapper();
     static final String SEGMENT_PREFIX = "outbox-";
     static final String SEGMENT_SUFFIX = ".jsonl";
@@ -193,8 +189,7 @@ public final class Outbox {
 
     /** A request as a segment line. */
     static byte[] line(WebhookRequest r) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(256 + r.body().length());
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        return RecordJson.write(256 + r.body().length(), g -> {
             g.writeStartObject();
             g.writeStringField("key", r.key());
             g.writeStringField("event", r.event());
@@ -206,17 +201,13 @@ public final class Outbox {
             g.writeStringField("signature", r.signature());
             g.writeNumberField("created_ms", r.createdMs());
             g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing JSON to memory cannot fail", e);
-        }
-        return out.toByteArray();
+        });
     }
 
     /** A dead-letter line: the request, how many tries, the last error. */
     static byte[] deadLetter(WebhookRequest r, int tries, String lastError, long atMs) {
         final String request = new String(line(r), StandardCharsets.UTF_8);
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(request.length() + 128);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        return RecordJson.write(request.length() + 128, g -> {
             g.writeStartObject();
             g.writeNumberField("dead_ms", atMs);
             g.writeNumberField("tries", tries);
@@ -224,9 +215,6 @@ public final class Outbox {
             g.writeFieldName("request");
             g.writeRawValue(request);
             g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing JSON to memory cannot fail", e);
-        }
-        return out.toByteArray();
+        });
     }
 }
