@@ -251,25 +251,27 @@ public final class WebhookDispatcher implements AutoCloseable {
         s.tries++;
         final long now = wall.millis();
         final ServerSettings.WebhookDelivery p = policy;
+        // The outcome is recorded before it is counted: whoever sees a count finds the files written.
         if (o.status >= 200 && o.status < 300) {
-            delivered.incrementAndGet();
             acks.ack(s.delivery, Outbox.State.DONE, s.tries, 0);
             finished(s);
+            delivered.incrementAndGet();
             return;
         }
-        failedTries.incrementAndGet();
         if (o.permanent || s.tries >= p.maxAttempts()) {
-            deadLettered.incrementAndGet();
             LOG.warn("webhook {} to {} dead-lettered after {} tries; last: {}", s.delivery.request().key(),
                     s.delivery.request().url(), s.tries, o.error);
             acks.deadLetter(s.delivery.request(), s.tries, o.error, now);
             acks.ack(s.delivery, Outbox.State.DEAD, s.tries, 0);
             finished(s);
+            failedTries.incrementAndGet();
+            deadLettered.incrementAndGet();
             return;
         }
         s.nextTryMs = now + Math.max(backoffMs(p, s.tries), retryAfterMs(o.retryAfter, p));
         acks.ack(s.delivery, Outbox.State.RETRY, s.tries, s.nextTryMs);
         due.add(s);
+        failedTries.incrementAndGet();
     }
 
     /** The wait before the try after {@code tries} failures: doubled each time, capped, drawn in [half, all]. */
