@@ -1,12 +1,16 @@
 package org.callrouter.server.metrics;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.callrouter.routing.ConversionOutcome;
+import org.callrouter.server.b2bua.AttemptResult;
+import org.callrouter.server.b2bua.CallStatus;
 import org.callrouter.server.records.CallRecord;
 import org.callrouter.server.records.RecordSink;
 
@@ -20,7 +24,14 @@ import org.callrouter.server.records.RecordSink;
  */
 final class CallMetrics implements RecordSink {
 
+    private static final CallStatus[] STATUSES = CallStatus.values();
+    private static final AttemptResult[] RESULTS = AttemptResult.values();
+
     private final MeterRegistry registry;
+    /** Counters by campaign (or handler) then label index, so a record costs no registry lookup. */
+    private final Map<String, Counter[]> calls = new HashMap<>();
+    private final Map<String, Counter[]> attempts = new HashMap<>();
+    private final Map<String, Counter[]> conversions = new HashMap<>();
     private final Timer routingDecision;
     private final Timer callSetup;
 
@@ -47,9 +58,13 @@ final class CallMetrics implements RecordSink {
 
     @Override
     public void onAttemptEnded(CallRecord record, CallRecord.Attempt attempt) {
-        Counter.builder("call.attempts").description("Handler attempts, by how they ended")
-                .tag("handler", attempt.handler()).tag("result", attempt.result().label())
-                .register(registry).increment();
+        final AttemptResult result = attempt.result();
+        final Counter[] byResult = attempts.computeIfAbsent(attempt.handler(), h -> new Counter[RESULTS.length]);
+        if (byResult[result.ordinal()] == null) {
+            byResult[result.ordinal()] = Counter.builder("call.attempts").description("Handler attempts, by how they ended")
+                    .tag("handler", attempt.handler()).tag("result", result.label()).register(registry);
+        }
+        byResult[result.ordinal()].increment();
     }
 
     @Override
@@ -61,9 +76,13 @@ final class CallMetrics implements RecordSink {
 
     @Override
     public void onEnded(CallRecord record) {
-        Counter.builder("calls").description("Calls ended, by final status")
-                .tag("campaign", campaign(record)).tag("status", record.status().label())
-                .register(registry).increment();
+        final CallStatus status = record.status();
+        final Counter[] byStatus = calls.computeIfAbsent(campaign(record), c -> new Counter[STATUSES.length]);
+        if (byStatus[status.ordinal()] == null) {
+            byStatus[status.ordinal()] = Counter.builder("calls").description("Calls ended, by final status")
+                    .tag("campaign", campaign(record)).tag("status", status.label()).register(registry);
+        }
+        byStatus[status.ordinal()].increment();
         final ConversionOutcome c = record.conversion();
         if (c != null) {
             countConversions(record, c, null);
@@ -77,16 +96,22 @@ final class CallMetrics implements RecordSink {
 
     private void countConversions(CallRecord record, ConversionOutcome now, ConversionOutcome before) {
         if (now.source().converted() && (before == null || !before.source().converted())) {
-            conversion(record, "source");
+            conversions(record)[0].increment();
         }
         if (now.handler().converted() && (before == null || !before.handler().converted())) {
-            conversion(record, "handler");
+            conversions(record)[1].increment();
         }
     }
 
-    private void conversion(CallRecord record, String side) {
-        Counter.builder("conversions").description("Conversions, by side (source payout, handler revenue)")
-                .tag("campaign", campaign(record)).tag("side", side).register(registry).increment();
+    /** The campaign's conversion counters: source side, handler side. */
+    private Counter[] conversions(CallRecord record) {
+        return conversions.computeIfAbsent(campaign(record), c -> new Counter[] {conversion(c, "source"),
+            conversion(c, "handler")});
+    }
+
+    private Counter conversion(String campaign, String side) {
+        return Counter.builder("conversions").description("Conversions, by side (source payout, handler revenue)")
+                .tag("campaign", campaign).tag("side", side).register(registry);
     }
 
     private static String campaign(CallRecord record) {

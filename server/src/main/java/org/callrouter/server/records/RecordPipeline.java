@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
@@ -72,8 +72,7 @@ public final class RecordPipeline implements AutoCloseable {
         this.assembler = new RecordAssembler(all, journal, tickets, errors);
         this.emitter = new RecordEmitter(ring, new CallEventAdapter(assembler, errors), assembler, all, errors, wall,
                 2 * maxCallMs + TimeUnit.HOURS.toMillis(1));
-        this.runner = new AgentRunner(new BackoffIdleStrategy(10, 20, 1_000, 1_000_000), errors::onError, null,
-                emitter);
+        this.runner = new AgentRunner(new SleepingIdleStrategy(RecordEmitter.REST_NS), errors::onError, null, emitter);
         AgentRunner.startOnThread(runner);
     }
 
