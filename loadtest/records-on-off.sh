@@ -11,6 +11,7 @@
 #      a campaign webhook on every event (started, selected, answered, ended, converted) whose
 #      `when` criterion never holds (so each event is checked but no HTTP is sent), and
 #      /metrics on 127.0.0.1:48080 scraped every 5 s as Prometheus would.
+# Each line also gives the router process's CPU time (user + system, from /proc) per call placed.
 # Both: config/bench.yaml's routing; handlers are two SIPp UAS on 127.0.0.1:48061 (first) and
 # :48062 (fallback); the UAC is uac.xml from ../shared/bench/sipp. Prints a line per rate and
 # router, the highest clean rate of each (no failed call, >= 95% of the offered rate
@@ -63,9 +64,11 @@ config on 48064 '  admin: { listen: "127.0.0.1:48080" }
         url: "http://127.0.0.1:48099/hook/[call_id]"
         when: ["caller_state == ZZ"]'
 
+declare -A rpid
 start_router() { # name launcher-dir
   "$2/router" serve --config "$work/$1.yaml" > "$work/$1.log" 2>&1 &
   pids+=($!)
+  rpid[$1]=$!
   for _ in $(seq 1 120); do grep -q "router listening" "$work/$1.log" && return 0; sleep 0.5; done
   echo "$1 did not start:"; cat "$work/$1.log"; exit 1
 }
@@ -79,17 +82,21 @@ for p in $(pgrep -f "uas.xml -i 127.0.0.1 -p 4806[12]"); do pids+=("$p"); done
 ( while true; do curl -s -o /dev/null http://127.0.0.1:48080/metrics; sleep 5; done ) &
 pids+=($!)
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 step() { # name port rate
-  local name=$1 tport=$2 r=$3 n=$(( $3 * secs )) start end
+  local name=$1 tport=$2 r=$3 n=$(( $3 * secs )) start end cpu0 cpu1
   rm -f "$work/stat.csv"
+  cpu0=$(cpu_ticks "${rpid[$name]}")
   start=$(date +%s.%N)
   (cd "$work" && timeout $((secs*4+20)) sipp 127.0.0.1:$tport -sf "$sipp_dir/uac.xml" -s 18005550100 -i 127.0.0.1 \
       -p 48063 -mp 48400 -r "$r" -m "$n" -l $((r*2)) -t u1 -trace_stat -stf stat.csv -fd 1 -nostdin \
       -timeout $((secs*4+10))s -max_recv_loops 10000 -max_sched_loops 10000 >/dev/null 2>&1)
   end=$(date +%s.%N)
-  python3 - "$name" "$r" "$start" "$end" "$work/stat.csv" <<'PY'
+  cpu1=$(cpu_ticks "${rpid[$name]}")
+  python3 - "$name" "$r" "$start" "$end" "$work/stat.csv" $((cpu1 - cpu0)) "$(getconf CLK_TCK)" <<'PY'
 import sys, csv
 name, r, start, end, stat = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
+cpu_ms = int(sys.argv[6]) * 1000 / int(sys.argv[7])
 try:
     rows = list(csv.reader(open(stat), delimiter=';'))
     d = dict(zip(rows[0], rows[-1]))
@@ -98,7 +105,8 @@ except Exception:
     ok, bad = 0, r
 ach = ok / (end - start)
 clean = bad == 0 and ach >= 0.95 * r
-print(f"{name:4s} offered={r}cps ok={ok} failed={bad} achieved={ach:.0f}cps {'clean' if clean else 'NOT-CLEAN'}")
+per_call = cpu_ms * 1000 / (ok + bad) if ok + bad else 0
+print(f"{name:4s} offered={r}cps ok={ok} failed={bad} achieved={ach:.0f}cps cpu={per_call:.0f}us/call {'clean' if clean else 'NOT-CLEAN'}")
 PY
 }
 # Warm both JVMs up (JIT) before measuring.
@@ -122,4 +130,4 @@ sleep 2
 placed=$(cat "$work/warmup.txt" "$work/results.txt" | awk '$1=="on"{split($3,a,"="); split($4,b,"="); s+=a[2]+b[2]} END{print s+0}')
 lines=$(cat "$work"/data-on/journal/calls-*.jsonl 2>/dev/null | wc -l)
 echo "on: calls SIPp completed or failed=$placed, journal lines=$lines (records of every call, lost ones included)"
-curl -s http://127.0.0.1:48080/metrics | grep -E '^(records_dropped_total|records_pending|calls_total|journal_lines_written_total)'
+curl -s http://127.0.0.1:48080/metrics | grep -E '^(records_dropped_total|records_pending|calls_total|journal_lines_written_total|b2bua_active_calls)'
