@@ -23,7 +23,7 @@ final class RecordEmitter implements Agent {
 
     private static final int BATCH = 4096;
     /** How long the emitter rests after a drain that emptied the buffer. */
-    static final long REST_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    static final long REST_NS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final long SWEEP_EVERY_NS = TimeUnit.MINUTES.toNanos(1);
 
     private final ManyToOneRingBuffer ring;

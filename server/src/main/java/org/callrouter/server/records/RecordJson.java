@@ -50,6 +50,8 @@ public final class RecordJson {
             .build();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
+    private static final long DAY_MS = 86_400_000L;
+    private static volatile DayPrefix dayPrefix = new DayPrefix(Long.MIN_VALUE, "");
 
     private RecordJson() {
     }
@@ -83,7 +85,7 @@ public final class RecordJson {
 
     /** The record as one line of JSON (no newline); an open call has status {@code in-progress}. */
     public static byte[] callLine(CallRecord r) {
-        return write(1024, g -> {
+        return write(2048, g -> {
             g.writeStartObject();
             g.writeStringField("record", CALL);
             g.writeStringField("id", r.id());
@@ -227,7 +229,39 @@ public final class RecordJson {
 
     /** {@code 2026-03-09T14:00:00.123Z}, or null for {@link CallRecord#NO_TIME}. */
     public static String time(long ms) {
-        return ms == CallRecord.NO_TIME ? null : TIME.format(Instant.ofEpochMilli(ms));
+        if (ms == CallRecord.NO_TIME) {
+            return null;
+        }
+        final long day = Math.floorDiv(ms, DAY_MS);
+        DayPrefix prefix = dayPrefix;
+        if (prefix.day != day) {
+            // Every record of a day shares its date: format it once a day, the time of day by arithmetic.
+            prefix = new DayPrefix(day, TIME.format(Instant.ofEpochMilli(day * DAY_MS)).substring(0, 11));
+            dayPrefix = prefix;
+        }
+        final int inDay = (int) Math.floorMod(ms, DAY_MS);
+        final char[] out = new char[24];
+        prefix.text.getChars(0, 11, out, 0);
+        twoDigits(out, 11, inDay / 3_600_000);
+        out[13] = ':';
+        twoDigits(out, 14, inDay / 60_000 % 60);
+        out[16] = ':';
+        twoDigits(out, 17, inDay / 1000 % 60);
+        out[19] = '.';
+        final int millis = inDay % 1000;
+        out[20] = (char) ('0' + millis / 100);
+        twoDigits(out, 21, millis % 100);
+        out[23] = 'Z';
+        return new String(out);
+    }
+
+    private static void twoDigits(char[] out, int at, int value) {
+        out[at] = (char) ('0' + value / 10);
+        out[at + 1] = (char) ('0' + value % 10);
+    }
+
+    /** The date part ({@code 2026-03-09T}) of the last day a time was formatted in. */
+    private record DayPrefix(long day, String text) {
     }
 
     /** The label of a conversion side's status in records: {@code converted}, {@code not-converted}... */

@@ -82,6 +82,21 @@ class JournalTest {
     }
 
     @Test
+    void timesAreIsoWithMillisecondsAcrossDaysAndYears() {
+        final long seed = System.nanoTime();
+        System.out.println("JournalTest seed " + seed);
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        final java.time.format.DateTimeFormatter iso = java.time.format.DateTimeFormatter
+                .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+        for (int i = 0; i < 10_000; i++) {
+            final long ms = random.nextLong(0, 4_102_444_800_000L);
+            assertEquals(iso.format(Instant.ofEpochMilli(ms)), RecordJson.time(ms), "seed " + seed + ": " + ms);
+        }
+        assertEquals("2026-03-09T23:59:00.000Z", RecordJson.time(T0));
+        assertEquals("1970-01-01T00:00:00.000Z", RecordJson.time(0));
+    }
+
+    @Test
     void aLineRoundTripsThroughJson() throws IOException {
         final CallRecord r = call(T0, T0 + 90_000, "sales", CallStatus.COMPLETED, 1);
         final byte[] line = RecordJson.callLine(r);
