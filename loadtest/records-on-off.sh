@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Call rate with call records, webhooks and metrics on versus off (issue 5), side by side:
-# at each rate SIPp places calls through the router without them ("off") and then through
-# the router with them ("on"), both running at once on their own ports and data directories.
+# at each rate SIPp places calls through the router without them ("off") and through the
+# router with them ("on"), in alternating order, both running at once on their own ports and
+# data directories.
 #
 #   loadtest/records-on-off.sh [RATES] [SECONDS_PER_STEP] [BASE]
 #
@@ -110,11 +111,19 @@ print(f"{name:4s} offered={r}cps ok={ok} failed={bad} achieved={ach:.0f}cps cpu=
 PY
 }
 # Warm both JVMs up (JIT) before measuring.
-step off 48060 500 > "$work/warmup.txt"
-step on 48064 500 >> "$work/warmup.txt"
+step off 48060 1000 > "$work/warmup.txt"
+step on 48064 1000 >> "$work/warmup.txt"
+step off 48060 2000 >> "$work/warmup.txt"
+step on 48064 2000 >> "$work/warmup.txt"
+# The order alternates from rate to rate, so neither router always runs right after the other.
+i=0
 for r in $rates; do
-  step off 48060 "$r"
-  step on 48064 "$r"
+  if [ $((i % 2)) -eq 0 ]; then
+    step off 48060 "$r"; step on 48064 "$r"
+  else
+    step on 48064 "$r"; step off 48060 "$r"
+  fi
+  i=$((i + 1))
 done | tee "$work/results.txt"
 python3 - "$work/results.txt" <<'PY'
 import sys
