@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import org.callrouter.routing.CallContext;
 import org.callrouter.routing.Router;
 import org.callrouter.routing.RoutingPlan;
@@ -71,7 +72,7 @@ public final class RouterService implements AutoCloseable {
             metrics.bind(sip, wall);
             metrics.bind(pipeline);
             metrics.bind(hooks.dispatcher());
-            io.micrometer.core.instrument.FunctionCounter.builder("records.errors", errors,
+            FunctionCounter.builder("records.errors", errors,
                     DistinctErrorHandler::total).description("Errors in the record pipeline, webhooks and admin API")
                     .register(metrics.registry());
             this.admin = AdminServer.start(settings.admin().listen(), new AdminApi(this, wall));

@@ -1,5 +1,6 @@
 package org.callrouter.server.records;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -156,7 +157,7 @@ final class RecordAssembler implements CallEvents {
             try {
                 r = RecordJson.read(RecordJson.parse(journalLine));
                 recent.put(callId, r);
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 tickets.complete(ticket, PostbackResult.refused(PostbackResult.Status.REFUSED,
                         "the call's journal line cannot be read: " + e.getMessage()));
                 return;

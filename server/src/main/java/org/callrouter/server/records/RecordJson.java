@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -266,7 +267,7 @@ public final class RecordJson {
 
     /** The label of a conversion side's status in records: {@code converted}, {@code not-converted}... */
     public static String label(ConversionOutcome.Status status) {
-        return status.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return status.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static void writeConversion(JsonGenerator g, CallRecord r) throws IOException {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -178,7 +179,7 @@ class RecordsIntegrationTest {
     }
 
     private static void assertAttempts(JsonNode r, String... expected) {
-        final List<String> got = new java.util.ArrayList<>();
+        final List<String> got = new ArrayList<>();
         for (JsonNode a : r.path("attempts")) {
             got.add(a.path("handler").asText() + " " + a.path("result").asText() + " " + a.path("sip_status").asInt());
             assertTrue(a.path("started_at").isTextual() && a.path("ended_at").isTextual(), a::toString);

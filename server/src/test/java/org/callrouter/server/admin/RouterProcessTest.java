@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,9 +135,9 @@ class RouterProcessTest {
 
     private long webhookPending(RouterProcess router) {
         try {
-            final String page = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(adminBase() + "/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            final String page = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(adminBase() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
             for (String line : page.split("\n")) {
                 if (line.startsWith("webhook_pending ")) {
                     return (long) Double.parseDouble(line.substring("webhook_pending ".length()));
@@ -189,7 +194,7 @@ class RouterProcessTest {
                 }
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         return out;
     }

@@ -5,6 +5,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,10 +79,10 @@ public final class PrometheusText {
             final Map<String, Double> samples = new HashMap<>();
             for (JsonNode s : new ObjectMapper().readTree(out)) {
                 final StringBuilder key = new StringBuilder(s.path("name").asText());
-                final List<String> labels = new java.util.ArrayList<>();
+                final List<String> labels = new ArrayList<>();
                 s.path("labels").fields().forEachRemaining(e -> labels.add(e.getKey() + "=\"" + e.getValue().asText() + "\""));
                 if (!labels.isEmpty()) {
-                    java.util.Collections.sort(labels);
+                    Collections.sort(labels);
                     key.append('{').append(String.join(",", labels)).append('}');
                 }
                 samples.put(key.toString(), s.path("value").asDouble());

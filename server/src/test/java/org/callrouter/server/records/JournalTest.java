@@ -12,9 +12,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,8 +87,8 @@ class JournalTest {
     void timesAreIsoWithMillisecondsAcrossDaysAndYears() {
         final long seed = System.nanoTime();
         System.out.println("JournalTest seed " + seed);
-        final java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
-        final java.time.format.DateTimeFormatter iso = java.time.format.DateTimeFormatter
+        final SplittableRandom random = new SplittableRandom(seed);
+        final DateTimeFormatter iso = DateTimeFormatter
                 .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
         for (int i = 0; i < 10_000; i++) {
             final long ms = random.nextLong(0, 4_102_444_800_000L);

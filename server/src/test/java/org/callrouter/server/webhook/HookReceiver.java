@@ -9,8 +9,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
@@ -30,7 +32,7 @@ public final class HookReceiver implements AutoCloseable {
 
         /** A header by name, any case. */
         public String header(String name) {
-            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+            return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
 
@@ -103,7 +105,7 @@ public final class HookReceiver implements AutoCloseable {
         }
         final Map<String, String> headers = new TreeMap<>();
         exchange.getRequestHeaders().forEach((name, values) ->
-                headers.put(name.toLowerCase(java.util.Locale.ROOT), values.get(0)));
+                headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
         final int answer;
         synchronized (this) {
             received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body));
@@ -116,6 +118,6 @@ public final class HookReceiver implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        ((ExecutorService) server.getExecutor()).shutdownNow();
     }
 }

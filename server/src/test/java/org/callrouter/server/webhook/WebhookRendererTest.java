@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -47,7 +48,7 @@ class WebhookRendererTest {
     }
 
     private static WebhookConfig hook(String url, String body, String secret, String... when) throws Exception {
-        final List<Criterion> criteria = new java.util.ArrayList<>();
+        final List<Criterion> criteria = new ArrayList<>();
         for (String w : when) {
             criteria.add(Criterion.parse(w));
         }
