@@ -1,8 +1,6 @@
 package org.callrouter.server.records;
 
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -10,7 +8,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.callrouter.routing.ConversionOutcome;
-import org.callrouter.routing.criteria.BuiltinTag;
 import org.callrouter.server.b2bua.AttemptResult;
 import org.callrouter.server.b2bua.CallStatus;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -49,26 +46,16 @@ public class CallEventPublisherBenchmark {
     static final int BATCH = 4096;
     static final int CALL_EVENTS = 5;
     private static final String CALL_ID = "c19cd50a2da3f0a1b2c3d4";
-    private static final String KEY = "0aa4590222a605f45572ff713492806a";
 
-    private final Map<String, String> tags = new LinkedHashMap<>();
+    private Map<String, String> tags;
     private ConversionOutcome conversion;
     private ManyToOneRingBuffer ring;
     private CallEventPublisher publisher;
 
     @Setup(Level.Trial)
     public void setUp() {
-        tags.put(BuiltinTag.CALLER_NUMBER.tagName(), "+14155550123");
-        tags.put(BuiltinTag.CALLER_AREA_CODE.tagName(), "415");
-        tags.put(BuiltinTag.CALLER_STATE.tagName(), "CA");
-        tags.put(BuiltinTag.CALLER_COUNTRY.tagName(), "US");
-        tags.put(BuiltinTag.DIALED_NUMBER.tagName(), "+18005550100");
-        tags.put(BuiltinTag.SOURCE.tagName(), "facebook");
-        tags.put(BuiltinTag.CAMPAIGN.tagName(), "auto-insurance");
-        final BigDecimal payout = new BigDecimal("4.50");
-        conversion = new ConversionOutcome(
-                new ConversionOutcome.Side(ConversionOutcome.Status.CONVERTED, payout, "attempt"),
-                new ConversionOutcome.Side(ConversionOutcome.Status.NOT_CONVERTED, BigDecimal.ZERO, "timer 12s < 90s"));
+        tags = TypicalCall.tags();
+        conversion = TypicalCall.conversion();
         ring = new ManyToOneRingBuffer(new UnsafeBuffer(
                 ByteBuffer.allocateDirect((8 << 20) + RingBufferDescriptor.TRAILER_LENGTH)));
         publisher = new CallEventPublisher(ring, TimeUnit.MILLISECONDS.toNanos(2));
@@ -95,7 +82,7 @@ public class CallEventPublisherBenchmark {
     @OperationsPerInvocation(BATCH)
     public void received() {
         for (int i = 0; i < BATCH; i++) {
-            publisher.received(CALL_ID, KEY, 1_773_064_800_000L, 8_500, "+14155550123", "+18005550100",
+            publisher.received(CALL_ID, TypicalCall.KEY, 1_773_064_800_000L, 8_500, "+14155550123", "+18005550100",
                     "auto-insurance", "facebook", tags);
         }
     }
@@ -124,13 +111,7 @@ public class CallEventPublisherBenchmark {
     @OperationsPerInvocation(BATCH * CALL_EVENTS)
     public void wholeCall() {
         for (int i = 0; i < BATCH; i++) {
-            publisher.received(CALL_ID, KEY, 1_773_064_800_000L, 8_500, "+14155550123", "+18005550100",
-                    "auto-insurance", "facebook", tags);
-            publisher.attemptStarted(CALL_ID, "acme-sales", 1_773_064_800_010L);
-            publisher.attemptEnded(CALL_ID, "acme-sales", AttemptResult.ANSWERED, 200, 1_773_064_802_000L);
-            publisher.answered(CALL_ID, "acme-sales", 1_773_064_802_000L);
-            publisher.ended(CALL_ID, CallStatus.COMPLETED, 200, "carrier hung up", 1_773_064_900_000L, 2_000, 98_000,
-                    conversion);
+            TypicalCall.publish(publisher, CALL_ID, 1_773_064_800_000L, tags, conversion);
         }
     }
 

@@ -2,13 +2,11 @@ package org.callrouter.server.records;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,9 +18,6 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.callrouter.routing.ConversionOutcome;
 import org.callrouter.routing.config.ConfigLoader;
 import org.callrouter.routing.config.RouterConfig;
-import org.callrouter.routing.criteria.BuiltinTag;
-import org.callrouter.server.b2bua.AttemptResult;
-import org.callrouter.server.b2bua.CallStatus;
 import org.callrouter.server.metrics.RouterMetrics;
 import org.callrouter.server.webhook.WebhookScheduler;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -40,7 +35,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The emitter thread's cost per call: the five events of an answered call decoded from the ring
+ * The emitter thread's cost per call: the five events of an answered call ({@link TypicalCall}) decoded from the ring
  * buffer, assembled into a record, and handed to the journal (a real file, fsync every 100 ms),
  * the call metrics and the webhook scheduler (a campaign webhook on every event whose criterion
  * never holds, so it is checked but nothing is sent). This is the work that shares the CPU
@@ -60,7 +55,7 @@ public class RecordEmitterBenchmark {
 
     static final int CALLS = 1000;
 
-    private final Map<String, String> tags = new LinkedHashMap<>();
+    private Map<String, String> tags;
     private ConversionOutcome conversion;
     private Path dir;
     private ManyToOneRingBuffer ring;
@@ -94,16 +89,8 @@ public class RecordEmitterBenchmark {
                   - { number: "+18005550100", campaign: auto-insurance, source: facebook }
                 """.formatted(dir.resolve("data")));
         final RouterConfig config = ConfigLoader.load(dir.resolve("router.yaml"));
-        tags.put(BuiltinTag.CALLER_NUMBER.tagName(), "+14155550123");
-        tags.put(BuiltinTag.CALLER_AREA_CODE.tagName(), "415");
-        tags.put(BuiltinTag.CALLER_STATE.tagName(), "CA");
-        tags.put(BuiltinTag.CALLER_COUNTRY.tagName(), "US");
-        tags.put(BuiltinTag.DIALED_NUMBER.tagName(), "+18005550100");
-        tags.put(BuiltinTag.SOURCE.tagName(), "facebook");
-        tags.put(BuiltinTag.CAMPAIGN.tagName(), "auto-insurance");
-        conversion = new ConversionOutcome(
-                new ConversionOutcome.Side(ConversionOutcome.Status.NO_RULE, BigDecimal.ZERO, "no source conversion rule"),
-                new ConversionOutcome.Side(ConversionOutcome.Status.NO_RULE, BigDecimal.ZERO, "no handler conversion rule"));
+        tags = TypicalCall.tags();
+        conversion = TypicalCall.conversion();
         ring = new ManyToOneRingBuffer(new UnsafeBuffer(
                 ByteBuffer.allocateDirect((8 << 20) + RingBufferDescriptor.TRAILER_LENGTH)));
         publisher = new CallEventPublisher(ring, TimeUnit.MILLISECONDS.toNanos(2));
@@ -136,12 +123,7 @@ public class RecordEmitterBenchmark {
         for (int i = 0; i < CALLS; i++) {
             final String id = "c19cd50a2da" + Long.toHexString(0x1000000000L + calls++);
             final long t = 1_773_064_800_000L + calls;
-            publisher.received(id, "0aa4590222a605f45572ff713492806a", t, 8_500, "+14155550123", "+18005550100",
-                    "auto-insurance", "facebook", tags);
-            publisher.attemptStarted(id, "acme-sales", t + 10);
-            publisher.attemptEnded(id, "acme-sales", AttemptResult.ANSWERED, 200, t + 2_000);
-            publisher.answered(id, "acme-sales", t + 2_000);
-            publisher.ended(id, CallStatus.COMPLETED, 200, "carrier hung up", t + 90_000, 2_000, 88_000, conversion);
+            TypicalCall.publish(publisher, id, t, tags, conversion);
         }
     }
 
