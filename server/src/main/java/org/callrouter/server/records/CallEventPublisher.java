@@ -37,7 +37,8 @@ public final class CallEventPublisher implements CallEvents {
     private static final long LOG_EVERY_NS = 10_000_000_000L;
     /** Tags beyond this many are left out of the event (the SIP message limits keep it far off). */
     static final int MAX_TAGS = 64;
-    private static final int AMOUNT_CACHE = 16;
+    /** Slots of the amount cache (a power of two); each amount may sit in its slot or the next. */
+    private static final int AMOUNT_CACHE = 256;
 
     private final ManyToOneRingBuffer ring;
     private final long fullWaitNs;
@@ -49,7 +50,10 @@ public final class CallEventPublisher implements CallEvents {
     /** The SIP loop's events are encoded here, then copied into the ring buffer in one block. */
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
     private final TagWriter tagWriter = new TagWriter();
-    /** Config amounts are the same few BigDecimal instances: their text is cached by identity. */
+    /**
+     * Config amounts are the same BigDecimal instances call after call (one per conversion rule):
+     * their text is cached by identity, so encoding an amount allocates nothing.
+     */
     private final AmountText[] amounts = new AmountText[AMOUNT_CACHE];
 
     /**
@@ -207,13 +211,27 @@ public final class CallEventPublisher implements CallEvents {
         if (amount == null) {
             return null;
         }
+        if (amount == BigDecimal.ZERO) {
+            return "0";
+        }
         final int slot = System.identityHashCode(amount) & (AMOUNT_CACHE - 1);
-        final AmountText cached = amounts[slot];
+        final int other = (slot + 1) & (AMOUNT_CACHE - 1);
+        AmountText cached = amounts[slot];
         if (cached != null && cached.amount == amount) {
             return cached.text;
         }
+        cached = amounts[other];
+        if (cached != null && cached.amount == amount) {
+            return cached.text;
+        }
+        // A miss: the first time this amount is seen (or it was pushed out). The older of the two goes.
         final AmountText fresh = new AmountText(amount, amount.toPlainString());
-        amounts[slot] = fresh;
+        if (amounts[slot] == null) {
+            amounts[slot] = fresh;
+        } else {
+            amounts[other] = amounts[slot];
+            amounts[slot] = fresh;
+        }
         return fresh.text;
     }
 

@@ -124,6 +124,33 @@ class CallEventPublisherTest {
     }
 
     @Test
+    void everyAmountIsCarriedExactlyWhateverTheCacheHolds() throws Exception {
+        final ManyToOneRingBuffer ring = ring(1 << 20);
+        final CallEventPublisher publisher = new CallEventPublisher(ring, TimeUnit.MILLISECONDS.toNanos(1));
+        final CallEventAdapter adapter = adapter();
+        final List<BigDecimal> amounts = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            amounts.add(BigDecimal.valueOf(i, 2));
+        }
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < amounts.size(); i++) {
+                final ConversionOutcome.Side side = new ConversionOutcome.Side(ConversionOutcome.Status.CONVERTED,
+                        amounts.get(i), "attempt");
+                publisher.ended("c" + round + "-" + i, CallStatus.COMPLETED, 200, "done", 1, 0, 0,
+                        new ConversionOutcome(side, new ConversionOutcome.Side(ConversionOutcome.Status.NO_RULE,
+                                BigDecimal.ZERO, "no rule")));
+            }
+            drain(ring, adapter);
+        }
+        assertEquals(3 * amounts.size(), sink.ended.size());
+        for (int i = 0; i < sink.ended.size(); i++) {
+            final CallRecord r = sink.ended.get(i);
+            assertEquals(amounts.get(i % amounts.size()), r.payout(), r.id());
+            assertEquals(BigDecimal.ZERO, r.conversion().handler().amount());
+        }
+    }
+
+    @Test
     void aFullBufferWaitsBrieflyThenDropsCountsAndLogs() throws Exception {
         log = new ListAppender<>();
         log.start();
