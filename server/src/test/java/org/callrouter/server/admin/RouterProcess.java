@@ -85,6 +85,21 @@ final class RouterProcess implements AutoCloseable {
         waitFor();
     }
 
+    /** SIGHUP: the router reloads its configuration file. */
+    void hangUp() {
+        try {
+            final Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -HUP " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** SIGTERM; returns the exit code once the router has drained and stopped. */
     int terminate() {
         process.destroy();
