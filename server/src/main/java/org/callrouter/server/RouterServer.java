@@ -9,8 +9,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
+import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.callrouter.routing.Router;
+import org.callrouter.routing.config.ConfigError;
+import org.callrouter.routing.config.ConfigException;
 import org.callrouter.routing.config.HandlerConfig;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.config.ServerSettings;
@@ -25,6 +28,7 @@ import org.callrouter.server.b2bua.SipTargets;
 import org.callrouter.server.records.CallEvents;
 import org.callrouter.server.timer.TimerService;
 import org.callrouter.server.transaction.InboundDispatcher;
+import org.callrouter.server.transaction.InboundStats;
 import org.callrouter.server.transaction.MessageCounters;
 import org.callrouter.server.transaction.SipTimers;
 import org.callrouter.server.transaction.TransactionLayer;
@@ -44,7 +48,7 @@ public final class RouterServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
     private static final long TICK_MS = 8;
 
-    private final RouterConfig config;
+    private volatile RouterConfig config;
     private final DistinctErrorHandler errors = new DistinctErrorHandler();
     private final Router router;
     private final SipNetty netty;
@@ -53,7 +57,10 @@ public final class RouterServer implements AutoCloseable {
     private final TransactionLayer layer;
     private final B2bua b2bua;
     private final HandlerProber prober;
+    private final SipTargets targets;
+    private final InboundDispatcher inbound;
     private final ScheduledFuture<?> tick;
+    private volatile boolean draining;
     private boolean closed;
 
     private RouterServer(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters) {
@@ -79,7 +86,7 @@ public final class RouterServer implements AutoCloseable {
                 }
             }
             final LocalContact local = new LocalContact(sip.advertisedHost(), bound);
-            final SipTargets targets = new SipTargets();
+            this.targets = new SipTargets();
             final List<HandlerProber.Target> probeTargets = resolveHandlers(config, targets);
             this.b2bua = new B2bua(layer, timers, RouterServer::monoMs, wall, router, events, local, targets,
                     RequestValidator.defaults(), B2buaSettings.of(sip), errors, transport);
@@ -87,7 +94,8 @@ public final class RouterServer implements AutoCloseable {
                     ? new HandlerProber(layer, timers, RouterServer::monoMs, wall, router.health(), local,
                     settings.health().probeIntervalSeconds() * 1000L, probeTargets)
                     : null;
-            transport.sink(new InboundDispatcher(layer, errors));
+            this.inbound = new InboundDispatcher(layer, errors);
+            transport.sink(inbound);
             this.tick = netty.loop().scheduleAtFixedRate(this::onTick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
             if (prober != null) {
                 netty.loop().execute(prober::start);
@@ -138,11 +146,84 @@ public final class RouterServer implements AutoCloseable {
         return config;
     }
 
+    /** Counters of malformed input the transports delivered. */
+    public InboundStats inboundStats() {
+        return inbound.stats();
+    }
+
+    /** The SIP event loop (for its metrics). */
+    public EventLoopGroup sipLoop() {
+        return netty.group();
+    }
+
+    /** Whether new calls are refused (a drain has begun). */
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Applies a new configuration without dropping live calls: resolves the handler URIs (DNS,
+     * here, not on the SIP loop), swaps the routing snapshot ({@link Router#reload}), then on
+     * the SIP loop the B2BUA settings and the probe targets. Nothing changes when any step
+     * before the swap fails. Settings bound at start ({@code server.sip.listen},
+     * {@code advertised_host}, {@code t1_ms}/{@code t2_ms}/{@code t4_ms},
+     * {@code max_message_bytes}, {@code health.enabled}, {@code health.probe_interval_seconds},
+     * and the routing core's {@code data_dir} and {@code stores}) cannot change: such a file is
+     * refused, naming them.
+     *
+     * @throws ConfigException with every reason the new configuration was refused.
+     */
+    public synchronized void reload(RouterConfig next) throws ConfigException {
+        final List<ConfigError> problems = new ArrayList<>();
+        final ServerSettings.Sip was = config.server().sip();
+        final ServerSettings.Sip now = next.server().sip();
+        restartOnly(problems, next, "server.sip.listen", was.listen(), now.listen());
+        restartOnly(problems, next, "server.sip.advertised_host", was.advertisedHost(), now.advertisedHost());
+        restartOnly(problems, next, "server.sip.t1_ms", was.t1Ms(), now.t1Ms());
+        restartOnly(problems, next, "server.sip.t2_ms", was.t2Ms(), now.t2Ms());
+        restartOnly(problems, next, "server.sip.t4_ms", was.t4Ms(), now.t4Ms());
+        restartOnly(problems, next, "server.sip.max_message_bytes", was.maxMessageBytes(), now.maxMessageBytes());
+        restartOnly(problems, next, "server.health.enabled", config.server().health().enabled(),
+                next.server().health().enabled());
+        restartOnly(problems, next, "server.health.probe_interval_seconds",
+                config.server().health().probeIntervalSeconds(), next.server().health().probeIntervalSeconds());
+        List<HandlerProber.Target> probeTargets = List.of();
+        try {
+            probeTargets = resolveHandlers(next, targets);
+        } catch (IllegalArgumentException e) {
+            problems.add(next.errorAt("handlers", e.getMessage()));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        router.reload(next);
+        final B2buaSettings settings = B2buaSettings.of(now);
+        final List<HandlerProber.Target> probes = probeTargets;
+        netty.loop().submit(() -> {
+            b2bua.settings(settings);
+            if (prober != null) {
+                prober.targets(probes);
+            }
+        }).syncUninterruptibly();
+        config = next;
+        LOG.info("configuration reloaded from {}: {} campaigns, {} handlers", next.file(), next.campaigns().size(),
+                next.handlers().size());
+    }
+
+    private static void restartOnly(List<ConfigError> problems, RouterConfig next, String path, Object was,
+                                    Object now) {
+        if (!java.util.Objects.equals(was, now)) {
+            problems.add(next.errorAt(path, "cannot change while running (running with " + was
+                    + "); restart the router"));
+        }
+    }
+
     /**
      * Graceful stop: new INVITEs get 503 at once; live calls may go on for up to
      * {@code drainTimeoutMs}; what is left is then ended (BYE both legs) and everything closes.
      */
     public void drainAndClose(long drainTimeoutMs) {
+        draining = true;
         b2bua.drain();
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainTimeoutMs);
         while (b2bua.stats().activeCalls > 0 && System.nanoTime() < deadline) {
@@ -163,6 +244,7 @@ public final class RouterServer implements AutoCloseable {
             return;
         }
         closed = true;
+        draining = true;
         netty.loop().submit(() -> {
             b2bua.drain();
             b2bua.terminateAll("router shutting down");

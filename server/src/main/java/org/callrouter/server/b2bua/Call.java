@@ -110,8 +110,10 @@ final class Call implements TimerTarget {
                 context.tag(tag, value);
             }
         });
+        final long routingStartNs = System.nanoTime();
         plan = b2bua.router().route(context.build());
-        b2bua.events().received(id, key, now, plan.callerNumber(), plan.dialedNumber(), plan.campaignId(),
+        final long routingNs = System.nanoTime() - routingStartNs;
+        b2bua.events().received(id, key, now, routingNs, plan.callerNumber(), plan.dialedNumber(), plan.campaignId(),
                 plan.sourceId(), plan.tags());
         switch (plan.outcome()) {
             case UNKNOWN_NUMBER -> refuse(404, "number " + dialed + " is not tracked");
@@ -166,7 +168,6 @@ final class Call implements TimerTarget {
         }
         ringing = null;
         answered = leg;
-        plan = null;
         answeredMonoMs = b2bua.monoMs();
         final long now = b2bua.wallMs();
         leg.reservation.answered(now);
@@ -233,8 +234,9 @@ final class Call implements TimerTarget {
         final boolean fromCarrier = ack.callId().equals(carrier.callId);
         if (fromCarrier && state == State.ANSWERED && ack.cseq().number() == inviteCseq) {
             invite.acknowledged();
-            // A long call keeps only what its dialogs need: the INVITE, its answer and the
-            // routing plan go (they are kilobytes per call, times 100,000 live calls).
+            // A long call keeps only what its dialogs and its record need: the INVITE and its
+            // answer go (kilobytes per call, times 100,000 live calls); the plan stays, it
+            // decides the call's conversion at the end.
             invite = null;
             state(State.CONFIRMED, "carrier acknowledged");
             return;
@@ -418,9 +420,10 @@ final class Call implements TimerTarget {
         ConversionOutcome conversion = null;
         if (wasAnswered) {
             answered.reservation.ended(now, talkMs);
-            conversion = answered.reservation.conversion();
-        } else if (lastReservation != null) {
-            conversion = lastReservation.conversion();
+        }
+        if (lastReservation != null) {
+            // The call's view: a side an earlier attempt converted stays converted after a failover.
+            conversion = plan.conversion();
         }
         b2bua.events().ended(id, status, sipStatus, reason, now, ringMs, talkMs, conversion);
         b2bua.onCallEnded(this);

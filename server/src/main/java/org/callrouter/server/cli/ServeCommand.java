@@ -8,9 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import org.callrouter.routing.config.ConfigException;
 import org.callrouter.routing.config.ConfigLoader;
 import org.callrouter.routing.config.RouterConfig;
-import org.callrouter.server.RouterServer;
-import org.callrouter.server.records.CallEvents;
-import org.callrouter.server.transaction.MessageCounters;
+import org.callrouter.server.admin.RouterService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -18,9 +16,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code router serve [--config FILE]}: runs the router until SIGTERM/SIGINT, then drains
- * (new INVITEs get 503, live calls may finish within {@code server.drain_timeout_seconds}) and
- * exits 0. A configuration with errors is refused with every error, exit 1.
+ * {@code router serve [--config FILE]}: runs the router (SIP, records, webhooks, metrics, admin
+ * API) until SIGTERM/SIGINT, then drains (new INVITEs get 503, live calls may finish within
+ * {@code server.drain_timeout_seconds}), writes out every record and exits 0. SIGHUP reloads the
+ * configuration file. A configuration with errors is refused with every error, exit 1.
  */
 @Command(name = "serve", description = "Run the router (the default command).", mixinStandardHelpOptions = true)
 public final class ServeCommand implements Callable<Integer> {
@@ -41,9 +40,9 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 1;
         }
-        final RouterServer server;
+        final RouterService server;
         try {
-            server = RouterServer.start(loaded, Clock.systemUTC(), CallEvents.NONE, MessageCounters.NONE);
+            server = RouterService.start(loaded, Clock.systemUTC());
         } catch (RuntimeException e) {
             System.err.println("router: cannot start: " + e.getMessage());
             LOG.debug("start failure", e);
@@ -54,14 +53,26 @@ public final class ServeCommand implements Callable<Integer> {
         final CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), signal -> stop.countDown());
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
+        Signal.handle(new Signal("HUP"), signal -> reload(server));
         try {
             stop.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         LOG.info("stopping: new calls refused, live calls may go on for up to {} s",
-                loaded.server().drainTimeoutSeconds());
-        server.drainAndClose(loaded.server().drainTimeoutSeconds() * 1000L);
+                server.config().server().drainTimeoutSeconds());
+        server.drainAndClose(server.config().server().drainTimeoutSeconds() * 1000L);
         return 0;
+    }
+
+    /** SIGHUP: reload the configuration file; a refused file is logged with its errors and the old one stays. */
+    private static void reload(RouterService server) {
+        try {
+            server.reload();
+        } catch (ConfigException e) {
+            LOG.error("SIGHUP: configuration refused, the running one stays:\n{}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("SIGHUP: reload failed, the running configuration stays", e);
+        }
     }
 }

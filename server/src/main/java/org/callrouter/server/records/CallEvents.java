@@ -13,8 +13,12 @@ import org.callrouter.server.b2bua.CallStatus;
  */
 public interface CallEvents {
 
-    /** A call arrived and was routed (or refused); {@code campaignId} and {@code sourceId} may be null. */
-    void received(String callId, String callKey, long atMs, String caller, String dialed,
+    /**
+     * A call arrived and was routed (or refused); {@code campaignId} and {@code sourceId} may be null.
+     *
+     * @param routingNs how long the routing decision took, in nanoseconds.
+     */
+    void received(String callId, String callKey, long atMs, long routingNs, String caller, String dialed,
                   String campaignId, String sourceId, Map<String, String> tags);
 
     /** A handler was left out of the call's plan, with the reason ({@code cap: daily}, {@code closed}...). */
@@ -43,7 +47,7 @@ public interface CallEvents {
     /** A sink that drops everything: records, webhooks and metrics switched off. */
     CallEvents NONE = new CallEvents() {
         @Override
-        public void received(String callId, String callKey, long atMs, String caller, String dialed,
+        public void received(String callId, String callKey, long atMs, long routingNs, String caller, String dialed,
                              String campaignId, String sourceId, Map<String, String> tags) {
         }
 

@@ -1,0 +1,324 @@
+package org.callrouter.server.admin;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.callrouter.routing.CallContext;
+import org.callrouter.routing.ConversionOutcome;
+import org.callrouter.routing.PlanFormat;
+import org.callrouter.routing.RoutingPlan;
+import org.callrouter.routing.config.ConfigError;
+import org.callrouter.routing.config.ConfigException;
+import org.callrouter.server.b2bua.CallStatus;
+import org.callrouter.server.records.JournalReader;
+import org.callrouter.server.records.PostbackResult;
+import org.callrouter.server.records.RecordJson;
+
+/**
+ * The admin HTTP API, without the HTTP: a request's method, URI, {@code Authorization} header
+ * and body in, an {@link ApiResponse} out. Called on the admin worker threads (it may read
+ * files and wait for the emitter). Every refusal is a JSON {@code {"error": ...}} with a 4xx
+ * status (503 when the router cannot answer now). See the server README, "Admin HTTP API".
+ */
+public final class AdminApi {
+
+    /** {@code GET /metrics}'s media type: the Prometheus text format 0.0.4. */
+    static final String METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+    private static final long DEFAULT_SINCE_MS = TimeUnit.HOURS.toMillis(24);
+
+    private final RouterService service;
+    private final Clock wall;
+
+    AdminApi(RouterService service, Clock wall) {
+        this.service = service;
+        this.wall = wall;
+    }
+
+    /** Answers one request; never throws. */
+    public ApiResponse handle(String method, String uri, String authorization, byte[] body) {
+        final QueryStringDecoder decoded = new QueryStringDecoder(uri, StandardCharsets.UTF_8);
+        final String path = decoded.path();
+        final Map<String, List<String>> query = decoded.parameters();
+        try {
+            if (path.equals("/metrics")) {
+                only(method, "GET");
+                return new ApiResponse(200, METRICS_TYPE, service.metrics().scrape().getBytes(StandardCharsets.UTF_8),
+                        Map.of());
+            }
+            if (path.equals("/health/live")) {
+                only(method, "GET");
+                return status(200, "live");
+            }
+            if (path.equals("/health/ready")) {
+                only(method, "GET");
+                return ready();
+            }
+            if (path.equals("/v1") || path.startsWith("/v1/")) {
+                authorize(authorization);
+                return v1(method, path, query, body);
+            }
+            throw new ApiException(404, "no such endpoint: " + path);
+        } catch (ApiException e) {
+            final ApiResponse refusal = ApiResponse.error(e.status(), e.getMessage());
+            return new ApiResponse(refusal.status(), refusal.contentType(), refusal.body(), e.headers());
+        } catch (RuntimeException e) {
+            service.errors().onError(e);
+            return ApiResponse.error(500, "internal error: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private ApiResponse v1(String method, String path, Map<String, List<String>> query, byte[] body)
+            throws ApiException {
+        final String[] parts = path.substring(1).split("/", -1);
+        if (parts.length == 2 && parts[1].equals("explain")) {
+            only(method, "GET");
+            return explain(query);
+        }
+        if (parts.length == 2 && parts[1].equals("reload")) {
+            only(method, "POST");
+            return reload();
+        }
+        if (parts.length == 2 && parts[1].equals("calls")) {
+            only(method, "GET");
+            return calls(query);
+        }
+        if (parts.length == 3 && parts[1].equals("calls") && !parts[2].isEmpty()) {
+            only(method, "GET");
+            return call(parts[2]);
+        }
+        if (parts.length == 4 && parts[1].equals("calls") && !parts[2].isEmpty() && parts[3].equals("conversion")) {
+            only(method, "POST");
+            return conversion(parts[2], query, body);
+        }
+        throw new ApiException(404, "no such endpoint: " + path);
+    }
+
+    // ---- endpoints -------------------------------------------------------------------------
+
+    private ApiResponse ready() {
+        final List<String> reasons = service.notReady();
+        if (reasons.isEmpty()) {
+            return status(200, "ready");
+        }
+        final ObjectNode body = ApiResponse.JSON.createObjectNode();
+        body.put("status", "not ready");
+        final ArrayNode why = body.putArray("reasons");
+        reasons.forEach(why::add);
+        return ApiResponse.json(503, body);
+    }
+
+    private ApiResponse explain(Map<String, List<String>> query) throws ApiException {
+        final String number = one(query, "number");
+        if (number == null || number.isBlank()) {
+            throw new ApiException(400, "number is required: /v1/explain?number=18005550100&caller=+14155550123");
+        }
+        final CallContext.Builder call = CallContext.builder().dialedNumber(number).callerNumber(one(query, "caller"));
+        final String at = one(query, "at");
+        call.nowMs(at == null ? wall.millis() : instant("at", at));
+        for (String tag : query.getOrDefault("tag", List.of())) {
+            final int eq = tag.indexOf('=');
+            if (eq <= 0) {
+                throw new ApiException(400, "tag must be name=value, got \"" + tag + "\"");
+            }
+            call.tag(tag.substring(0, eq), tag.substring(eq + 1));
+        }
+        final RoutingPlan plan = service.explain(call.build());
+        if (plan.outcome() == RoutingPlan.Outcome.UNKNOWN_NUMBER) {
+            throw new ApiException(404, "unknown number: " + plan.rejectionReason());
+        }
+        return ApiResponse.json(200, PlanFormat.json(plan));
+    }
+
+    private ApiResponse reload() {
+        try {
+            service.reload();
+        } catch (ConfigException e) {
+            final ObjectNode body = ApiResponse.JSON.createObjectNode();
+            body.put("error", "configuration refused; the running configuration stays");
+            final ArrayNode errors = body.putArray("errors");
+            for (ConfigError error : e.errors()) {
+                errors.add(error.toString());
+            }
+            return ApiResponse.json(422, body);
+        }
+        final ObjectNode body = ApiResponse.JSON.createObjectNode();
+        body.put("reloaded", true);
+        body.put("file", String.valueOf(service.config().file()));
+        body.put("campaigns", service.config().campaigns().size());
+        body.put("handlers", service.config().handlers().size());
+        return ApiResponse.json(200, body);
+    }
+
+    private ApiResponse calls(Map<String, List<String>> query) throws ApiException {
+        final String status = one(query, "status");
+        if (status != null && !isStatus(status)) {
+            throw new ApiException(400, "status must be one of completed, no-answer, busy, failed, rejected, "
+                    + "canceled; got \"" + status + "\"");
+        }
+        final String sinceText = one(query, "since");
+        final long since = sinceText == null ? wall.millis() - DEFAULT_SINCE_MS : instant("since", sinceText);
+        final String limitText = one(query, "limit");
+        int limit = DEFAULT_LIMIT;
+        if (limitText != null) {
+            try {
+                limit = Integer.parseInt(limitText);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > MAX_LIMIT) {
+                throw new ApiException(400, "limit must be a whole number from 1 to " + MAX_LIMIT + ", got \""
+                        + limitText + "\"");
+            }
+        }
+        final List<ObjectNode> found = service.records().query(
+                new JournalReader.Query(one(query, "campaign"), status, since, limit));
+        final ObjectNode body = ApiResponse.JSON.createObjectNode();
+        body.put("count", found.size());
+        body.put("since", RecordJson.time(since));
+        body.putArray("calls").addAll(found);
+        return ApiResponse.json(200, body);
+    }
+
+    private ApiResponse call(String id) throws ApiException {
+        try {
+            final Optional<ObjectNode> record = service.records().find(id);
+            if (record.isEmpty()) {
+                throw new ApiException(404, "no call " + id + " in the journal or in progress");
+            }
+            return ApiResponse.json(200, record.get());
+        } catch (TimeoutException e) {
+            throw new ApiException(503, e.getMessage());
+        }
+    }
+
+    private ApiResponse conversion(String id, Map<String, List<String>> query, byte[] body) throws ApiException {
+        String key = one(query, "key");
+        if (key == null && body.length > 0) {
+            final JsonNode json;
+            try {
+                json = ApiResponse.JSON.readTree(body);
+            } catch (JsonProcessingException e) {
+                throw new ApiException(400, "the body must be JSON such as {\"key\": \"...\"}: "
+                        + e.getOriginalMessage());
+            } catch (IOException e) {
+                throw new ApiException(400, "the body cannot be read: " + e.getMessage());
+            }
+            if (json == null || !json.isObject() || !json.path("key").isTextual()) {
+                throw new ApiException(400, "the body must be a JSON object with the call's \"key\" as a string");
+            }
+            key = json.path("key").asText();
+        }
+        if (key == null || key.isEmpty()) {
+            throw new ApiException(400, "the call's key is required (the X-Call-Key header of the call): "
+                    + "{\"key\": \"...\"} or ?key=");
+        }
+        final Optional<PostbackResult> answer;
+        try {
+            answer = service.records().postback(id, key);
+        } catch (TimeoutException e) {
+            throw new ApiException(503, e.getMessage());
+        }
+        if (answer.isEmpty()) {
+            throw new ApiException(404, "no call " + id);
+        }
+        final PostbackResult result = answer.get();
+        return switch (result.status()) {
+            case APPLIED -> ApiResponse.json(200, postbackBody(id, result));
+            case WRONG_KEY -> throw new ApiException(403, result.message());
+            case NOT_ANSWERED, REFUSED -> throw new ApiException(409, result.message());
+            case NOT_IN_MEMORY -> throw new ApiException(404, "no call " + id);
+        };
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    private static ObjectNode postbackBody(String id, PostbackResult result) {
+        final ObjectNode body = ApiResponse.JSON.createObjectNode();
+        body.put("id", id);
+        body.put("changed", result.changed());
+        final ObjectNode postback = body.putObject("postback");
+        side(postback.putObject("source"), result.postback().source());
+        side(postback.putObject("handler"), result.postback().handler());
+        try {
+            body.set("call", RecordJson.parse(result.callLine()));
+        } catch (IOException e) {
+            throw new IllegalStateException("the emitter's own JSON does not parse", e);
+        }
+        return body;
+    }
+
+    private static void side(ObjectNode node, ConversionOutcome.Side side) {
+        node.put("status", RecordJson.label(side.status()));
+        node.put("amount", side.amount());
+        node.put("reason", side.reason());
+    }
+
+    private void authorize(String authorization) throws ApiException {
+        final String token = service.config().server().admin().token();
+        if (token == null) {
+            throw new ApiException(403, "the /v1 API is disabled: set server.admin.token in the configuration");
+        }
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ApiException.unauthorized("missing credentials: send Authorization: Bearer <server.admin.token>");
+        }
+        final byte[] given = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, token.getBytes(StandardCharsets.UTF_8))) {
+            throw ApiException.unauthorized("the bearer token is not server.admin.token");
+        }
+    }
+
+    private static void only(String method, String allowed) throws ApiException {
+        if (!allowed.equals(method)) {
+            throw ApiException.methodNotAllowed(method, allowed);
+        }
+    }
+
+    private static ApiResponse status(int code, String status) {
+        final ObjectNode body = ApiResponse.JSON.createObjectNode();
+        body.put("status", status);
+        return ApiResponse.json(code, body);
+    }
+
+    private static String one(Map<String, List<String>> query, String name) {
+        final List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? null : values.get(values.size() - 1);
+    }
+
+    /** An ISO-8601 instant ({@code 2026-03-09T14:00:00Z}, or with an offset) or epoch milliseconds. */
+    private static long instant(String name, String text) throws ApiException {
+        try {
+            if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
+                return Long.parseLong(text);
+            }
+            return OffsetDateTime.parse(text).toInstant().toEpochMilli();
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new ApiException(400, name + " must be an ISO-8601 time such as 2026-03-09T14:00:00Z or epoch "
+                    + "milliseconds, got \"" + text + "\"");
+        }
+    }
+
+    private static boolean isStatus(String label) {
+        for (CallStatus s : CallStatus.values()) {
+            if (s.label().equals(label)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

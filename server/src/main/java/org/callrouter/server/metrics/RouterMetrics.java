@@ -1,0 +1,172 @@
+package org.callrouter.server.metrics;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import org.callrouter.routing.config.RouterConfig;
+import org.callrouter.server.RouterServer;
+import org.callrouter.server.b2bua.B2buaStats;
+import org.callrouter.server.records.CallEventPublisher;
+import org.callrouter.server.records.RecordPipeline;
+import org.callrouter.server.records.RecordSink;
+import org.callrouter.server.transaction.InboundStats;
+import org.callrouter.server.transaction.MessageCounters;
+import org.callrouter.server.transaction.TransactionStats;
+import org.callrouter.server.webhook.WebhookDispatcher;
+
+/**
+ * The router's metrics: Micrometer's Prometheus registry (simpleclient, text format 0.0.4)
+ * with JVM and Netty metrics and the router's own, named as Prometheus expects ({@code _total}
+ * counters, {@code _seconds} and {@code _bytes} in base units). See the server README,
+ * "Metrics", for the list.
+ */
+public final class RouterMetrics implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<AutoCloseable> binders = new ArrayList<>();
+    private final SipMessageMetrics sipMessages;
+    private final CallMetrics calls;
+    private HandlerGauges handlers;
+
+    /** A registry with the JVM's metrics and the record-driven call metrics. */
+    public RouterMetrics() {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        final JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        binders.add(gc);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider allocator) {
+            new NettyAllocatorMetrics(allocator).bindTo(registry);
+        }
+        this.sipMessages = new SipMessageMetrics(registry);
+        this.calls = new CallMetrics(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The page {@code GET /metrics} serves (text format 0.0.4). */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** Counts SIP requests and responses (give it to {@link RouterServer#start}). */
+    public MessageCounters sipMessages() {
+        return sipMessages;
+    }
+
+    /** Counts calls, attempts and conversions from records (a sink of the record pipeline). */
+    public RecordSink calls() {
+        return calls;
+    }
+
+    /** The SIP side: B2BUA, transaction and transport counters, errors, the SIP loop, handler gauges. */
+    public void bind(RouterServer server, Clock wall) {
+        final B2buaStats b2bua = server.b2bua().stats();
+        gauge("b2bua.active.calls", "Calls in progress", b2bua, s -> s.activeCalls);
+        gauge("b2bua.pending.calls", "Calls not yet answered", b2bua, s -> s.pendingCalls);
+        counter("b2bua.overload.rejections", "INVITEs refused with 503 (overload or drain)", b2bua,
+                s -> s.overloadRejections);
+        counter("b2bua.late.answers", "Handlers that answered after the call gave up on them", b2bua,
+                s -> s.lateAnswers);
+        final TransactionStats tx = server.transactions().stats();
+        counter("sip.retransmissions.absorbed", "Retransmitted requests absorbed by server transactions", tx,
+                s -> s.retransmissionsAbsorbed);
+        counter("sip.requests.retransmitted", "Requests retransmitted by client transactions", tx,
+                s -> s.requestsRetransmitted);
+        counter("sip.responses.retransmitted", "Responses retransmitted by server transactions", tx,
+                s -> s.responsesRetransmitted);
+        counter("sip.stray.responses", "Responses that matched no transaction", tx, s -> s.strayResponses);
+        counter("sip.client.timeouts", "Client transactions that timed out", tx, s -> s.clientTimeouts);
+        final InboundStats inbound = server.inboundStats();
+        counter("sip.malformed.requests", "Malformed requests answered with an error", inbound,
+                s -> s.malformedRequests);
+        counter("sip.malformed.dropped", "Malformed messages dropped", inbound, s -> s.malformedDropped);
+        counter("router.internal.errors", "Errors caught at the edge of an event-loop iteration", server.errors(),
+                e -> e.total());
+        new NettyEventExecutorMetrics(server.sipLoop()).bindTo(registry);
+        handlers = new HandlerGauges(registry, server.router(), wall);
+        handlers.refresh(server.config());
+    }
+
+    /** The record pipeline: {@code records_pending} and the buffer's occupancy, drops, journal lines. */
+    public void bind(RecordPipeline records) {
+        gauge("records.pending", "Call events published and not yet taken by the record emitter", records,
+                RecordPipeline::pending);
+        Gauge.builder("records.buffer.used", records, RecordPipeline::bufferedBytes).baseUnit("bytes")
+                .description("Bytes of the record ring buffer in use").register(registry);
+        Gauge.builder("records.buffer.capacity", records, RecordPipeline::bufferCapacity).baseUnit("bytes")
+                .description("Capacity of the record ring buffer").register(registry);
+        final CallEventPublisher publisher = records.events();
+        counter("records.dropped", "Call events dropped because the record buffer stayed full", publisher,
+                CallEventPublisher::droppedTotal);
+        counter("records.buffer.full.waits", "Times a publisher found the record buffer full and waited", publisher,
+                CallEventPublisher::fullWaits);
+        counter("journal.lines.written", "Lines written to the call journal", records, RecordPipeline::journalLines);
+    }
+
+    /** Webhook deliveries: {@code webhook_deliveries_total{result}} and {@code webhook_pending}. */
+    public void bind(WebhookDispatcher webhooks) {
+        deliveries(webhooks, "delivered", WebhookDispatcher::delivered);
+        deliveries(webhooks, "failed", WebhookDispatcher::failedTries);
+        deliveries(webhooks, "dead_lettered", WebhookDispatcher::deadLettered);
+        gauge("webhook.pending", "Webhook requests not yet delivered or dead-lettered", webhooks,
+                WebhookDispatcher::pending);
+    }
+
+    /** Follows a reloaded configuration's handlers. */
+    public void reloaded(RouterConfig config) {
+        if (handlers != null) {
+            handlers.refresh(config);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable binder : binders) {
+            try {
+                binder.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing a metrics binder", e);
+            }
+        }
+        registry.close();
+    }
+
+    private void deliveries(WebhookDispatcher webhooks, String result, ToDoubleFunction<WebhookDispatcher> count) {
+        FunctionCounter.builder("webhook.deliveries", webhooks, count)
+                .description("Webhook tries by result: delivered (2xx), failed (to be retried), dead_lettered")
+                .tag("result", result).register(registry);
+    }
+
+    private <T> void gauge(String name, String description, T source, ToDoubleFunction<T> value) {
+        Gauge.builder(name, source, value).description(description).register(registry);
+    }
+
+    private <T> void counter(String name, String description, T source, ToDoubleFunction<T> value) {
+        FunctionCounter.builder(name, source, value).description(description).register(registry);
+    }
+}

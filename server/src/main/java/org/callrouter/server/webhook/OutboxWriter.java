@@ -1,0 +1,118 @@
+package org.callrouter.server.webhook;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.agrona.ErrorHandler;
+import org.callrouter.server.records.LineFile;
+
+/**
+ * Appends new requests to the outbox's current segment, on the emitter thread: collected
+ * during a drain, written at its end ({@link #write}) and forced to disk on the journal's
+ * schedule ({@link #forceIfDue}), then handed to the dispatcher. A segment past
+ * {@link #SEGMENT_BYTES} is closed and the next one begun ({@link #rollIfFull}).
+ */
+final class OutboxWriter {
+
+    static final long SEGMENT_BYTES = 16L << 20;
+
+    private final Path dir;
+    private final long fsyncIntervalNs;
+    private final ErrorHandler errors;
+    private long segment;
+    private LineFile file;
+    private int lines;
+    private long lastForceNs = System.nanoTime();
+
+    /**
+     * @param firstSegment the number of the segment to begin with (after every existing one).
+     */
+    OutboxWriter(Path dir, long firstSegment, long fsyncIntervalNs, ErrorHandler errors) {
+        this.dir = dir;
+        this.segment = firstSegment;
+        this.fsyncIntervalNs = fsyncIntervalNs;
+        this.errors = errors;
+    }
+
+    /**
+     * Adds a request to the current segment.
+     *
+     * @return where it is stored; segment -1 when no segment could be opened (it is then
+     *         delivered from memory only, and the error reported).
+     */
+    Delivery append(WebhookRequest request) {
+        if (file == null) {
+            try {
+                file = LineFile.open(Outbox.segment(dir, segment));
+                lines = 0;
+            } catch (IOException e) {
+                errors.onError(new IOException("webhook outbox: cannot open " + Outbox.segment(dir, segment), e));
+                return new Delivery(request, -1, -1);
+            }
+        }
+        file.append(Outbox.line(request));
+        return new Delivery(request, segment, lines++);
+    }
+
+    /** Writes the requests appended since the last call. */
+    void write() {
+        if (file != null) {
+            try {
+                file.write();
+            } catch (IOException e) {
+                errors.onError(new IOException("webhook outbox: write to " + file.path() + " failed, will retry", e));
+            }
+        }
+    }
+
+    /** Forces written requests to disk when the interval has passed since the last force. */
+    void forceIfDue(long nowNs) {
+        if (file != null && file.unforced() && nowNs - lastForceNs >= fsyncIntervalNs) {
+            lastForceNs = nowNs;
+            force();
+        }
+    }
+
+    /**
+     * Closes the current segment if it is full and everything in it is written.
+     *
+     * @return the closed segment's number, or -1.
+     */
+    long rollIfFull() {
+        if (file == null || file.size() < SEGMENT_BYTES || file.pendingBytes() > 0) {
+            return -1;
+        }
+        final long sealed = segment;
+        close();
+        segment++;
+        return sealed;
+    }
+
+    /** Writes, forces and closes the current segment. */
+    void close() {
+        if (file == null) {
+            return;
+        }
+        write();
+        force();
+        try {
+            file.close();
+        } catch (IOException e) {
+            errors.onError(e);
+        }
+        file = null;
+    }
+
+    /** The segment being appended to. */
+    long segment() {
+        return segment;
+    }
+
+    private void force() {
+        try {
+            file.force();
+        } catch (IOException e) {
+            errors.onError(new IOException("webhook outbox: fsync of " + file.path() + " failed, will retry", e));
+        }
+    }
+}

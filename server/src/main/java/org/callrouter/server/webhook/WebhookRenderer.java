@@ -1,0 +1,83 @@
+package org.callrouter.server.webhook;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import org.callrouter.routing.config.WebhookConfig;
+import org.callrouter.routing.criteria.Criterion;
+import org.callrouter.server.records.CallRecord;
+import org.callrouter.server.records.RecordJson;
+
+/**
+ * Turns a campaign webhook and a call event into the request to send.
+ *
+ * <ul>
+ *   <li>URL: the {@code url} template, each value percent-encoded (RFC 3986 2.1; a space is
+ *       {@code %20}).</li>
+ *   <li>Body: without a {@code body} template, the call record as JSON (the journal's fields
+ *       so far) with {@code "event"} first, {@code application/json}. A template that starts
+ *       with <code>{</code> or {@code [} is JSON: values are escaped as JSON string content
+ *       (RFC 8259 7), {@code application/json}. Any other template is a form: values are
+ *       percent-encoded, {@code application/x-www-form-urlencoded}.</li>
+ *   <li>{@code X-Signature} when the webhook has a {@code secret} ({@link Signature}).</li>
+ * </ul>
+ */
+public final class WebhookRenderer {
+
+    static final String JSON = "application/json";
+    static final String FORM = "application/x-www-form-urlencoded";
+
+    private WebhookRenderer() {
+    }
+
+    /** Whether the call meets every {@code when} criterion of the webhook. */
+    public static boolean matches(WebhookConfig webhook, CallTokens tokens) {
+        for (Criterion criterion : webhook.when()) {
+            if (!criterion.test(tokens)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The request for one webhook at one event.
+     *
+     * @param key the idempotency key.
+     */
+    public static WebhookRequest render(WebhookConfig webhook, CallRecord record, CallTokens tokens, String key,
+                                        long nowMs) {
+        final String url = webhook.url().render(tokens::value, WebhookRenderer::percentEncode);
+        final String body;
+        final String contentType;
+        if (webhook.body() == null) {
+            final String line = new String(RecordJson.callLine(record), StandardCharsets.UTF_8);
+            body = "{\"event\":\"" + tokens.value("event") + "\"," + line.substring(1);
+            contentType = JSON;
+        } else if (isJson(webhook.body().text())) {
+            body = webhook.body().render(tokens::value, WebhookRenderer::jsonEscape);
+            contentType = JSON;
+        } else {
+            body = webhook.body().render(tokens::value, WebhookRenderer::percentEncode);
+            contentType = FORM;
+        }
+        final String signature = webhook.secret() == null ? null
+                : Signature.sign(webhook.secret(), body.getBytes(StandardCharsets.UTF_8));
+        return new WebhookRequest(key, tokens.value("event"), record.campaign(), record.id(), url, contentType, body,
+                signature, nowMs);
+    }
+
+    private static boolean isJson(String template) {
+        final String trimmed = template.stripLeading();
+        return trimmed.startsWith("{") || trimmed.startsWith("[");
+    }
+
+    static String percentEncode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    static String jsonEscape(String value) {
+        return new String(JsonStringEncoder.getInstance().quoteAsString(value));
+    }
+}

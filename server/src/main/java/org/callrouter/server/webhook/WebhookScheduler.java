@@ -1,0 +1,160 @@
+package org.callrouter.server.webhook;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.agrona.ErrorHandler;
+import org.callrouter.routing.ConversionOutcome;
+import org.callrouter.routing.config.CampaignConfig;
+import org.callrouter.routing.config.RouterConfig;
+import org.callrouter.routing.config.WebhookConfig;
+import org.callrouter.routing.config.WebhookEvent;
+import org.callrouter.server.records.CallRecord;
+import org.callrouter.server.records.RecordSink;
+
+/**
+ * Campaign webhooks (issue 5): on each call event, every webhook of the call's campaign that
+ * listens to it and whose {@code when} criteria hold is rendered, stored in the outbox and
+ * handed to the dispatcher. Runs on the emitter thread as a {@link RecordSink}; reads the
+ * campaign's webhooks from the configuration in force, so a reload applies to the next event.
+ *
+ * <p>Events: {@code started} when the call arrives (any call of a campaign, refused ones too),
+ * {@code selected} for each handler tried, {@code answered}, {@code ended} with the complete
+ * record, and {@code converted} when the call converts: at its end (attempt, timer, or a
+ * postback during the call) and again for each later postback that converts another side.
+ */
+public final class WebhookScheduler implements RecordSink, AutoCloseable {
+
+    private final Supplier<RouterConfig> config;
+    private final OutboxWriter writer;
+    private final WebhookDispatcher dispatcher;
+    private final Clock wall;
+    private List<Delivery> batch = new ArrayList<>();
+    private RouterConfig indexed;
+    private Map<String, List<WebhookConfig>> byCampaign = Map.of();
+
+    private WebhookScheduler(Supplier<RouterConfig> config, OutboxWriter writer, WebhookDispatcher dispatcher,
+                             Clock wall) {
+        this.config = config;
+        this.writer = writer;
+        this.dispatcher = dispatcher;
+        this.wall = wall;
+    }
+
+    /**
+     * Recovers the outbox in {@code dir} and starts its dispatcher.
+     *
+     * @param config the configuration in force (read at each event).
+     * @throws IOException when the outbox directory cannot be read.
+     */
+    public static WebhookScheduler start(Path dir, Supplier<RouterConfig> config, int fsyncIntervalMs, Clock wall,
+                                         ErrorHandler errors) throws IOException {
+        final Outbox.Recovery recovery = Outbox.recover(dir);
+        final WebhookDispatcher dispatcher = new WebhookDispatcher(dir, recovery,
+                config.get().server().webhookDelivery(), wall, errors);
+        final OutboxWriter writer = new OutboxWriter(dir, recovery.nextSegment(),
+                TimeUnit.MILLISECONDS.toNanos(fsyncIntervalMs), errors);
+        return new WebhookScheduler(config, writer, dispatcher, wall);
+    }
+
+    public WebhookDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    @Override
+    public void onStarted(CallRecord record) {
+        fire(record, WebhookEvent.STARTED, null, "started");
+    }
+
+    @Override
+    public void onSelected(CallRecord record, CallRecord.Attempt attempt) {
+        fire(record, WebhookEvent.SELECTED, attempt, "selected-" + record.attempts().size());
+    }
+
+    @Override
+    public void onAnswered(CallRecord record) {
+        fire(record, WebhookEvent.ANSWERED, null, "answered");
+    }
+
+    @Override
+    public void onEnded(CallRecord record) {
+        fire(record, WebhookEvent.ENDED, null, "ended");
+        if (record.converted()) {
+            fire(record, WebhookEvent.CONVERTED, null, "converted-" + record.nextConversionReport());
+        }
+    }
+
+    @Override
+    public void onConvertedAfterEnd(CallRecord record, ConversionOutcome before, long atMs) {
+        fire(record, WebhookEvent.CONVERTED, null, "converted-" + record.nextConversionReport());
+    }
+
+    /** Writes this drain's requests to the outbox, then hands them to the dispatcher. */
+    @Override
+    public void onBatchEnd(long nowNs) {
+        writer.write();
+        writer.forceIfDue(nowNs);
+        if (!batch.isEmpty()) {
+            dispatcher.submit(batch);
+            batch = new ArrayList<>();
+        }
+        final long sealed = writer.rollIfFull();
+        if (sealed >= 0) {
+            dispatcher.sealed(sealed);
+        }
+    }
+
+    /** Writes and forces the outbox; the dispatcher still gets the last requests. */
+    @Override
+    public void onClose() {
+        writer.close();
+        dispatcher.submit(batch);
+        batch = new ArrayList<>();
+    }
+
+    /** Stops the dispatcher (after the emitter closed). */
+    @Override
+    public void close() {
+        dispatcher.close();
+    }
+
+    private void fire(CallRecord record, WebhookEvent event, CallRecord.Attempt attempt, String eventKey) {
+        if (record.campaign() == null) {
+            return;
+        }
+        final List<WebhookConfig> hooks = webhooks(record.campaign());
+        for (int i = 0; i < hooks.size(); i++) {
+            final WebhookConfig hook = hooks.get(i);
+            if (!hook.on().contains(event)) {
+                continue;
+            }
+            final CallTokens tokens = new CallTokens(record, event, attempt);
+            if (WebhookRenderer.matches(hook, tokens)) {
+                batch.add(writer.append(WebhookRenderer.render(hook, record, tokens,
+                        record.id() + ":" + eventKey + ":" + i, wall.millis())));
+            }
+        }
+    }
+
+    private List<WebhookConfig> webhooks(String campaign) {
+        final RouterConfig current = config.get();
+        if (current != indexed) {
+            final Map<String, List<WebhookConfig>> next = new HashMap<>();
+            for (CampaignConfig c : current.campaigns()) {
+                if (!c.webhooks().isEmpty()) {
+                    next.put(c.id(), c.webhooks());
+                }
+            }
+            byCampaign = next;
+            indexed = current;
+        }
+        return byCampaign.getOrDefault(campaign, List.of());
+    }
+}

@@ -1,0 +1,31 @@
+package org.callrouter.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.callrouter.routing.config.ConfigException;
+import org.callrouter.routing.config.ConfigLoader;
+import org.callrouter.routing.config.RouterConfig;
+
+/** Loads a test configuration written out as {@code dir/router.yaml}. */
+public final class TestConfig {
+
+    private TestConfig() {
+    }
+
+    /** Writes {@code yaml} to {@code dir/router.yaml} and loads it; a bad file fails the test with its errors. */
+    public static RouterConfig load(Path dir, String yaml) {
+        try {
+            Files.createDirectories(dir);
+            final Path file = dir.resolve("router.yaml");
+            Files.writeString(file, yaml);
+            return ConfigLoader.load(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ConfigException e) {
+            throw new AssertionError("test configuration is invalid:\n" + e.getMessage() + "\n" + yaml, e);
+        }
+    }
+}

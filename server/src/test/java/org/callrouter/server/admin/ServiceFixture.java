@@ -1,0 +1,182 @@
+package org.callrouter.server.admin;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.callrouter.server.Await;
+import org.callrouter.server.TestConfig;
+import org.callrouter.server.sipua.Ports;
+
+/**
+ * A real {@link RouterService} on loopback for integration tests: SIP over UDP and the admin
+ * API on free ports of 48000-48399, its own data directory, and an HTTP client for the API.
+ */
+final class ServiceFixture implements AutoCloseable {
+
+    static final String TOKEN = "test-token-0123456789";
+    static final Duration WAIT = Duration.ofSeconds(20);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final int sipPort = Ports.free(48000, 48399);
+    private final int adminPort = Ports.free(48000, 48399);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private String routing;
+    private String extraServer;
+    private RouterService service;
+
+    private ServiceFixture(Path dir, String routing, String extraServer) {
+        this.dir = dir;
+        this.routing = routing;
+        this.extraServer = extraServer;
+    }
+
+    /**
+     * Starts a router.
+     *
+     * @param routing     YAML for sources, handlers, campaigns and numbers.
+     * @param extraServer YAML lines under {@code server}, indented by two spaces, or "".
+     */
+    static ServiceFixture start(Path dir, String routing, String extraServer) {
+        final ServiceFixture fixture = new ServiceFixture(dir, routing, extraServer);
+        fixture.service = RouterService.start(fixture.writeConfig(routing, extraServer), Clock.systemUTC());
+        return fixture;
+    }
+
+    /** The YAML of the whole configuration file. */
+    String yaml(String routingPart, String extraServerPart) {
+        return """
+                default_region: US
+                server:
+                  data_dir: %s
+                  sip:
+                    listen: ["udp:127.0.0.1:%d"]
+                    t1_ms: 100
+                  health: { enabled: false }
+                  admin: { listen: "127.0.0.1:%d", token: "%s" }
+                  webhook_delivery: { max_attempts: 5, initial_backoff_ms: 50, max_backoff_ms: 200, timeout_ms: 2000 }
+                %s
+                %s
+                """.formatted(dir.resolve("data"), sipPort, adminPort, TOKEN, extraServerPart.stripTrailing(),
+                routingPart);
+    }
+
+    /** Writes the configuration file and loads it. */
+    org.callrouter.routing.config.RouterConfig writeConfig(String routingPart, String extraServerPart) {
+        this.routing = routingPart;
+        this.extraServer = extraServerPart;
+        return TestConfig.load(dir, yaml(routingPart, extraServerPart));
+    }
+
+    /** Replaces the configuration file's text (not loaded: for reload tests). */
+    void writeRaw(String text) {
+        try {
+            Files.writeString(configFile(), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Path configFile() {
+        return dir.resolve("router.yaml");
+    }
+
+    Path dataDir() {
+        return dir.resolve("data");
+    }
+
+    RouterService service() {
+        return service;
+    }
+
+    /** {@code 127.0.0.1:port}, where carriers send calls. */
+    String sipHostPort() {
+        return "127.0.0.1:" + sipPort;
+    }
+
+    String adminBase() {
+        return "http://127.0.0.1:" + adminPort;
+    }
+
+    /** Stops the router (ending live calls, writing every record) and starts it again on the same files. */
+    void restart() {
+        service.close();
+        service = RouterService.start(writeConfig(routing, extraServer), Clock.systemUTC());
+    }
+
+    /** An admin request; {@code authorization} null sends none. */
+    HttpResponse<String> request(String method, String path, String body, String authorization) {
+        final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(adminBase() + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    HttpResponse<String> get(String path) {
+        return request("GET", path, null, "Bearer " + TOKEN);
+    }
+
+    HttpResponse<String> post(String path, String body) {
+        return request("POST", path, body, "Bearer " + TOKEN);
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        return json(response.body());
+    }
+
+    static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+
+    /** Waits until the journal holds {@code count} calls, and returns them in journal order. */
+    List<JsonNode> awaitCalls(int count) {
+        final List<JsonNode> calls = new ArrayList<>();
+        Await.until(WAIT, () -> {
+            calls.clear();
+            json(get("/v1/calls?since=0&limit=1000")).path("calls").forEach(calls::add);
+            return calls.size() >= count;
+        }, () -> count + " calls in the journal; found " + calls);
+        return calls;
+    }
+
+    /** The journal's call whose caller is {@code caller}. */
+    static JsonNode byCaller(List<JsonNode> calls, String caller) {
+        return calls.stream().filter(c -> caller.equals(c.path("caller").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError("no record of a call from " + caller + " in " + calls));
+    }
+
+    @Override
+    public void close() {
+        if (service != null) {
+            service.close();
+            service = null;
+        }
+    }
+}
