@@ -23,8 +23,8 @@ final class RecordingEvents implements CallEvents {
     }
 
     @Override
-    public void received(String callId, String callKey, long atMs, String caller, String dialed, String campaignId,
-                         String sourceId, Map<String, String> tags) {
+    public void received(String callId, String callKey, long atMs, long routingNs, String caller, String dialed,
+                         String campaignId, String sourceId, Map<String, String> tags) {
         add("received " + dialed + " " + campaignId);
     }
 
