@@ -119,8 +119,9 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
             ringTimer = call.b2bua.timers().cancel(ringTimer);
             establish(response);
             sendAck();
-            // Nothing is cancelled once answered: the transaction (request and all) can go
-            // when the layer is done with it.
+            // Nothing is cancelled once answered. The transaction lingers for 64*T1 to catch
+            // copies of the 2xx; all it needs for them is the ACK, not this leg and its call.
+            invite.listener(new AckRepeater(call.b2bua.layer(), ack, dialog.destination));
             invite = null;
             call.onLegAnswered(this, response);
         } else {

@@ -19,6 +19,8 @@ final class Relay implements ClientTransactionListener {
 
     private final Call call;
     private final ServerTransaction origin;
+    private final SipMethod method;
+    private final long originCseq;
     private final boolean fromCarrier;
     private final Dialog target;
     private long cseq;
@@ -28,6 +30,8 @@ final class Relay implements ClientTransactionListener {
     Relay(Call call, ServerTransaction origin, boolean fromCarrier, Dialog target) {
         this.call = call;
         this.origin = origin;
+        this.method = origin.request().method();
+        this.originCseq = origin.request().cseq().number();
         this.fromCarrier = fromCarrier;
         this.target = target;
     }
@@ -39,7 +43,6 @@ final class Relay implements ClientTransactionListener {
     void start() {
         final B2bua b2bua = call.b2bua;
         final SipRequest request = origin.request();
-        final SipMethod method = request.method();
         final boolean targetRefresh = method.equals(SipMethod.INVITE) || method.equals(SipMethod.UPDATE);
         cseq = target.nextCseq();
         final SipRequestBuilder b = target.request(method, cseq, b2bua.local().newVia(target.destination.transport()),
@@ -68,7 +71,7 @@ final class Relay implements ClientTransactionListener {
         if (status == 100) {
             return;
         }
-        final boolean invite = origin.request().method().equals(SipMethod.INVITE);
+        final boolean invite = method.equals(SipMethod.INVITE);
         if (invite && status >= 200 && status < 300 && answered) {
             // A copy of the 2xx: our ACK was lost, or the originator has not acknowledged yet.
             if (ack != null) {
@@ -79,7 +82,7 @@ final class Relay implements ClientTransactionListener {
         final SipResponseBuilder b = SipResponseBuilder.forRequest(origin.request(), status, response.reasonPhrase());
         if (status >= 200 && status < 300) {
             answered = true;
-            final boolean targetRefresh = invite || origin.request().method().equals(SipMethod.UPDATE);
+            final boolean targetRefresh = invite || method.equals(SipMethod.UPDATE);
             if (targetRefresh) {
                 b.header(HeaderName.CONTACT, call.b2bua.local().contact(origin.peer().transport()));
             }
@@ -105,7 +108,7 @@ final class Relay implements ClientTransactionListener {
 
     /** True when {@code ack} acknowledges the 2xx this relay passed back. */
     boolean matchesAck(SipRequest ack) {
-        return answered && ack.cseq().number() == origin.request().cseq().number();
+        return answered && ack.cseq().number() == originCseq;
     }
 
     /** The originator acknowledged our 2xx: acknowledge the far side's, with the originator's body. */

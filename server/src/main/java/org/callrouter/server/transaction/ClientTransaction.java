@@ -4,34 +4,46 @@ import org.callrouter.sip.message.SipMethod;
 import org.callrouter.sip.message.SipRequest;
 import org.callrouter.sip.message.SipResponse;
 import org.callrouter.server.transport.Destination;
+import org.callrouter.server.transport.SipSender;
 
 /**
  * A client transaction (RFC 3261 17.1): sends a request, retransmits it over UDP, matches its
  * responses by top Via branch and CSeq method, and times out.
  */
-public abstract class ClientTransaction extends Transaction {
+public abstract class ClientTransaction extends Transaction implements SipSender.SendFailureListener {
 
-    protected final SipRequest request;
-    protected final byte[] encoded;
-    protected final ClientTransactionListener listener;
+    private final SipMethod method;
+    /** The request as sent, and its bytes: let go once a final response arrives (see {@link #settled()}). */
+    protected SipRequest request;
+    protected byte[] encoded;
+    protected ClientTransactionListener listener;
     protected boolean finalReceived;
     private boolean timedOut;
 
     ClientTransaction(TransactionLayer layer, String key, Destination destination,
                       SipRequest request, byte[] encoded, ClientTransactionListener listener) {
         super(layer, key, destination);
+        this.method = request.method();
         this.request = request;
         this.encoded = encoded;
         this.listener = listener;
     }
 
-    /** The request as sent. */
+    /** The request as sent; null once the transaction has its final response. */
     public SipRequest request() {
         return request;
     }
 
     public SipMethod method() {
-        return request.method();
+        return method;
+    }
+
+    /**
+     * Hands what is still to come (for an INVITE: copies of its 2xx) to another listener, so
+     * the transaction, which lingers for 64*T1, stops holding on to the first one.
+     */
+    public void listener(ClientTransactionListener next) {
+        this.listener = next;
     }
 
     /** True once a final response arrived. */
@@ -55,13 +67,24 @@ public abstract class ClientTransaction extends Transaction {
 
     /** Sends the request, reporting a transport failure as a timeout. */
     protected final void sendRequest() {
-        layer.sender().send(peer, encoded, (destination, cause) -> failTransport());
+        layer.sender().send(peer, encoded, this);
     }
 
-    private void failTransport() {
+    @Override
+    public void onSendFailure(Destination destination, Throwable cause) {
         if (!finalReceived && !terminated()) {
             timeOut(true);
         }
+    }
+
+    /**
+     * The final response is in: the request will not be sent again, so its bytes and parsed
+     * form go. A transaction lingers for up to 64*T1 after its answer (timers D, K, M); at
+     * thousands of calls a second that is the difference between megabytes and gigabytes.
+     */
+    protected final void settled() {
+        request = null;
+        encoded = null;
     }
 
     protected final void timeOut(boolean transportError) {

@@ -50,6 +50,7 @@ public final class InviteClientTransaction extends ClientTransaction {
                     listener.onResponse(this, response);
                 } else if (status < 300) {
                     finalReceived = true;
+                    settled();
                     state = State.ACCEPTED;
                     startLifetimeTimer(layer.sipTimers().transactionTimeoutMs());
                     listener.onResponse(this, response);
@@ -57,6 +58,7 @@ public final class InviteClientTransaction extends ClientTransaction {
                     finalReceived = true;
                     state = State.COMPLETED;
                     ack = SipRequestBuilder.ackForNon2xx(request, response).toBytes();
+                    settled();
                     send(ack);
                     startLifetimeTimer(layer.sipTimers().timerDMs(peer.transport()));
                     listener.onResponse(this, response);

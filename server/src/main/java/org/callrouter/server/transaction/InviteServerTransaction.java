@@ -62,6 +62,9 @@ public final class InviteServerTransaction extends ServerTransaction {
         lastStatus = status;
         layer.counters().responseSent(status);
         send(encoded);
+        if (status >= 200) {
+            request = null;
+        }
         if (status >= 200 && status < 300) {
             state = State.ACCEPTED;
             // RFC 3261 13.3.1.4: the 2xx is resent whatever the transport, since the ACK
@@ -70,6 +73,8 @@ public final class InviteServerTransaction extends ServerTransaction {
             startLifetimeTimer(layer.sipTimers().transactionTimeoutMs());
         } else if (status >= 300) {
             state = State.COMPLETED;
+            // The call is over; only the ACK (matched by key) is still to come.
+            attach(null);
             if (!peer.transport().reliable()) {
                 startRetransmitTimer(layer.sipTimers().t1Ms());
             }
@@ -86,6 +91,10 @@ public final class InviteServerTransaction extends ServerTransaction {
         if (state == State.ACCEPTED) {
             acked = true;
             stopRetransmitTimer();
+            // Copies of the INVITE still in flight are absorbed silently (RFC 6026 7.1): the
+            // answer and the call need not stay for timer L.
+            lastResponse = null;
+            attach(null);
         }
     }
 
@@ -93,6 +102,7 @@ public final class InviteServerTransaction extends ServerTransaction {
     void onAck() {
         if (state == State.COMPLETED) {
             acked = true;
+            lastResponse = null;
             state = State.CONFIRMED;
             stopRetransmitTimer();
             startLifetimeTimer(layer.sipTimers().waitForRetransmissionsMs(peer.transport()));

@@ -35,6 +35,7 @@ public final class NonInviteClientTransaction extends ClientTransaction {
             return;
         }
         finalReceived = true;
+        settled();
         state = State.COMPLETED;
         stopRetransmitTimer();
         // Timer F keeps running no longer: timer K replaces it.

@@ -35,6 +35,8 @@ public final class NonInviteServerTransaction extends ServerTransaction {
             state = State.PROCEEDING;
         } else {
             state = State.COMPLETED;
+            request = null;
+            attach(null);
             startLifetimeTimer(layer.sipTimers().timerJMs(peer.transport()));
         }
         return true;

@@ -10,7 +10,8 @@ import org.callrouter.server.transport.Destination;
  */
 public abstract class ServerTransaction extends Transaction {
 
-    protected final SipRequest request;
+    /** The request; let go with the final response (nothing reads it after, and it lingers). */
+    protected SipRequest request;
     protected byte[] lastResponse;
     protected int lastStatus;
 
@@ -19,7 +20,10 @@ public abstract class ServerTransaction extends Transaction {
         this.request = request;
     }
 
-    /** The request that created the transaction (its top Via carries received/rport). */
+    /**
+     * The request that created the transaction (its top Via carries received/rport); null once
+     * the final response was sent.
+     */
     public SipRequest request() {
         return request;
     }
@@ -44,6 +48,9 @@ public abstract class ServerTransaction extends Transaction {
 
     /** Builds and sends a response carrying only what RFC 3261 8.2.6.2 requires. */
     public boolean respond(int status, String reason) {
+        if (request == null) {
+            return false;
+        }
         return respond(status, SipResponseBuilder.forRequest(request, status, reason).toBytes());
     }
 

@@ -46,10 +46,11 @@ public final class NettySipTransport implements SipSender, Backlog {
     /** Datagrams one read of a UDP socket may take; a read that takes them all means more wait. */
     private static final int MAX_DATAGRAMS_PER_READ = 64;
     /**
-     * Full reads in a row that make a backlog: a short stall (a GC pause, a burst) fills a
-     * read or two and drains at once; only a loop that stays behind sheds calls.
+     * How long every read must have been full before it counts as a backlog: a short stall (a
+     * GC pause, a burst) fills reads for a few milliseconds and drains; only a loop that stays
+     * behind for longer sheds calls. Well under the 50 ms an accepted call may wait.
      */
-    private static final int FULL_READS_FOR_BACKLOG = 4;
+    private static final long BACKLOG_AFTER_NS = 20_000_000;
     private static final int TCP_IDLE_SECONDS = 600;
     private static final byte[] PONG = {'\r', '\n'};
 
@@ -68,7 +69,9 @@ public final class NettySipTransport implements SipSender, Backlog {
     private final Runnable flushTask = this::flushAll;
     private boolean flushScheduled;
     private int datagramsThisRead;
-    private int fullReadsInARow;
+    /** When the current run of full reads began; 0 while reads are not full. */
+    private long fullSinceNs;
+    private boolean backlogged;
 
     private final ChannelHandler udpDecoder;
     private final ChannelHandler inbound;
@@ -132,7 +135,7 @@ public final class NettySipTransport implements SipSender, Backlog {
 
     @Override
     public boolean backlogged() {
-        return fullReadsInARow >= FULL_READS_FOR_BACKLOG;
+        return backlogged;
     }
 
     @Override
@@ -320,7 +323,16 @@ public final class NettySipTransport implements SipSender, Backlog {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             if (ctx.channel() instanceof io.netty.channel.socket.DatagramChannel) {
-                fullReadsInARow = datagramsThisRead >= MAX_DATAGRAMS_PER_READ ? fullReadsInARow + 1 : 0;
+                if (datagramsThisRead >= MAX_DATAGRAMS_PER_READ) {
+                    final long now = System.nanoTime();
+                    if (fullSinceNs == 0) {
+                        fullSinceNs = now;
+                    }
+                    backlogged = now - fullSinceNs >= BACKLOG_AFTER_NS;
+                } else {
+                    fullSinceNs = 0;
+                    backlogged = false;
+                }
                 datagramsThisRead = 0;
             }
             ctx.fireChannelReadComplete();

@@ -192,10 +192,10 @@ class TransactionLayerTest {
         assertEquals("5090 SIP/2.0 200 OK", sent.get(sent.size() - 1), "sent-by port without rport");
 
         layer.onRequest((SipRequest) parse(text("OPTIONS", "z9hG4bK10", "").replace(";branch=", ";rport;branch=")), natted);
-        lastServer.respond(200, "OK");
-        assertEquals("40000 SIP/2.0 200 OK", sent.get(sent.size() - 1), "source port with rport");
         assertTrue(lastServer.request().topVia().toString().contains("rport=40000"),
                 lastServer.request().topVia().toString());
+        lastServer.respond(200, "OK");
+        assertEquals("40000 SIP/2.0 200 OK", sent.get(sent.size() - 1), "source port with rport");
     }
 
     @Test
