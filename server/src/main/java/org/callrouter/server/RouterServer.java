@@ -47,6 +47,8 @@ public final class RouterServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
     private static final long TICK_MS = 8;
+    /** System property: {@code false} skips the JIT warm-up before the sockets open (tests start many routers). */
+    public static final String WARMUP_PROPERTY = "callrouter.warmup";
 
     private volatile RouterConfig config;
     private final DistinctErrorHandler errors = new DistinctErrorHandler();
@@ -68,6 +70,11 @@ public final class RouterServer implements AutoCloseable {
         final ServerSettings settings = config.server();
         final ServerSettings.Sip sip = settings.sip();
         this.router = Router.open(config, wall, RandomGenerator.of("L64X128MixRandom"));
+        if (Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))) {
+            final long startNs = System.nanoTime();
+            final int rounds = Warmup.run(router, config.numbers(), RequestValidator.defaults());
+            LOG.info("warmed up the call path: {} rounds in {} ms", rounds, (System.nanoTime() - startNs) / 1_000_000);
+        }
         boolean started = false;
         this.netty = SipNetty.start(true);
         try {

@@ -30,6 +30,8 @@ import org.callrouter.sip.codec.SipDatagramDecoder;
 import org.callrouter.sip.codec.SipKeepAlive;
 import org.callrouter.sip.codec.SipLimits;
 import org.callrouter.sip.codec.SipStreamDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The router's SIP sockets on Netty: UDP and TCP listeners, outbound TCP connections, and
@@ -42,15 +44,22 @@ import org.callrouter.sip.codec.SipStreamDecoder;
  */
 public final class NettySipTransport implements SipSender, Backlog {
 
+    private static final Logger LOG = LoggerFactory.getLogger(NettySipTransport.class);
+
     private static final int UDP_BUFFER_BYTES = 4 * 1024 * 1024;
     /** Datagrams one read of a UDP socket may take; a read that takes them all means more wait. */
     private static final int MAX_DATAGRAMS_PER_READ = 64;
     /**
-     * How long every read must have been full before it counts as a backlog: a short stall (a
-     * GC pause, a burst) fills reads for a few milliseconds and drains; only a loop that stays
-     * behind for longer sheds calls. Well under the 50 ms an accepted call may wait.
+     * How long every read must have been full before the loop counts as behind. A stall (a GC
+     * pause, the JIT compiling the call path in the first seconds) fills reads for a while and
+     * drains by itself: refusing calls then would turn a hiccup into failures. An overload does
+     * not drain, and comes back: once one was seen, {@link #RELAPSE_AFTER_NS} applies for a
+     * while, so the queue, and with it the wait of the calls accepted, stays short (the idea of
+     * CoDel's interval and its memory of recent drops).
      */
-    private static final long BACKLOG_AFTER_NS = 20_000_000;
+    private static final long BACKLOG_AFTER_NS = 200_000_000;
+    private static final long RELAPSE_AFTER_NS = 10_000_000;
+    private static final long RELAPSE_WINDOW_NS = 5_000_000_000L;
     private static final int TCP_IDLE_SECONDS = 600;
     private static final byte[] PONG = {'\r', '\n'};
 
@@ -71,6 +80,8 @@ public final class NettySipTransport implements SipSender, Backlog {
     private int datagramsThisRead;
     /** When the current run of full reads began; 0 while reads are not full. */
     private long fullSinceNs;
+    private long lastCaughtUpNs = Long.MIN_VALUE / 2;
+    private long lastWarnedNs = Long.MIN_VALUE / 2;
     private boolean backlogged;
 
     private final ChannelHandler udpDecoder;
@@ -328,8 +339,24 @@ public final class NettySipTransport implements SipSender, Backlog {
                     if (fullSinceNs == 0) {
                         fullSinceNs = now;
                     }
-                    backlogged = now - fullSinceNs >= BACKLOG_AFTER_NS;
+                    final long threshold = now - lastCaughtUpNs < RELAPSE_WINDOW_NS ? RELAPSE_AFTER_NS : BACKLOG_AFTER_NS;
+                    if (!backlogged && now - fullSinceNs >= threshold) {
+                        backlogged = true;
+                        // One line per overload, not per episode: under a sustained overload
+                        // episodes come and go every few milliseconds.
+                        if (now - lastWarnedNs > RELAPSE_WINDOW_NS * 2) {
+                            LOG.warn("overloaded: the SIP loop is {} ms behind its UDP sockets; new calls are "
+                                    + "refused with 503 until it catches up (see b2bua_overload_rejections_total)",
+                                    (now - fullSinceNs) / 1_000_000);
+                        }
+                        lastWarnedNs = now;
+                    }
                 } else {
+                    if (backlogged) {
+                        lastCaughtUpNs = System.nanoTime();
+                        LOG.debug("SIP loop caught up after {} ms: new calls accepted again",
+                                (lastCaughtUpNs - fullSinceNs) / 1_000_000);
+                    }
                     fullSinceNs = 0;
                     backlogged = false;
                 }

@@ -20,6 +20,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.callrouter.server.Await;
+import org.callrouter.server.RouterProcess;
 import org.callrouter.server.TestConfig;
 import org.callrouter.server.sipua.Behaviour;
 import org.callrouter.server.sipua.Carrier;

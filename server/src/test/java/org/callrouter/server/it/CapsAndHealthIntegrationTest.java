@@ -8,8 +8,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.function.BooleanSupplier;
 
+import org.callrouter.server.Await;
 import org.callrouter.server.sipua.Behaviour;
 import org.callrouter.server.sipua.Carrier;
 import org.callrouter.server.sipua.CarrierCall;
@@ -83,7 +83,7 @@ class CapsAndHealthIntegrationTest {
                      Clock.systemUTC(), events, MessageCounters.NONE)) {
             second.behaviour(Behaviour.answer());
             final var health = router.server().router().health();
-            awaitTrue(() -> !health.healthy("first"), "first becomes unhealthy");
+            Await.until(WAIT, () -> !health.healthy("first"), () -> "first still healthy");
 
             final CarrierCall call = carrier.call(router.hostPort(), "18005550100");
             assertEquals(200, call.awaitFinal(WAIT).status());
@@ -93,23 +93,12 @@ class CapsAndHealthIntegrationTest {
 
             try (Handler revived = Handler.open(deadPort)) {
                 revived.behaviour(Behaviour.answer());
-                awaitTrue(() -> health.healthy("first"), "first answers probes again");
+                Await.until(WAIT, () -> health.healthy("first"), () -> "first still unhealthy");
                 final CarrierCall again = carrier.call(router.hostPort(), "18005550100");
                 assertEquals(200, again.awaitFinal(WAIT).status());
                 again.bye(WAIT);
                 assertEquals(1, revived.inviteCount());
             }
-        }
-    }
-
-    /** Waits for a state the router reaches on its own timers (probes), checking every 50 ms. */
-    private static void awaitTrue(BooleanSupplier condition, String what) {
-        final long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
         }
     }
 }

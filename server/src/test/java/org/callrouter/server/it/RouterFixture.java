@@ -1,15 +1,11 @@
 package org.callrouter.server.it;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 
-import org.callrouter.routing.config.ConfigException;
-import org.callrouter.routing.config.ConfigLoader;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.server.RouterServer;
+import org.callrouter.server.TestConfig;
 import org.callrouter.server.records.CallEvents;
 import org.callrouter.server.sipua.Ports;
 import org.callrouter.server.transaction.MessageCounters;
@@ -110,15 +106,6 @@ final class RouterFixture implements AutoCloseable {
                 extraServer.contains("health:") ? extraServer.stripTrailing() : "  health: { enabled: false }\n"
                         + extraServer.stripTrailing(),
                 routing);
-        final Path file = dataDir.resolve("router.yaml");
-        try {
-            Files.createDirectories(dataDir);
-            Files.writeString(file, yaml);
-            return ConfigLoader.load(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException("test configuration is invalid:\n" + e.getMessage() + "\n" + yaml, e);
-        }
+        return TestConfig.load(dataDir, yaml);
     }
 }

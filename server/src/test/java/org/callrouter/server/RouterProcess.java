@@ -1,4 +1,4 @@
-package org.callrouter.server.admin;
+package org.callrouter.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,14 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.callrouter.server.Await;
-
 /**
  * {@code router serve} in a JVM of its own ({@code java <flags> -cp <test class path>
  * org.callrouter.server.cli.RouterCommand serve --config FILE}), so a test can kill it with
  * SIGKILL or stop it with SIGTERM. Its output goes to a log file shown when something fails.
  */
-final class RouterProcess implements AutoCloseable {
+public final class RouterProcess implements AutoCloseable {
 
     private static final Duration START = Duration.ofSeconds(60);
 
@@ -36,7 +34,7 @@ final class RouterProcess implements AutoCloseable {
     }
 
     /** Starts the router on {@code config} and waits until {@code /health/ready} says ready. */
-    static RouterProcess start(Path config, String adminBase, Path log) {
+    public static RouterProcess start(Path config, String adminBase, Path log) {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -46,6 +44,7 @@ final class RouterProcess implements AutoCloseable {
             }
         }
         command.add("-Xmx256m");
+        command.add("-D" + RouterServer.WARMUP_PROPERTY + "=false");
         command.add("-cp");
         command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
         command.add("org.callrouter.server.cli.RouterCommand");
@@ -80,13 +79,13 @@ final class RouterProcess implements AutoCloseable {
     }
 
     /** SIGKILL ({@code kill -9}): no shutdown hook, no drain, nothing flushed by the JVM. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         waitFor();
     }
 
     /** SIGHUP: the router reloads its configuration file. */
-    void hangUp() {
+    public void hangUp() {
         try {
             final Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
@@ -101,12 +100,18 @@ final class RouterProcess implements AutoCloseable {
     }
 
     /** SIGTERM; returns the exit code once the router has drained and stopped. */
-    int terminate() {
-        process.destroy();
+    public int terminate() {
+        sigterm();
         return waitFor();
     }
 
-    private int waitFor() {
+    /** SIGTERM, without waiting: the router drains, and the test goes on meanwhile. */
+    public void sigterm() {
+        process.destroy();
+    }
+
+    /** Waits (60 s at most) for the router to exit; returns its exit code. */
+    public int waitFor() {
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -119,7 +124,7 @@ final class RouterProcess implements AutoCloseable {
         }
     }
 
-    String output() {
+    public String output() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
