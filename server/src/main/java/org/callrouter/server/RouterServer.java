@@ -72,8 +72,9 @@ public final class RouterServer implements AutoCloseable {
         this.router = Router.open(config, wall, RandomGenerator.of("L64X128MixRandom"));
         if (Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))) {
             final long startNs = System.nanoTime();
-            final int rounds = Warmup.run(router, config.numbers(), RequestValidator.defaults());
-            LOG.info("warmed up the call path: {} rounds in {} ms", rounds, (System.nanoTime() - startNs) / 1_000_000);
+            final int calls = Warmup.run(errors);
+            LOG.info("warmed up the call path: {} synthetic calls in {} ms", calls,
+                    (System.nanoTime() - startNs) / 1_000_000);
         }
         boolean started = false;
         this.netty = SipNetty.start(true);

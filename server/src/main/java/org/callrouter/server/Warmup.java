@@ -1,105 +1,242 @@
 package org.callrouter.server;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
 
-import org.callrouter.routing.CallContext;
+import org.agrona.ErrorHandler;
 import org.callrouter.routing.Router;
-import org.callrouter.routing.config.NumberConfig;
-import org.callrouter.sip.codec.SipMessageEditor;
+import org.callrouter.routing.config.ConfigException;
+import org.callrouter.routing.config.ConfigLoader;
+import org.callrouter.routing.config.RouterConfig;
+import org.callrouter.sip.codec.InboundMessage;
 import org.callrouter.sip.codec.SipParser;
 import org.callrouter.sip.codec.SipRequestBuilder;
 import org.callrouter.sip.codec.SipResponseBuilder;
 import org.callrouter.sip.message.HeaderName;
+import org.callrouter.sip.message.SipMessage;
 import org.callrouter.sip.message.SipMethod;
 import org.callrouter.sip.message.SipRequest;
 import org.callrouter.sip.message.SipResponse;
+import org.callrouter.sip.uri.Uri;
 import org.callrouter.sip.validate.RequestValidator;
+import org.callrouter.server.b2bua.B2bua;
+import org.callrouter.server.b2bua.B2buaSettings;
+import org.callrouter.server.b2bua.LocalContact;
+import org.callrouter.server.b2bua.SipTargets;
+import org.callrouter.server.records.CallEvents;
+import org.callrouter.server.timer.TimerService;
+import org.callrouter.server.transaction.InboundDispatcher;
+import org.callrouter.server.transaction.MessageCounters;
+import org.callrouter.server.transaction.SipTimers;
+import org.callrouter.server.transaction.TransactionLayer;
+import org.callrouter.server.transport.Backlog;
+import org.callrouter.server.transport.Destination;
+import org.callrouter.server.transport.SipSender;
+import org.callrouter.server.transport.Transport;
 
 /**
- * Runs the heaviest parts of the call path (the SIP codec and the routing decision) some
- * thousands of times before the sockets open. A JVM interprets code until the JIT has
- * compiled it: without this, the first few hundred calls after a start take tens of
- * milliseconds each, the SIP loop falls behind for a moment, and calls that came at a rate the
- * router handles easily once warm wait or are refused. Nothing is sent and nothing is counted:
- * routing decisions are made but no handler is reserved.
+ * Places some thousands of synthetic calls through the real call path before the sockets open:
+ * the codec, the transaction layer, the B2BUA, the timer wheel and a routing decision with caps
+ * and a conversion rule, against a throwaway router in a temporary directory, with a carrier
+ * and a handler played in memory. Nothing touches the network or the real stores.
+ * <p>
+ * Why: a JVM interprets code until the JIT has compiled it, and compiling takes the CPU the SIP
+ * loop needs. Without this, the first few hundred calls after a start take tens of
+ * milliseconds each, the loop falls behind for a few hundred milliseconds, and calls arriving at
+ * a rate the warm router handles with ease wait, or are refused as an overload.
  */
 final class Warmup {
 
-    private static final int ROUNDS = 20_000;
-    private static final long BUDGET_NS = 3_000_000_000L;
+    private static final int CALLS = 20_000;
+    private static final long BUDGET_NS = 4_000_000_000L;
+    private static final InetSocketAddress ROUTER = new InetSocketAddress("127.0.0.1", 5060);
+    private static final InetSocketAddress CARRIER = new InetSocketAddress("127.0.0.1", 5090);
+    private static final InetSocketAddress HANDLER = new InetSocketAddress("127.0.0.1", 5080);
+    private static final String SDP = "v=0\r\no=user1 53655765 2353687637 IN IP4 127.0.0.1\r\ns=-\r\n"
+            + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 21000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+    private static final byte[] SDP_BYTES = SDP.getBytes(StandardCharsets.US_ASCII);
+
+    private final ArrayDeque<Object[]> wire = new ArrayDeque<>();
+    private long nowMs = 1_000_000;
+    private InboundDispatcher router;
+    private int completed;
 
     private Warmup() {
     }
 
     /**
-     * Exercises the codec and {@code router.route()} for at most {@link #ROUNDS} rounds or
-     * three seconds, whichever comes first.
+     * Runs up to {@link #CALLS} calls or four seconds, whichever comes first.
      *
-     * @return the rounds run.
+     * @return the calls completed.
      */
-    static int run(Router router, List<NumberConfig> numbers, RequestValidator validator) {
-        final String dialed = numbers.isEmpty() ? "+18005550100" : numbers.get(0).number();
-        final byte[] invite = carrierInvite(dialed);
-        final long deadline = System.nanoTime() + BUDGET_NS;
-        int round = 0;
-        long sink = 0;
-        for (; round < ROUNDS && System.nanoTime() < deadline; round++) {
-            sink += oneCall(invite, validator, round);
-            final CallContext call = CallContext.builder()
-                    .dialedNumber(dialed)
-                    .callerNumber("+1415555" + (1000 + round % 9000))
-                    .nowMs(System.currentTimeMillis())
-                    .build();
-            sink += router.route(call).candidates().size();
+    static int run(ErrorHandler errors) {
+        final Path dir;
+        try {
+            dir = Files.createTempDirectory("callrouter-warmup");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a directory for the warm-up", e);
         }
-        // The sum keeps the JIT from proving the work useless.
-        return sink == Long.MIN_VALUE ? -1 : round;
+        try {
+            return new Warmup().calls(dir, errors);
+        } finally {
+            delete(dir);
+        }
     }
 
-    /** What the B2BUA does with one call's messages, minus the sockets. */
-    private static long oneCall(byte[] invite, RequestValidator validator, int round) {
-        final SipRequest request = (SipRequest) SipParser.parse(invite, 0, invite.length);
-        long sink = validator.validate(request) == null ? 1 : 0;
-        sink += request.callId().length() + request.cseq().number() + request.topVia().port()
-                + request.from().uri().toString().length() + request.maxForwards() + request.contacts().size();
-        final byte[] trying = SipResponseBuilder.forRequest(request, 100, "Trying").toBytes();
-        final byte[] leg = SipRequestBuilder.request(SipMethod.INVITE, "sip:127.0.0.1:5080")
-                .header(HeaderName.VIA, "SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKwarm" + round + ";rport")
-                .header(HeaderName.MAX_FORWARDS, "69")
-                .header(HeaderName.FROM, "<sip:+14155550100@127.0.0.1>;tag=w" + round)
-                .header(HeaderName.TO, "<sip:127.0.0.1:5080>")
-                .header(HeaderName.CALL_ID, "warm" + round + "@127.0.0.1")
+    private int calls(Path dir, ErrorHandler errors) {
+        final RouterConfig config = config(dir);
+        try (Router routing = Router.open(config, Clock.systemUTC(), RandomGenerator.of("L64X128MixRandom"))) {
+            final SipSender sender = (destination, message, onFailure) -> wire.add(new Object[]{destination, message});
+            final TimerService timers = new TimerService(nowMs, 8, 1024, errors);
+            final TransactionLayer layer = new TransactionLayer(sender, timers, SipTimers.DEFAULT, () -> nowMs,
+                    MessageCounters.NONE);
+            final SipTargets targets = new SipTargets();
+            final String handlerUri = "sip:127.0.0.1:" + HANDLER.getPort();
+            targets.resolve(handlerUri, Uri.parse(handlerUri));
+            new B2bua(layer, timers, () -> nowMs, Clock.systemUTC(), routing, CallEvents.NONE,
+                    new LocalContact(null, Map.of(Transport.UDP, ROUTER)), targets, RequestValidator.defaults(),
+                    B2buaSettings.of(config.server().sip()), errors, Backlog.NONE);
+            router = new InboundDispatcher(layer, errors);
+            final long deadline = System.nanoTime() + BUDGET_NS;
+            for (int call = 0; call < CALLS && System.nanoTime() < deadline; call++) {
+                deliver(ROUTER, CARRIER, invite(call));
+                pump();
+                nowMs += 2;
+                timers.poll(nowMs);
+            }
+            return completed;
+        }
+    }
+
+    /** Hands every queued message to its addressee until the call has nothing more to say. */
+    private void pump() {
+        Object[] next;
+        while ((next = wire.poll()) != null) {
+            final Destination to = (Destination) next[0];
+            final byte[] bytes = (byte[]) next[1];
+            final SipMessage message = SipParser.parse(bytes, 0, bytes.length);
+            if (to.address().getPort() == HANDLER.getPort()) {
+                handler(message);
+            } else if (to.address().getPort() == CARRIER.getPort()) {
+                carrier(message);
+            }
+        }
+    }
+
+    /** The handler answers every INVITE at once and every BYE with 200. */
+    private void handler(SipMessage message) {
+        if (!(message instanceof SipRequest request)) {
+            return;
+        }
+        final SipMethod method = request.method();
+        if (method.equals(SipMethod.INVITE)) {
+            deliver(ROUTER, HANDLER, SipResponseBuilder.forRequest(request, 200, "OK").toTag("h" + nowMs)
+                    .header(HeaderName.CONTACT, "<sip:127.0.0.1:" + HANDLER.getPort() + ">")
+                    .body("application/sdp", SDP_BYTES, 0, SDP_BYTES.length).toBytes());
+        } else if (!method.equals(SipMethod.ACK)) {
+            deliver(ROUTER, HANDLER, SipResponseBuilder.forRequest(request, 200, "OK").toBytes());
+        }
+    }
+
+    /** The carrier acknowledges the answer and hangs up at once. */
+    private void carrier(SipMessage message) {
+        if (message instanceof SipRequest request) {
+            if (!request.method().equals(SipMethod.ACK)) {
+                deliver(ROUTER, CARRIER, SipResponseBuilder.forRequest(request, 200, "OK").toBytes());
+            }
+            return;
+        }
+        final SipResponse response = (SipResponse) message;
+        if (response.statusCode() < 200) {
+            return;
+        }
+        if (response.cseq().method().equals(SipMethod.BYE)) {
+            completed++;
+            return;
+        }
+        if (response.statusCode() < 300) {
+            final String target = response.contacts().get(0).uri().toString();
+            deliver(ROUTER, CARRIER, inDialog(SipMethod.ACK, 1, target, response));
+            deliver(ROUTER, CARRIER, inDialog(SipMethod.BYE, 2, target, response));
+        }
+    }
+
+    private static byte[] inDialog(SipMethod method, long cseq, String target, SipResponse answer) {
+        return SipRequestBuilder.request(method, target)
+                .header(HeaderName.VIA, "SIP/2.0/UDP 127.0.0.1:" + CARRIER.getPort() + ";branch=z9hG4bKw"
+                        + method.name() + answer.callId().hashCode() + cseq)
+                .header(HeaderName.MAX_FORWARDS, "70")
+                .header(HeaderName.FROM, answer.header(HeaderName.FROM))
+                .header(HeaderName.TO, answer.header(HeaderName.TO))
+                .header(HeaderName.CALL_ID, answer.callId())
+                .header(HeaderName.CSEQ, cseq + " " + method.name())
+                .toBytes();
+    }
+
+    private static byte[] invite(int call) {
+        final String caller = "+1415" + (2_000_000 + call % 8_000_000);
+        return SipRequestBuilder.request(SipMethod.INVITE, "sip:18005550100@127.0.0.1:" + ROUTER.getPort())
+                .header(HeaderName.VIA, "SIP/2.0/UDP 127.0.0.1:" + CARRIER.getPort() + ";branch=z9hG4bKwarm" + call)
+                .header(HeaderName.FROM, "\"caller\" <sip:" + caller + "@127.0.0.1:" + CARRIER.getPort()
+                        + ">;tag=c" + call)
+                .header(HeaderName.TO, "<sip:18005550100@127.0.0.1:" + ROUTER.getPort() + ">")
+                .header(HeaderName.CALL_ID, "warm-" + call + "@127.0.0.1")
                 .header(HeaderName.CSEQ, "1 INVITE")
-                .header(HeaderName.CONTACT, "<sip:127.0.0.1:5060>")
-                .body(request.contentType(), request.array(), request.bodyOffset(), request.bodyLength())
+                .header(HeaderName.CONTACT, "<sip:caller@127.0.0.1:" + CARRIER.getPort() + ">")
+                .header(HeaderName.MAX_FORWARDS, "70")
+                .body("application/sdp", SDP_BYTES, 0, SDP_BYTES.length)
                 .toBytes();
-        final SipRequest sent = (SipRequest) SipParser.parse(leg, 0, leg.length);
-        final byte[] ok = SipResponseBuilder.forRequest(sent, 200, "OK").toTag("h" + round)
-                .header(HeaderName.CONTACT, "<sip:127.0.0.1:5080>")
-                .body(sent.contentType(), sent.array(), sent.bodyOffset(), sent.bodyLength())
-                .toBytes();
-        final SipResponse answer = (SipResponse) SipParser.parse(ok, 0, ok.length);
-        sink += answer.statusCode() + answer.toTag().length() + answer.contacts().size();
-        sink += SipRequestBuilder.cancelFor(sent).toBytes().length;
-        sink += SipRequestBuilder.ackForNon2xx(sent, answer).toBytes().length;
-        sink += SipMessageEditor.of(request).setTopViaReceived("127.0.0.1", 5090).toBytes().length;
-        return sink + trying.length;
     }
 
-    private static byte[] carrierInvite(String dialed) {
-        final String sdp = "v=0\r\no=user1 53655765 2353687637 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
-                + "t=0 0\r\nm=audio 21000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
-        final String user = dialed.startsWith("+") ? dialed.substring(1) : dialed;
-        return ("INVITE sip:" + user + "@127.0.0.1:5060 SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP 127.0.0.1:5090;branch=z9hG4bK-warm-1\r\n"
-                + "From: \"caller\" <sip:+14155550100@127.0.0.1:5090>;tag=warm1\r\n"
-                + "To: <sip:" + user + "@127.0.0.1:5060>\r\n"
-                + "Call-ID: warm-1@127.0.0.1\r\n"
-                + "CSeq: 1 INVITE\r\n"
-                + "Contact: <sip:caller@127.0.0.1:5090>\r\n"
-                + "Max-Forwards: 70\r\n"
-                + "Content-Type: application/sdp\r\n"
-                + "Content-Length: " + sdp.length() + "\r\n\r\n" + sdp).getBytes(StandardCharsets.US_ASCII);
+    private void deliver(InetSocketAddress to, InetSocketAddress from, byte[] bytes) {
+        router.onInbound(InboundMessage.of(SipParser.parse(bytes, 0, bytes.length), from, to),
+                Destination.of(Transport.UDP, from));
+    }
+
+    private static RouterConfig config(Path dir) {
+        final String yaml = """
+                server:
+                  data_dir: "%s"
+                  sip: { listen: ["udp:127.0.0.1:%d"] }
+                  health: { enabled: false }
+                  stores: { max_numbers: 1000, max_counters: 1000, max_callers: 50000 }
+                sources:
+                  - id: warmup
+                handlers:
+                  - id: warmup
+                    uri: "sip:127.0.0.1:%d"
+                    caps: { concurrency: 1000000, daily: 100000000 }
+                campaigns:
+                  - id: warmup
+                    handlers: [warmup]
+                    conversion:
+                      source: { type: timer, seconds: 1, payout: 1.00 }
+                      handler: { type: attempt, revenue: 2.00 }
+                numbers:
+                  - { number: "+18005550100", campaign: warmup, source: warmup }
+                """.formatted(dir.toString().replace("\\", "/"), ROUTER.getPort(), HANDLER.getPort());
+        try {
+            return ConfigLoader.parse(yaml, dir.resolve("warmup.yaml"));
+        } catch (ConfigException e) {
+            throw new IllegalStateException("the warm-up configuration is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A temporary directory left behind is no reason to refuse to start.
+        }
     }
 }
