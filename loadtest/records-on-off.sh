@@ -94,21 +94,8 @@ step() { # name port rate
       -timeout $((secs*4+10))s -max_recv_loops 10000 -max_sched_loops 10000 >/dev/null 2>&1)
   end=$(date +%s.%N)
   cpu1=$(cpu_ticks "${rpid[$name]}")
-  python3 - "$name" "$r" "$start" "$end" "$work/stat.csv" $((cpu1 - cpu0)) "$(getconf CLK_TCK)" <<'PY'
-import sys, csv
-name, r, start, end, stat = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
-cpu_ms = int(sys.argv[6]) * 1000 / int(sys.argv[7])
-try:
-    rows = list(csv.reader(open(stat), delimiter=';'))
-    d = dict(zip(rows[0], rows[-1]))
-    ok, bad = int(d['SuccessfulCall(C)']), int(d['FailedCall(C)'])
-except Exception:
-    ok, bad = 0, r
-ach = ok / (end - start)
-clean = bad == 0 and ach >= 0.95 * r
-per_call = cpu_ms * 1000 / (ok + bad) if ok + bad else 0
-print(f"{name:4s} offered={r}cps ok={ok} failed={bad} achieved={ach:.0f}cps cpu={per_call:.0f}us/call {'clean' if clean else 'NOT-CLEAN'}")
-PY
+  python3 "$repo/loadtest/bench/sipp-verdict.py" "$name" "$r" "$start" "$end" "$work/stat.csv" \
+      $(( (cpu1 - cpu0) * 1000 / $(getconf CLK_TCK) ))
 }
 # Warm both JVMs up (JIT) before measuring.
 step off 48060 1000 > "$work/warmup.txt"

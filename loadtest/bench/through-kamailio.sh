@@ -82,19 +82,7 @@ sipp_step() { # name rate
       -i 127.0.0.1 -p 47090 -mp 47100 -r "$r" -m "$n" -l $((r * 2)) -t u1 -trace_stat -stf stat.csv -fd 1 \
       -nostdin -timeout $((secs * 4 + 10))s -max_recv_loops 10000 -max_sched_loops 10000 >/dev/null 2>&1)
   end=$(date +%s.%N)
-  python3 - "$name" "$r" "$start" "$end" "$work/stat.csv" <<'PY'
-import sys, csv
-name, r, start, end, path = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
-try:
-    rows = list(csv.reader(open(path), delimiter=';'))
-    d = dict(zip(rows[0], rows[-1]))
-    ok, bad = int(d['SuccessfulCall(C)']), int(d['FailedCall(C)'])
-except Exception:
-    ok, bad = 0, r
-ach = ok / (end - start)
-clean = bad == 0 and ach >= 0.95 * r
-print(f"{name:8s} offered={r}cps ok={ok} failed={bad} achieved={ach:.0f}cps {'clean' if clean else 'NOT-CLEAN'}")
-PY
+  python3 "$here/sipp-verdict.py" "$name" "$r" "$start" "$end" "$work/stat.csv"
 }
 
 loadgen_rows() { # name summary.json

@@ -78,6 +78,7 @@ public final class NettySipTransport implements SipSender, Backlog {
     private final Runnable flushTask = this::flushAll;
     private boolean flushScheduled;
     private int datagramsThisRead;
+    private final UdpSources udpSources = new UdpSources();
     /** When the current run of full reads began; 0 while reads are not full. */
     private long fullSinceNs;
     private long lastCaughtUpNs = Long.MIN_VALUE / 2;
@@ -373,7 +374,7 @@ public final class NettySipTransport implements SipSender, Backlog {
             }
             final Destination source = stream
                     ? new Destination(Transport.TCP, message.sender(), ctx.channel())
-                    : Destination.of(Transport.UDP, message.sender());
+                    : udpSources.of(message.sender());
             try {
                 sink.onInbound(message, source);
             } catch (RuntimeException | Error e) {

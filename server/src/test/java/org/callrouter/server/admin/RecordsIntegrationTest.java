@@ -18,7 +18,7 @@ import org.callrouter.server.sipua.Behaviour;
 import org.callrouter.server.sipua.Carrier;
 import org.callrouter.server.sipua.CarrierCall;
 import org.callrouter.server.sipua.Handler;
-import org.callrouter.server.sipua.Ports;
+import org.callrouter.server.sipua.Peers;
 import org.callrouter.server.webhook.HookReceiver;
 import org.callrouter.server.webhook.Signature;
 import org.junit.jupiter.api.AfterEach;
@@ -40,13 +40,15 @@ class RecordsIntegrationTest {
     private Handler first;
     private Handler second;
     private Carrier carrier;
+    private Peers peers;
     private ServiceFixture router;
 
     @BeforeEach
     void peers() {
-        first = Handler.open(Ports.free(48000, 48399));
-        second = Handler.open(Ports.free(48000, 48399));
-        carrier = Carrier.open(Ports.free(48000, 48399));
+        peers = Peers.open(48000, 48399);
+        first = peers.first();
+        second = peers.second();
+        carrier = peers.carrier();
     }
 
     @AfterEach
@@ -54,9 +56,7 @@ class RecordsIntegrationTest {
         if (router != null) {
             router.close();
         }
-        carrier.close();
-        first.close();
-        second.close();
+        peers.close();
         assertTrue(carrier.errors().isEmpty(), () -> "carrier: " + carrier.errors());
     }
 

@@ -15,10 +15,12 @@ import org.callrouter.server.sipua.Behaviour;
 import org.callrouter.server.sipua.Carrier;
 import org.callrouter.server.sipua.CarrierCall;
 import org.callrouter.server.sipua.Handler;
+import org.callrouter.server.sipua.Peers;
 import org.callrouter.server.sipua.Ports;
 import org.callrouter.server.sipua.RawUdpPeer;
 import org.callrouter.server.sipua.ReceivedRequest;
 import org.callrouter.server.sipua.ReceivedResponse;
+import org.callrouter.server.sipua.Sdp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,13 +41,15 @@ class CallFlowIntegrationTest {
     private Handler first;
     private Handler second;
     private Carrier carrier;
+    private Peers peers;
     private RouterFixture router;
 
     @BeforeEach
     void peers() {
-        first = Handler.open(Ports.free(45000, 45999));
-        second = Handler.open(Ports.free(45000, 45999));
-        carrier = Carrier.open(Ports.free(45000, 45999));
+        peers = Peers.open(45000, 45999);
+        first = peers.first();
+        second = peers.second();
+        carrier = peers.carrier();
     }
 
     @AfterEach
@@ -53,9 +57,7 @@ class CallFlowIntegrationTest {
         if (router != null) {
             router.close();
         }
-        carrier.close();
-        first.close();
-        second.close();
+        peers.close();
     }
 
     /** Two handlers in priority order; {@code firstExtra} is added to the first handler's entry. */
@@ -238,7 +240,7 @@ class CallFlowIntegrationTest {
         first.behaviour(Behaviour.answer());
         final CarrierCall call = carrier.call(router.hostPort(), "18005550100");
         assertEquals(200, call.awaitFinal(WAIT).status());
-        assertEquals(200, call.reinvite(org.callrouter.server.sipua.Sdp.audio("carrier", 2), WAIT).status());
+        assertEquals(200, call.reinvite(Sdp.audio("carrier", 2), WAIT).status());
         assertEquals(200, call.sendInfo("application/dtmf-relay", "Signal=5\r\nDuration=160\r\n", WAIT).status());
         final List<ReceivedRequest> seen = first.requests();
         assertTrue(seen.stream().anyMatch(r -> r.method().equals("INVITE") && r.inDialog()), "re-INVITE relayed");
