@@ -52,3 +52,4 @@ awk '/Pause/ && $NF ~ /ms$/ { ms = $NF + 0; n++; t += ms; if (ms > max) max = ms
      END { printf "router GC: %d pauses, %.0f ms in all, longest %.1f ms\n", n, t, max }' "$work/$name-gc.log"
 kill -TERM "$pid"
 wait $launcher
+echo "router exit status $?"

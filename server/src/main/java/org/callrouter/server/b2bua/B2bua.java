@@ -17,6 +17,7 @@ import org.callrouter.sip.message.SipMethod;
 import org.callrouter.sip.message.SipRequest;
 import org.callrouter.sip.message.SipResponse;
 import org.callrouter.sip.header.NameAddress;
+import org.callrouter.sip.uri.Uri;
 import org.callrouter.sip.validate.Rejection;
 import org.callrouter.sip.validate.RequestValidator;
 import org.callrouter.server.records.CallEvents;
@@ -298,11 +299,13 @@ public final class B2bua implements TransactionUser {
         }
         final Destination next;
         if (!dialog.routeSet.isEmpty()) {
-            next = SipTargets.literal(org.callrouter.sip.uri.Uri.parse(stripAngles(dialog.routeSet.get(0))));
+            next = SipTargets.literal(Uri.parse(stripAngles(dialog.routeSet.get(0))));
         } else {
             next = contacts.isEmpty() ? null : SipTargets.literal(contacts.get(0).uri());
         }
-        if (next != null && local.supports(next.transport())) {
+        // The same address as now (the usual case) keeps the shared destination object: a live
+        // call should not hold its own copy of its peer's address.
+        if (next != null && !next.equals(dialog.destination) && local.supports(next.transport())) {
             dialog.destination = next;
         }
     }

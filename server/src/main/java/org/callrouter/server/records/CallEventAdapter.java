@@ -1,8 +1,6 @@
 package org.callrouter.server.records;
 
 import java.math.BigDecimal;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
@@ -26,6 +24,7 @@ final class CallEventAdapter implements MessageHandler {
 
     private final RecordAssembler assembler;
     private final ErrorHandler errors;
+    private final RepeatedStrings repeated = new RepeatedStrings();
     private long messages;
     private int at;
 
@@ -59,11 +58,11 @@ final class CallEventAdapter implements MessageHandler {
                 final String key = string(b);
                 final String caller = string(b);
                 final String dialed = string(b);
-                final String campaign = string(b);
-                final String source = string(b);
+                final String campaign = repeated(b);
+                final String source = repeated(b);
                 final int tagCount = b.getInt(at);
                 at += Integer.BYTES;
-                final Map<String, String> tags = new LinkedHashMap<>();
+                final TagArray tags = new TagArray(tagCount);
                 for (int i = 0; i < tagCount; i++) {
                     final int nameMark = b.getInt(at);
                     if (nameMark <= RecordMessages.BUILTIN_NAME) {
@@ -80,33 +79,33 @@ final class CallEventAdapter implements MessageHandler {
                                 default -> throw new IllegalStateException("no field repeats tag " + builtin);
                             };
                         } else {
-                            value = string(b);
+                            value = repeated(b);
                         }
-                        tags.put(builtin.tagName(), value);
+                        tags.add(builtin.tagName(), value);
                     } else {
-                        final String name = string(b);
-                        tags.put(name, string(b));
+                        final String name = repeated(b);
+                        tags.add(name, repeated(b));
                     }
                 }
                 assembler.received(callId, key, atMs, routingNs, caller, dialed, campaign, source, tags);
             }
             case RecordMessages.SKIPPED -> {
                 at = index;
-                assembler.skipped(string(b), string(b), string(b));
+                assembler.skipped(string(b), repeated(b), repeated(b));
             }
             case RecordMessages.ATTEMPT_STARTED -> {
                 at = index + Long.BYTES;
-                assembler.attemptStarted(string(b), string(b), b.getLong(index));
+                assembler.attemptStarted(string(b), repeated(b), b.getLong(index));
             }
             case RecordMessages.ATTEMPT_ENDED -> {
                 at = index + Long.BYTES + 2 * Integer.BYTES;
                 final String callId = string(b);
-                assembler.attemptEnded(callId, string(b), RESULTS[b.getInt(index + Long.BYTES)],
+                assembler.attemptEnded(callId, repeated(b), RESULTS[b.getInt(index + Long.BYTES)],
                         b.getInt(index + Long.BYTES + Integer.BYTES), b.getLong(index));
             }
             case RecordMessages.ANSWERED -> {
                 at = index + Long.BYTES;
-                assembler.answered(string(b), string(b), b.getLong(index));
+                assembler.answered(string(b), repeated(b), b.getLong(index));
             }
             case RecordMessages.ENDED -> {
                 at = index + 3 * Long.BYTES + 2 * Integer.BYTES;
@@ -144,5 +143,10 @@ final class CallEventAdapter implements MessageHandler {
         final String value = EventStrings.get(b, at);
         at = EventStrings.skip(b, at);
         return value;
+    }
+
+    /** As {@link #string}, for a string that repeats from call to call (an id, a tag, a reason). */
+    private String repeated(DirectBuffer b) {
+        return repeated.canonical(string(b));
     }
 }

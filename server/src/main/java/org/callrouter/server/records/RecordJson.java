@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -217,10 +216,10 @@ public final class RecordJson {
         for (JsonNode s : line.path("skipped")) {
             r.skipped.add(new Skip(s.path("handler").asText(), s.path("reason").asText()));
         }
-        final Map<String, String> tags = new LinkedHashMap<>();
+        final TagArray tags = new TagArray(line.path("tags").size());
         for (Iterator<Map.Entry<String, JsonNode>> it = line.path("tags").fields(); it.hasNext(); ) {
             final Map.Entry<String, JsonNode> tag = it.next();
-            tags.put(tag.getKey(), tag.getValue().asText());
+            tags.add(tag.getKey(), tag.getValue().asText());
         }
         r.tags = tags;
         r.routingNs = line.path("routing_seconds").decimalValue().movePointRight(9).longValue();

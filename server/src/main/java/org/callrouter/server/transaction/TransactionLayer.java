@@ -230,7 +230,7 @@ public final class TransactionLayer {
             return source;
         }
         if (via.hasRport()) {
-            return Destination.of(Transport.UDP, source.address());
+            return source;
         }
         final int port = via.port() > 0 ? via.port() : 5060;
         return Destination.of(Transport.UDP, new InetSocketAddress(source.address().getAddress(), port));
