@@ -41,18 +41,14 @@ final class EventStrings {
         final int start = index + Integer.BYTES;
         buffer.checkLimit(start + chars * MAX_BYTES_PER_CHAR);
         final byte[] bytes = buffer.byteArray();
-        int at = start;
-        int i = 0;
-        // ASCII, the usual case, one byte per char; the first other char goes to the full encoder.
-        for (; i < chars; i++) {
-            final char c = value.charAt(i);
-            if (c >= 0x80) {
-                break;
-            }
-            bytes[at++] = (byte) c;
-        }
-        if (i < chars) {
-            at = encode(value, i, chars, bytes, at);
+        final int at;
+        if (isAscii(value, chars)) {
+            // The usual case. For ASCII the low byte of each char is its UTF-8, and this copy is
+            // one block move for a compact (Latin-1) string: far cheaper than a store per char.
+            copyAscii(value, chars, bytes, start);
+            at = start + chars;
+        } else {
+            at = encode(value, 0, chars, bytes, start);
         }
         buffer.putInt(index, at - start);
         return at;
@@ -73,6 +69,20 @@ final class EventStrings {
     static int skip(DirectBuffer buffer, int index) {
         final int bytes = buffer.getInt(index);
         return index + Integer.BYTES + Math.max(0, bytes);
+    }
+
+    /** True when the first {@code chars} chars are all ASCII (one pass without a branch per char). */
+    private static boolean isAscii(String value, int chars) {
+        int any = 0;
+        for (int i = 0; i < chars; i++) {
+            any |= value.charAt(i);
+        }
+        return any < 0x80;
+    }
+
+    @SuppressWarnings("deprecation") // the low byte of each char: exactly what ASCII needs
+    private static void copyAscii(String value, int chars, byte[] out, int at) {
+        value.getBytes(0, chars, out, at);
     }
 
     /** UTF-8 of chars {@code from} to {@code chars} of {@code value} at {@code at}; returns the index after them. */

@@ -48,6 +48,18 @@ class EventStringsTest {
     }
 
     @Test
+    void asciiTakesTheBlockCopyAndAnythingElseTheEncoder() {
+        // The block copy keeps the low byte of each char: right for ASCII only. U+0141 (Ł) has
+        // the low byte of 'A', U+00E9 (é) is Latin-1 but not ASCII: both must be UTF-8 encoded.
+        for (String s : new String[] {"+14155550123", "caller_state", "x".repeat(300), "\u0000\u007f",
+                "Łukasz", "AŁ", "caf\u00e9", "\u00ff", "Ab\u0100"}) {
+            final int end = EventStrings.put(buffer, 3, s);
+            assertEquals(s.getBytes(StandardCharsets.UTF_8).length + Integer.BYTES, end - 3, s);
+            assertEquals(s, EventStrings.get(buffer, 3));
+        }
+    }
+
+    @Test
     void unpairedSurrogateBecomesQuestionMark() {
         final String broken = "a\uD800b\uDC00";
         EventStrings.put(buffer, 0, broken);
