@@ -17,6 +17,7 @@
 # :48062 (fallback); the UAC is uac.xml from ../shared/bench/sipp. Prints a line per rate and
 # router, the highest clean rate of each (no failed call, >= 95% of the offered rate
 # achieved) and their ratio, then checks that the "on" journal holds every call it answered.
+# Both routers run with ROUTER_JAVA_OPTS (default: the serving defaults of ./router).
 # Loopback only, ports 48060-48399; every step bounded in calls and time.
 set -u
 rates=${1:-"1000 2000 3000 4000 5000 6000"}
@@ -29,6 +30,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; sleep 1; rm -rf "$work"; }
 trap cleanup EXIT
 command -v sipp >/dev/null || { echo "sipp not found: apt-get install sip-tester"; exit 2; }
+# The same JVM for both: BASE's launcher predates the serving defaults of this one.
+export ROUTER_JAVA_OPTS=${ROUTER_JAVA_OPTS:-"-XX:+UseZGC -Xms2g -Xmx2g -XX:+AlwaysPreTouch"}
 
 echo "building this checkout and $base ..." >&2
 (cd "$repo" && mvn -q -o -B -DskipTests -pl server -am package) > "$work/build.log" 2>&1 || { cat "$work/build.log"; echo "build failed"; exit 1; }

@@ -3,6 +3,7 @@ package org.callrouter.server.b2bua;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
@@ -10,6 +11,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.collections.Object2ObjectHashMap;
 import org.agrona.collections.ObjectHashSet;
 import org.callrouter.routing.Router;
+import org.callrouter.sip.codec.SipParseException;
 import org.callrouter.sip.codec.SipResponseBuilder;
 import org.callrouter.sip.message.HeaderName;
 import org.callrouter.sip.message.SipMessage;
@@ -196,27 +198,27 @@ public final class B2bua implements TransactionUser {
             return;
         }
         if (request.maxForwards() == 0) {
-            refuse(transaction, 483, "Max-Forwards is 0", null);
+            refuseAndRecord(transaction, 483, "Max-Forwards is 0", null);
             return;
         }
         final Rejection rejection = validator.validate(request);
         if (rejection != null) {
             reject(transaction, rejection);
+            record(request, rejection.status(), rejection.reason());
             return;
         }
         if (calls.containsKey(request.callId())) {
-            refuse(transaction, 482, "a call with this Call-ID is in progress", null);
+            refuseAndRecord(transaction, 482, "a call with this Call-ID is in progress", null);
             return;
         }
         if (draining || stats.activeCalls >= s.maxActiveCalls() || stats.pendingCalls >= s.maxPendingInvites()
                 || backlog.backlogged()) {
             stats.overloadRejections++;
-            refuse(transaction, 503, draining ? "shutting down" : "overloaded",
+            refuseAndRecord(transaction, 503, draining ? "shutting down" : "overloaded",
                     Integer.toString(s.retryAfterSeconds()));
             return;
         }
-        final Call call = new Call(this, transaction, newCallId(), BranchIds.hex(ThreadLocalRandom.current().nextLong())
-                + BranchIds.hex(ThreadLocalRandom.current().nextLong()));
+        final Call call = new Call(this, transaction, newCallId(), newCallKey());
         register(request.callId(), call);
         live.add(call);
         stats.activeCalls++;
@@ -267,6 +269,39 @@ public final class B2bua implements TransactionUser {
     /** Record ids: time-ordered (hex milliseconds) then random, so they sort by arrival. */
     private String newCallId() {
         return "c" + Long.toHexString(wall.millis()) + BranchIds.hex(ThreadLocalRandom.current().nextLong()).substring(6);
+    }
+
+    /** The secret a postback must show for a call: 128 random bits. */
+    private static String newCallKey() {
+        return BranchIds.hex(ThreadLocalRandom.current().nextLong()) + BranchIds.hex(ThreadLocalRandom.current().nextLong());
+    }
+
+    private void refuseAndRecord(ServerTransaction transaction, int status, String why, String retryAfter) {
+        final SipRequest request = transaction.request(); // a transaction with its final answer lets go of it
+        refuse(transaction, status, why, retryAfter);
+        record(request, status, why);
+    }
+
+    /**
+     * A {@code rejected} record for an INVITE from a trusted source refused before it became a
+     * call (hop count, syntax, a duplicate Call-ID, overload, shutdown): the carrier offered a
+     * call and the journal says what became of it, with the caller and the number the request
+     * gives (no campaign: the number is not looked up). Untrusted sources get none: a scanner's
+     * flood must not fill the journal; the metrics count it.
+     */
+    private void record(SipRequest request, int status, String why) {
+        String caller = null;
+        String dialed = null;
+        try {
+            caller = Call.userOf(request.from().uri());
+            dialed = Call.dialedNumber(request, settings);
+        } catch (SipParseException e) {
+            // A request refused for its syntax may not have them; the record goes without.
+        }
+        final long now = wall.millis();
+        final String id = newCallId();
+        events.received(id, newCallKey(), now, CallEvents.NOT_ROUTED, caller, dialed, null, null, Map.of());
+        events.ended(id, CallStatus.REJECTED, status, why, now, 0, 0, null);
     }
 
     // ---- services for calls ----------------------------------------------------------------

@@ -98,7 +98,7 @@ final class Call implements TimerTarget {
     void start() {
         final SipRequest request = invite.request();
         final long now = b2bua.wallMs();
-        final String dialed = dialedNumber(request);
+        final String dialed = dialedNumber(request, b2bua.settings());
         final CallContext.Builder context = CallContext.builder()
                 .callId(id)
                 .dialedNumber(dialed)
@@ -466,8 +466,9 @@ final class Call implements TimerTarget {
         return sb.toString();
     }
 
-    private String dialedNumber(SipRequest request) {
-        for (String where : b2bua.settings().dialedNumberFrom()) {
+    /** The number the carrier dialed, from where the settings say to look (Request-URI, To). */
+    static String dialedNumber(SipRequest request, B2buaSettings settings) {
+        for (String where : settings.dialedNumberFrom()) {
             final String user = switch (where) {
                 case "request_uri" -> userOf(request.requestUri());
                 case "to" -> userOf(request.to().uri());

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import org.callrouter.routing.ConversionOutcome;
 import org.callrouter.server.b2bua.AttemptResult;
 import org.callrouter.server.b2bua.CallStatus;
+import org.callrouter.server.records.CallEvents;
 import org.callrouter.server.records.CallRecord;
 import org.callrouter.server.records.RecordSink;
 
@@ -53,7 +54,9 @@ final class CallMetrics implements RecordSink {
 
     @Override
     public void onStarted(CallRecord record) {
-        routingDecision.record(record.routingNs(), TimeUnit.NANOSECONDS);
+        if (record.routingNs() != CallEvents.NOT_ROUTED) {
+            routingDecision.record(record.routingNs(), TimeUnit.NANOSECONDS);
+        }
     }
 
     @Override

@@ -16,8 +16,11 @@ public interface CallEvents {
     /**
      * A call arrived and was routed (or refused); {@code campaignId} and {@code sourceId} may be null.
      *
-     * @param routingNs how long the routing decision took, in nanoseconds.
+     * @param routingNs how long the routing decision took, in nanoseconds, or {@link #NOT_ROUTED}.
      */
+    /** The routing time of a call refused before any routing decision. */
+    long NOT_ROUTED = -1;
+
     void received(String callId, String callKey, long atMs, long routingNs, String caller, String dialed,
                   String campaignId, String sourceId, Map<String, String> tags);
 

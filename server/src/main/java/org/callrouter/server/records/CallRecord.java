@@ -99,7 +99,7 @@ public final class CallRecord {
         return receivedMs;
     }
 
-    /** How long the routing decision took. */
+    /** How long the routing decision took ({@link CallEvents#NOT_ROUTED}: refused before one). */
     public long routingNs() {
         return routingNs;
     }

@@ -134,7 +134,11 @@ public final class RecordJson {
             }
             g.writeEndObject();
             g.writeFieldName("routing_seconds");
-            g.writeNumber(BigDecimal.valueOf(r.routingNs(), 9).stripTrailingZeros().max(BigDecimal.ZERO).toPlainString());
+            if (r.routingNs() == CallEvents.NOT_ROUTED) {
+                g.writeNull();
+            } else {
+                g.writeNumber(BigDecimal.valueOf(r.routingNs(), 9).stripTrailingZeros().max(BigDecimal.ZERO).toPlainString());
+            }
             if (r.incomplete()) {
                 g.writeBooleanField("incomplete", true);
             }
@@ -222,7 +226,8 @@ public final class RecordJson {
             tags.add(tag.getKey(), tag.getValue().asText());
         }
         r.tags = tags;
-        r.routingNs = line.path("routing_seconds").decimalValue().movePointRight(9).longValue();
+        r.routingNs = line.path("routing_seconds").isNumber()
+                ? line.path("routing_seconds").decimalValue().movePointRight(9).longValue() : CallEvents.NOT_ROUTED;
         r.incomplete = line.path("incomplete").asBoolean(false);
         return r;
     }

@@ -112,9 +112,13 @@ class RecordsIntegrationTest {
         assertEquals(404, unknown.awaitFinal(WAIT).status());
         final CarrierCall blocked = carrier.call(router.sipHostPort(), NUMBER, "+14155559999", Map.of());
         assertEquals(603, blocked.awaitFinal(WAIT).status());
+        // Refused before it became a call (as overload and shutdown 503s are): still recorded.
+        final CarrierCall looped = carrier.call(router.sipHostPort(), NUMBER, "+14155550142",
+                Map.of("Max-Forwards", "0"));
+        assertEquals(483, looped.awaitFinal(WAIT).status());
 
-        final List<JsonNode> calls = router.awaitCalls(7);
-        assertEquals(7, calls.size());
+        final List<JsonNode> calls = router.awaitCalls(8);
+        assertEquals(8, calls.size());
         final JsonNode a = byCaller(calls, answered.callerNumber());
         assertRecord(a, "completed", 200, "sales", "first", "carrier hung up");
         assertAttempts(a, "first answered 200");
@@ -138,6 +142,10 @@ class RecordsIntegrationTest {
         assertRecord(u, "rejected", 404, null, null, "number +18005550199 is not tracked");
         assertAttempts(u);
         assertRecord(byCaller(calls, "+14155559999"), "rejected", 603, "sales", null, "blocked caller");
+        final JsonNode l = byCaller(calls, "+14155550142");
+        assertRecord(l, "rejected", 483, null, null, "Max-Forwards is 0");
+        assertEquals(NUMBER, l.path("dialed").asText());
+        assertAttempts(l);
 
         final Map<String, Double> m = PrometheusText.samples(router.get("/metrics").body());
         assertEquals(2.0, m.get("calls_total{campaign=\"sales\",status=\"completed\"}"));
@@ -145,10 +153,10 @@ class RecordsIntegrationTest {
         assertEquals(1.0, m.get("calls_total{campaign=\"sales\",status=\"failed\"}"));
         assertEquals(1.0, m.get("calls_total{campaign=\"sales\",status=\"canceled\"}"));
         assertEquals(1.0, m.get("calls_total{campaign=\"sales\",status=\"rejected\"}"));
-        assertEquals(1.0, m.get("calls_total{campaign=\"\",status=\"rejected\"}"));
-        assertEquals(7.0, m.get("sip_requests_received_total{method=\"INVITE\"}"));
+        assertEquals(2.0, m.get("calls_total{campaign=\"\",status=\"rejected\"}"));
+        assertEquals(8.0, m.get("sip_requests_received_total{method=\"INVITE\"}"));
         assertEquals(1.0, m.get("sip_requests_received_total{method=\"CANCEL\"}"));
-        // The two INVITEs refused at once (404, 603) get their final answer without a 100 first.
+        // The three INVITEs refused at once (404, 603, 483) get their final answer without a 100 first.
         assertEquals(5.0, m.get("sip_responses_sent_total{code=\"100\"}"));
         assertEquals(2.0, m.get("sip_responses_sent_total{code=\"480\"}"));
         assertEquals(1.0, m.get("call_attempts_total{handler=\"first\",result=\"answered\"}"));
@@ -161,7 +169,7 @@ class RecordsIntegrationTest {
         assertEquals(0.0, m.get("handler_active_calls{handler=\"first\"}"));
         assertEquals(0.0, m.get("records_pending"));
         assertEquals(0.0, m.get("records_dropped_total"));
-        assertEquals(7.0, m.get("journal_lines_written_total"));
+        assertEquals(8.0, m.get("journal_lines_written_total"));
         assertTrue(m.containsKey("jvm_memory_used_bytes{area=\"heap\",id=\"G1 Eden Space\"}")
                 || m.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes")), "JVM metrics");
         assertTrue(m.keySet().stream().anyMatch(k -> k.startsWith("netty_")), "Netty metrics");
