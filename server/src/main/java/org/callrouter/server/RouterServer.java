@@ -49,6 +49,9 @@ public final class RouterServer implements AutoCloseable {
     private static final long TICK_MS = 8;
     /** System property: {@code false} skips the JIT warm-up before the sockets open (tests start many routers). */
     public static final String WARMUP_PROPERTY = "callrouter.warmup";
+    /** Datagrams each way through the transports in the warm-up, at most, or this long. */
+    private static final int WARMUP_DATAGRAMS = 100_000;
+    private static final long WARMUP_DATAGRAMS_NS = 2_000_000_000L;
 
     private volatile RouterConfig config;
     private final DistinctErrorHandler errors = new DistinctErrorHandler();
@@ -72,9 +75,10 @@ public final class RouterServer implements AutoCloseable {
         this.router = Router.open(config, wall, RandomGenerator.of("L64X128MixRandom"));
         if (Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))) {
             final long startNs = System.nanoTime();
-            final int calls = Warmup.run(errors);
-            LOG.info("warmed up the call path: {} synthetic calls in {} ms", calls,
-                    (System.nanoTime() - startNs) / 1_000_000);
+            final Warmup.Result calls = Warmup.run(errors);
+            final long echoes = TransportWarmup.run(calls.messages(), WARMUP_DATAGRAMS, WARMUP_DATAGRAMS_NS, errors);
+            LOG.info("warmed up the call path: {} synthetic calls, {} datagrams over loopback, in {} ms",
+                    calls.calls(), echoes * 2, (System.nanoTime() - startNs) / 1_000_000);
         }
         boolean started = false;
         this.netty = SipNetty.start(true);

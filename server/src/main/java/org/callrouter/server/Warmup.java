@@ -3,17 +3,24 @@ package org.callrouter.server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.callrouter.routing.Router;
 import org.callrouter.routing.config.ConfigException;
 import org.callrouter.routing.config.ConfigLoader;
@@ -33,7 +40,7 @@ import org.callrouter.server.b2bua.B2bua;
 import org.callrouter.server.b2bua.B2buaSettings;
 import org.callrouter.server.b2bua.LocalContact;
 import org.callrouter.server.b2bua.SipTargets;
-import org.callrouter.server.records.CallEvents;
+import org.callrouter.server.records.CallEventPublisher;
 import org.callrouter.server.timer.TimerService;
 import org.callrouter.server.transaction.InboundDispatcher;
 import org.callrouter.server.transaction.MessageCounters;
@@ -66,7 +73,13 @@ final class Warmup {
             + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 21000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
     private static final byte[] SDP_BYTES = SDP.getBytes(StandardCharsets.US_ASCII);
 
+    /** Messages of the first calls, both ways, for {@link TransportWarmup}. */
+    private static final int SAMPLE = 64;
+    private static final int EVENT_BUFFER_BYTES = 1 << 20;
+    private static final MessageHandler DISCARD = (type, buffer, index, length) -> { };
+
     private final ArrayDeque<Object[]> wire = new ArrayDeque<>();
+    private final List<byte[]> sample = new ArrayList<>();
     private long nowMs = 1_000_000;
     private InboundDispatcher router;
     private int completed;
@@ -75,11 +88,16 @@ final class Warmup {
     }
 
     /**
-     * Runs up to {@link #CALLS} calls or four seconds, whichever comes first.
+     * What the warm-up did.
      *
-     * @return the calls completed.
+     * @param calls    the synthetic calls completed.
+     * @param messages the messages of the first calls, as they went over the (in-memory) wire.
      */
-    static int run(ErrorHandler errors) {
+    record Result(int calls, List<byte[]> messages) {
+    }
+
+    /** Runs up to {@link #CALLS} calls or four seconds, whichever comes first. */
+    static Result run(ErrorHandler errors) {
         final Path dir;
         try {
             dir = Files.createTempDirectory("callrouter-warmup");
@@ -87,7 +105,9 @@ final class Warmup {
             throw new UncheckedIOException("cannot create a directory for the warm-up", e);
         }
         try {
-            return new Warmup().calls(dir, errors);
+            final Warmup warmup = new Warmup();
+            final int calls = warmup.calls(dir, errors);
+            return new Result(calls, List.copyOf(warmup.sample));
         } finally {
             delete(dir);
         }
@@ -103,7 +123,11 @@ final class Warmup {
             final SipTargets targets = new SipTargets();
             final String handlerUri = "sip:127.0.0.1:" + HANDLER.getPort();
             targets.resolve(handlerUri, Uri.parse(handlerUri));
-            new B2bua(layer, timers, () -> nowMs, Clock.systemUTC(), routing, CallEvents.NONE,
+            // Events go to a real publisher (the SIP loop's side of the records) and are dropped
+            // here: the B2BUA's calls to it are compiled for the class the server will use.
+            final ManyToOneRingBuffer events = new ManyToOneRingBuffer(new UnsafeBuffer(
+                    ByteBuffer.allocateDirect(EVENT_BUFFER_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
+            new B2bua(layer, timers, () -> nowMs, Clock.systemUTC(), routing, new CallEventPublisher(events, 0),
                     new LocalContact(null, Map.of(Transport.UDP, ROUTER)), targets, RequestValidator.defaults(),
                     B2buaSettings.of(config.server().sip()), errors, Backlog.NONE);
             router = new InboundDispatcher(layer, errors);
@@ -113,6 +137,7 @@ final class Warmup {
                 pump();
                 nowMs += 2;
                 timers.poll(nowMs);
+                events.read(DISCARD, Integer.MAX_VALUE);
             }
             return completed;
         }
@@ -124,6 +149,7 @@ final class Warmup {
         while ((next = wire.poll()) != null) {
             final Destination to = (Destination) next[0];
             final byte[] bytes = (byte[]) next[1];
+            keep(bytes);
             final SipMessage message = SipParser.parse(bytes, 0, bytes.length);
             if (to.address().getPort() == HANDLER.getPort()) {
                 handler(message);
@@ -198,7 +224,14 @@ final class Warmup {
                 .toBytes();
     }
 
+    private void keep(byte[] bytes) {
+        if (sample.size() < SAMPLE) {
+            sample.add(bytes);
+        }
+    }
+
     private void deliver(InetSocketAddress to, InetSocketAddress from, byte[] bytes) {
+        keep(bytes);
         router.onInbound(InboundMessage.of(SipParser.parse(bytes, 0, bytes.length), from, to),
                 Destination.of(Transport.UDP, from));
     }
