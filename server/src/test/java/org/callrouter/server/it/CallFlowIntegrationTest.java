@@ -21,6 +21,7 @@ import org.callrouter.server.sipua.RawUdpPeer;
 import org.callrouter.server.sipua.ReceivedRequest;
 import org.callrouter.server.sipua.ReceivedResponse;
 import org.callrouter.server.sipua.Sdp;
+import org.callrouter.server.sipua.SipUa;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -295,18 +296,14 @@ class CallFlowIntegrationTest {
 
     @Test
     void untrustedSourceGets403() {
-        router = RouterFixture.start(dir.resolve("data"), twoHandlers(""), "    trusted: [\"10.0.0.0/8\"]", "",
-                java.time.Clock.systemUTC(), org.callrouter.server.records.CallEvents.NONE,
-                org.callrouter.server.transaction.MessageCounters.NONE);
+        router = RouterFixture.start(dir.resolve("data"), twoHandlers(""), "    trusted: [\"10.0.0.0/8\"]");
         assertEquals(403, carrier.call(router.hostPort(), "18005550100").awaitFinal(WAIT).status());
         assertEquals(0, first.inviteCount());
     }
 
     @Test
     void maximumCallDurationEndsBothLegs() {
-        router = RouterFixture.start(dir.resolve("data"), twoHandlers(""), "    max_call_duration_seconds: 2", "",
-                java.time.Clock.systemUTC(), org.callrouter.server.records.CallEvents.NONE,
-                org.callrouter.server.transaction.MessageCounters.NONE);
+        router = RouterFixture.start(dir.resolve("data"), twoHandlers(""), "    max_call_duration_seconds: 2");
         first.behaviour(Behaviour.answer());
         final CarrierCall call = carrier.call(router.hostPort(), "18005550100");
         assertEquals(200, call.awaitFinal(WAIT).status());
@@ -318,9 +315,7 @@ class CallFlowIntegrationTest {
     @Test
     void overloadRefusesNewInvitesWith503AndRetryAfter() {
         router = RouterFixture.start(dir.resolve("data"), twoHandlers(""),
-                "    overload: { max_pending_invites: 1, retry_after_seconds: 7 }", "",
-                java.time.Clock.systemUTC(), org.callrouter.server.records.CallEvents.NONE,
-                org.callrouter.server.transaction.MessageCounters.NONE);
+                "    overload: { max_pending_invites: 1, retry_after_seconds: 7 }");
         first.behaviour(Behaviour.ringThenAnswer(Duration.ofMillis(500)));
         final CarrierCall ringing = carrier.call(router.hostPort(), "18005550100");
         ringing.awaitStatus(180, WAIT);
@@ -369,11 +364,11 @@ class CallFlowIntegrationTest {
     @Test
     void callOverTcp() {
         final Carrier tcpCarrier = Carrier.open("tcp-carrier", Ports.free(45000, 45999),
-                org.callrouter.server.sipua.SipUa.Transport.TCP);
+                SipUa.Transport.TCP);
         try {
             startRouter(twoHandlers(""));
             first.behaviour(Behaviour.answer());
-            final CarrierCall call = tcpCarrier.call(org.callrouter.server.sipua.SipUa.Transport.TCP, router.hostPort(),
+            final CarrierCall call = tcpCarrier.call(SipUa.Transport.TCP, router.hostPort(),
                     "18005550100", Carrier.nextCallerNumber(), Map.of());
             assertEquals(200, call.awaitFinal(WAIT).status());
             assertEquals(200, call.bye(WAIT).status());

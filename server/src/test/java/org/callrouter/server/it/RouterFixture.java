@@ -57,7 +57,12 @@ final class RouterFixture implements AutoCloseable {
     }
 
     static RouterFixture start(Path dataDir, String routing) {
-        return start(dataDir, routing, "", "", Clock.systemUTC(), CallEvents.NONE, MessageCounters.NONE);
+        return start(dataDir, routing, "");
+    }
+
+    /** As {@link #start(Path, String)} with extra lines under {@code server.sip}. */
+    static RouterFixture start(Path dataDir, String routing, String extraSip) {
+        return start(dataDir, routing, extraSip, "", Clock.systemUTC(), CallEvents.NONE, MessageCounters.NONE);
     }
 
     /** {@code 127.0.0.1:port}, where carriers send calls. */
