@@ -74,11 +74,7 @@ public final class RouterServer implements AutoCloseable {
         final ServerSettings.Sip sip = settings.sip();
         this.router = Router.open(config, wall, RandomGenerator.of("L64X128MixRandom"));
         if (Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))) {
-            final long startNs = System.nanoTime();
-            final Warmup.Result calls = Warmup.run(errors);
-            final long echoes = TransportWarmup.run(calls.messages(), WARMUP_DATAGRAMS, WARMUP_DATAGRAMS_NS, errors);
-            LOG.info("warmed up the call path: {} synthetic calls, {} datagrams over loopback, in {} ms",
-                    calls.calls(), echoes * 2, (System.nanoTime() - startNs) / 1_000_000);
+            warmUp();
         }
         boolean started = false;
         this.netty = SipNetty.start(true);
@@ -122,6 +118,23 @@ public final class RouterServer implements AutoCloseable {
         LOG.info("router listening on {} ({}), {} campaigns, {} handlers, {} numbers, data in {}",
                 transport.bound(), netty.epoll() ? "epoll" : "nio", config.campaigns().size(),
                 config.handlers().size(), router.numbers().size(), settings.dataDir().toAbsolutePath());
+    }
+
+    /**
+     * Compiles the call path before the sockets open ({@link Warmup}, {@link TransportWarmup}).
+     * Only an optimisation: when it fails (no temporary directory, no loopback port) the router
+     * starts cold, with a warning.
+     */
+    private void warmUp() {
+        final long startNs = System.nanoTime();
+        try {
+            final Warmup.Result calls = Warmup.run(errors);
+            final long echoes = TransportWarmup.run(calls.messages(), WARMUP_DATAGRAMS, WARMUP_DATAGRAMS_NS, errors);
+            LOG.info("warmed up the call path: {} synthetic calls, {} datagrams over loopback, in {} ms",
+                    calls.calls(), echoes * 2, (System.nanoTime() - startNs) / 1_000_000);
+        } catch (RuntimeException e) {
+            LOG.warn("warm-up skipped, the first calls will be slower: {}", e.toString());
+        }
     }
 
     /**
