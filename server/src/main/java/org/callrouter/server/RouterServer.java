@@ -128,10 +128,10 @@ public final class RouterServer implements AutoCloseable {
     private void warmUp() {
         final long startNs = System.nanoTime();
         try {
-            final Warmup.Result calls = Warmup.run(errors);
-            final long echoes = TransportWarmup.run(calls.messages(), WARMUP_DATAGRAMS, WARMUP_DATAGRAMS_NS, errors);
+            final Warmup.Result warmup = Warmup.run(errors);
+            final long echoes = TransportWarmup.run(warmup.messages(), WARMUP_DATAGRAMS, WARMUP_DATAGRAMS_NS, errors);
             LOG.info("warmed up the call path: {} synthetic calls, {} datagrams over loopback, in {} ms",
-                    calls.calls(), echoes * 2, (System.nanoTime() - startNs) / 1_000_000);
+                    warmup.calls(), echoes * 2, (System.nanoTime() - startNs) / 1_000_000);
         } catch (RuntimeException e) {
             LOG.warn("warm-up skipped, the first calls will be slower: {}", e.toString());
         }

@@ -13,14 +13,14 @@ import org.callrouter.server.b2bua.CallStatus;
  */
 public interface CallEvents {
 
+    /** The routing time of a call refused before any routing decision. */
+    long NOT_ROUTED = -1;
+
     /**
      * A call arrived and was routed (or refused); {@code campaignId} and {@code sourceId} may be null.
      *
      * @param routingNs how long the routing decision took, in nanoseconds, or {@link #NOT_ROUTED}.
      */
-    /** The routing time of a call refused before any routing decision. */
-    long NOT_ROUTED = -1;
-
     void received(String callId, String callKey, long atMs, long routingNs, String caller, String dialed,
                   String campaignId, String sourceId, Map<String, String> tags);
 

@@ -226,8 +226,8 @@ public final class RecordJson {
             tags.add(tag.getKey(), tag.getValue().asText());
         }
         r.tags = tags;
-        r.routingNs = line.path("routing_seconds").isNumber()
-                ? line.path("routing_seconds").decimalValue().movePointRight(9).longValue() : CallEvents.NOT_ROUTED;
+        final JsonNode routing = line.path("routing_seconds");
+        r.routingNs = routing.isNumber() ? routing.decimalValue().movePointRight(9).longValue() : CallEvents.NOT_ROUTED;
         r.incomplete = line.path("incomplete").asBoolean(false);
         return r;
     }
