@@ -60,6 +60,13 @@ public final class NettySipTransport implements SipSender, Backlog {
     private static final long BACKLOG_AFTER_NS = 200_000_000;
     private static final long RELAPSE_AFTER_NS = 10_000_000;
     private static final long RELAPSE_WINDOW_NS = 5_000_000_000L;
+    /**
+     * A read that starts this long after a full one found the socket empty in between: the loop
+     * caught up (behind, it reads again at once; shorter gaps happen under load, when the loop
+     * is descheduled or runs its timers). Without it the state a full last read left would refuse
+     * the first calls after the overload ended, whenever they come.
+     */
+    private static final long IDLE_GAP_NS = 50_000_000;
     private static final int TCP_IDLE_SECONDS = 600;
     private static final byte[] PONG = {'\r', '\n'};
 
@@ -82,6 +89,8 @@ public final class NettySipTransport implements SipSender, Backlog {
     /** When the current run of full reads began; 0 while reads are not full. */
     private long fullSinceNs;
     private long lastCaughtUpNs = Long.MIN_VALUE / 2;
+    /** When the last full read ended. */
+    private long lastFullReadNs;
     private long lastWarnedNs = Long.MIN_VALUE / 2;
     private boolean backlogged;
 
@@ -337,6 +346,7 @@ public final class NettySipTransport implements SipSender, Backlog {
             if (ctx.channel() instanceof io.netty.channel.socket.DatagramChannel) {
                 if (datagramsThisRead >= MAX_DATAGRAMS_PER_READ) {
                     final long now = System.nanoTime();
+                    lastFullReadNs = now;
                     if (fullSinceNs == 0) {
                         fullSinceNs = now;
                     }
@@ -353,24 +363,31 @@ public final class NettySipTransport implements SipSender, Backlog {
                         lastWarnedNs = now;
                     }
                 } else {
-                    if (backlogged) {
-                        lastCaughtUpNs = System.nanoTime();
-                        LOG.debug("SIP loop caught up after {} ms: new calls accepted again",
-                                (lastCaughtUpNs - fullSinceNs) / 1_000_000);
-                    }
-                    fullSinceNs = 0;
-                    backlogged = false;
+                    caughtUp(System.nanoTime());
                 }
                 datagramsThisRead = 0;
             }
             ctx.fireChannelReadComplete();
         }
 
+        /** The reads are no longer full: the loop has caught up with its sockets. */
+        private void caughtUp(long now) {
+            if (backlogged) {
+                lastCaughtUpNs = now;
+                LOG.debug("SIP loop caught up after {} ms: new calls accepted again", (now - fullSinceNs) / 1_000_000);
+            }
+            fullSinceNs = 0;
+            backlogged = false;
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, InboundMessage message) {
             final boolean stream = !(ctx.channel() instanceof io.netty.channel.socket.DatagramChannel);
-            if (!stream) {
-                datagramsThisRead++;
+            if (!stream && datagramsThisRead++ == 0 && fullSinceNs != 0) {
+                final long now = System.nanoTime();
+                if (now - lastFullReadNs > IDLE_GAP_NS) {
+                    caughtUp(now);
+                }
             }
             final Destination source = stream
                     ? new Destination(Transport.TCP, message.sender(), ctx.channel())

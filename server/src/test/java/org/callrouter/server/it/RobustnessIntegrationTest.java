@@ -82,7 +82,7 @@ class RobustnessIntegrationTest {
                     drain(peer);
                 }
             }
-            drain(peer);
+            awaitCaughtUp(peer, to);
             assertNormalCallWorks(router, handler);
             assertEquals(0, router.server().errors().total(), "internal errors");
         }
@@ -147,6 +147,38 @@ class RobustnessIntegrationTest {
                 + "Contact: <sip:fuzz@127.0.0.1:" + peerPort + ">\r\n"
                 + "Content-Type: application/sdp\r\n"
                 + "Content-Length: " + sdp.length() + "\r\n\r\n" + sdp;
+    }
+
+    /**
+     * Waits until the router has read everything the peer sent: most of the flood gets no answer,
+     * so a quiet peer does not mean that, and a call placed while the router still works through
+     * its socket is rightly refused as an overload. An OPTIONS after the flood is answered once
+     * all before it was read (one socket, in order); it is resent every 500 ms (T1), as a full
+     * socket buffer drops what arrives.
+     */
+    private static void awaitCaughtUp(RawUdpPeer peer, InetSocketAddress router) {
+        final String callId = "caught-up-" + System.nanoTime() + "@127.0.0.1";
+        final String options = "OPTIONS sip:router@127.0.0.1 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + peer.port() + ";branch=z9hG4bKcaughtup\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:probe@127.0.0.1>;tag=c1\r\n"
+                + "To: <sip:router@127.0.0.1>\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: 1 OPTIONS\r\n"
+                + "Content-Length: 0\r\n\r\n";
+        final long deadline = System.nanoTime() + WAIT.toNanos();
+        long resendAt = 0;
+        while (System.nanoTime() < deadline) {
+            if (System.nanoTime() - resendAt >= 0) {
+                peer.send(router, options);
+                resendAt = System.nanoTime() + 500_000_000L;
+            }
+            final Optional<RawUdpPeer.Datagram> d = peer.receive(Duration.ofMillis(50));
+            if (d.isPresent() && d.get().text().contains(callId)) {
+                return;
+            }
+        }
+        throw new AssertionError("the router did not answer an OPTIONS sent after the flood within " + WAIT);
     }
 
     private static void drain(RawUdpPeer peer) {
