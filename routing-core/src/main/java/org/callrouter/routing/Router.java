@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 
 import org.slf4j.Logger;
@@ -24,7 +25,9 @@ import org.callrouter.routing.config.ServerSettings;
 import org.callrouter.routing.phone.PhoneNumbers;
 import org.callrouter.routing.store.CallerIndex;
 import org.callrouter.routing.store.NumberStore;
+import org.callrouter.routing.store.StoreCapacity;
 import org.callrouter.routing.store.StoreException;
+import org.callrouter.routing.store.StoreFullException;
 import org.callrouter.routing.store.Stores;
 import org.callrouter.routing.store.SymbolTable;
 
@@ -51,6 +54,8 @@ public final class Router implements AutoCloseable {
     private final Map<String, CapCounters> counters = new ConcurrentHashMap<>();
     private final ThreadLocal<DecisionScratch> scratch = ThreadLocal.withInitial(DecisionScratch::new);
     private final Object reloadLock = new Object();
+    /** Whether a refusal of the full caller index was logged since the index last had room. */
+    private final AtomicBoolean callersFullLogged = new AtomicBoolean();
     private volatile Snapshot snapshot;
 
     private Router(RouterConfig config, Stores stores, boolean writable, Clock clock, RandomGenerator random) {
@@ -201,8 +206,9 @@ public final class Router implements AutoCloseable {
                 errors.add(next.errorAt("server.data_dir", "cannot change while running (running with "
                         + current.dataDir() + "); restart the router"));
             }
-            if (!next.server().stores().equals(current.stores())) {
-                errors.add(next.errorAt("server.stores", "cannot change while running; restart the router"));
+            if (!next.server().stores().sameSizes(current.stores())) {
+                errors.add(next.errorAt("server.stores", "max_numbers, max_counters and max_callers cannot change"
+                        + " while running; restart the router"));
             }
             if (!errors.isEmpty()) {
                 throw new ConfigException(errors);
@@ -291,7 +297,16 @@ public final class Router implements AutoCloseable {
         for (CampaignRoute campaign : s.campaigns()) {
             retention.put(campaign.code, campaign.retentionMs());
         }
-        return stores.callers().purge(nowMs, code -> retention.getOrDefault(code, 0L));
+        int removed = stores.callers().purge(nowMs, code -> retention.getOrDefault(code, 0L));
+        if (removed > 0) {
+            callersFullLogged.set(false);
+        }
+        return removed;
+    }
+
+    /** How full each store is (numbers, counters, callers, symbols), for metrics and readiness. */
+    public List<StoreCapacity> storeCapacities() {
+        return stores.capacities();
     }
 
     private HandlerRoute handler(String handlerId) {
@@ -310,8 +325,20 @@ public final class Router implements AutoCloseable {
         return stores.callers();
     }
 
+    /**
+     * Remembers who answered a repeat caller. A full caller index does not fail the call it
+     * is told about (the handler already answered): the caller is not remembered, the
+     * refusal is counted ({@link StoreCapacity#refused()}) and logged once until a purge
+     * makes room.
+     */
     void recordAnswered(long caller, int campaignCode, int handlerCode, long nowMs) {
-        stores.callers().recordAnswered(caller, campaignCode, handlerCode, nowMs);
+        try {
+            stores.callers().recordAnswered(caller, campaignCode, handlerCode, nowMs);
+        } catch (StoreFullException e) {
+            if (callersFullLogged.compareAndSet(false, true)) {
+                LOG.warn("repeat callers are not remembered: {}", e.getMessage());
+            }
+        }
     }
 
     /** Orders one priority group of a plan by weight (see {@link WeightedOrder}). */

@@ -140,7 +140,18 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
      * @param maxCounters {@code max_counters} [1000000]: handlers with cap counters (ever configured)
      * @param maxCallers  {@code max_callers} [2000000]: caller+campaign entries for repeat
      *                    callers and conversion dedupe
+     * @param readyMaxFillPercent  {@code ready_max_fill_percent} [90]: a store fuller than
+     *                    this makes the router not ready (1-100; reloadable)
+     * @param purgeIntervalSeconds {@code purge_interval_seconds} [3600]: how often caller
+     *                    entries outside every window are removed (reloadable)
      */
-    public record Stores(int maxNumbers, int maxCounters, int maxCallers) {
+    public record Stores(int maxNumbers, int maxCounters, int maxCallers, int readyMaxFillPercent,
+                         int purgeIntervalSeconds) {
+
+        /** Whether the stores' sizes are the same (the only part that needs a restart to change). */
+        public boolean sameSizes(Stores other) {
+            return maxNumbers == other.maxNumbers && maxCounters == other.maxCounters
+                    && maxCallers == other.maxCallers;
+        }
     }
 }

@@ -49,7 +49,9 @@ final class ServerSettingsReader {
         ServerSettings.Stores stores = new ServerSettings.Stores(
                 s.integer("max_numbers", 2_000_000, 1000, 500_000_000),
                 s.integer("max_counters", 1_000_000, 1000, 100_000_000),
-                s.integer("max_callers", 2_000_000, 1000, 500_000_000));
+                s.integer("max_callers", 2_000_000, 1000, 500_000_000),
+                s.integer("ready_max_fill_percent", 90, 1, 100),
+                s.integer("purge_interval_seconds", 3600, 1, 7 * 86_400));
         s.finish();
         server.finish();
         return new ServerSettings(dataDir, sip, health, drain, admin, records, delivery, stores);

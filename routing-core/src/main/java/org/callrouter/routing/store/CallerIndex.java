@@ -29,17 +29,17 @@ public final class CallerIndex {
     }
 
     private final ChronicleMap<CallerKey, CallerRecord> map;
-    private final int capacity;
+    private final StoreCapacity capacity;
     private final ThreadLocal<CallerKey> keys = ThreadLocal.withInitial(CallerKey::new);
     private final ThreadLocal<CallerRecord> records = ThreadLocal.withInitial(CallerRecord::new);
 
     CallerIndex(Path file, int capacity) {
-        this.capacity = capacity;
         this.map = ChronicleFiles.open(ChronicleMap.of(CallerKey.class, CallerRecord.class)
                 .name("callers")
                 .constantKeySizeBySample(new CallerKey())
                 .constantValueSizeBySample(new CallerRecord())
                 .entries(capacity), file, "caller index");
+        this.capacity = new StoreCapacity("callers", "caller index", "max_callers", capacity, map);
     }
 
     /**
@@ -57,7 +57,11 @@ public final class CallerIndex {
         return record == null ? 0 : record.lastAnsweredAtMs;
     }
 
-    /** Records that {@code handler} answered the caller's call in the campaign. */
+    /**
+     * Records that {@code handler} answered the caller's call in the campaign.
+     *
+     * @throws StoreFullException when the caller is new and the index is full
+     */
     public void recordAnswered(long caller, int campaign, int handler, long nowMs) {
         update(caller, campaign, record -> {
             record.lastHandler = handler;
@@ -126,7 +130,8 @@ public final class CallerIndex {
         return map.longSize();
     }
 
-    public int capacity() {
+    /** How full the index is. */
+    public StoreCapacity capacity() {
         return capacity;
     }
 
@@ -152,10 +157,11 @@ public final class CallerIndex {
             if (entry != null) {
                 context.replaceValue(entry, context.wrapValueAsData(record));
             } else {
+                capacity.checkRoom();
                 context.insert(context.absentEntry(), context.wrapValueAsData(record));
             }
-        } catch (RuntimeException e) {
-            throw ChronicleFiles.isFull(e) ? ChronicleFiles.full("caller index", "max_callers", map.size(), e) : e;
+        } catch (IllegalStateException e) {
+            throw capacity.translate(e);
         }
     }
 

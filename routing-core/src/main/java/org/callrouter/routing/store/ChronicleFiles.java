@@ -6,7 +6,7 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Opening Chronicle Map files and turning Chronicle's exceptions into ours. */
+/** Opening Chronicle Map files. */
 final class ChronicleFiles {
 
     private ChronicleFiles() {
@@ -22,18 +22,5 @@ final class ChronicleFiles {
         } catch (IOException | RuntimeException e) {
             throw new StoreException("cannot open the " + what + " store " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Whether an exception from a Chronicle Map write means the map has no room left
-     * (Chronicle reports that as an IllegalStateException about segment tiers).
-     */
-    static boolean isFull(RuntimeException e) {
-        return e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().contains("segment tier");
-    }
-
-    static StoreFullException full(String what, String setting, long size, RuntimeException cause) {
-        return new StoreFullException("the " + what + " store is full (" + size + " entries); raise server.stores."
-                + setting + " and rebuild the store (see routing-core/README.md, \"Stores\")", cause);
     }
 }

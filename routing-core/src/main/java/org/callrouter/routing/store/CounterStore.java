@@ -18,18 +18,18 @@ public final class CounterStore {
 
     private final ChronicleMap<LongCell, CounterRecord> map;
     private final boolean writable;
-    private final int capacity;
+    private final StoreCapacity capacity;
     private final ThreadLocal<LongCell> keys = ThreadLocal.withInitial(LongCell::new);
     private final ThreadLocal<CounterRecord> records = ThreadLocal.withInitial(CounterRecord::new);
 
     CounterStore(Path file, int capacity, boolean writable) {
         this.writable = writable;
-        this.capacity = capacity;
         this.map = ChronicleFiles.open(ChronicleMap.of(LongCell.class, CounterRecord.class)
                 .name("cap-counters")
                 .constantKeySizeBySample(new LongCell())
                 .constantValueSizeBySample(new CounterRecord())
                 .entries(capacity), file, "cap counter");
+        this.capacity = new StoreCapacity("counters", "cap counter", "max_counters", capacity, map);
     }
 
     /** The cells of a handler; a read-only store refuses writes. */
@@ -37,7 +37,8 @@ public final class CounterStore {
         return new HandlerCells(handlerCode);
     }
 
-    public int capacity() {
+    /** How full the store is. */
+    public StoreCapacity capacity() {
         return capacity;
     }
 
@@ -76,10 +77,11 @@ public final class CounterStore {
                 if (entry != null) {
                     context.replaceValue(entry, context.wrapValueAsData(record));
                 } else {
+                    capacity.checkRoom();
                     context.insert(context.absentEntry(), context.wrapValueAsData(record));
                 }
-            } catch (RuntimeException e) {
-                throw ChronicleFiles.isFull(e) ? ChronicleFiles.full("cap counter", "max_counters", map.size(), e) : e;
+            } catch (IllegalStateException e) {
+                throw capacity.translate(e);
             }
         }
     }

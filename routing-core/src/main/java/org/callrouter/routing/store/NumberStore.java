@@ -29,18 +29,18 @@ public final class NumberStore {
 
     private final ChronicleMap<LongCell, LongCell> map;
     private final SymbolTable symbols;
-    private final int capacity;
+    private final StoreCapacity capacity;
     private final ThreadLocal<LongCell[]> cells = ThreadLocal.withInitial(() -> new LongCell[] {new LongCell(), new LongCell()});
 
     NumberStore(Path file, SymbolTable symbols, int capacity) {
         this.symbols = symbols;
-        this.capacity = capacity;
         LongCell sample = new LongCell();
         this.map = ChronicleFiles.open(ChronicleMap.of(LongCell.class, LongCell.class)
                 .name("tracked-numbers")
                 .constantKeySizeBySample(sample)
                 .constantValueSizeBySample(sample)
                 .entries(capacity), file, "tracked numbers");
+        this.capacity = new StoreCapacity("numbers", "tracked numbers", "max_numbers", capacity, map);
     }
 
     /** The packed entry of an E.164 number, or {@link #NOT_FOUND}. Allocation-free. */
@@ -86,10 +86,13 @@ public final class NumberStore {
         }
         boolean existed = previous != null;
         scratch[1].value = packed;
+        if (!existed) {
+            capacity.checkRoom();
+        }
         try {
             map.put(scratch[0], scratch[1]);
-        } catch (RuntimeException e) {
-            throw ChronicleFiles.isFull(e) ? ChronicleFiles.full("tracked numbers", "max_numbers", map.size(), e) : e;
+        } catch (IllegalStateException e) {
+            throw capacity.translate(e);
         }
         return existed ? PutResult.UPDATED : PutResult.INSERTED;
     }
@@ -133,8 +136,8 @@ public final class NumberStore {
         return map.longSize();
     }
 
-    /** The number of entries the store was sized for (Chronicle accepts up to about twice that). */
-    public int capacity() {
+    /** How full the store is. */
+    public StoreCapacity capacity() {
         return capacity;
     }
 

@@ -7,6 +7,8 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.callrouter.routing.config.ServerSettings;
 
@@ -151,6 +153,18 @@ public final class Stores implements AutoCloseable {
             throw new IllegalStateException("opened for numbers only");
         }
         return callers;
+    }
+
+    /** How full each open store is: numbers, counters and callers (when open), symbols. */
+    public List<StoreCapacity> capacities() {
+        List<StoreCapacity> all = new ArrayList<>(4);
+        all.add(numbers.capacity());
+        if (counters != null) {
+            all.add(counters.capacity());
+            all.add(callers.capacity());
+        }
+        all.add(symbols.capacity());
+        return List.copyOf(all);
     }
 
     @Override

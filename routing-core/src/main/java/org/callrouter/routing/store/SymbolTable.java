@@ -35,6 +35,7 @@ public final class SymbolTable {
     private static final int MAX_SYMBOLS = 500_000;
 
     private final ChronicleMap<String, Integer> map;
+    private final StoreCapacity capacity;
     private final Map<Long, String> names = new ConcurrentHashMap<>();
     private final boolean writable;
 
@@ -44,6 +45,7 @@ public final class SymbolTable {
                 .name("symbols")
                 .averageKeySize(AVERAGE_NAME_BYTES)
                 .entries(MAX_SYMBOLS), file, "symbol");
+        this.capacity = new StoreCapacity("symbols", "symbol", null, MAX_SYMBOLS, map);
     }
 
     /** The code of an id, allocating one when it has none. */
@@ -56,17 +58,22 @@ public final class SymbolTable {
         if (!writable) {
             return -1;
         }
+        capacity.checkRoom();
         int next = nextCode(kind);
         Integer existing;
         try {
             existing = map.putIfAbsent(key, next);
-        } catch (RuntimeException e) {
-            throw ChronicleFiles.isFull(e) ? new StoreFullException("the symbol store is full (" + MAX_SYMBOLS
-                    + " campaign, source and handler ids ever used)", e) : e;
+        } catch (IllegalStateException e) {
+            throw capacity.translate(e);
         }
         int result = existing != null ? existing : next;
         names.put(cacheKey(kind, result), id);
         return result;
+    }
+
+    /** How full the table is (campaign, source and handler ids ever used, and one sequence per kind). */
+    public StoreCapacity capacity() {
+        return capacity;
     }
 
     /** The code of an id, or -1 when it was never interned. */
