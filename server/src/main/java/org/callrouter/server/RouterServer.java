@@ -65,6 +65,7 @@ public final class RouterServer implements AutoCloseable {
     private final SipTargets targets;
     private final InboundDispatcher inbound;
     private final ScheduledFuture<?> tick;
+    private final CallerPurge purge;
     private volatile boolean draining;
     private boolean closed;
 
@@ -108,6 +109,7 @@ public final class RouterServer implements AutoCloseable {
             if (prober != null) {
                 netty.loop().execute(prober::start);
             }
+            this.purge = CallerPurge.start(router, wall, errors);
             started = true;
         } finally {
             if (!started) {
@@ -179,6 +181,11 @@ public final class RouterServer implements AutoCloseable {
     /** The SIP event loop (for its metrics). */
     public EventLoopGroup sipLoop() {
         return netty.group();
+    }
+
+    /** The caller index's periodic purge (for its metrics). */
+    public CallerPurge callerPurge() {
+        return purge;
     }
 
     /** Whether new calls are refused (a drain has begun). */
@@ -282,6 +289,7 @@ public final class RouterServer implements AutoCloseable {
         netty.loop().submit(() -> { }).awaitUninterruptibly(1, TimeUnit.SECONDS);
         transport.close();
         netty.close();
+        purge.close();
         router.close();
         LOG.info("router stopped");
     }
