@@ -22,6 +22,8 @@ import org.callrouter.routing.config.HandlerConfig;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.config.ServerSettings;
 import org.callrouter.server.DistinctErrorHandler;
+import org.callrouter.server.Readiness;
+import org.callrouter.server.StoreFill;
 import org.callrouter.server.RouterServer;
 import org.callrouter.server.metrics.RouterMetrics;
 import org.callrouter.server.records.RecordPipeline;
@@ -46,6 +48,7 @@ public final class RouterService implements AutoCloseable {
     private final RecordPipeline records;
     private final RouterServer server;
     private final AdminServer admin;
+    private final Readiness readiness = new Readiness();
     private volatile RouterConfig config;
     private volatile boolean stopping;
     private boolean closed;
@@ -71,10 +74,30 @@ public final class RouterService implements AutoCloseable {
             this.server = sip;
             metrics.bind(sip, wall);
             metrics.bind(pipeline);
-            metrics.bind(hooks.dispatcher());
+            metrics.bind(hooks);
             FunctionCounter.builder("records.errors", errors,
                     DistinctErrorHandler::total).description("Errors in the record pipeline, webhooks and admin API")
                     .register(metrics.registry());
+            readiness.add(reasons -> {
+                if (stopping || server.draining()) {
+                    reasons.add("draining: new calls are refused");
+                }
+            }).add(reasons -> {
+                if (!records.running()) {
+                    reasons.add("the record emitter is not running");
+                }
+            }).add(reasons -> {
+                final String problem = records.journal().problem();
+                if (problem != null) {
+                    reasons.add("journal: " + problem + " (" + records.journal().unwrittenLines()
+                            + " lines waiting in memory, " + records.journal().linesLost() + " lost)");
+                }
+            }).add(reasons -> {
+                final String problem = webhooks.outboxProblem();
+                if (problem != null) {
+                    reasons.add("webhook outbox: " + problem);
+                }
+            }).add(new StoreFill(sip.router()));
             this.admin = AdminServer.start(settings.admin().listen(), new AdminApi(this, wall));
             started = true;
         } finally {
@@ -142,14 +165,7 @@ public final class RouterService implements AutoCloseable {
 
     /** Why the router should not be sent calls now; empty when it is ready. */
     public List<String> notReady() {
-        final List<String> reasons = new ArrayList<>();
-        if (stopping || server.draining()) {
-            reasons.add("draining: new calls are refused");
-        }
-        if (!records.running()) {
-            reasons.add("the record emitter is not running");
-        }
-        return reasons;
+        return readiness.reasons();
     }
 
     /**

@@ -30,7 +30,9 @@ import org.callrouter.server.records.RecordSink;
 import org.callrouter.server.transaction.InboundStats;
 import org.callrouter.server.transaction.MessageCounters;
 import org.callrouter.server.transaction.TransactionStats;
+import org.callrouter.server.records.Journal;
 import org.callrouter.server.webhook.WebhookDispatcher;
+import org.callrouter.server.webhook.WebhookScheduler;
 
 /**
  * The router's metrics: Micrometer's Prometheus registry (simpleclient, text format 0.0.4)
@@ -110,6 +112,7 @@ public final class RouterMetrics implements AutoCloseable {
         new NettyEventExecutorMetrics(server.sipLoop()).bindTo(registry);
         handlers = new HandlerGauges(registry, server.router(), wall);
         handlers.refresh(server.config());
+        StoreGauges.bind(registry, server.router().storeCapacities(), server.callerPurge());
     }
 
     /** The record pipeline: {@code records_pending} and the buffer's occupancy, drops, journal lines. */
@@ -126,10 +129,21 @@ public final class RouterMetrics implements AutoCloseable {
         counter("records.buffer.full.waits", "Times a publisher found the record buffer full and waited", publisher,
                 CallEventPublisher::fullWaits);
         counter("journal.lines.written", "Lines written to the call journal", records, RecordPipeline::journalLines);
+        final Journal journal = records.journal();
+        counter("journal.lines.lost", "Journal lines dropped after the disk failed past the in-memory bound", journal,
+                Journal::linesLost);
+        gauge("journal.lines.unwritten", "Journal lines waiting in memory for the disk", journal,
+                Journal::unwrittenLines);
     }
 
-    /** Webhook deliveries: {@code webhook_deliveries_total{result}} and {@code webhook_pending}. */
-    public void bind(WebhookDispatcher webhooks) {
+    /**
+     * Webhooks: {@code webhook_deliveries_total{result}}, {@code webhook_pending} and
+     * {@code outbox_write_failures_total}.
+     */
+    public void bind(WebhookScheduler scheduler) {
+        final WebhookDispatcher webhooks = scheduler.dispatcher();
+        counter("outbox.write.failures", "Failed writes, fsyncs and opens of webhook outbox segments", scheduler,
+                WebhookScheduler::outboxWriteFailures);
         deliveries(webhooks, "delivered", WebhookDispatcher::delivered);
         deliveries(webhooks, "failed", WebhookDispatcher::failedTries);
         deliveries(webhooks, "dead_lettered", WebhookDispatcher::deadLettered);

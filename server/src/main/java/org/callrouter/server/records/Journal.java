@@ -23,9 +23,14 @@ import org.slf4j.LoggerFactory;
  * <p>Written by the emitter thread only. Lines collect in memory during one drain of the ring
  * buffer and are written with one {@code write} per file at its end, so readers see them at
  * once; they are forced to disk every {@code fsync_interval_ms} (0 = after every drain), which
- * bounds what a power loss can take. A clean close writes and forces everything. A failed
- * write is reported and retried; past 64 MiB of unwritten lines the oldest are dropped,
- * counted and logged.
+ * bounds what a power loss can take. A clean close writes and forces everything.
+ *
+ * <p>A failed write (a full or failing disk) loses nothing at first: the lines stay in memory
+ * and every drain (5 ms) tries them again, so they reach the file once space returns. While a
+ * write, fsync or open fails, {@link #problem} says why (the router is then not ready) and
+ * {@link #unwrittenLines} how many lines wait. Past {@code maxPendingBytes} (64 MiB) of
+ * unwritten lines for one file, the waiting lines are dropped, counted in {@link #linesLost}
+ * and logged: memory is bounded, and the loss is visible.
  */
 public final class Journal implements RecordSink {
 
@@ -35,12 +40,17 @@ public final class Journal implements RecordSink {
     private final Path dir;
     private final long fsyncIntervalNs;
     private final ErrorHandler errors;
+    private final int maxPendingBytes;
     private final DailyFile calls = new DailyFile("calls-");
     private final DailyFile conversions = new DailyFile("conversions-");
     private final List<Runnable> afterSync = new ArrayList<>();
     private long lastSyncNs = System.nanoTime();
     private volatile long linesWritten;
     private volatile long linesLost;
+    private volatile long unwrittenLines;
+    private volatile String problem;
+    /** The first I/O failure since the last drain's end (appends open files too), or null. */
+    private IOException batchFailure;
 
     /**
      * @param dir             the journal directory (created if missing).
@@ -48,9 +58,15 @@ public final class Journal implements RecordSink {
      * @param errors          told of write failures (the lines are kept and retried).
      */
     public Journal(Path dir, int fsyncIntervalMs, ErrorHandler errors) throws IOException {
+        this(dir, fsyncIntervalMs, errors, MAX_PENDING_BYTES);
+    }
+
+    /** @param maxPendingBytes unwritten bytes one file may hold in memory before its lines are dropped. */
+    Journal(Path dir, int fsyncIntervalMs, ErrorHandler errors, int maxPendingBytes) throws IOException {
         this.dir = Files.createDirectories(dir);
         this.fsyncIntervalNs = TimeUnit.MILLISECONDS.toNanos(fsyncIntervalMs);
         this.errors = errors;
+        this.maxPendingBytes = maxPendingBytes;
     }
 
     public Path dir() {
@@ -97,6 +113,9 @@ public final class Journal implements RecordSink {
         } else if (!afterSync.isEmpty() && calls.pendingBytes() == 0 && conversions.pendingBytes() == 0) {
             runAfterSync();
         }
+        unwrittenLines = calls.pendingLines() + conversions.pendingLines();
+        problem = batchFailure == null ? null : String.valueOf(batchFailure.getMessage());
+        batchFailure = null;
     }
 
     /** Runs {@code action} (on the emitter thread) once everything appended so far is on disk. */
@@ -114,6 +133,19 @@ public final class Journal implements RecordSink {
         return linesLost;
     }
 
+    /** Lines waiting in memory for the disk, as of the last drain. */
+    public long unwrittenLines() {
+        return unwrittenLines;
+    }
+
+    /**
+     * Why the last drain could not write, force or open a journal file (the I/O error's
+     * message, such as "No space left on device"), or null when it could.
+     */
+    public String problem() {
+        return problem;
+    }
+
     /** Writes and forces everything, then closes the files. */
     @Override
     public void onClose() {
@@ -124,6 +156,12 @@ public final class Journal implements RecordSink {
         }
         calls.close();
         conversions.close();
+    }
+
+    private void failed(IOException e) {
+        if (batchFailure == null) {
+            batchFailure = e;
+        }
     }
 
     private void runAfterSync() {
@@ -150,10 +188,10 @@ public final class Journal implements RecordSink {
         void append(LocalDate lineDay, byte[] line) {
             if (!lineDay.equals(day) && !switchTo(lineDay)) {
                 linesLost++;
-                LOG.error("journal: a {} line is dropped: no file to write it to (see the earlier I/O errors)", prefix);
+                errors.onError(new IOException("journal: a " + prefix + " line is dropped: no file to write it to"));
                 return;
             }
-            if (file.pendingBytes() + line.length + 1 > MAX_PENDING_BYTES) {
+            if (file.pendingBytes() + line.length + 1 > maxPendingBytes) {
                 linesLost += file.pendingLines();
                 LOG.error("journal {}: {} lines could not be written and are dropped (see the earlier I/O errors)",
                         file.path(), file.pendingLines());
@@ -164,6 +202,10 @@ public final class Journal implements RecordSink {
 
         int pendingBytes() {
             return file == null ? 0 : file.pendingBytes();
+        }
+
+        int pendingLines() {
+            return file == null ? 0 : file.pendingLines();
         }
 
         boolean unforced() {
@@ -177,6 +219,7 @@ public final class Journal implements RecordSink {
             try {
                 linesWritten += file.write();
             } catch (IOException e) {
+                failed(e);
                 errors.onError(new IOException("journal " + file.path() + ": write failed, will retry", e));
             }
         }
@@ -189,6 +232,7 @@ public final class Journal implements RecordSink {
                 file.force();
                 return true;
             } catch (IOException e) {
+                failed(e);
                 errors.onError(new IOException("journal " + file.path() + ": fsync failed, will retry", e));
                 return false;
             }
@@ -208,6 +252,7 @@ public final class Journal implements RecordSink {
                 day = next;
                 return true;
             } catch (IOException e) {
+                failed(e);
                 errors.onError(new IOException("journal: cannot open " + dir.resolve(prefix + next + ".jsonl"), e));
                 return false;
             }

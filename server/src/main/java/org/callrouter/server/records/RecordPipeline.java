@@ -155,6 +155,11 @@ public final class RecordPipeline implements AutoCloseable {
         return journal.linesWritten();
     }
 
+    /** The journal (for its failure state and lost lines). */
+    public Journal journal() {
+        return journal;
+    }
+
     public Path journalDir() {
         return journal.dir();
     }

@@ -11,6 +11,11 @@ import org.callrouter.server.records.LineFile;
  * during a drain, written at its end ({@link #write}) and forced to disk on the journal's
  * schedule ({@link #forceIfDue}), then handed to the dispatcher. A segment past
  * {@link #SEGMENT_BYTES} is closed and the next one begun ({@link #rollIfFull}).
+ *
+ * <p>A write, fsync or open that fails (a full or failing disk) is counted
+ * ({@link #writeFailures}) and reported ({@link #problem}, which makes the router not ready)
+ * until one succeeds; unwritten requests stay in memory and are written on the next try, and
+ * are delivered from memory meanwhile.
  */
 final class OutboxWriter {
 
@@ -23,6 +28,9 @@ final class OutboxWriter {
     private LineFile file;
     private int lines;
     private long lastForceNs = System.nanoTime();
+    private volatile long writeFailures;
+    private volatile String problem;
+    private volatile int unwritten;
 
     /**
      * @param firstSegment the number of the segment to begin with (after every existing one).
@@ -46,6 +54,7 @@ final class OutboxWriter {
                 file = LineFile.open(Outbox.segment(dir, segment));
                 lines = 0;
             } catch (IOException e) {
+                failed(e);
                 errors.onError(new IOException("webhook outbox: cannot open " + Outbox.segment(dir, segment), e));
                 return new Delivery(request, -1, -1);
             }
@@ -59,9 +68,14 @@ final class OutboxWriter {
         if (file != null) {
             try {
                 file.write();
+                if (!file.unforced()) {
+                    problem = null;
+                }
             } catch (IOException e) {
+                failed(e);
                 errors.onError(new IOException("webhook outbox: write to " + file.path() + " failed, will retry", e));
             }
+            unwritten = file.pendingLines();
         }
     }
 
@@ -108,10 +122,32 @@ final class OutboxWriter {
         return segment;
     }
 
+    /** Failed writes, fsyncs and opens of outbox segments since start. */
+    long writeFailures() {
+        return writeFailures;
+    }
+
+    /** Why the last write, fsync or open failed (the I/O error's message), or null once one succeeded. */
+    String problem() {
+        return problem;
+    }
+
+    /** Requests appended and not yet written, as of the last write. */
+    int unwrittenRequests() {
+        return unwritten;
+    }
+
+    private void failed(IOException e) {
+        writeFailures++;
+        problem = String.valueOf(e.getMessage());
+    }
+
     private void force() {
         try {
             file.force();
+            problem = null;
         } catch (IOException e) {
+            failed(e);
             errors.onError(new IOException("webhook outbox: fsync of " + file.path() + " failed, will retry", e));
         }
     }

@@ -68,6 +68,20 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
         return dispatcher;
     }
 
+    /** Failed writes, fsyncs and opens of outbox segments since start. */
+    public long outboxWriteFailures() {
+        return writer.writeFailures();
+    }
+
+    /**
+     * Why the outbox cannot be written now, with how many requests wait for the disk (they are
+     * delivered from memory meanwhile), or null when it can.
+     */
+    public String outboxProblem() {
+        final String problem = writer.problem();
+        return problem == null ? null : problem + " (" + writer.unwrittenRequests() + " requests not on disk)";
+    }
+
     @Override
     public void onStarted(CallRecord record) {
         fire(record, WebhookEvent.STARTED, null, "started");
