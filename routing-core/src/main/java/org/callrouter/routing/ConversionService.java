@@ -11,6 +11,7 @@ import org.callrouter.routing.config.CapTrigger;
 import org.callrouter.routing.config.ConversionRule;
 import org.callrouter.routing.config.ConversionType;
 import org.callrouter.routing.store.CallerIndex;
+import org.callrouter.routing.store.StoreFullException;
 
 /**
  * Conversion decisions with dedupe, and postback conversions.
@@ -111,7 +112,8 @@ public final class ConversionService {
 
     /**
      * Converts a side unless dedupe says the caller already converted; {@code how} becomes
-     * the reason ({@code attempt}, {@code timer 95s >= 90s}, {@code postback}).
+     * the reason ({@code attempt}, {@code timer 95s >= 90s}, {@code postback}). A new caller
+     * that the full caller index cannot take converts without dedupe, saying so in the reason.
      */
     Side decide(CallerIndex.Side side, ConversionRule rule, long caller, int campaignCode, long callHash, long nowMs,
                 String how) {
@@ -122,7 +124,14 @@ public final class ConversionService {
                     : how + " (anonymous caller: no dedupe)");
         }
         long[] earlier = new long[1];
-        CallerIndex.Conversion result = router.callers().convert(caller, campaignCode, side, callHash, nowMs, windowMs, earlier);
+        CallerIndex.Conversion result;
+        try {
+            result = router.callers().convert(caller, campaignCode, side, callHash, nowMs, windowMs, earlier);
+        } catch (StoreFullException e) {
+            // As for an anonymous caller: the conversion stands, unchecked, rather than fail the call it ends.
+            router.callersFull(e);
+            return new Side(Status.CONVERTED, rule.amount(), how + " (caller index full: no dedupe)");
+        }
         return switch (result) {
             case CONVERTED -> new Side(Status.CONVERTED, rule.amount(), how);
             case SAME_CALL -> new Side(Status.CONVERTED, rule.amount(), how + REPEATED);

@@ -335,9 +335,14 @@ public final class Router implements AutoCloseable {
         try {
             stores.callers().recordAnswered(caller, campaignCode, handlerCode, nowMs);
         } catch (StoreFullException e) {
-            if (callersFullLogged.compareAndSet(false, true)) {
-                LOG.warn("repeat callers are not remembered: {}", e.getMessage());
-            }
+            callersFull(e);
+        }
+    }
+
+    /** Logs that the caller index refused a new caller, once until a purge makes room (refusals are counted). */
+    void callersFull(StoreFullException e) {
+        if (callersFullLogged.compareAndSet(false, true)) {
+            LOG.warn("new callers are not remembered (repeat callers, conversion dedupe): {}", e.getMessage());
         }
     }
 

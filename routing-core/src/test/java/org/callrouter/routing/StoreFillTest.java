@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -23,7 +24,11 @@ class StoreFillTest {
     private static final String YAML = """
             sources: [{ id: s }]
             handlers: [{ id: a, uri: "sip:a@h" }]
-            campaigns: [{ id: camp, handlers: [a], repeat_callers: { window: 1h, route: same_handler } }]
+            campaigns:
+              - id: camp
+                handlers: [a]
+                repeat_callers: { window: 1h, route: same_handler }
+                conversion: { source: { type: timer, seconds: 10, payout: 5, dedupe: 1d } }
             numbers: [{ number: "+18005550100", campaign: camp, source: s }]
             """;
 
@@ -42,12 +47,17 @@ class StoreFillTest {
         }
     }
 
-    /** A call from {@code caller} answered by the only handler. */
+    /** A one-second call (too short to convert) from {@code caller} answered by the only handler. */
     private void answered(Router router, long caller) {
+        talk(router, caller, 1000);
+    }
+
+    private ConversionOutcome talk(Router router, long caller, long talkMs) {
         RoutingPlan plan = router.route(Fixture.call("+18005550100", "+1" + caller));
         Reservation reservation = plan.reserve(plan.candidates().get(0), clock.millis());
         reservation.answered(clock.millis());
-        reservation.ended(clock.millis() + 1000, 1000);
+        reservation.ended(clock.millis() + talkMs, talkMs);
+        return reservation.conversion();
     }
 
     private static StoreCapacity callers(Router router) {
@@ -77,6 +87,11 @@ class StoreFillTest {
 
             answered(router, 2_125_550_000L);
             assertEquals(2, callers.refused(), "a known caller needs no room");
+
+            ConversionOutcome converted = talk(router, 3_125_550_002L, 20_000);
+            assertEquals(new ConversionOutcome.Side(ConversionOutcome.Status.CONVERTED, new BigDecimal("5"),
+                    "timer 20s >= 10s (caller index full: no dedupe)"), converted.source());
+            assertEquals(4, callers.refused(), "the answer and the conversion of the new caller");
             assertEquals(List.of("numbers", "counters", "callers", "symbols"),
                     router.storeCapacities().stream().map(StoreCapacity::name).toList());
         }
@@ -89,6 +104,8 @@ class StoreFillTest {
                 answered(router, 2_125_550_000L + i);
             }
             clock.advanceMs(3_600_001);
+            assertEquals(0, router.purgeCallers(clock.millis()), "the 1d dedupe window still needs them");
+            clock.advanceMs(86_400_000);
             assertEquals(1000, router.purgeCallers(clock.millis()));
             answered(router, 3_125_550_000L);
             assertEquals(1, callers(router).entries());
