@@ -14,6 +14,11 @@ import org.callrouter.server.records.LineFile;
  * The dispatcher's side of the outbox: records each try's outcome beside its segment, appends
  * dead letters, and deletes a closed segment once nothing in it is left to deliver. Written
  * at once (a crash may then repeat at most the try in flight) and forced on a schedule.
+ *
+ * <p>A write, fsync or open that fails (a full or failing disk) is counted
+ * ({@link #writeFailures}) and reported ({@link #problem}); the lines stay in memory and each
+ * scheduled {@link #force} writes them again, so they reach the disk once space returns, and
+ * {@link #close} writes what is left before it closes.
  */
 final class OutboxAcks {
 
@@ -21,6 +26,8 @@ final class OutboxAcks {
     private final ErrorHandler errors;
     private final Map<Long, LineFile> open = new HashMap<>();
     private LineFile deadLetters;
+    private volatile long writeFailures;
+    private volatile String problem;
 
     OutboxAcks(Path dir, ErrorHandler errors) {
         this.dir = dir;
@@ -50,18 +57,33 @@ final class OutboxAcks {
             deadLetters.append(Outbox.deadLetter(request, tries, lastError, atMs));
             deadLetters.write();
         } catch (IOException e) {
+            failed(e);
             errors.onError(new IOException("webhook outbox: cannot write " + dir.resolve(Outbox.DEAD_LETTER), e));
         }
     }
 
-    /** Forces every ack and dead letter written so far to disk. */
+    /** Writes what an earlier failure left in memory, then forces every ack and dead letter to disk. */
     void force() {
+        boolean ok = true;
         for (LineFile file : open.values()) {
-            force(file);
+            ok &= write(file) && force(file);
         }
         if (deadLetters != null) {
-            force(deadLetters);
+            ok &= write(deadLetters) && force(deadLetters);
         }
+        if (ok) {
+            problem = null;
+        }
+    }
+
+    /** Failed writes, fsyncs and opens of acks and dead-letter files since start. */
+    long writeFailures() {
+        return writeFailures;
+    }
+
+    /** Why the last write, fsync or open failed, or null once a scheduled force wrote everything. */
+    String problem() {
+        return problem;
     }
 
     /** A closed segment has nothing left to deliver: delete it and its acks. */
@@ -78,7 +100,7 @@ final class OutboxAcks {
         }
     }
 
-    /** Forces and closes every file. */
+    /** Writes, forces and closes every file. */
     void close() {
         force();
         for (LineFile file : open.values()) {
@@ -98,26 +120,38 @@ final class OutboxAcks {
                 file = LineFile.open(Outbox.acks(dir, segment));
                 open.put(segment, file);
             } catch (IOException e) {
+                failed(e);
                 errors.onError(new IOException("webhook outbox: cannot open " + Outbox.acks(dir, segment), e));
             }
         }
         return file;
     }
 
-    private void write(LineFile file) {
+    private boolean write(LineFile file) {
         try {
             file.write();
+            return true;
         } catch (IOException e) {
+            failed(e);
             errors.onError(new IOException("webhook outbox: cannot write " + file.path(), e));
+            return false;
         }
     }
 
-    private void force(LineFile file) {
+    private boolean force(LineFile file) {
         try {
             file.force();
+            return true;
         } catch (IOException e) {
+            failed(e);
             errors.onError(new IOException("webhook outbox: cannot fsync " + file.path(), e));
+            return false;
         }
+    }
+
+    private void failed(IOException e) {
+        writeFailures++;
+        problem = String.valueOf(e.getMessage());
     }
 
     private void close(LineFile file) {

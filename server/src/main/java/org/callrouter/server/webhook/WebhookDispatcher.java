@@ -139,6 +139,16 @@ public final class WebhookDispatcher implements AutoCloseable {
         return deadLettered.get();
     }
 
+    /** Failed writes, fsyncs and opens of the outbox's acks and dead-letter files since start. */
+    public long ackWriteFailures() {
+        return acks.writeFailures();
+    }
+
+    /** Why the acks or dead letters cannot be written now, or null. */
+    public String ackProblem() {
+        return acks.problem();
+    }
+
     /** Requests not yet delivered or dead-lettered (waiting, or in flight). */
     public int pending() {
         return pending;

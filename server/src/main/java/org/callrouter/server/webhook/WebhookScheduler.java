@@ -68,9 +68,9 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
         return dispatcher;
     }
 
-    /** Failed writes, fsyncs and opens of outbox segments since start. */
+    /** Failed writes, fsyncs and opens of outbox files (segments, acks, dead letters) since start. */
     public long outboxWriteFailures() {
-        return writer.writeFailures();
+        return writer.writeFailures() + dispatcher.ackWriteFailures();
     }
 
     /**
@@ -79,7 +79,11 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
      */
     public String outboxProblem() {
         final String problem = writer.problem();
-        return problem == null ? null : problem + " (" + writer.unwrittenRequests() + " requests not on disk)";
+        if (problem != null) {
+            return problem + " (" + writer.unwrittenRequests() + " requests not on disk)";
+        }
+        final String acks = dispatcher.ackProblem();
+        return acks == null ? null : acks + " (delivery outcomes not on disk)";
     }
 
     @Override
