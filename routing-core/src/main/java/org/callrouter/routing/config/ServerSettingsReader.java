@@ -1,5 +1,6 @@
 package org.callrouter.routing.config;
 
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,9 +100,38 @@ final class ServerSettingsReader {
                 o.integer("max_pending_invites", 5000, 1, 10_000_000),
                 o.integer("retry_after_seconds", 5, 0, 86_400));
         o.finish();
+        ServerSettings.Tls tls = sip.has("tls") ? tls(sip.child("tls")) : null;
+        MapReader c = sip.child("connections");
+        ServerSettings.Connections connections = new ServerSettings.Connections(
+                c.integer("max", 10_000, 1, 1_000_000),
+                c.integer("max_per_address", 100, 1, 1_000_000));
+        c.finish();
         sip.finish();
         return new ServerSettings.Sip(List.copyOf(listen), advertised, List.copyOf(trusted), t1, t2, t4, maxMessage,
-                dialedFrom, headerTags, noHandler, maxDuration, overload);
+                dialedFrom, headerTags, noHandler, maxDuration, overload, tls, connections);
+    }
+
+    private static ServerSettings.Tls tls(MapReader tls) {
+        Path certificate = readableFile(tls, "certificate", true);
+        Path key = readableFile(tls, "private_key", true);
+        Path ca = readableFile(tls, "ca", false);
+        tls.finish();
+        return new ServerSettings.Tls(certificate, key, ca);
+    }
+
+    /** A file setting that must name a readable file; an error (and null when absent) otherwise. */
+    private static Path readableFile(MapReader reader, String key, boolean required) {
+        if (!reader.has(key)) {
+            if (required) {
+                reader.requiredString(key);
+            }
+            return null;
+        }
+        Path file = path(reader, key, null);
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            reader.error(key, "cannot read the file " + file);
+        }
+        return file;
     }
 
     private static List<DialedNumberSource> dialedFrom(MapReader sip) {
