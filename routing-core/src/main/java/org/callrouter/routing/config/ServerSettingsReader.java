@@ -1,6 +1,5 @@
 package org.callrouter.routing.config;
 
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -111,27 +110,22 @@ final class ServerSettingsReader {
                 dialedFrom, headerTags, noHandler, maxDuration, overload, tls, connections);
     }
 
+    /**
+     * The files are only named here: the server reads them when it starts and on every reload
+     * (a certificate is renewed in place), reporting a file it cannot use at {@code server.sip.tls}.
+     */
     private static ServerSettings.Tls tls(MapReader tls) {
-        Path certificate = readableFile(tls, "certificate", true);
-        Path key = readableFile(tls, "private_key", true);
-        Path ca = readableFile(tls, "ca", false);
+        Path certificate = tls.has("certificate") ? path(tls, "certificate", null) : null;
+        Path key = tls.has("private_key") ? path(tls, "private_key", null) : null;
+        if (certificate == null) {
+            tls.requiredString("certificate");
+        }
+        if (key == null) {
+            tls.requiredString("private_key");
+        }
+        Path ca = tls.has("ca") ? path(tls, "ca", null) : null;
         tls.finish();
         return new ServerSettings.Tls(certificate, key, ca);
-    }
-
-    /** A file setting that must name a readable file; an error (and null when absent) otherwise. */
-    private static Path readableFile(MapReader reader, String key, boolean required) {
-        if (!reader.has(key)) {
-            if (required) {
-                reader.requiredString(key);
-            }
-            return null;
-        }
-        Path file = path(reader, key, null);
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            reader.error(key, "cannot read the file " + file);
-        }
-        return file;
     }
 
     private static List<DialedNumberSource> dialedFrom(MapReader sip) {

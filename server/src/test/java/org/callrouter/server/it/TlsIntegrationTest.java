@@ -56,6 +56,8 @@ class TlsIntegrationTest {
     private int udpPort;
     private int tlsPort;
     private RouterServer router;
+    /** YAML lines added under {@code server.sip}. */
+    private String extraSip = "";
 
     @BeforeEach
     void pki() {
@@ -83,10 +85,12 @@ class TlsIntegrationTest {
                     listen: ["udp:127.0.0.1:%d", "tls:127.0.0.1:%d"]
                     t1_ms: 100
                     tls: { certificate: "%s", private_key: "%s", ca: "%s" }
+                %s
                   admin: { listen: "127.0.0.1:0" }
                   health: { enabled: false }
                 %s
-                """.formatted(dir.resolve("data"), udpPort, tlsPort, routerCertificate, routerKey, caFile, routing);
+                """.formatted(dir.resolve("data"), udpPort, tlsPort, routerCertificate, routerKey, caFile,
+                extraSip.stripTrailing(), routing);
     }
 
     private void startRouter(String routing) {
@@ -198,8 +202,31 @@ class TlsIntegrationTest {
                 "a bad key file leaves the running certificate");
     }
 
+    @Test
+    void tlsConnectionsShareTheBoundsOfTcpOnesAndAreRefusedBeforeTheHandshake() throws Exception {
+        extraSip = "    connections: { max_per_address: 1 }";
+        startRouter(handlers("only", "sip:127.0.0.1:5080"));
+        try (SSLSocket open = tlsConnection()) {
+            open.startHandshake();
+            try (SSLSocket refused = tlsConnection()) {
+                assertThrows(IOException.class, refused::startHandshake, "closed before any handshake");
+            }
+            assertEquals(1, router.transport().inboundConnections().refusedPerAddress());
+            assertEquals(0, router.transport().tlsHandshakeFailures(), "the refused connection never got that far");
+            assertEquals(1, router.transport().inboundConnections().open());
+        }
+    }
+
     /** The certificate the router's TLS socket presents to a new connection. */
     private X509Certificate serverCertificate() throws IOException, java.security.GeneralSecurityException {
+        try (SSLSocket socket = tlsConnection()) {
+            socket.startHandshake();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
+    /** A TCP connection to the router's TLS socket, trusting the test CA, not yet shaken hands. */
+    private SSLSocket tlsConnection() throws IOException, java.security.GeneralSecurityException {
         final KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", ca.certificate());
@@ -207,10 +234,8 @@ class TlsIntegrationTest {
         factory.init(trust);
         final SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, factory.getTrustManagers(), null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", tlsPort)) {
-            socket.setSoTimeout((int) WAIT.toMillis());
-            socket.startHandshake();
-            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
-        }
+        final SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", tlsPort);
+        socket.setSoTimeout((int) WAIT.toMillis());
+        return socket;
     }
 }
