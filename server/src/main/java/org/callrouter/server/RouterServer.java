@@ -302,6 +302,9 @@ public final class RouterServer implements AutoCloseable {
         netty.loop().submit(() -> { }).awaitUninterruptibly(1, TimeUnit.SECONDS);
         transport.close();
         netty.close();
+        if (tls != null) {
+            tls.close();
+        }
         router.close();
         LOG.info("router stopped");
     }

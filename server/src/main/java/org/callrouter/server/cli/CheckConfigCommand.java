@@ -39,7 +39,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
             // The files are the server's to read (again on every reload); reading them here
             // tells the operator now rather than at start.
             try {
-                SipTls.load(tls);
+                SipTls.load(tls).close();
             } catch (IllegalArgumentException e) {
                 out.println(config.errorAt("server.sip.tls", e.getMessage()));
                 return 1;

@@ -89,6 +89,8 @@ public final class NettySipTransport implements SipSender, Backlog {
     private final InboundConnections inboundConnections;
     private volatile long tlsHandshakeFailures;
     private boolean warnedRefusal;
+    /** Peers the router failed to shake hands with, warned about once until a handshake works. */
+    private final java.util.Set<InetSocketAddress> tlsRefusedPeers = new java.util.HashSet<>();
 
     private final Map<Transport, List<Channel>> listeners = new java.util.EnumMap<>(Transport.class);
     private final List<SipSocket> bound = new ArrayList<>();
@@ -285,7 +287,7 @@ public final class NettySipTransport implements SipSender, Backlog {
         ch.close();
         if (!warnedRefusal) {
             warnedRefusal = true;
-            LOG.warn("refused a {} connection from {}: {} (this is logged once; sip_connections_refused_total "
+            LOG.warn("refused a connection to {} from {}: {} (logged once; sip_connections_refused_total "
                     + "counts them)", ch.localAddress(), ch.remoteAddress(), refusal == InboundConnections.Refusal.TOTAL
                     ? "server.sip.connections.max connections are open"
                     : "server.sip.connections.max_per_address connections are open from that address");
@@ -477,15 +479,15 @@ public final class NettySipTransport implements SipSender, Backlog {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, InboundMessage message) {
-            final Transport stream = ctx.channel().attr(STREAM).get();
-            if (stream == null && datagramsThisRead++ == 0 && fullSinceNs != 0) {
+            final boolean stream = !(ctx.channel() instanceof io.netty.channel.socket.DatagramChannel);
+            if (!stream && datagramsThisRead++ == 0 && fullSinceNs != 0) {
                 final long now = System.nanoTime();
                 if (now - lastFullReadNs > IDLE_GAP_NS) {
                     caughtUp(now);
                 }
             }
-            final Destination source = stream != null
-                    ? new Destination(stream, message.sender(), ctx.channel())
+            final Destination source = stream
+                    ? new Destination(ctx.channel().attr(STREAM).get(), message.sender(), ctx.channel())
                     : udpSources.of(message.sender());
             try {
                 sink.onInbound(message, source);
@@ -501,15 +503,22 @@ public final class NettySipTransport implements SipSender, Backlog {
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(PONG));
             } else if (event instanceof IdleStateEvent) {
                 ctx.close();
-            } else if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
+            } else if (event instanceof SslHandshakeCompletionEvent handshake && handshake.isSuccess()) {
+                if (!tlsRefusedPeers.isEmpty()) {
+                    tlsRefusedPeers.remove(ctx.channel().remoteAddress());
+                }
+            } else if (event instanceof SslHandshakeCompletionEvent handshake) {
                 // The handler closes the connection; messages waiting on it fail, and their
                 // transactions with them (the call fails over). Not an internal error.
                 tlsHandshakeFailures++;
-                if (ctx.channel().parent() == null) {
-                    LOG.warn("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(),
+                final InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
+                // A handler whose certificate is refused is the operator's to fix: said once
+                // until a handshake with it works again (every call and probe would repeat it).
+                if (ctx.channel().parent() == null && tlsRefusedPeers.add(peer)) {
+                    LOG.warn("TLS handshake with {} failed, its calls fail over: {}", peer,
                             handshake.cause().getMessage());
                 } else {
-                    LOG.debug("TLS handshake from {} failed: {}", ctx.channel().remoteAddress(),
+                    LOG.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(),
                             handshake.cause().getMessage());
                 }
             } else {

@@ -8,6 +8,9 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -20,6 +23,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.callrouter.routing.config.ServerSettings;
 
 /**
@@ -31,12 +35,19 @@ import org.callrouter.routing.config.ServerSettings;
  * <p>
  * {@link #reload} builds both contexts from the files again and swaps them: connections open
  * keep the context they started with, new ones take the new one.
+ * <p>
+ * The handshake's heavy steps (key agreement, signatures, certificate path checks: the engine's
+ * delegated tasks) run on a thread of their own, not on the SIP loop, so carriers reconnecting
+ * together do not stall the calls in progress.
  */
-public final class SipTls {
+public final class SipTls implements AutoCloseable {
 
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
     private volatile Contexts contexts;
+    /** One thread, started when a handshake needs it and ended after a minute without one. */
+    private final ThreadPoolExecutor handshakes = new ThreadPoolExecutor(0, 1, 60, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), new DefaultThreadFactory("sip-tls-handshake", true));
 
     private SipTls(Contexts contexts) {
         this.contexts = contexts;
@@ -62,17 +73,23 @@ public final class SipTls {
 
     /** A handler for a connection a carrier opened to the router. */
     SslHandler serverHandler(ByteBufAllocator alloc) {
-        return contexts.server.newHandler(alloc);
+        return contexts.server.newHandler(alloc, handshakes);
     }
 
     /** A handler for a connection to {@code serverName}, whose certificate must name it. */
     SslHandler clientHandler(ByteBufAllocator alloc, String serverName, int port) {
-        final SslHandler handler = contexts.client.newHandler(alloc, serverName, port);
+        final SslHandler handler = contexts.client.newHandler(alloc, serverName, port, handshakes);
         final SSLEngine engine = handler.engine();
         final SSLParameters parameters = engine.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         engine.setSSLParameters(parameters);
         return handler;
+    }
+
+    /** Ends the handshake thread (connections are closed by then). */
+    @Override
+    public void close() {
+        handshakes.shutdownNow();
     }
 
     private record Contexts(SslContext server, SslContext client) {
