@@ -5,8 +5,10 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.Bootstrap;
@@ -40,10 +42,12 @@ import javax.net.ssl.SSLException;
 
 /**
  * The router's SIP sockets on Netty: UDP, TCP and TLS listeners, outbound TCP and TLS
- * connections, and sending. Inbound connections are bounded ({@link InboundConnections}); a TLS
- * connection to a handler is made only when its certificate is trusted and names the handler
- * ({@link SipTls}): a message for it never goes in clear, it fails and the call fails over. Every channel lives on one event loop, the SIP loop, which also runs the
- * transaction layer and the B2BUA, so no call state is ever shared between threads.
+ * connections, and sending. Every channel lives on one event loop, the SIP loop, which also runs
+ * the transaction layer and the B2BUA, so no call state is ever shared between threads.
+ * <p>
+ * Inbound connections are bounded ({@link InboundConnections}). A TLS connection to a handler is
+ * made only when its certificate is trusted and names the handler ({@link SipTls}): a message for
+ * it never goes in clear; it fails, and the call fails over.
  * <p>
  * Writes are not flushed one by one: the first write of a loop iteration schedules a single
  * flush task, which Netty runs after the iteration's I/O, so a burst of datagrams read
@@ -90,7 +94,7 @@ public final class NettySipTransport implements SipSender, Backlog {
     private volatile long tlsHandshakeFailures;
     private boolean warnedRefusal;
     /** Peers the router failed to shake hands with, warned about once until a handshake works. */
-    private final java.util.Set<InetSocketAddress> tlsRefusedPeers = new java.util.HashSet<>();
+    private final Set<InetSocketAddress> tlsRefusedPeers = new HashSet<>();
 
     private final Map<Transport, List<Channel>> listeners = new java.util.EnumMap<>(Transport.class);
     private final List<SipSocket> bound = new ArrayList<>();
