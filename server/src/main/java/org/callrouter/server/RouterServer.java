@@ -230,9 +230,10 @@ public final class RouterServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             problems.add(next.errorAt("handlers", e.getMessage()));
         }
-        if (problems.isEmpty() && tls != null && now.tls() != null) {
+        Runnable useNewTls = () -> { };
+        if (tls != null && now.tls() != null) {
             try {
-                tls.reload(now.tls());
+                useNewTls = tls.prepareReload(now.tls());
             } catch (IllegalArgumentException e) {
                 problems.add(next.errorAt("server.sip.tls", e.getMessage()));
             }
@@ -241,6 +242,7 @@ public final class RouterServer implements AutoCloseable {
             throw new ConfigException(problems);
         }
         router.reload(next);
+        useNewTls.run();
         final B2buaSettings settings = B2buaSettings.of(now);
         final List<HandlerProber.Target> probes = probeTargets;
         netty.loop().submit(() -> {

@@ -33,7 +33,7 @@ import org.callrouter.routing.config.ServerSettings;
  * checked as HTTPS does: subjectAltName DNS or IP entries). TLS 1.2 and 1.3 only, on the JDK's
  * own provider (no native library to match to the platform).
  * <p>
- * {@link #reload} builds both contexts from the files again and swaps them: connections open
+ * {@link #prepareReload} builds both contexts from the files again and swaps them: connections open
  * keep the context they started with, new ones take the new one.
  * <p>
  * The handshake's heavy steps (key agreement, signatures, certificate path checks: the engine's
@@ -63,12 +63,14 @@ public final class SipTls implements AutoCloseable {
     }
 
     /**
-     * Reads the files again (a renewed certificate, a new CA) for the connections opened from now on.
+     * Reads the files again (a renewed certificate, a new CA) and returns the swap that makes the
+     * connections opened from then on use them: run it once the rest of the reload has succeeded.
      *
-     * @throws IllegalArgumentException naming the file that could not be used; the old contexts stay.
+     * @throws IllegalArgumentException naming the file that could not be used; nothing changes.
      */
-    public void reload(ServerSettings.Tls settings) {
-        contexts = Contexts.of(settings);
+    public Runnable prepareReload(ServerSettings.Tls settings) {
+        final Contexts next = Contexts.of(settings);
+        return () -> contexts = next;
     }
 
     /** A handler for a connection a carrier opened to the router. */
