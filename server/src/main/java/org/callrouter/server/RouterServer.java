@@ -32,7 +32,9 @@ import org.callrouter.server.transaction.InboundStats;
 import org.callrouter.server.transaction.MessageCounters;
 import org.callrouter.server.transaction.SipTimers;
 import org.callrouter.server.transaction.TransactionLayer;
+import org.callrouter.server.transport.InboundConnections;
 import org.callrouter.server.transport.NettySipTransport;
+import org.callrouter.server.transport.SipTls;
 import org.callrouter.server.transport.SipNetty;
 import org.callrouter.server.transport.SipSocket;
 import org.callrouter.server.transport.Transport;
@@ -63,6 +65,7 @@ public final class RouterServer implements AutoCloseable {
     private final B2bua b2bua;
     private final HandlerProber prober;
     private final SipTargets targets;
+    private final SipTls tls;
     private final InboundDispatcher inbound;
     private final ScheduledFuture<?> tick;
     private final CallerPurge purge;
@@ -82,8 +85,10 @@ public final class RouterServer implements AutoCloseable {
         try {
             this.timers = new TimerService(monoMs(), TICK_MS, 1024, errors);
             final List<SipSocket> sockets = sip.listen().stream().map(SipSocket::of).toList();
+            this.tls = sip.tls() == null ? null : SipTls.load(sip.tls());
             this.transport = new NettySipTransport(netty, sockets,
-                    new SipLimits().maxMessageBytes(sip.maxMessageBytes()), errors);
+                    new SipLimits().maxMessageBytes(sip.maxMessageBytes()), errors, tls,
+                    new InboundConnections(sip.connections().max(), sip.connections().maxPerAddress()));
             transport.start();
             this.layer = new TransactionLayer(transport, timers, new SipTimers(sip.t1Ms(), sip.t2Ms(), sip.t4Ms()),
                     RouterServer::monoMs, counters);
@@ -143,6 +148,7 @@ public final class RouterServer implements AutoCloseable {
      * Starts a router on {@code config}: opens the stores, binds the sockets and starts probing.
      *
      * @throws IllegalStateException when a socket cannot be bound or a handler URI does not resolve.
+     * @throws IllegalArgumentException when the TLS certificate, key or CA file cannot be used.
      */
     public static RouterServer start(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters) {
         return new RouterServer(config, wall, events, counters);
@@ -173,6 +179,11 @@ public final class RouterServer implements AutoCloseable {
         return config;
     }
 
+    /** The SIP sockets and connections (for their metrics). */
+    public NettySipTransport transport() {
+        return transport;
+    }
+
     /** Counters of malformed input the transports delivered. */
     public InboundStats inboundStats() {
         return inbound.stats();
@@ -196,8 +207,9 @@ public final class RouterServer implements AutoCloseable {
     /**
      * Applies a new configuration without dropping live calls: resolves the handler URIs (DNS,
      * here, not on the SIP loop), swaps the routing snapshot ({@link Router#reload}), then on
-     * the SIP loop the B2BUA settings and the probe targets. Nothing changes when any step
-     * before the swap fails. Settings bound at start ({@code server.sip.listen},
+     * the SIP loop the B2BUA settings, the probe targets and the bounds on inbound connections;
+     * the TLS certificate, key and CA files are read again, for new connections. Nothing changes
+     * when any step before the swap fails. Settings bound at start ({@code server.sip.listen},
      * {@code advertised_host}, {@code t1_ms}/{@code t2_ms}/{@code t4_ms},
      * {@code max_message_bytes}, {@code health.enabled}, {@code health.probe_interval_seconds},
      * and the routing core's {@code data_dir} and {@code stores}) cannot change: such a file is
@@ -225,14 +237,24 @@ public final class RouterServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             problems.add(next.errorAt("handlers", e.getMessage()));
         }
+        Runnable useNewTls = () -> { };
+        if (tls != null && now.tls() != null) {
+            try {
+                useNewTls = tls.prepareReload(now.tls());
+            } catch (IllegalArgumentException e) {
+                problems.add(next.errorAt("server.sip.tls", e.getMessage()));
+            }
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         router.reload(next);
+        useNewTls.run();
         final B2buaSettings settings = B2buaSettings.of(now);
         final List<HandlerProber.Target> probes = probeTargets;
         netty.loop().submit(() -> {
             b2bua.settings(settings);
+            transport.inboundConnections().limits(now.connections().max(), now.connections().maxPerAddress());
             if (prober != null) {
                 prober.targets(probes);
             }
@@ -290,6 +312,9 @@ public final class RouterServer implements AutoCloseable {
         transport.close();
         netty.close();
         purge.close();
+        if (tls != null) {
+            tls.close();
+        }
         router.close();
         LOG.info("router stopped");
     }

@@ -3,6 +3,7 @@ package org.callrouter.routing.config;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -41,7 +42,37 @@ final class ConfigValidator {
                         + " must be < server.sip.max_call_duration_seconds=" + maxDuration);
             }
         }
+        tls(server.sip(), handlers, model);
         staticNumberCaps(sources, numbers, model);
+    }
+
+    /**
+     * SIP over TLS needs both halves: a {@code tls:} socket (a handler sends its in-dialog
+     * requests to the router's {@code sips:} Contact) and the certificate in {@code server.sip.tls}.
+     * A {@code sips:} or {@code ;transport=tls} handler without them would be refused at every
+     * call, so it is refused here instead.
+     */
+    private void tls(ServerSettings.Sip sip, List<HandlerConfig> handlers, ModelReader model) {
+        int tlsSocket = -1;
+        for (int i = 0; i < sip.listen().size() && tlsSocket < 0; i++) {
+            if (sip.listen().get(i).transport() == ListenAddress.Transport.TLS) {
+                tlsSocket = i;
+            }
+        }
+        boolean configured = sip.tls() != null;
+        if (tlsSocket >= 0 && !configured) {
+            error("server.sip.listen[" + tlsSocket + "]", sip.listen().get(tlsSocket)
+                    + " needs server.sip.tls { certificate, private_key }");
+        }
+        if (tlsSocket < 0 && configured) {
+            error("server.sip.tls", "is set but server.sip.listen has no tls: address such as tls:127.0.0.1:5061");
+        }
+        for (HandlerConfig handler : handlers) {
+            if (overTls(handler.uri()) && (tlsSocket < 0 || !configured)) {
+                error(model.pathOf(handler) + ".uri", "'" + handler.uri() + "' is reached over TLS: add a tls: "
+                        + "address to server.sip.listen and server.sip.tls { certificate, private_key }");
+            }
+        }
     }
 
     private void sipTimers(ServerSettings.Sip sip) {
@@ -59,13 +90,29 @@ final class ConfigValidator {
                 error("server.sip.listen[" + i + "]", address + " is listed twice");
             }
             HostPort admin = server.admin().listen();
-            if (address.transport() == ListenAddress.Transport.TCP && address.address().port() != 0
+            if (address.transport() != ListenAddress.Transport.UDP && address.address().port() != 0
                     && address.address().port() == admin.port()
                     && (address.address().host().equals(admin.host()) || isWildcard(admin.host())
                         || isWildcard(address.address().host()))) {
                 error("server.sip.listen[" + i + "]", address + " clashes with server.admin.listen=" + admin);
             }
         }
+    }
+
+    /** {@code sips:} (RFC 3261 26.2) or the {@code transport=tls} parameter many peers still use. */
+    static boolean overTls(String uri) {
+        String lower = uri.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("sips:")) {
+            return true;
+        }
+        int headers = lower.indexOf('?');
+        String params = headers >= 0 ? lower.substring(0, headers) : lower;
+        for (String param : params.split(";")) {
+            if (param.trim().equals("transport=tls")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isWildcard(String host) {

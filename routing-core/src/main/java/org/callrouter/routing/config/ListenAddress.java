@@ -3,15 +3,16 @@ package org.callrouter.routing.config;
 import java.util.Locale;
 
 /**
- * One SIP listening socket: {@code udp:127.0.0.1:5060}, {@code tcp:[::1]:5060}.
+ * One SIP listening socket: {@code udp:127.0.0.1:5060}, {@code tcp:[::1]:5060},
+ * {@code tls:127.0.0.1:5061}.
  *
- * @param transport UDP or TCP (RFC 3261 section 18)
+ * @param transport UDP, TCP or TLS (RFC 3261 sections 18 and 26)
  * @param address   host and port to bind
  */
 public record ListenAddress(Transport transport, HostPort address) {
 
     /** The SIP transports the router listens on. */
-    public enum Transport { UDP, TCP }
+    public enum Transport { UDP, TCP, TLS }
 
     /**
      * Parses {@code transport:host:port}.
@@ -27,7 +28,8 @@ public record ListenAddress(Transport transport, HostPort address) {
         Transport parsed = switch (transport) {
             case "udp" -> Transport.UDP;
             case "tcp" -> Transport.TCP;
-            default -> throw new IllegalArgumentException("transport must be udp or tcp, got \"" + text.substring(0, colon) + "\"");
+            case "tls" -> Transport.TLS;
+            default -> throw new IllegalArgumentException("transport must be udp, tcp or tls, got \"" + text.substring(0, colon) + "\"");
         };
         return new ListenAddress(parsed, HostPort.parse(text.substring(colon + 1)));
     }

@@ -43,11 +43,16 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
      * @param maxCallDurationSeconds {@code max_call_duration_seconds} [14400]: both legs are ended
      *                               after this
      * @param overload               {@code overload}: admission limits
+     * @param tls                    {@code tls} [null]: certificate, key and trust for SIP over
+     *                               TLS; required by a {@code tls:} listen address and by
+     *                               {@code sips:} handlers
+     * @param connections            {@code connections}: bounds on inbound TCP and TLS connections
      */
     public record Sip(List<ListenAddress> listen, String advertisedHost, List<Cidr> trusted,
                       int t1Ms, int t2Ms, int t4Ms, int maxMessageBytes,
                       List<DialedNumberSource> dialedNumberFrom, Map<String, String> headerTags,
-                      int noHandlerStatus, int maxCallDurationSeconds, Overload overload) {
+                      int noHandlerStatus, int maxCallDurationSeconds, Overload overload, Tls tls,
+                      Connections connections) {
 
         /** The host to put in Via/Contact/Record-Route for a socket. */
         public String advertisedHostFor(ListenAddress socket) {
@@ -71,6 +76,31 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
         REQUEST_URI,
         /** {@code to}: the user part of the To header's URI. */
         TO
+    }
+
+    /**
+     * {@code server.sip.tls}: SIP over TLS (RFC 3261 section 26), TLS 1.2 or 1.3. The files are
+     * read again on every reload, so a renewed certificate is taken up by new connections.
+     *
+     * @param certificate {@code certificate}: PEM file with the router's certificate chain, leaf
+     *                    first; presented to carriers and, as a client certificate, to handlers
+     * @param privateKey  {@code private_key}: PEM file with the certificate's unencrypted PKCS#8
+     *                    key ({@code BEGIN PRIVATE KEY})
+     * @param ca          {@code ca} [null]: PEM file of the CA certificates a handler's certificate
+     *                    must chain to; null means the JDK's default trust store
+     */
+    public record Tls(Path certificate, Path privateKey, Path ca) {
+    }
+
+    /**
+     * {@code server.sip.connections}: inbound TCP and TLS connections (each holds a socket, a
+     * decoder buffer and, for TLS, an engine). A connection over a bound is closed as soon as it
+     * is accepted, before any TLS handshake, and counted.
+     *
+     * @param max           {@code max} [10000]: connections at once, all sources together
+     * @param maxPerAddress {@code max_per_address} [100]: connections at once from one IP address
+     */
+    public record Connections(int max, int maxPerAddress) {
     }
 
     /**

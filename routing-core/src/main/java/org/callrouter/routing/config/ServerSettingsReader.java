@@ -101,9 +101,33 @@ final class ServerSettingsReader {
                 o.integer("max_pending_invites", 5000, 1, 10_000_000),
                 o.integer("retry_after_seconds", 5, 0, 86_400));
         o.finish();
+        ServerSettings.Tls tls = sip.has("tls") ? tls(sip.child("tls")) : null;
+        MapReader c = sip.child("connections");
+        ServerSettings.Connections connections = new ServerSettings.Connections(
+                c.integer("max", 10_000, 1, 1_000_000),
+                c.integer("max_per_address", 100, 1, 1_000_000));
+        c.finish();
         sip.finish();
         return new ServerSettings.Sip(List.copyOf(listen), advertised, List.copyOf(trusted), t1, t2, t4, maxMessage,
-                dialedFrom, headerTags, noHandler, maxDuration, overload);
+                dialedFrom, headerTags, noHandler, maxDuration, overload, tls, connections);
+    }
+
+    /**
+     * The files are only named here: the server reads them when it starts and on every reload
+     * (a certificate is renewed in place), reporting a file it cannot use at {@code server.sip.tls}.
+     */
+    private static ServerSettings.Tls tls(MapReader tls) {
+        Path certificate = tls.has("certificate") ? path(tls, "certificate", null) : null;
+        Path key = tls.has("private_key") ? path(tls, "private_key", null) : null;
+        if (certificate == null) {
+            tls.requiredString("certificate");
+        }
+        if (key == null) {
+            tls.requiredString("private_key");
+        }
+        Path ca = tls.has("ca") ? path(tls, "ca", null) : null;
+        tls.finish();
+        return new ServerSettings.Tls(certificate, key, ca);
     }
 
     private static List<DialedNumberSource> dialedFrom(MapReader sip) {

@@ -316,7 +316,7 @@ class ConfigLoaderTest {
                 """).stream().map(ConfigLoaderTest::pathAndMessage).toList();
         assertEquals(List.of(
                 "default_region: unknown region \"XX\"; use an ISO 3166 code such as US, CA or GB",
-                "server.sip.listen[0]: transport must be udp or tcp, got \"sctp\"",
+                "server.sip.listen[0]: transport must be udp, tcp or tls, got \"sctp\"",
                 "server.sip.listen[1]: IPv6 addresses need brackets, e.g. [::1]:5060, got \"::1:5060\"",
                 "server.sip.trusted[0]: \"10.0.0.1/8\" has host bits set; did you mean 10.0.0.0/8?",
                 "server.sip.trusted[1]: not an IPv4 address: \"300.1.1.1\"",

@@ -72,9 +72,13 @@ public final class LocalContact {
 
         Entry(Transport transport, String host, int port) {
             this.viaPrefix = "SIP/2.0/" + transport.name() + " " + host + ":" + port + ";branch=";
-            this.contact = transport == Transport.UDP
-                    ? "<sip:" + host + ":" + port + ">"
-                    : "<sip:" + host + ":" + port + ";transport=" + transport.name().toLowerCase(java.util.Locale.ROOT) + ">";
+            // Over TLS the Contact is a sips: URI: a dialog started with a sips: Request-URI
+            // needs one (RFC 3261 12.1.1), and it keeps the peer's requests to us on TLS.
+            this.contact = switch (transport) {
+                case UDP -> "<sip:" + host + ":" + port + ">";
+                case TCP -> "<sip:" + host + ":" + port + ";transport=tcp>";
+                case TLS -> "<sips:" + host + ":" + port + ">";
+            };
         }
     }
 }

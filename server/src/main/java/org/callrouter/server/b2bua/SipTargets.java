@@ -12,13 +12,13 @@ import org.callrouter.server.transport.Transport;
 
 /**
  * Turns SIP URIs into destinations (RFC 3263 without DNS SRV/NAPTR: the host's address, the
- * URI port or 5060, the {@code transport} parameter or UDP). Handler URIs are resolved when the
+ * URI port or the transport's default, TLS for {@code sips:}, else the {@code transport}
+ * parameter or UDP). A TLS destination carries the URI host, which the peer's certificate must
+ * name (RFC 5922 section 7). Handler URIs are resolved when the
  * configuration loads, so the SIP loop never waits on DNS; a URI learnt from a peer (a Contact)
  * is used only when its host is an address literal.
  */
 public final class SipTargets {
-
-    private static final int DEFAULT_PORT = 5060;
 
     private final ConcurrentHashMap<String, Destination> resolved = new ConcurrentHashMap<>();
 
@@ -42,8 +42,7 @@ public final class SipTargets {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("'" + uriText + "': host " + sip.host() + " does not resolve", e);
         }
-        final Destination destination = Destination.of(transportOf(sip),
-                new InetSocketAddress(address, sip.port() > 0 ? sip.port() : DEFAULT_PORT));
+        final Destination destination = destination(sip, address);
         resolved.put(uriText, destination);
         return destination;
     }
@@ -66,14 +65,23 @@ public final class SipTargets {
             return null;
         }
         try {
-            return Destination.of(transportOf(sip),
-                    new InetSocketAddress(InetAddress.getByName(host), sip.port() > 0 ? sip.port() : DEFAULT_PORT));
+            return destination(sip, InetAddress.getByName(host));
         } catch (UnknownHostException e) {
             return null;
         }
     }
 
+    private static Destination destination(SipUri uri, InetAddress address) {
+        final Transport transport = transportOf(uri);
+        final InetSocketAddress to = new InetSocketAddress(address, uri.port() > 0 ? uri.port() : transport.defaultPort());
+        return transport == Transport.TLS ? Destination.tls(to, stripBrackets(uri.host())) : Destination.of(transport, to);
+    }
+
+    /** RFC 3261 26.2.2: a {@code sips:} URI is reached over TLS, whatever its transport parameter says. */
     static Transport transportOf(SipUri uri) {
+        if (uri.secure()) {
+            return Transport.TLS;
+        }
         final Transport t = Transport.fromToken(uri.param("transport"));
         return t == null ? Transport.UDP : t;
     }

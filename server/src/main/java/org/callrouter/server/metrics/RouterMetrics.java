@@ -24,6 +24,8 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.server.RouterServer;
 import org.callrouter.server.b2bua.B2buaStats;
+import org.callrouter.server.transport.InboundConnections;
+import org.callrouter.server.transport.NettySipTransport;
 import org.callrouter.server.records.CallEventPublisher;
 import org.callrouter.server.records.RecordPipeline;
 import org.callrouter.server.records.RecordSink;
@@ -109,6 +111,17 @@ public final class RouterMetrics implements AutoCloseable {
         counter("sip.malformed.dropped", "Malformed messages dropped", inbound, s -> s.malformedDropped);
         counter("router.internal.errors", "Errors caught at the edge of an event-loop iteration", server.errors(),
                 e -> e.total());
+        final InboundConnections connections = server.transport().inboundConnections();
+        gauge("sip.connections.inbound", "TCP and TLS connections peers have open to the router", connections,
+                InboundConnections::open);
+        FunctionCounter.builder("sip.connections.refused", connections, InboundConnections::refusedTotal)
+                .description("Inbound connections closed at once, by the bound reached").tag("limit", "max")
+                .register(registry);
+        FunctionCounter.builder("sip.connections.refused", connections, InboundConnections::refusedPerAddress)
+                .description("Inbound connections closed at once, by the bound reached").tag("limit", "max_per_address")
+                .register(registry);
+        counter("sip.tls.handshake.failures", "TLS handshakes that failed, inbound and outbound", server.transport(),
+                NettySipTransport::tlsHandshakeFailures);
         new NettyEventExecutorMetrics(server.sipLoop()).bindTo(registry);
         handlers = new HandlerGauges(registry, server.router(), wall);
         handlers.refresh(server.config());

@@ -222,11 +222,11 @@ public final class TransactionLayer {
 
     /**
      * Where responses to a request go (RFC 3261 18.2.2, RFC 3581 section 4): back on the
-     * connection for TCP; over UDP to the source address, at the source port when the client
+     * connection for TCP and TLS; over UDP to the source address, at the source port when the client
      * asked for {@code rport}, else at the sent-by port.
      */
     static Destination replyDestination(Via via, Destination source) {
-        if (source.transport() == Transport.TCP) {
+        if (source.transport().reliable()) {
             return source;
         }
         if (via.hasRport()) {

@@ -9,15 +9,27 @@ import io.netty.channel.Channel;
  * connection to reuse when there is one (RFC 3261 18.2.2: a response goes back on the
  * connection its request came in on).
  *
- * @param transport  UDP or TCP.
+ * @param transport  UDP, TCP or TLS.
  * @param address    the peer address, resolved.
- * @param connection the TCP connection to use, or null to use or open one to {@code address}.
+ * @param connection the TCP or TLS connection to use, or null to use or open one to {@code address}.
+ * @param serverName for a TLS destination, the host its certificate must name (the URI host,
+ *                   RFC 5922 section 7) and the SNI sent; null otherwise.
  */
-public record Destination(Transport transport, InetSocketAddress address, Channel connection) {
+public record Destination(Transport transport, InetSocketAddress address, Channel connection, String serverName) {
+
+    /** A destination reached on an existing connection, or without a TLS server name. */
+    public Destination(Transport transport, InetSocketAddress address, Channel connection) {
+        this(transport, address, connection, null);
+    }
 
     /** A destination without a preferred connection. */
     public static Destination of(Transport transport, InetSocketAddress address) {
-        return new Destination(transport, address, null);
+        return new Destination(transport, address, null, null);
+    }
+
+    /** A TLS destination whose certificate must name {@code serverName}. */
+    public static Destination tls(InetSocketAddress address, String serverName) {
+        return new Destination(Transport.TLS, address, null, serverName);
     }
 
     @Override

@@ -1,11 +1,14 @@
 package org.callrouter.server.transport;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.Bootstrap;
@@ -22,8 +25,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
 import org.agrona.ErrorHandler;
 import org.callrouter.sip.codec.InboundMessage;
 import org.callrouter.sip.codec.SipDatagramDecoder;
@@ -33,10 +38,16 @@ import org.callrouter.sip.codec.SipStreamDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
+
 /**
- * The router's SIP sockets on Netty: UDP and TCP listeners, outbound TCP connections, and
- * sending. Every channel lives on one event loop, the SIP loop, which also runs the
- * transaction layer and the B2BUA, so no call state is ever shared between threads.
+ * The router's SIP sockets on Netty: UDP, TCP and TLS listeners, outbound TCP and TLS
+ * connections, and sending. Every channel lives on one event loop, the SIP loop, which also runs
+ * the transaction layer and the B2BUA, so no call state is ever shared between threads.
+ * <p>
+ * Inbound connections are bounded ({@link InboundConnections}). A TLS connection to a handler is
+ * made only when its certificate is trusted and names the handler ({@link SipTls}): a message for
+ * it never goes in clear; it fails, and the call fails over.
  * <p>
  * Writes are not flushed one by one: the first write of a loop iteration schedules a single
  * flush task, which Netty runs after the iteration's I/O, so a burst of datagrams read
@@ -69,6 +80,8 @@ public final class NettySipTransport implements SipSender, Backlog {
     private static final long IDLE_GAP_NS = 50_000_000;
     private static final int TCP_IDLE_SECONDS = 600;
     private static final byte[] PONG = {'\r', '\n'};
+    /** The stream transport (TCP or TLS) of a connection. */
+    private static final AttributeKey<Transport> STREAM = AttributeKey.valueOf("sip-stream-transport");
 
     private final SipNetty netty;
     private final SipLimits limits;
@@ -76,11 +89,19 @@ public final class NettySipTransport implements SipSender, Backlog {
     private final ErrorHandler errors;
     private final EventLoop loop;
     private final List<SipSocket> listen;
+    private final SipTls tls;
+    private final InboundConnections inboundConnections;
+    private volatile long tlsHandshakeFailures;
+    private boolean warnedRefusal;
+    /** Peers the router failed to shake hands with, warned about once until a handshake works. */
+    private final Set<InetSocketAddress> tlsRefusedPeers = new HashSet<>();
 
     private final Map<Transport, List<Channel>> listeners = new java.util.EnumMap<>(Transport.class);
     private final List<SipSocket> bound = new ArrayList<>();
-    private final Map<InetSocketAddress, Channel> connections = new HashMap<>();
-    private final Map<InetSocketAddress, ArrayDeque<Pending>> connecting = new HashMap<>();
+    /** Open connections by transport (TCP, TLS) and peer address: a TLS peer is never reached on a TCP one. */
+    private final Map<Transport, Map<InetSocketAddress, Channel>> connections = new java.util.EnumMap<>(Transport.class);
+    private final Map<Transport, Map<InetSocketAddress, ArrayDeque<Pending>>> connecting =
+            new java.util.EnumMap<>(Transport.class);
     private final ArrayList<Channel> unflushed = new ArrayList<>();
     private final Runnable flushTask = this::flushAll;
     private boolean flushScheduled;
@@ -97,20 +118,36 @@ public final class NettySipTransport implements SipSender, Backlog {
     private final ChannelHandler udpDecoder;
     private final ChannelHandler inbound;
 
-    /**
-     * @param netty  the event loop group (one SIP loop) and channel classes.
-     * @param listen the sockets to bind.
-     * @param limits message size limits for the decoders.
-     * @param errors receives what a handler throws.
-     */
+    /** A transport without TLS and without bounds on inbound connections (UDP sockets). */
     public NettySipTransport(SipNetty netty, List<SipSocket> listen, SipLimits limits, ErrorHandler errors) {
+        this(netty, listen, limits, errors, null, new InboundConnections(Integer.MAX_VALUE, Integer.MAX_VALUE));
+    }
+
+    /**
+     * @param netty       the event loop group (one SIP loop) and channel classes.
+     * @param listen      the sockets to bind.
+     * @param limits      message size limits for the decoders.
+     * @param errors      receives what a handler throws.
+     * @param tls         the TLS contexts, or null when the router speaks no TLS.
+     * @param connections the bounds on inbound TCP and TLS connections.
+     */
+    public NettySipTransport(SipNetty netty, List<SipSocket> listen, SipLimits limits, ErrorHandler errors,
+                             SipTls tls, InboundConnections connections) {
         this.netty = netty;
         this.listen = List.copyOf(listen);
         this.limits = limits;
         this.errors = errors;
+        this.tls = tls;
+        this.inboundConnections = connections;
         this.loop = netty.loop();
         this.udpDecoder = new SipDatagramDecoder(limits);
         this.inbound = new InboundHandler();
+        for (Transport transport : Transport.values()) {
+            if (transport.reliable()) {
+                this.connections.put(transport, new HashMap<>());
+                this.connecting.put(transport, new HashMap<>());
+            }
+        }
     }
 
     /**
@@ -124,9 +161,13 @@ public final class NettySipTransport implements SipSender, Backlog {
     /** Binds every listen address; throws with the address that failed. */
     public void start() {
         for (SipSocket address : listen) {
+            if (address.transport() == Transport.TLS && tls == null) {
+                close();
+                throw new IllegalStateException("cannot listen on " + address + ": no TLS certificate configured");
+            }
             final ChannelFuture bound = switch (address.transport()) {
                 case UDP -> bindUdp(address.address());
-                case TCP -> bindTcp(address.address());
+                case TCP, TLS -> bindStream(address.transport(), address.address());
             };
             bound.awaitUninterruptibly();
             if (!bound.isSuccess()) {
@@ -154,6 +195,16 @@ public final class NettySipTransport implements SipSender, Backlog {
         return loop;
     }
 
+    /** The bounds on inbound connections and their counters (set bounds on the SIP loop). */
+    public InboundConnections inboundConnections() {
+        return inboundConnections;
+    }
+
+    /** TLS handshakes that failed, both ways (an untrusted handler certificate, a carrier's bad hello). */
+    public long tlsHandshakeFailures() {
+        return tlsHandshakeFailures;
+    }
+
     @Override
     public boolean backlogged() {
         return backlogged;
@@ -174,7 +225,7 @@ public final class NettySipTransport implements SipSender, Backlog {
         }
         Channel connection = destination.connection();
         if (connection == null || !connection.isActive()) {
-            connection = connections.get(destination.address());
+            connection = connections.get(destination.transport()).get(destination.address());
         }
         if (connection != null && connection.isActive()) {
             writeTcp(connection, destination, message, onFailure);
@@ -186,7 +237,7 @@ public final class NettySipTransport implements SipSender, Backlog {
     /** Closes every channel; the event loop group is the caller's to shut down. */
     public void close() {
         listeners.values().forEach(list -> list.forEach(Channel::close));
-        new ArrayList<>(connections.values()).forEach(Channel::close);
+        connections.values().forEach(open -> new ArrayList<>(open.values()).forEach(Channel::close));
     }
 
     private ChannelFuture bindUdp(InetSocketAddress address) {
@@ -206,26 +257,56 @@ public final class NettySipTransport implements SipSender, Backlog {
                 .bind(address);
     }
 
-    private ChannelFuture bindTcp(InetSocketAddress address) {
+    private ChannelFuture bindStream(Transport transport, InetSocketAddress address) {
         return new ServerBootstrap()
                 .group(netty.group(), netty.group())
                 .channel(netty.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(streamInitializer())
+                .childHandler(acceptedInitializer(transport))
                 .bind(address);
     }
 
-    private ChannelInitializer<Channel> streamInitializer() {
+    /** Admits a connection a peer opened (or closes it at once, over a bound), then as {@link #addStream}. */
+    private ChannelInitializer<Channel> acceptedInitializer(Transport transport) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline()
-                        .addLast("idle", new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS))
-                        .addLast("sip-decoder", new SipStreamDecoder(limits))
-                        .addLast("sip-inbound", inbound);
+                final InetAddress peer = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+                final InboundConnections.Refusal refusal = inboundConnections.opened(peer);
+                if (refusal != InboundConnections.Refusal.NONE) {
+                    refuse(ch, refusal);
+                    return;
+                }
+                ch.closeFuture().addListener(f -> inboundConnections.closed(peer));
+                if (transport == Transport.TLS) {
+                    ch.pipeline().addLast("tls", tls.serverHandler(ch.alloc()));
+                }
+                addStream(ch, transport);
             }
         };
+    }
+
+    private void refuse(Channel ch, InboundConnections.Refusal refusal) {
+        ch.close();
+        if (!warnedRefusal) {
+            warnedRefusal = true;
+            LOG.warn("refused a connection to {} from {}: {} (logged once; sip_connections_refused_total "
+                    + "counts them)", ch.localAddress(), ch.remoteAddress(), refusal == InboundConnections.Refusal.TOTAL
+                    ? "server.sip.connections.max connections are open"
+                    : "server.sip.connections.max_per_address connections are open from that address");
+        } else {
+            LOG.debug("refused a connection from {}: {}", ch.remoteAddress(), refusal);
+        }
+    }
+
+    /** The SIP stream handlers, after the TLS handler when there is one. */
+    private void addStream(Channel ch, Transport transport) {
+        ch.attr(STREAM).set(transport);
+        ch.pipeline()
+                .addLast("idle", new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS))
+                .addLast("sip-decoder", new SipStreamDecoder(limits))
+                .addLast("sip-inbound", inbound);
     }
 
     private Channel udpChannelFor(InetSocketAddress to) {
@@ -257,27 +338,45 @@ public final class NettySipTransport implements SipSender, Backlog {
     }
 
     private void connect(Destination destination, byte[] message, SendFailureListener onFailure) {
+        final Transport transport = destination.transport();
         final InetSocketAddress address = destination.address();
-        final ArrayDeque<Pending> queued = connecting.get(address);
+        if (transport == Transport.TLS && tls == null) {
+            fail(destination, onFailure, new IllegalStateException("no TLS certificate configured for " + destination));
+            return;
+        }
+        final Map<InetSocketAddress, ArrayDeque<Pending>> pending = connecting.get(transport);
+        final ArrayDeque<Pending> queued = pending.get(address);
         if (queued != null) {
             queued.add(new Pending(destination, message, onFailure));
             return;
         }
         final ArrayDeque<Pending> queue = new ArrayDeque<>();
         queue.add(new Pending(destination, message, onFailure));
-        connecting.put(address, queue);
+        pending.put(address, queue);
         new Bootstrap()
                 .group(netty.group())
                 .channel(netty.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
-                .handler(streamInitializer())
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (transport == Transport.TLS) {
+                            // The handler URI's host, which its certificate must name; an address
+                            // literal when the URI had one (or the destination came from a Contact).
+                            final String name = destination.serverName() != null ? destination.serverName()
+                                    : address.getAddress().getHostAddress();
+                            ch.pipeline().addLast("tls", tls.clientHandler(ch.alloc(), name, address.getPort()));
+                        }
+                        addStream(ch, transport);
+                    }
+                })
                 .connect(address)
-                .addListener((ChannelFuture f) -> onConnected(address, f));
+                .addListener((ChannelFuture f) -> onConnected(transport, address, f));
     }
 
-    private void onConnected(InetSocketAddress address, ChannelFuture future) {
-        final ArrayDeque<Pending> queue = connecting.remove(address);
+    private void onConnected(Transport transport, InetSocketAddress address, ChannelFuture future) {
+        final ArrayDeque<Pending> queue = connecting.get(transport).remove(address);
         if (queue == null) {
             return;
         }
@@ -326,17 +425,19 @@ public final class NettySipTransport implements SipSender, Backlog {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            if (!(ctx.channel() instanceof io.netty.channel.socket.DatagramChannel)) {
-                connections.put((InetSocketAddress) ctx.channel().remoteAddress(), ctx.channel());
+            final Transport stream = ctx.channel().attr(STREAM).get();
+            if (stream != null) {
+                connections.get(stream).put((InetSocketAddress) ctx.channel().remoteAddress(), ctx.channel());
             }
             ctx.fireChannelActive();
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            final Transport stream = ctx.channel().attr(STREAM).get();
             final Object remote = ctx.channel().remoteAddress();
-            if (remote != null) {
-                connections.remove(remote, ctx.channel());
+            if (stream != null && remote != null) {
+                connections.get(stream).remove(remote, ctx.channel());
             }
             ctx.fireChannelInactive();
         }
@@ -390,7 +491,7 @@ public final class NettySipTransport implements SipSender, Backlog {
                 }
             }
             final Destination source = stream
-                    ? new Destination(Transport.TCP, message.sender(), ctx.channel())
+                    ? new Destination(ctx.channel().attr(STREAM).get(), message.sender(), ctx.channel())
                     : udpSources.of(message.sender());
             try {
                 sink.onInbound(message, source);
@@ -406,6 +507,24 @@ public final class NettySipTransport implements SipSender, Backlog {
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(PONG));
             } else if (event instanceof IdleStateEvent) {
                 ctx.close();
+            } else if (event instanceof SslHandshakeCompletionEvent handshake && handshake.isSuccess()) {
+                if (!tlsRefusedPeers.isEmpty()) {
+                    tlsRefusedPeers.remove(ctx.channel().remoteAddress());
+                }
+            } else if (event instanceof SslHandshakeCompletionEvent handshake) {
+                // The handler closes the connection; messages waiting on it fail, and their
+                // transactions with them (the call fails over). Not an internal error.
+                tlsHandshakeFailures++;
+                final InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
+                // A handler whose certificate is refused is the operator's to fix: said once
+                // until a handshake with it works again (every call and probe would repeat it).
+                if (ctx.channel().parent() == null && tlsRefusedPeers.add(peer)) {
+                    LOG.warn("TLS handshake with {} failed, its calls fail over: {}", peer,
+                            handshake.cause().getMessage());
+                } else {
+                    LOG.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(),
+                            handshake.cause().getMessage());
+                }
             } else {
                 ctx.fireUserEventTriggered(event);
             }
@@ -413,8 +532,12 @@ public final class NettySipTransport implements SipSender, Backlog {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            errors.onError(cause);
-            if (!(ctx.channel() instanceof io.netty.channel.socket.DatagramChannel)) {
+            final boolean stream = ctx.channel().attr(STREAM).get() != null;
+            // A TLS failure is the peer's (reported with the handshake event), not the router's.
+            if (!(stream && (cause instanceof SSLException || cause.getCause() instanceof SSLException))) {
+                errors.onError(cause);
+            }
+            if (stream) {
                 ctx.close();
             }
         }

@@ -10,7 +10,11 @@ public record SipSocket(Transport transport, InetSocketAddress address) {
 
     /** The socket a {@code server.sip.listen} entry asks for. */
     public static SipSocket of(ListenAddress listen) {
-        final Transport transport = listen.transport() == ListenAddress.Transport.UDP ? Transport.UDP : Transport.TCP;
+        final Transport transport = switch (listen.transport()) {
+            case UDP -> Transport.UDP;
+            case TCP -> Transport.TCP;
+            case TLS -> Transport.TLS;
+        };
         return new SipSocket(transport, new InetSocketAddress(listen.address().host(), listen.address().port()));
     }
 

@@ -86,6 +86,22 @@ class CliTest {
     }
 
     @Test
+    void checkConfigReadsTheTlsFiles() throws IOException {
+        Path yaml = temp.resolve("tls.yaml");
+        Path key = Files.writeString(temp.resolve("key.pem"), "not a key");
+        Files.writeString(yaml, """
+                server:
+                  sip:
+                    listen: ["tls:127.0.0.1:5061"]
+                    tls: { certificate: "%s", private_key: "%s" }
+                """.formatted(temp.resolve("missing.pem"), key));
+        Run run = run("check-config", yaml.toString());
+        assertEquals(1, run.exit());
+        assertTrue(run.out().startsWith(yaml + ":4:10: server.sip.tls: cannot use certificate "
+                + temp.resolve("missing.pem")), run.out());
+    }
+
+    @Test
     void explainPrintsThePlanAsJson() throws IOException {
         Run run = run("explain", "--config", config().toString(), "--number", "18005550100",
                 "--caller", "+14155550123", "--at", "2026-03-14T15:00:00Z", "--json");

@@ -28,8 +28,13 @@ public final class Carrier implements AutoCloseable {
 
     private final SipUa ua;
 
-    private Carrier(String name, int port, EnumSet<SipUa.Transport> transports) {
-        ua = new SipUa(name, port, transports, (agent, event, transaction, request) -> false);
+    private Carrier(String name, int port, EnumSet<SipUa.Transport> transports, TlsIdentity tls) {
+        ua = new SipUa(name, port, transports, tls, (agent, event, transaction, request) -> false);
+    }
+
+    /** A carrier on {@code port} listening on TLS only, presenting and trusting {@code tls}. */
+    public static Carrier openTls(String name, int port, TlsIdentity tls) {
+        return new Carrier(name, port, EnumSet.of(SipUa.Transport.TLS), tls);
     }
 
     /** A UDP carrier named {@code carrier} on {@code port} (0: an ephemeral port). */
@@ -43,7 +48,7 @@ public final class Carrier implements AutoCloseable {
      * @param name names its stack, for logs
      */
     public static Carrier open(String name, int port, SipUa.Transport first, SipUa.Transport... more) {
-        return new Carrier(name, port, EnumSet.of(first, more));
+        return new Carrier(name, port, EnumSet.of(first, more), null);
     }
 
     /** The port it listens on (and sends from). */
@@ -81,8 +86,8 @@ public final class Carrier implements AutoCloseable {
      * Sends an INVITE with an SDP offer for {@code sip:dialedNumber@targetHostPort} from
      * {@code sip:callerNumber@127.0.0.1}.
      *
-     * @param transport      UDP or TCP (this carrier must listen on it); TCP adds {@code transport=tcp}
-     *                       to the Request-URI
+     * @param transport      UDP, TCP or TLS (this carrier must listen on it); TCP adds
+     *                       {@code transport=tcp} to the Request-URI, TLS makes it {@code sips:}
      * @param targetHostPort where to send it, {@code host:port}
      * @param extraHeaders   header fields to set, each replacing a field of the same name
      *                       ({@code Max-Forwards: 0}, {@code Require: foo}, …)
@@ -114,6 +119,8 @@ public final class Carrier implements AutoCloseable {
         target.setPort(Integer.parseInt(targetHostPort.substring(colon + 1)));
         if (transport == SipUa.Transport.TCP) {
             target.setTransportParam(transport.param());
+        } else if (transport == SipUa.Transport.TLS) {
+            target.setSecure(true);
         }
         SipURI caller = ua.addressFactory().createSipURI(callerNumber, Ports.LOOPBACK.getHostAddress());
         Address from = ua.addressFactory().createAddress(caller);

@@ -34,13 +34,13 @@ public final class Handler implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final SipUa ua;
 
-    private Handler(String name, int port, EnumSet<SipUa.Transport> transports) {
+    private Handler(String name, int port, EnumSet<SipUa.Transport> transports, TlsIdentity tls) {
         timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, name + "-timers");
             thread.setDaemon(true);
             return thread;
         });
-        ua = new SipUa(name, port, transports, this::onRequest);
+        ua = new SipUa(name, port, transports, tls, this::onRequest);
     }
 
     /** A UDP handler named {@code handler} on {@code port} (0: an ephemeral port). */
@@ -54,7 +54,12 @@ public final class Handler implements AutoCloseable {
      * @param name names its stack and its Contact user, for logs
      */
     public static Handler open(String name, int port, SipUa.Transport first, SipUa.Transport... more) {
-        return new Handler(name, port, EnumSet.of(first, more));
+        return new Handler(name, port, EnumSet.of(first, more), null);
+    }
+
+    /** A handler on {@code port} listening on TLS only, presenting and trusting {@code tls}. */
+    public static Handler openTls(String name, int port, TlsIdentity tls) {
+        return new Handler(name, port, EnumSet.of(SipUa.Transport.TLS), tls);
     }
 
     /** Sets what every INVITE gets once the {@link #script} is used up; returns this handler. */

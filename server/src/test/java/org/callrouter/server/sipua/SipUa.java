@@ -76,7 +76,9 @@ import org.slf4j.LoggerFactory;
 public final class SipUa implements AutoCloseable {
     /** The transports a user agent listens on. */
     public enum Transport {
-        UDP, TCP;
+        UDP, TCP,
+        /** Needs a {@link TlsIdentity}; requests and Contacts use {@code sips:} URIs. */
+        TLS;
 
         /** The value of a SIP URI's {@code transport} parameter (RFC 3261 section 19.1.1). */
         public String param() {
@@ -141,15 +143,23 @@ public final class SipUa implements AutoCloseable {
      * @throws IllegalStateException when the stack cannot start (the port is taken, for example)
      */
     SipUa(String name, int port, Set<Transport> transports, Role role) {
+        this(name, port, transports, null, role);
+    }
+
+    /** As {@link #SipUa(String, int, Set, Role)}, with what a TLS listening point presents and trusts. */
+    SipUa(String name, int port, Set<Transport> transports, TlsIdentity tls, Role role) {
         if (transports.isEmpty()) {
             throw new IllegalArgumentException("a user agent needs at least one transport");
+        }
+        if (transports.contains(Transport.TLS) && tls == null) {
+            throw new IllegalArgumentException("a TLS user agent needs a TlsIdentity");
         }
         this.name = name;
         this.port = port == 0 ? Ports.free() : port;
         this.transports = Set.copyOf(EnumSet.copyOf(transports));
         this.role = role;
         try {
-            stack = new SipStackImpl(stackProperties(name + "-" + this.port + "-" + STACK_IDS.incrementAndGet()));
+            stack = new SipStackImpl(stackProperties(name + "-" + this.port + "-" + STACK_IDS.incrementAndGet(), tls));
         } catch (PeerUnavailableException e) {
             throw new IllegalStateException("cannot create the SIP stack of " + name, e);
         }
@@ -164,7 +174,7 @@ public final class SipUa implements AutoCloseable {
         LOG.debug("{} listening on {}:{} {}", name, HOST, this.port, this.transports);
     }
 
-    private static Properties stackProperties(String stackName) {
+    private static Properties stackProperties(String stackName, TlsIdentity tls) {
         Properties properties = new Properties();
         properties.setProperty("javax.sip.STACK_NAME", stackName);
         properties.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
@@ -172,6 +182,21 @@ public final class SipUa implements AutoCloseable {
         properties.setProperty("gov.nist.javax.sip.SERVER_LOGGER", Slf4jServerLogger.class.getName());
         // One UDP worker: datagrams reach the listener (and the recorders) in arrival order.
         properties.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "1");
+        if (tls != null) {
+            properties.setProperty("javax.net.ssl.keyStore", tls.keyStore().toString());
+            properties.setProperty("javax.net.ssl.keyStorePassword", TestPki.STORE_PASSWORD);
+            properties.setProperty("javax.net.ssl.keyStoreType", "PKCS12");
+            properties.setProperty("javax.net.ssl.trustStore", tls.trustStore().toString());
+            properties.setProperty("javax.net.ssl.trustStorePassword", TestPki.STORE_PASSWORD);
+            properties.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+            // The router is authenticated by its certificate; it need not present one to peers.
+            properties.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+            // jain-sip's defaults are RSA-only CBC suites up to TLS 1.2; the test keys are EC
+            // and the router speaks TLS 1.2 and 1.3 with modern suites only.
+            properties.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES",
+                    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
+            properties.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.2");
+        }
         return properties;
     }
 
@@ -263,6 +288,8 @@ public final class SipUa implements AutoCloseable {
         uri.setPort(port);
         if (transport == Transport.TCP) {
             uri.setTransportParam(transport.param());
+        } else if (transport == Transport.TLS) {
+            uri.setSecure(true);
         }
         Address address = addressFactory.createAddress(uri);
         return headerFactory.createContactHeader(address);
