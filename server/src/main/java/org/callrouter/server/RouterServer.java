@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.random.RandomGenerator;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -72,7 +72,8 @@ public final class RouterServer implements AutoCloseable {
         this.config = config;
         final ServerSettings settings = config.server();
         final ServerSettings.Sip sip = settings.sip();
-        this.router = Router.open(config, wall, RandomGenerator.of("L64X128MixRandom"));
+        // ThreadLocalRandom: the admin API's explain asks this router too, from its own threads.
+        this.router = Router.open(config, wall, ThreadLocalRandom.current());
         if (Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))) {
             warmUp();
         }
