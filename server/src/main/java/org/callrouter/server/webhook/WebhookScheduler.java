@@ -58,10 +58,26 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
                                          ErrorHandler errors) throws IOException {
         final Outbox.Recovery recovery = Outbox.recover(dir);
         final WebhookDispatcher dispatcher = new WebhookDispatcher(dir, recovery,
-                config.get().server().webhookDelivery(), wall, errors);
+                config.get().server().webhookDelivery(), wall, errors, request -> secretOf(config.get(), request));
         final OutboxWriter writer = new OutboxWriter(dir, recovery.nextSegment(),
                 TimeUnit.MILLISECONDS.toNanos(fsyncIntervalMs), errors);
         return new WebhookScheduler(config, writer, dispatcher, wall);
+    }
+
+    /**
+     * The secret of the webhook {@code request} was made for, in {@code config}: found by its
+     * campaign and index, so a secret changed by a reload signs the next try. Null when the
+     * webhook has none or is no longer configured.
+     */
+    static String secretOf(RouterConfig config, WebhookRequest request) {
+        final int index = request.webhookIndex();
+        for (CampaignConfig campaign : config.campaigns()) {
+            if (campaign.id().equals(request.campaign())) {
+                return index >= 0 && index < campaign.webhooks().size() ? campaign.webhooks().get(index).secret()
+                        : null;
+            }
+        }
+        return null;
     }
 
     public WebhookDispatcher dispatcher() {
