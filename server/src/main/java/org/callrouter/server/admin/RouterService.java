@@ -72,7 +72,7 @@ public final class RouterService implements AutoCloseable {
             this.server = sip;
             metrics.bind(sip, wall);
             metrics.bind(pipeline);
-            metrics.bind(hooks.dispatcher());
+            metrics.bind(hooks);
             FunctionCounter.builder("records.errors", errors,
                     DistinctErrorHandler::total).description("Errors in the record pipeline, webhooks and admin API")
                     .register(metrics.registry());

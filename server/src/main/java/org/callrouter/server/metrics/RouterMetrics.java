@@ -31,6 +31,7 @@ import org.callrouter.server.transaction.InboundStats;
 import org.callrouter.server.transaction.MessageCounters;
 import org.callrouter.server.transaction.TransactionStats;
 import org.callrouter.server.webhook.WebhookDispatcher;
+import org.callrouter.server.webhook.WebhookScheduler;
 
 /**
  * The router's metrics: Micrometer's Prometheus registry (simpleclient, text format 0.0.4)
@@ -128,8 +129,14 @@ public final class RouterMetrics implements AutoCloseable {
         counter("journal.lines.written", "Lines written to the call journal", records, RecordPipeline::journalLines);
     }
 
-    /** Webhook deliveries: {@code webhook_deliveries_total{result}} and {@code webhook_pending}. */
-    public void bind(WebhookDispatcher webhooks) {
+    /**
+     * Webhook deliveries: {@code webhook_deliveries_total{result}}, {@code webhook_pending}, and
+     * {@code webhook_dropped_total} (requests dropped while the outbox's disk failed).
+     */
+    public void bind(WebhookScheduler scheduler) {
+        final WebhookDispatcher webhooks = scheduler.dispatcher();
+        counter("webhook.dropped", "Webhooks dropped because the outbox disk failed and the memory for them was full",
+                scheduler, WebhookScheduler::dropped);
         deliveries(webhooks, "delivered", WebhookDispatcher::delivered);
         deliveries(webhooks, "failed", WebhookDispatcher::failedTries);
         deliveries(webhooks, "dead_lettered", WebhookDispatcher::deadLettered);

@@ -2,6 +2,7 @@ package org.callrouter.server.webhook;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.agrona.ErrorHandler;
 import org.callrouter.server.records.LineFile;
@@ -11,10 +12,16 @@ import org.callrouter.server.records.LineFile;
  * during a drain, written at its end ({@link #write}) and forced to disk on the journal's
  * schedule ({@link #forceIfDue}), then handed to the dispatcher. A segment past
  * {@link #SEGMENT_BYTES} is closed and the next one begun ({@link #rollIfFull}).
+ *
+ * <p>While the disk fails, requests wait in memory for the next write (or, when no segment
+ * can be opened, are delivered from memory only); at most {@link #MAX_UNWRITTEN_BYTES} of
+ * them. Past that a new request is dropped, counted ({@link #dropped}) and reported, so a
+ * failing disk costs webhooks, not the router's heap.
  */
 final class OutboxWriter {
 
     static final long SEGMENT_BYTES = 16L << 20;
+    static final int MAX_UNWRITTEN_BYTES = 16 << 20;
 
     private final Path dir;
     private final long fsyncIntervalNs;
@@ -23,6 +30,8 @@ final class OutboxWriter {
     private LineFile file;
     private int lines;
     private long lastForceNs = System.nanoTime();
+    private long memoryOnlyBytes;
+    private final AtomicLong dropped = new AtomicLong();
 
     /**
      * @param firstSegment the number of the segment to begin with (after every existing one).
@@ -38,20 +47,39 @@ final class OutboxWriter {
      * Adds a request to the current segment.
      *
      * @return where it is stored; segment -1 when no segment could be opened (it is then
-     *         delivered from memory only, and the error reported).
+     *         delivered from memory only, and the error reported); null when it was dropped
+     *         because {@link #MAX_UNWRITTEN_BYTES} already wait for a failing disk.
      */
     Delivery append(WebhookRequest request) {
         if (file == null) {
             try {
                 file = LineFile.open(Outbox.segment(dir, segment));
                 lines = 0;
+                // The disk works again: what was only in memory is the dispatcher's now.
+                memoryOnlyBytes = 0;
             } catch (IOException e) {
                 errors.onError(new IOException("webhook outbox: cannot open " + Outbox.segment(dir, segment), e));
-                return new Delivery(request, -1, -1);
             }
         }
-        file.append(Outbox.line(request));
+        final byte[] line = Outbox.line(request);
+        final long unwritten = memoryOnlyBytes + (file == null ? 0 : file.pendingBytes());
+        if (unwritten + line.length + 1 > MAX_UNWRITTEN_BYTES) {
+            dropped.incrementAndGet();
+            errors.onError(new IOException("webhook outbox: " + unwritten + " bytes of requests wait for a failing "
+                    + "disk; webhook " + request.key() + " dropped"));
+            return null;
+        }
+        if (file == null) {
+            memoryOnlyBytes += line.length + 1;
+            return new Delivery(request, -1, -1);
+        }
+        file.append(line);
         return new Delivery(request, segment, lines++);
+    }
+
+    /** Requests dropped because the disk failed and the memory for them was used up. */
+    long dropped() {
+        return dropped.get();
     }
 
     /** Writes the requests appended since the last call. */

@@ -80,6 +80,11 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
         return null;
     }
 
+    /** Webhooks dropped because the outbox's disk failed and the memory waiting for it was full. */
+    public long dropped() {
+        return writer.dropped();
+    }
+
     public WebhookDispatcher dispatcher() {
         return dispatcher;
     }
@@ -153,8 +158,11 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
             }
             final CallTokens tokens = new CallTokens(record, event, attempt);
             if (WebhookRenderer.matches(hook, tokens)) {
-                batch.add(writer.append(WebhookRenderer.render(hook, record, tokens,
-                        record.id() + ":" + eventKey + ":" + i, wall.millis())));
+                final Delivery stored = writer.append(WebhookRenderer.render(hook, record, tokens,
+                        record.id() + ":" + eventKey + ":" + i, wall.millis()));
+                if (stored != null) {
+                    batch.add(stored);
+                }
             }
         }
     }
