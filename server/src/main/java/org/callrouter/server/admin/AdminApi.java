@@ -81,7 +81,7 @@ public final class AdminApi {
                 only(method, "GET");
                 return ready();
             }
-            final String[] parts = path.substring(1).split("/", -1);
+            final String[] parts = (path.startsWith("/") ? path.substring(1) : path).split("/", -1);
             if (parts.length == 2 && parts[0].equals("postback") && !parts[1].isEmpty()) {
                 only(method, "POST");
                 return postback(parts[1], decoded.parameters(), request);
