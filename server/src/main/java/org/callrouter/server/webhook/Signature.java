@@ -38,6 +38,9 @@ public final class Signature {
      * {@link #TOLERANCE_SECONDS} of {@code nowSeconds}; the HMAC is compared in constant time.
      */
     public static boolean verify(String secret, String header, byte[] body, long nowSeconds) {
+        if (header == null) {
+            return false;
+        }
         long t = -1;
         String v1 = null;
         for (String field : header.split(",")) {

@@ -31,6 +31,7 @@ class SignatureTest {
         assertFalse(Signature.verify("other", header, BODY, T));
         assertFalse(Signature.verify("s3cret", header, "{}".getBytes(StandardCharsets.UTF_8), T));
         assertFalse(Signature.verify("s3cret", "v1=00", BODY, T));
+        assertFalse(Signature.verify("s3cret", null, BODY, T), "an unsigned request");
         assertFalse(Signature.verify("s3cret", "t=99999999999999999999999,v1=00", BODY, T));
     }
 }
