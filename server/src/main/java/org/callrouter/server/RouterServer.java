@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
@@ -76,7 +77,11 @@ public final class RouterServer implements AutoCloseable {
         this.config = config;
         final ServerSettings settings = config.server();
         final ServerSettings.Sip sip = settings.sip();
-        this.router = Router.open(config, wall, RandomGenerator.of("L64X128MixRandom"));
+        // The admin API's explain asks this router too, from its own threads: each thread draws
+        // from its own ThreadLocalRandom, asked for at each draw (a shared instance would leave
+        // the seed of a thread that never called current() uninitialised).
+        final RandomGenerator perThread = () -> ThreadLocalRandom.current().nextLong();
+        this.router = Router.open(config, wall, perThread);
         if (Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))) {
             warmUp();
         }

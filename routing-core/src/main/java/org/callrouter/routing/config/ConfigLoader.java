@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 import org.callrouter.routing.phone.PhoneNumbers;
 
@@ -52,6 +53,12 @@ public final class ConfigLoader {
      * @throws ConfigException listing every problem found
      */
     public static RouterConfig parse(String text, Path file) throws ConfigException {
+        return parse(text, file, System::getenv);
+    }
+
+    /** {@link #parse(String, Path)} with {@code env} as the environment (for {@code *_env} settings). */
+    static RouterConfig parse(String text, Path file, Function<String, String> env) throws ConfigException {
+        Secrets secrets = new Secrets(env);
         Problems problems = new Problems(file.toString());
         YamlNode root;
         try (Reader reader = new StringReader(text)) {
@@ -71,8 +78,8 @@ public final class ConfigLoader {
             top.error("default_region", "unknown region \"" + region + "\"; use an ISO 3166 code such as US, CA or GB");
             region = DEFAULT_REGION;
         }
-        ServerSettings server = ServerSettingsReader.read(top.child("server"));
-        ModelReader model = new ModelReader(problems, phones);
+        ServerSettings server = ServerSettingsReader.read(top.child("server"), secrets);
+        ModelReader model = new ModelReader(problems, phones, secrets);
         List<SourceConfig> sources = model.sources(top);
         List<HandlerConfig> handlers = model.handlers(top);
         List<CampaignConfig> campaigns = model.campaigns(top);

@@ -42,6 +42,7 @@ final class ModelReader {
 
     private final Problems problems;
     private final PhoneNumbers phones;
+    private final Secrets secrets;
     private final Map<String, HandlerConfig> handlersById = new LinkedHashMap<>();
     private final Map<String, YamlNode.Mark> sourceIds = new LinkedHashMap<>();
     private final Map<String, YamlNode.Mark> handlerIds = new LinkedHashMap<>();
@@ -49,9 +50,10 @@ final class ModelReader {
     private final Map<Long, YamlNode.Mark> numbersSeen = new LinkedHashMap<>();
     private final Map<Object, String> paths = new IdentityHashMap<>();
 
-    ModelReader(Problems problems, PhoneNumbers phones) {
+    ModelReader(Problems problems, PhoneNumbers phones, Secrets secrets) {
         this.problems = problems;
         this.phones = phones;
+        this.secrets = secrets;
     }
 
     List<SourceConfig> sources(MapReader root) {
@@ -468,10 +470,7 @@ final class ModelReader {
             }
             Template url = urlTemplate(w);
             Template body = template(w, "body");
-            String secret = w.string("secret", null);
-            if (secret != null && secret.isEmpty()) {
-                w.error("secret", "must not be empty; leave it out for unsigned webhooks");
-            }
+            String secret = secrets.read(w, "secret", 1, "leave it out for unsigned webhooks");
             List<Criterion> when = criteria(w, "when");
             w.finish();
             if (url != null && !on.isEmpty()) {

@@ -130,13 +130,44 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
      * {@code server.admin}.
      *
      * @param listen {@code listen} [127.0.0.1:8080]
-     * @param token  {@code token} [null]: bearer token for {@code /v1}; null disables the API
+     * @param tokens {@code tokens} [none], and {@code token} (an admin-scoped token named
+     *               {@code admin}): bearer tokens for {@code /v1}; none disables {@code /v1}.
+     *               Each value may come from the file ({@code token}), the environment
+     *               ({@code token_env}) or a file ({@code token_file}).
      */
-    public record Admin(HostPort listen, String token) {
+    public record Admin(HostPort listen, List<ApiToken> tokens) {
+
+        public Admin {
+            tokens = List.copyOf(tokens);
+        }
 
         /** Whether {@code /v1} is served (a token is configured). */
         public boolean apiEnabled() {
-            return token != null;
+            return !tokens.isEmpty();
+        }
+
+        /**
+         * The token {@code presented} is, or null. Every token is compared, in constant time,
+         * so the answer's timing does not tell which one came close.
+         */
+        public ApiToken token(byte[] presented) {
+            ApiToken found = null;
+            for (ApiToken token : tokens) {
+                if (token.matches(presented) && found == null) {
+                    found = token;
+                }
+            }
+            return found;
+        }
+
+        /** The first admin-scoped token (what {@code router caps} uses), or null. */
+        public ApiToken adminToken() {
+            for (ApiToken token : tokens) {
+                if (token.scope() == ApiToken.Scope.ADMIN) {
+                    return token;
+                }
+            }
+            return null;
         }
     }
 

@@ -25,7 +25,7 @@ final class ServerSettingsReader {
     private ServerSettingsReader() {
     }
 
-    static ServerSettings read(MapReader server) {
+    static ServerSettings read(MapReader server, Secrets secrets) {
         Path dataDir = path(server, "data_dir", DEFAULT_DATA_DIR);
         ServerSettings.Sip sip = sip(server.child("sip"));
         MapReader h = server.child("health");
@@ -36,7 +36,7 @@ final class ServerSettingsReader {
                 h.bool("enabled", true));
         h.finish();
         int drain = server.integer("drain_timeout_seconds", 30, 0, 86_400);
-        ServerSettings.Admin admin = admin(server.child("admin"));
+        ServerSettings.Admin admin = admin(server.child("admin"), secrets);
         ServerSettings.Records records = records(server.child("records"), dataDir);
         MapReader w = server.child("webhook_delivery");
         ServerSettings.WebhookDelivery delivery = new ServerSettings.WebhookDelivery(
@@ -204,7 +204,7 @@ final class ServerSettingsReader {
         return true;
     }
 
-    private static ServerSettings.Admin admin(MapReader admin) {
+    private static ServerSettings.Admin admin(MapReader admin, Secrets secrets) {
         HostPort listen = HostPort.parse(DEFAULT_ADMIN_LISTEN);
         String text = admin.string("listen", null);
         if (text != null) {
@@ -214,14 +214,38 @@ final class ServerSettingsReader {
                 admin.error("listen", e.getMessage());
             }
         }
-        String token = admin.string("token", null);
-        if (token != null && token.length() < MIN_TOKEN_LENGTH) {
-            admin.error("token", "must be at least " + MIN_TOKEN_LENGTH + " characters (got " + token.length()
-                    + "); leave it out to disable the /v1 API");
-            token = null;
+        List<ApiToken> tokens = new ArrayList<>();
+        String legacy = secrets.read(admin, "token", MIN_TOKEN_LENGTH, "leave it out to disable the /v1 API");
+        if (legacy != null) {
+            tokens.add(new ApiToken("admin", ApiToken.Scope.ADMIN, legacy));
+        }
+        List<YamlNode> items = admin.list("tokens");
+        for (int i = 0; i < items.size(); i++) {
+            MapReader t = MapReader.of(items.get(i), admin.path("tokens") + "[" + i + "]", admin.problems());
+            String name = t.requiredString("name");
+            String scopeText = t.string("scope", "read");
+            ApiToken.Scope scope = null;
+            for (ApiToken.Scope candidate : ApiToken.Scope.values()) {
+                if (candidate.label().equals(scopeText)) {
+                    scope = candidate;
+                }
+            }
+            if (scope == null) {
+                t.error("scope", "must be read or admin, got \"" + scopeText + "\"");
+            }
+            String value = secrets.read(t, "token", MIN_TOKEN_LENGTH, null);
+            if (value == null && !t.has("token") && !t.has("token_env") && !t.has("token_file")) {
+                t.error("token", "is required: give token, token_env or token_file");
+            }
+            t.finish();
+            if (name != null && tokens.stream().anyMatch(other -> other.name().equals(name))) {
+                t.error("name", "\"" + name + "\" names another token too");
+            } else if (name != null && scope != null && value != null) {
+                tokens.add(new ApiToken(name, scope, value));
+            }
         }
         admin.finish();
-        return new ServerSettings.Admin(listen, token);
+        return new ServerSettings.Admin(listen, tokens);
     }
 
     private static ServerSettings.Records records(MapReader records, Path dataDir) {

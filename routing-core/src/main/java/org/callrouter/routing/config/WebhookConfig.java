@@ -12,7 +12,9 @@ import org.callrouter.routing.template.Template;
  * @param on     the events it fires on
  * @param url    URL template ({@code http} or {@code https})
  * @param body   body template; {@code null} = the call record as JSON
- * @param secret HMAC-SHA256 key for {@code X-Signature}; {@code null} = unsigned
+ * @param secret HMAC-SHA256 key for {@code X-Callrouter-Signature} ({@code secret},
+ *               {@code secret_env} or {@code secret_file}); {@code null} = unsigned. Never in
+ *               {@link #toString()}
  * @param when   criteria the call must meet (all of them)
  */
 public record WebhookConfig(Set<WebhookEvent> on, Template url, Template body, String secret, List<Criterion> when) {
@@ -20,5 +22,11 @@ public record WebhookConfig(Set<WebhookEvent> on, Template url, Template body, S
     public WebhookConfig {
         on = Set.copyOf(on);
         when = List.copyOf(when);
+    }
+
+    @Override
+    public String toString() {
+        return "WebhookConfig[on=" + on + ", url=" + url + ", body=" + body + ", signed=" + (secret != null)
+                + ", when=" + when + "]";
     }
 }

@@ -2,7 +2,6 @@ package org.callrouter.server.admin;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -18,21 +17,33 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.callrouter.routing.CallContext;
+import org.callrouter.routing.CapUsage;
 import org.callrouter.routing.ConversionOutcome;
 import org.callrouter.routing.PlanFormat;
 import org.callrouter.routing.RoutingPlan;
+import org.callrouter.routing.caps.CapWindow;
+import org.callrouter.routing.config.ApiToken;
+import org.callrouter.routing.config.Caps;
 import org.callrouter.routing.config.ConfigError;
 import org.callrouter.routing.config.ConfigException;
+import org.callrouter.routing.config.HandlerConfig;
+import org.callrouter.routing.config.ServerSettings;
 import org.callrouter.server.b2bua.CallStatus;
 import org.callrouter.server.records.JournalReader;
 import org.callrouter.server.records.PostbackResult;
 import org.callrouter.server.records.RecordJson;
 
 /**
- * The admin HTTP API, without the HTTP: a request's method, URI, {@code Authorization} header
- * and body in, an {@link ApiResponse} out. Called on the admin worker threads (it may read
- * files and wait for the emitter). Every refusal is a JSON {@code {"error": ...}} with a 4xx
- * status (503 when the router cannot answer now). See the server README, "Admin HTTP API".
+ * The admin HTTP API, without the HTTP: an {@link ApiRequest} in, an {@link ApiResponse} out.
+ * Called on the admin worker threads (it may read files and wait for the emitter). Every
+ * refusal is a JSON {@code {"error": ...}} with a 4xx status (503 when the router cannot
+ * answer now). See the server README, "Admin HTTP API".
+ *
+ * <p>Routes: {@code /metrics} and {@code /health/*} are open (add a readiness reason in
+ * {@link RouterService#notReady}); {@code /postback/<call id>} is authorised by the call's key
+ * alone and guarded against guessing ({@link PostbackGuard}); {@code /v1/*} needs a bearer
+ * token of {@code server.admin}, whose scope ({@code read} or {@code admin}) must allow the
+ * route ({@link #v1}).
  */
 public final class AdminApi {
 
@@ -44,6 +55,7 @@ public final class AdminApi {
 
     private final RouterService service;
     private final Clock wall;
+    private final PostbackGuard postbacks = new PostbackGuard();
 
     AdminApi(RouterService service, Clock wall) {
         this.service = service;
@@ -51,11 +63,11 @@ public final class AdminApi {
     }
 
     /** Answers one request; never throws. */
-    public ApiResponse handle(String method, String uri, String authorization, byte[] body) {
-        final QueryStringDecoder decoded = new QueryStringDecoder(uri, StandardCharsets.UTF_8);
-        final String path = decoded.path();
-        final Map<String, List<String>> query = decoded.parameters();
+    public ApiResponse handle(ApiRequest request) {
         try {
+            final QueryStringDecoder decoded = decode(request.uri());
+            final String path = decoded.path();
+            final String method = request.method();
             if (path.equals("/metrics")) {
                 only(method, "GET");
                 return new ApiResponse(200, METRICS_TYPE, service.metrics().scrape().getBytes(StandardCharsets.UTF_8),
@@ -69,42 +81,71 @@ public final class AdminApi {
                 only(method, "GET");
                 return ready();
             }
-            if (path.equals("/v1") || path.startsWith("/v1/")) {
-                authorize(authorization);
-                return v1(method, path, query, body);
+            final String[] parts = (path.startsWith("/") ? path.substring(1) : path).split("/", -1);
+            if (parts.length == 2 && parts[0].equals("postback") && !parts[1].isEmpty()) {
+                only(method, "POST");
+                return postback(parts[1], decoded.parameters(), request);
+            }
+            if (parts[0].equals("v1")) {
+                final ApiToken token = authorize(request.authorization());
+                return v1(method, parts, decoded.parameters(), request.body(), token);
             }
             throw new ApiException(404, "no such endpoint: " + path);
         } catch (ApiException e) {
-            final ApiResponse refusal = ApiResponse.error(e.status(), e.getMessage());
-            return new ApiResponse(refusal.status(), refusal.contentType(), refusal.body(), e.headers());
+            return ApiResponse.error(e.status(), e.getMessage()).with(e.headers());
         } catch (RuntimeException e) {
             service.errors().onError(e);
             return ApiResponse.error(500, "internal error: " + e.getClass().getSimpleName());
         }
     }
 
-    private ApiResponse v1(String method, String path, Map<String, List<String>> query, byte[] body)
-            throws ApiException {
-        final String[] parts = path.substring(1).split("/", -1);
+    /** The URI's path and query, %-decoded (RFC 3986 2.1); a bad escape is the client's error. */
+    private static QueryStringDecoder decode(String uri) throws ApiException {
+        final QueryStringDecoder decoded = new QueryStringDecoder(uri, StandardCharsets.UTF_8);
+        try {
+            // Netty decodes lazily: ask for both now, so a bad escape is found here.
+            decoded.path();
+            decoded.parameters();
+            return decoded;
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "malformed URI: " + e.getMessage());
+        }
+    }
+
+    private ApiResponse v1(String method, String[] parts, Map<String, List<String>> query, byte[] body,
+                           ApiToken token) throws ApiException {
+        final String path = "/" + String.join("/", parts);
         if (parts.length == 2 && parts[1].equals("explain")) {
-            only(method, "GET");
+            allow(method, "GET", token, ApiToken.Scope.READ);
             return explain(query);
         }
         if (parts.length == 2 && parts[1].equals("reload")) {
-            only(method, "POST");
+            allow(method, "POST", token, ApiToken.Scope.ADMIN);
             return reload();
         }
         if (parts.length == 2 && parts[1].equals("calls")) {
-            only(method, "GET");
+            allow(method, "GET", token, ApiToken.Scope.READ);
             return calls(query);
         }
         if (parts.length == 3 && parts[1].equals("calls") && !parts[2].isEmpty()) {
-            only(method, "GET");
+            allow(method, "GET", token, ApiToken.Scope.READ);
             return call(parts[2]);
         }
         if (parts.length == 4 && parts[1].equals("calls") && !parts[2].isEmpty() && parts[3].equals("conversion")) {
-            only(method, "POST");
-            return conversion(parts[2], query, body);
+            allow(method, "POST", token, ApiToken.Scope.ADMIN);
+            return conversion(parts[2], key(query, body));
+        }
+        if (parts.length == 2 && parts[1].equals("caps")) {
+            allow(method, "GET", token, ApiToken.Scope.READ);
+            return caps(service.config().handlers().stream().map(HandlerConfig::id).toList());
+        }
+        if (parts.length == 3 && parts[1].equals("caps") && !parts[2].isEmpty()) {
+            allow(method, "GET", token, ApiToken.Scope.READ);
+            return caps(List.of(parts[2]));
+        }
+        if (parts.length == 4 && parts[1].equals("caps") && !parts[2].isEmpty() && parts[3].equals("reset")) {
+            allow(method, "POST", token, ApiToken.Scope.ADMIN);
+            return resetCap(parts[2], query, body);
         }
         throw new ApiException(404, "no such endpoint: " + path);
     }
@@ -207,7 +248,25 @@ public final class AdminApi {
         }
     }
 
-    private ApiResponse conversion(String id, Map<String, List<String>> query, byte[] body) throws ApiException {
+    /** {@code POST /postback/<call id>}: the call's key is the credential. */
+    private ApiResponse postback(String id, Map<String, List<String>> query, ApiRequest request) throws ApiException {
+        if (!postbacks.allowed(request.client())) {
+            throw new ApiException(429, "too many refused postbacks from " + request.client().getHostAddress()
+                    + "; retry later", Map.of("Retry-After", PostbackGuard.retryAfterSeconds()));
+        }
+        final String key = key(query, request.body());
+        try {
+            return conversion(id, key);
+        } catch (ApiException e) {
+            if (e.status() == 403 || e.status() == 404) {
+                postbacks.refused(request.client());
+            }
+            throw e;
+        }
+    }
+
+    /** The call's key: {@code ?key=}, or the body {@code {"key": "..."}}. */
+    private static String key(Map<String, List<String>> query, byte[] body) throws ApiException {
         String key = one(query, "key");
         if (key == null && body.length > 0) {
             final JsonNode json;
@@ -228,6 +287,10 @@ public final class AdminApi {
             throw new ApiException(400, "the call's key is required (the X-Call-Key header of the call): "
                     + "{\"key\": \"...\"} or ?key=");
         }
+        return key;
+    }
+
+    private ApiResponse conversion(String id, String key) throws ApiException {
         final Optional<PostbackResult> answer;
         try {
             answer = service.records().postback(id, key);
@@ -244,6 +307,69 @@ public final class AdminApi {
             case NOT_ANSWERED, REFUSED -> throw new ApiException(409, result.message());
             case NOT_IN_MEMORY -> throw new ApiException(404, "no call " + id);
         };
+    }
+
+    /** {@code GET /v1/caps[/<handler>]}: each cap of the handlers and how much of it is used now. */
+    private ApiResponse caps(List<String> handlers) throws ApiException {
+        final ObjectNode body = ApiResponse.JSON.createObjectNode();
+        final ArrayNode list = body.putArray("handlers");
+        for (String handler : handlers) {
+            list.add(usage(handler));
+        }
+        return ApiResponse.json(200, body);
+    }
+
+    /** {@code POST /v1/caps/<handler>/reset?window=total}: sets one window's count to zero. */
+    private ApiResponse resetCap(String handler, Map<String, List<String>> query, byte[] body) throws ApiException {
+        String name = one(query, "window");
+        if (name == null && body.length > 0) {
+            try {
+                final JsonNode json = ApiResponse.JSON.readTree(body);
+                name = json != null && json.path("window").isTextual() ? json.path("window").asText() : null;
+            } catch (IOException e) {
+                throw new ApiException(400, "the body must be JSON such as {\"window\": \"total\"}");
+            }
+        }
+        CapWindow window = null;
+        for (CapWindow w : CapWindow.values()) {
+            if (w.capName().equals(name)) {
+                window = w;
+            }
+        }
+        if (window == null) {
+            throw new ApiException(400, "window must be hourly, daily, monthly or total (concurrency counts live "
+                    + "calls and is not reset), got " + (name == null ? "none" : "\"" + name + "\""));
+        }
+        usage(handler);
+        service.resetCap(handler, window);
+        final ObjectNode answer = usage(handler);
+        answer.put("reset", window.capName());
+        return ApiResponse.json(200, answer);
+    }
+
+    private ObjectNode usage(String handler) throws ApiException {
+        final List<CapUsage> usage;
+        try {
+            usage = service.capUsage(handler);
+        } catch (IllegalArgumentException unknown) {
+            throw new ApiException(404, "no handler \"" + handler + "\" in the configuration");
+        }
+        final ObjectNode node = ApiResponse.JSON.createObjectNode();
+        node.put("handler", handler);
+        final ArrayNode caps = node.putArray("caps");
+        for (CapUsage cap : usage) {
+            final ObjectNode c = caps.addObject();
+            c.put("cap", cap.cap());
+            if (cap.limit() == Caps.NONE) {
+                c.putNull("limit");
+                c.putNull("remaining");
+            } else {
+                c.put("limit", cap.limit());
+                c.put("remaining", cap.remaining());
+            }
+            c.put("used", cap.used());
+        }
+        return node;
     }
 
     // ---- helpers ---------------------------------------------------------------------------
@@ -269,17 +395,30 @@ public final class AdminApi {
         node.put("reason", side.reason());
     }
 
-    private void authorize(String authorization) throws ApiException {
-        final String token = service.config().server().admin().token();
-        if (token == null) {
-            throw new ApiException(403, "the /v1 API is disabled: set server.admin.token in the configuration");
+    /** The token the request bears, or the refusal. */
+    private ApiToken authorize(String authorization) throws ApiException {
+        final ServerSettings.Admin admin = service.config().server().admin();
+        if (!admin.apiEnabled()) {
+            throw new ApiException(403, "the /v1 API is disabled: set server.admin.tokens (or server.admin.token) "
+                    + "in the configuration");
         }
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw ApiException.unauthorized("missing credentials: send Authorization: Bearer <server.admin.token>");
+            throw ApiException.unauthorized("missing credentials: send Authorization: Bearer <token>");
         }
-        final byte[] given = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, token.getBytes(StandardCharsets.UTF_8))) {
-            throw ApiException.unauthorized("the bearer token is not server.admin.token");
+        final ApiToken token = admin.token(authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8));
+        if (token == null) {
+            throw ApiException.unauthorized("the bearer token is none of server.admin's tokens");
+        }
+        return token;
+    }
+
+    /** The method is {@code allowed} and the token's scope covers {@code needed}. */
+    private static void allow(String method, String allowed, ApiToken token, ApiToken.Scope needed)
+            throws ApiException {
+        only(method, allowed);
+        if (!token.scope().allows(needed)) {
+            throw new ApiException(403, "the token \"" + token.name() + "\" has scope " + token.scope().label()
+                    + "; this needs " + needed.label());
         }
     }
 

@@ -2,10 +2,12 @@ package org.callrouter.server.admin;
 
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
@@ -32,21 +34,29 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.agrona.ErrorHandler;
 import org.callrouter.routing.config.HostPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The admin HTTP/1.1 endpoint on Netty ({@code server.admin.listen}): one event-loop thread
- * for the sockets and two worker threads for the {@link AdminApi}, whose answers may read the
- * journal or wait for the record emitter. Requests are limited to 1 MiB (413 beyond); a
- * connection idle for two minutes is closed. Nothing here runs on the SIP event loop.
+ * for the sockets and {@value #WORKERS} worker threads for the {@link AdminApi}, whose answers
+ * may read the journal or wait for the record emitter. At most {@value #QUEUED} requests wait
+ * for a worker; beyond that a request is answered {@code 503} with {@code Retry-After} at once,
+ * so a slow journal cannot make the admin side hold requests without bound. Requests are
+ * limited to 1 MiB (413 beyond); a connection idle for two minutes is closed. A handler that
+ * throws answers {@code 500} and the worker thread lives on. Nothing here runs on the SIP
+ * event loop.
  */
 public final class AdminServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
     private static final int MAX_REQUEST_BYTES = 1 << 20;
     private static final int IDLE_SECONDS = 120;
+    static final int WORKERS = 2;
+    static final int QUEUED = 64;
+    static final String RETRY_AFTER_SECONDS = "1";
 
     private final EventLoopGroup group;
     private final ExecutorService workers;
@@ -63,10 +73,21 @@ public final class AdminServer implements AutoCloseable {
      *
      * @throws IllegalStateException when the address cannot be bound.
      */
-    public static AdminServer start(HostPort listen, AdminApi api) {
+    public static AdminServer start(HostPort listen, AdminApi api, ErrorHandler errors) {
+        return start(listen, api::handle, errors, WORKERS, QUEUED);
+    }
+
+    /**
+     * Binds {@code listen} and answers each request with {@code handler} on {@code workers}
+     * threads, {@code queued} requests at most waiting for one.
+     */
+    static AdminServer start(HostPort listen, Function<ApiRequest, ApiResponse> handler, ErrorHandler errors,
+                             int workerCount, int queued) {
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("admin-loop", true),
                 NioIoHandler.newFactory());
-        final ExecutorService workers = Executors.newFixedThreadPool(2, new DefaultThreadFactory("admin-worker", true));
+        final ExecutorService workers = new ThreadPoolExecutor(workerCount, workerCount, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(queued), new DefaultThreadFactory("admin-worker", true),
+                new ThreadPoolExecutor.AbortPolicy());
         try {
             final Channel channel = new ServerBootstrap()
                     .group(group)
@@ -77,7 +98,7 @@ public final class AdminServer implements AutoCloseable {
                             ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS),
                                     new HttpServerCodec(),
                                     new HttpObjectAggregator(MAX_REQUEST_BYTES),
-                                    new Handler(api, workers));
+                                    new Handler(handler, workers, errors));
                         }
                     })
                     .bind(new InetSocketAddress(listen.host(), listen.port()))
@@ -116,12 +137,14 @@ public final class AdminServer implements AutoCloseable {
 
     /** Hands each complete request to a worker and writes its answer back on the event loop. */
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
-        private final AdminApi api;
+        private final Function<ApiRequest, ApiResponse> handler;
         private final ExecutorService workers;
+        private final ErrorHandler errors;
 
-        Handler(AdminApi api, ExecutorService workers) {
-            this.api = api;
+        Handler(Function<ApiRequest, ApiResponse> handler, ExecutorService workers, ErrorHandler errors) {
+            this.handler = handler;
             this.workers = workers;
+            this.errors = errors;
         }
 
         @Override
@@ -132,17 +155,31 @@ public final class AdminServer implements AutoCloseable {
                         false);
                 return;
             }
-            final String method = request.method().name();
-            final String uri = request.uri();
-            final String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-            final byte[] body = ByteBufUtil.getBytes(request.content());
+            final ApiRequest call = new ApiRequest(request.method().name(), request.uri(),
+                    request.headers().get(HttpHeaderNames.AUTHORIZATION), ByteBufUtil.getBytes(request.content()),
+                    ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
             try {
                 workers.execute(() -> {
-                    final ApiResponse response = api.handle(method, uri, authorization, body);
+                    final ApiResponse response = answer(call);
                     ctx.channel().eventLoop().execute(() -> write(ctx, response, keepAlive));
                 });
-            } catch (RejectedExecutionException stopping) {
-                write(ctx, ApiResponse.error(503, "the router is stopping"), false);
+            } catch (RejectedExecutionException e) {
+                if (workers.isShutdown()) {
+                    write(ctx, ApiResponse.error(503, "the router is stopping"), false);
+                } else {
+                    write(ctx, ApiResponse.error(503, "the admin API is busy: every worker is taken and the "
+                            + "queue is full; retry later").with(Map.of("Retry-After", RETRY_AFTER_SECONDS)), keepAlive);
+                }
+            }
+        }
+
+        /** The handler's answer; whatever it throws becomes a 500 and the worker thread goes on. */
+        private ApiResponse answer(ApiRequest call) {
+            try {
+                return handler.apply(call);
+            } catch (RuntimeException | Error e) {
+                errors.onError(e);
+                return ApiResponse.error(500, "internal error: " + e.getClass().getSimpleName());
             }
         }
 

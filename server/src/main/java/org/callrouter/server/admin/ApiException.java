@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * A request the API refuses: its HTTP status (4xx, or 503), a message for the caller, and the
  * headers the status calls for ({@code Allow} with 405, RFC 9110 15.5.6; {@code WWW-Authenticate}
- * with 401, RFC 6750 3).
+ * with 401, RFC 6750 3; {@code Retry-After} with 429, RFC 6585 4).
  */
 final class ApiException extends Exception {
 
@@ -18,7 +18,7 @@ final class ApiException extends Exception {
         this(status, message, Map.of());
     }
 
-    private ApiException(int status, String message, Map<String, String> headers) {
+    ApiException(int status, String message, Map<String, String> headers) {
         super(message, null, false, false);
         this.status = status;
         this.headers = headers;

@@ -33,6 +33,11 @@ public record ApiResponse(int status, String contentType, byte[] body, Map<Strin
         return new ApiResponse(status, JSON_TYPE, body.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
+    /** This answer with {@code extra} headers instead of its own. */
+    ApiResponse with(Map<String, String> extra) {
+        return new ApiResponse(status, contentType, body, extra);
+    }
+
     /** {@code {"error": message}}. */
     static ApiResponse error(int status, String message) {
         final ObjectNode body = JSON.createObjectNode();

@@ -8,13 +8,13 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import org.callrouter.routing.CallContext;
-import org.callrouter.routing.Router;
+import org.callrouter.routing.CapUsage;
 import org.callrouter.routing.RoutingPlan;
+import org.callrouter.routing.caps.CapWindow;
 import org.callrouter.routing.config.ConfigError;
 import org.callrouter.routing.config.ConfigException;
 import org.callrouter.routing.config.ConfigLoader;
@@ -52,6 +52,7 @@ public final class RouterService implements AutoCloseable {
     private volatile RouterConfig config;
     private volatile boolean stopping;
     private boolean closed;
+
 
     private RouterService(RouterConfig config, Clock wall) throws IOException {
         this.config = config;
@@ -98,7 +99,7 @@ public final class RouterService implements AutoCloseable {
                     reasons.add("webhook outbox: " + problem);
                 }
             }).add(new StoreFill(sip.router()));
-            this.admin = AdminServer.start(settings.admin().listen(), new AdminApi(this, wall));
+            this.admin = AdminServer.start(settings.admin().listen(), new AdminApi(this, wall), errors);
             started = true;
         } finally {
             if (!started) {
@@ -169,14 +170,32 @@ public final class RouterService implements AutoCloseable {
     }
 
     /**
-     * The plan a call would get, as {@code router explain} shows it: from a read-only router
-     * opened over the same stores for this one question, so it sees the cap counts as they are
-     * now and reserves or counts nothing. Live concurrency is not visible from it.
+     * The plan a call would get, as {@code router explain} shows it, from the running router:
+     * its stores, cap counts and live concurrency as they are now. Nothing is reserved or
+     * counted (a plan counts only when reserved), and no store is opened for the question.
      */
     public RoutingPlan explain(CallContext call) {
-        try (Router explainer = Router.openReadOnly(config, wall, new SplittableRandom())) {
-            return explainer.route(call);
-        }
+        return server.router().route(call);
+    }
+
+    /**
+     * A handler's caps and their use now, from the running router.
+     *
+     * @throws IllegalArgumentException for a handler not in the configuration
+     */
+    public List<CapUsage> capUsage(String handler) {
+        return server.router().capUsage(handler, wall.millis());
+    }
+
+    /**
+     * Sets a handler's count in one window to zero in the running router's cap store (for a
+     * {@code total} cap the only way it goes down); calls under way keep their reservations.
+     *
+     * @throws IllegalArgumentException for a handler not in the configuration
+     */
+    public void resetCap(String handler, CapWindow window) {
+        server.router().resetCap(handler, window);
+        LOG.info("cap {} of handler {} reset through the admin API", window.capName(), handler);
     }
 
     /** Reloads the configuration file in force (SIGHUP, {@code POST /v1/reload}). */

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 CheckConfigCommand.class,
                 ExplainCommand.class,
                 NumbersCommand.class,
+                CapsCommand.class,
                 SipParseCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -1,10 +1,9 @@
 package org.callrouter.server.metrics;
 
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -28,7 +27,7 @@ final class HandlerGauges {
     private final MeterRegistry registry;
     private final Router router;
     private final Clock wall;
-    private final List<Meter> registered = new ArrayList<>();
+    private final Map<Meter.Id, Meter> registered = new LinkedHashMap<>();
 
     HandlerGauges(MeterRegistry registry, Router router, Clock wall) {
         this.registry = registry;
@@ -36,16 +35,20 @@ final class HandlerGauges {
         this.wall = wall;
     }
 
-    /** Registers the gauges of {@code config}'s handlers and removes those of handlers (or caps) gone. */
+    /**
+     * Registers the gauges of {@code config}'s handlers that are new and removes those of
+     * handlers (or caps) gone. A gauge that stays is kept as it is: it reads the router by
+     * handler id and window, so it follows the new configuration, and registering it again
+     * would only be ignored by Micrometer (with an "already registered" warning).
+     */
     synchronized void refresh(RouterConfig config) {
-        final List<Meter> next = new ArrayList<>();
+        final Map<Meter.Id, Meter> next = new LinkedHashMap<>();
         for (HandlerConfig handler : config.handlers()) {
             final String id = handler.id();
-            next.add(Gauge.builder("handler.active.calls", () -> used(id, "concurrency"))
-                    .description("Calls the handler has now").tags(Tags.of("handler", id)).register(registry));
-            next.add(Gauge.builder("handler.healthy", () -> router.health().healthy(id) ? 1 : 0)
-                    .description("1 when the handler answers its probes (or probing is off)")
-                    .tags(Tags.of("handler", id)).register(registry));
+            gauge(next, "handler.active.calls", "Calls the handler has now", Tags.of("handler", id),
+                    () -> used(id, "concurrency"));
+            gauge(next, "handler.healthy", "1 when the handler answers its probes (or probing is off)",
+                    Tags.of("handler", id), () -> router.health().healthy(id) ? 1 : 0);
             final Caps caps = handler.caps();
             addCap(next, id, "concurrency", caps.concurrency());
             addCap(next, id, "hourly", caps.hourly());
@@ -53,25 +56,29 @@ final class HandlerGauges {
             addCap(next, id, "monthly", caps.monthly());
             addCap(next, id, "total", caps.total());
         }
-        final Set<Meter.Id> keep = new HashSet<>();
-        for (Meter m : next) {
-            keep.add(m.getId());
-        }
-        for (Meter old : registered) {
-            if (!keep.contains(old.getId())) {
+        for (Meter old : registered.values()) {
+            if (!next.containsKey(old.getId())) {
                 registry.remove(old);
             }
         }
         registered.clear();
-        registered.addAll(next);
+        registered.putAll(next);
     }
 
-    private void addCap(List<Meter> out, String handler, String window, int limit) {
+    private void addCap(Map<Meter.Id, Meter> out, String handler, String window, int limit) {
         if (limit != Caps.NONE) {
-            out.add(Gauge.builder("handler.cap.remaining", () -> remaining(handler, window))
-                    .description("Calls the handler's cap still allows in its current window")
-                    .tags(Tags.of("handler", handler, "window", window)).register(registry));
+            gauge(out, "handler.cap.remaining", "Calls the handler's cap still allows in its current window",
+                    Tags.of("handler", handler, "window", window), () -> remaining(handler, window));
         }
+    }
+
+    /** Adds the gauge to {@code out}: the one already registered, else a new one. */
+    private void gauge(Map<Meter.Id, Meter> out, String name, String description, Tags tags,
+                       Supplier<Number> value) {
+        final Meter.Id id = new Meter.Id(name, tags, null, description, Meter.Type.GAUGE);
+        final Meter kept = registered.get(id);
+        out.put(id, kept != null ? kept : Gauge.builder(name, value).description(description).tags(tags)
+                .register(registry));
     }
 
     private double used(String handler, String cap) {

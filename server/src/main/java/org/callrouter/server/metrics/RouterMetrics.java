@@ -150,13 +150,16 @@ public final class RouterMetrics implements AutoCloseable {
     }
 
     /**
-     * Webhooks: {@code webhook_deliveries_total{result}}, {@code webhook_pending} and
-     * {@code outbox_write_failures_total}.
+     * Webhooks: {@code webhook_deliveries_total{result}}, {@code webhook_pending},
+     * {@code outbox_write_failures_total} and {@code webhook_dropped_total} (requests dropped
+     * while the outbox's disk failed).
      */
     public void bind(WebhookScheduler scheduler) {
         final WebhookDispatcher webhooks = scheduler.dispatcher();
         counter("outbox.write.failures", "Failed writes, fsyncs and opens of webhook outbox segments", scheduler,
                 WebhookScheduler::outboxWriteFailures);
+        counter("webhook.dropped", "Webhooks dropped because the outbox disk failed and the memory for them was full",
+                scheduler, WebhookScheduler::dropped);
         deliveries(webhooks, "delivered", WebhookDispatcher::delivered);
         deliveries(webhooks, "failed", WebhookDispatcher::failedTries);
         deliveries(webhooks, "dead_lettered", WebhookDispatcher::deadLettered);

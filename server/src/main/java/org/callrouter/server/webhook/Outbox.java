@@ -184,7 +184,7 @@ public final class Outbox {
         }
         return new WebhookRequest(n.path("key").asText(), n.path("event").asText(), n.path("campaign").asText(null),
                 n.path("call_id").asText(null), n.path("url").asText(), n.path("content_type").asText(),
-                n.path("body").asText(), n.path("signature").asText(null), n.path("created_ms").asLong());
+                n.path("body").asText(), n.path("created_ms").asLong());
     }
 
     /** A request as a segment line. */
@@ -198,7 +198,6 @@ public final class Outbox {
             g.writeStringField("url", r.url());
             g.writeStringField("content_type", r.contentType());
             g.writeStringField("body", r.body());
-            g.writeStringField("signature", r.signature());
             g.writeNumberField("created_ms", r.createdMs());
             g.writeEndObject();
         });

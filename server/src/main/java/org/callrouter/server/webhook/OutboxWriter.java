@@ -2,6 +2,7 @@ package org.callrouter.server.webhook;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.agrona.ErrorHandler;
 import org.callrouter.server.records.LineFile;
@@ -12,14 +13,17 @@ import org.callrouter.server.records.LineFile;
  * schedule ({@link #forceIfDue}), then handed to the dispatcher. A segment past
  * {@link #SEGMENT_BYTES} is closed and the next one begun ({@link #rollIfFull}).
  *
- * <p>A write, fsync or open that fails (a full or failing disk) is counted
- * ({@link #writeFailures}) and reported ({@link #problem}, which makes the router not ready)
- * until one succeeds; unwritten requests stay in memory and are written on the next try, and
- * are delivered from memory meanwhile.
+ * <p>While the disk fails, requests wait in memory for the next write (or, when no segment
+ * can be opened, are delivered from memory only); at most {@link #MAX_UNWRITTEN_BYTES} of
+ * them. Past that a new request is dropped, counted ({@link #dropped}) and reported, so a
+ * failing disk costs webhooks, not the router's heap. A write, fsync or open that fails is
+ * counted ({@link #writeFailures}) and reported ({@link #problem}, which makes the router not
+ * ready) until one succeeds.
  */
 final class OutboxWriter {
 
     static final long SEGMENT_BYTES = 16L << 20;
+    static final int MAX_UNWRITTEN_BYTES = 16 << 20;
 
     private final Path dir;
     private final long fsyncIntervalNs;
@@ -28,6 +32,8 @@ final class OutboxWriter {
     private LineFile file;
     private int lines;
     private long lastForceNs = System.nanoTime();
+    private long memoryOnlyBytes;
+    private final AtomicLong dropped = new AtomicLong();
     private volatile long writeFailures;
     private volatile String problem;
     private volatile int unwritten;
@@ -46,21 +52,40 @@ final class OutboxWriter {
      * Adds a request to the current segment.
      *
      * @return where it is stored; segment -1 when no segment could be opened (it is then
-     *         delivered from memory only, and the error reported).
+     *         delivered from memory only, and the error reported); null when it was dropped
+     *         because {@link #MAX_UNWRITTEN_BYTES} already wait for a failing disk.
      */
     Delivery append(WebhookRequest request) {
         if (file == null) {
             try {
                 file = LineFile.open(Outbox.segment(dir, segment));
                 lines = 0;
+                // The disk works again: what was only in memory is the dispatcher's now.
+                memoryOnlyBytes = 0;
             } catch (IOException e) {
                 failed(e);
                 errors.onError(new IOException("webhook outbox: cannot open " + Outbox.segment(dir, segment), e));
-                return new Delivery(request, -1, -1);
             }
         }
-        file.append(Outbox.line(request));
+        final byte[] line = Outbox.line(request);
+        final long waiting = memoryOnlyBytes + (file == null ? 0 : file.pendingBytes());
+        if (waiting + line.length + 1 > MAX_UNWRITTEN_BYTES) {
+            dropped.incrementAndGet();
+            errors.onError(new IOException("webhook outbox: " + waiting + " bytes of requests wait for a failing "
+                    + "disk; webhook " + request.key() + " dropped"));
+            return null;
+        }
+        if (file == null) {
+            memoryOnlyBytes += line.length + 1;
+            return new Delivery(request, -1, -1);
+        }
+        file.append(line);
         return new Delivery(request, segment, lines++);
+    }
+
+    /** Requests dropped because the disk failed and the memory for them was used up. */
+    long dropped() {
+        return dropped.get();
     }
 
     /** Writes the requests appended since the last call. */

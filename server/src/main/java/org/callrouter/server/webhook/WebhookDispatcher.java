@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.agrona.ErrorHandler;
@@ -40,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * recorded in the outbox, so tries count across restarts. At most {@value #MAX_IN_FLIGHT}
  * requests are in flight at once.
  *
- * <p>Each request carries {@code Idempotency-Key} (the same on every try), {@code X-Signature}
- * when signed, {@code X-Webhook-Event}, {@code X-Call-Id} and {@code X-Webhook-Attempt}
+ * <p>Each request carries {@code Idempotency-Key} (the same on every try),
+ * {@code X-Callrouter-Signature} when its webhook has a secret (signed at each try, so its
+ * timestamp is fresh), {@code X-Webhook-Event}, {@code X-Call-Id} and {@code X-Webhook-Attempt}
  * (1 for the first try).
  */
 public final class WebhookDispatcher implements AutoCloseable {
@@ -55,6 +57,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final OutboxAcks acks;
     private final Clock wall;
     private final ErrorHandler errors;
+    private final Function<WebhookRequest, String> secrets;
     private final ExecutorService httpThreads;
     private final HttpClient http;
     private volatile ServerSettings.WebhookDelivery policy;
@@ -79,13 +82,15 @@ public final class WebhookDispatcher implements AutoCloseable {
      * @param dir      the outbox directory.
      * @param recovery what {@link Outbox#recover} found there.
      * @param policy   {@code server.webhook_delivery}.
+     * @param secrets  a request's webhook secret in the configuration in force, or null (unsigned).
      */
     public WebhookDispatcher(Path dir, Outbox.Recovery recovery, ServerSettings.WebhookDelivery policy, Clock wall,
-                             ErrorHandler errors) {
+                             ErrorHandler errors, Function<WebhookRequest, String> secrets) {
         this.acks = new OutboxAcks(dir, errors);
         this.policy = policy;
         this.wall = wall;
         this.errors = errors;
+        this.secrets = secrets;
         this.httpThreads = Executors.newFixedThreadPool(2, new DefaultThreadFactory("webhook-http", true));
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -230,8 +235,10 @@ public final class WebhookDispatcher implements AutoCloseable {
             if (r.callId() != null) {
                 b.header("X-Call-Id", r.callId());
             }
-            if (r.signature() != null) {
-                b.header(Signature.HEADER, r.signature());
+            final String secret = secrets.apply(r);
+            if (secret != null) {
+                b.header(Signature.HEADER, Signature.sign(secret, TimeUnit.MILLISECONDS.toSeconds(wall.millis()),
+                        r.body().getBytes(StandardCharsets.UTF_8)));
             }
             request = b.build();
         } catch (IllegalArgumentException badUrl) {

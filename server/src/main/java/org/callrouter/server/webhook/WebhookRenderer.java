@@ -20,7 +20,6 @@ import org.callrouter.server.records.RecordJson;
  *       with <code>{</code> or {@code [} is JSON: values are escaped as JSON string content
  *       (RFC 8259 7), {@code application/json}. Any other template is a form: values are
  *       percent-encoded, {@code application/x-www-form-urlencoded}.</li>
- *   <li>{@code X-Signature} when the webhook has a {@code secret} ({@link Signature}).</li>
  * </ul>
  */
 public final class WebhookRenderer {
@@ -62,10 +61,8 @@ public final class WebhookRenderer {
             body = webhook.body().render(tokens::value, WebhookRenderer::percentEncode);
             contentType = FORM;
         }
-        final String signature = webhook.secret() == null ? null
-                : Signature.sign(webhook.secret(), body.getBytes(StandardCharsets.UTF_8));
         return new WebhookRequest(key, tokens.value("event"), record.campaign(), record.id(), url, contentType, body,
-                signature, nowMs);
+                nowMs);
     }
 
     private static boolean isJson(String template) {

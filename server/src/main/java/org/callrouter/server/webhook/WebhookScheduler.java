@@ -58,10 +58,31 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
                                          ErrorHandler errors) throws IOException {
         final Outbox.Recovery recovery = Outbox.recover(dir);
         final WebhookDispatcher dispatcher = new WebhookDispatcher(dir, recovery,
-                config.get().server().webhookDelivery(), wall, errors);
+                config.get().server().webhookDelivery(), wall, errors, request -> secretOf(config.get(), request));
         final OutboxWriter writer = new OutboxWriter(dir, recovery.nextSegment(),
                 TimeUnit.MILLISECONDS.toNanos(fsyncIntervalMs), errors);
         return new WebhookScheduler(config, writer, dispatcher, wall);
+    }
+
+    /**
+     * The secret of the webhook {@code request} was made for, in {@code config}: found by its
+     * campaign and index, so a secret changed by a reload signs the next try. Null when the
+     * webhook has none or is no longer configured.
+     */
+    static String secretOf(RouterConfig config, WebhookRequest request) {
+        final int index = request.webhookIndex();
+        for (CampaignConfig campaign : config.campaigns()) {
+            if (campaign.id().equals(request.campaign())) {
+                return index >= 0 && index < campaign.webhooks().size() ? campaign.webhooks().get(index).secret()
+                        : null;
+            }
+        }
+        return null;
+    }
+
+    /** Webhooks dropped because the outbox's disk failed and the memory waiting for it was full. */
+    public long dropped() {
+        return writer.dropped();
     }
 
     public WebhookDispatcher dispatcher() {
@@ -155,8 +176,11 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
             }
             final CallTokens tokens = new CallTokens(record, event, attempt);
             if (WebhookRenderer.matches(hook, tokens)) {
-                batch.add(writer.append(WebhookRenderer.render(hook, record, tokens,
-                        record.id() + ":" + eventKey + ":" + i, wall.millis())));
+                final Delivery stored = writer.append(WebhookRenderer.render(hook, record, tokens,
+                        record.id() + ":" + eventKey + ":" + i, wall.millis()));
+                if (stored != null) {
+                    batch.add(stored);
+                }
             }
         }
     }

@@ -35,12 +35,14 @@ final class ServiceFixture implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String routing;
     private String extraServer;
+    private final String extraAdmin;
     private RouterService service;
 
-    private ServiceFixture(Path dir, String routing, String extraServer) {
+    private ServiceFixture(Path dir, String routing, String extraServer, String extraAdmin) {
         this.dir = dir;
         this.routing = routing;
         this.extraServer = extraServer;
+        this.extraAdmin = extraAdmin;
     }
 
     /**
@@ -50,7 +52,17 @@ final class ServiceFixture implements AutoCloseable {
      * @param extraServer YAML lines under {@code server}, indented by two spaces, or "".
      */
     static ServiceFixture start(Path dir, String routing, String extraServer) {
-        final ServiceFixture fixture = new ServiceFixture(dir, routing, extraServer);
+        return start(dir, routing, extraServer, "");
+    }
+
+    /**
+     * Starts a router whose {@code server.admin} mapping has more settings.
+     *
+     * @param extraAdmin YAML flow-mapping entries after {@code listen} and {@code token}, each
+     *                   starting with a comma, such as {@code , tokens: [...]}.
+     */
+    static ServiceFixture start(Path dir, String routing, String extraServer, String extraAdmin) {
+        final ServiceFixture fixture = new ServiceFixture(dir, routing, extraServer, extraAdmin);
         fixture.service = RouterService.start(fixture.writeConfig(routing, extraServer), Clock.systemUTC());
         return fixture;
     }
@@ -65,11 +77,11 @@ final class ServiceFixture implements AutoCloseable {
                     listen: ["udp:127.0.0.1:%d"]
                     t1_ms: 100
                   health: { enabled: false }
-                  admin: { listen: "127.0.0.1:%d", token: "%s" }
+                  admin: { listen: "127.0.0.1:%d", token: "%s"%s }
                   webhook_delivery: { max_attempts: 5, initial_backoff_ms: 50, max_backoff_ms: 200, timeout_ms: 2000 }
                 %s
                 %s
-                """.formatted(dir.resolve("data"), sipPort, adminPort, TOKEN, extraServerPart.stripTrailing(),
+                """.formatted(dir.resolve("data"), sipPort, adminPort, TOKEN, extraAdmin, extraServerPart.stripTrailing(),
                 routingPart);
     }
 

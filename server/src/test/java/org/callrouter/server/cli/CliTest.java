@@ -22,14 +22,14 @@ class CliTest {
     Path temp;
 
     /** Output, error output and exit code of one command. */
-    private record Run(int exit, String out, String err) {
+    record Run(int exit, String out, String err) {
     }
 
     /**
      * Runs a command with picocli's own writers over System.out and System.err, as the
      * process does: output a command leaves unflushed is lost here as it would be at exit.
      */
-    private static synchronized Run run(String... args) {
+    static synchronized Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream stdout = System.out;

@@ -2,7 +2,9 @@ package org.callrouter.server.webhook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +33,7 @@ class OutboxTest {
 
     static WebhookRequest request(int n) {
         return new WebhookRequest("c" + n + ":ended:0", "ended", "sales", "c" + n, "http://127.0.0.1:9/hook",
-                "application/json", "{\"n\": " + n + ", \"text\": \"line\\nbreak \u00e9\"}", "sha256=ab", 1_000L + n);
+                "application/json", "{\"n\": " + n + ", \"text\": \"line\\nbreak \u00e9\"}", 1_000L + n);
     }
 
     @Test
@@ -95,5 +97,50 @@ class OutboxTest {
         assertEquals("HTTP 500", node.path("last_error").asText());
         assertEquals("c7:ended:0", node.path("request").path("key").asText());
         assertEquals(request(7).body(), node.path("request").path("body").asText());
+    }
+
+    private static WebhookRequest big(int n) {
+        return new WebhookRequest("c" + n + ":ended:0", "ended", "sales", "c" + n, "http://127.0.0.1:9/hook",
+                "application/json", "x".repeat(64 * 1024), n);
+    }
+
+    @Test
+    void aFailingDiskHoldsAtMostTheBudgetInMemoryAndDropsTheRest() throws Exception {
+        final Path full = Path.of("/dev/full");
+        assumeTrue(Files.isWritable(full), "no /dev/full to fail the writes");
+        Files.createSymbolicLink(Outbox.segment(dir, 1), full);
+        final OutboxWriter writer = new OutboxWriter(dir, 1, 0, errors::add);
+        final int fits = OutboxWriter.MAX_UNWRITTEN_BYTES / (64 * 1024 + 300);
+        for (int i = 0; i < fits; i++) {
+            assertNotNull(writer.append(big(i)), "request " + i + " is within the budget");
+            writer.write();
+        }
+        int dropped = 0;
+        for (int i = fits; i < fits + 20; i++) {
+            if (writer.append(big(i)) == null) {
+                dropped++;
+            }
+            writer.write();
+        }
+        assertTrue(dropped >= 18, "dropped " + dropped);
+        assertEquals(dropped, writer.dropped());
+        assertTrue(errors.stream().anyMatch(e -> e.getMessage().contains("dropped")), errors::toString);
+        errors.clear();
+    }
+
+    @Test
+    void withoutASegmentRequestsGoFromMemoryWithinTheSameBudget() throws Exception {
+        final OutboxWriter writer = new OutboxWriter(dir.resolve("no-such-dir"), 1, 0, errors::add);
+        int inMemory = 0;
+        for (int i = 0; i < OutboxWriter.MAX_UNWRITTEN_BYTES / (64 * 1024) + 20; i++) {
+            final Delivery d = writer.append(big(i));
+            if (d != null) {
+                assertEquals(-1, d.segment());
+                inMemory++;
+            }
+        }
+        assertTrue(inMemory < OutboxWriter.MAX_UNWRITTEN_BYTES / (64 * 1024), "in memory: " + inMemory);
+        assertTrue(writer.dropped() >= 20, "dropped " + writer.dropped());
+        errors.clear();
     }
 }
