@@ -22,7 +22,7 @@ class SippIntegrationTest {
 
     @Test
     void sippCarrierToSippHandlerThroughTheRouter() {
-        Sipp.assumeInstalled();
+        Sipp.requireInstalled();
         try (Sipp handler = Sipp.scenario("uas.xml").ports(45500, 45749).calls(CALLS).start();
              RouterFixture router = RouterFixture.start(dir.resolve("data"), """
                      sources:

@@ -10,17 +10,18 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Assumptions;
+import org.callrouter.server.testsupport.RequiredTool;
 
 /**
  * Parses a {@code /metrics} page with the Prometheus project's reference parser
  * ({@code prometheus_client.parser.text_string_to_metric_families}, Debian package
- * {@code python3-prometheus-client}): a page it rejects fails the test. Skips the test (a JUnit
- * assumption, with the reason) when no Python 3 with that module is installed.
+ * {@code python3-prometheus-client}): a page it rejects fails the test. When no Python 3 with that
+ * module is installed, the test fails under CI and is skipped elsewhere ({@link RequiredTool}).
  */
 public final class PrometheusText {
 
@@ -60,9 +61,9 @@ public final class PrometheusText {
      * ({@code name} alone without labels).
      */
     public static Map<String, Double> samples(String page) {
-        final String python = python();
-        Assumptions.assumeTrue(python != null, "python3 with prometheus_client (Debian: python3-prometheus-client) "
-                + "is not installed: the /metrics page cannot be checked with the reference parser");
+        final String python = RequiredTool.fromEnvironment().require(Optional.ofNullable(python()),
+                "python3 with prometheus_client (the reference parser of the /metrics page)",
+                "apt-get install python3-prometheus-client");
         try {
             final Path script = Files.createTempFile("parse-metrics", ".py");
             Files.writeString(script, SCRIPT);

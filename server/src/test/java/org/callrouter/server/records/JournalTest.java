@@ -16,8 +16,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,8 +27,8 @@ import org.callrouter.routing.ConversionOutcome;
 import org.callrouter.routing.Skip;
 import org.callrouter.server.b2bua.AttemptResult;
 import org.callrouter.server.b2bua.CallStatus;
+import org.callrouter.server.testsupport.RequiredTool;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -206,7 +208,8 @@ class JournalTest {
 
     @Test
     void theFilesAreReadableWithJqAndTheDocumentedMergeWorks() throws Exception {
-        Assumptions.assumeTrue(jq() != null, "jq is not installed: skipping the jq readability check");
+        final String jq = RequiredTool.fromEnvironment().require(jq(), "jq (the journal's readability check)",
+                "apt-get install jq");
         final Journal journal = new Journal(dir, 0, errors::add);
         final CallRecord r = call(T0, T0 + 30_000, "sales", CallStatus.COMPLETED, 6);
         journal.onEnded(r);
@@ -217,20 +220,16 @@ class JournalTest {
                 new ConversionOutcome.Side(ConversionOutcome.Status.CONVERTED, new BigDecimal("25.00"), "postback")));
         journal.onConvertedAfterEnd(r, before, T0 + 50_000);
         journal.onClose();
-        final String merged = run(dir, jq(), "-s", "-c",
+        final String merged = run(dir, jq, "-s", "-c",
                 "reduce .[] as $l ({}; .[$l.id] += ($l | del(.record))) | map_values({status, revenue})",
                 "calls-2026-03-09.jsonl", "conversions-2026-03-09.jsonl");
         assertEquals("{\"" + r.id() + "\":{\"status\":\"completed\",\"revenue\":25},\"" + call(T0, 0, "", null, 7).id()
                 + "\":{\"status\":\"busy\",\"revenue\":0}}", merged.trim());
     }
 
-    private static String jq() {
-        for (String candidate : List.of("/usr/bin/jq", "/usr/local/bin/jq")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return candidate;
-            }
-        }
-        return null;
+    private static Optional<String> jq() {
+        return Stream.of("/usr/bin/jq", "/usr/local/bin/jq").filter(candidate -> Files.isExecutable(Path.of(candidate)))
+                .findFirst();
     }
 
     private static String run(Path dir, String... command) throws Exception {

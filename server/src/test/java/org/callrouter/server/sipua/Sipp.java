@@ -1,7 +1,5 @@
 package org.callrouter.server.sipua;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import org.callrouter.server.testsupport.RequiredTool;
 
 /**
  * A SIPp process (Debian package {@code sip-tester}) running one scenario from the test class path
@@ -53,17 +53,29 @@ public final class Sipp implements AutoCloseable {
     }
 
     /**
-     * The SIPp binary on the {@code PATH}, or a skipped test (a JUnit assumption) when there is none,
-     * with a message saying what to install.
+     * System property: the SIPp binary to run instead of the first {@code sipp} on the {@code PATH}
+     * (a build of its own; or a path that does not exist, to see what a machine without SIPp does).
      */
-    public static Path assumeInstalled() {
-        Optional<Path> binary = binary();
-        assumeTrue(binary.isPresent(), "sipp is not installed (apt-get install sip-tester): skipping the SIPp test");
-        return binary.orElseThrow();
+    public static final String BINARY_PROPERTY = "sipp.binary";
+
+    /**
+     * The SIPp binary; when there is none, the test fails under CI and is skipped elsewhere
+     * ({@link RequiredTool}), with a message saying what to install.
+     */
+    public static Path requireInstalled() {
+        return requireInstalled(RequiredTool.fromEnvironment());
     }
 
-    /** The SIPp binary on the {@code PATH}, if installed. */
+    static Path requireInstalled(RequiredTool tools) {
+        return tools.require(binary(), "sipp", "apt-get install sip-tester");
+    }
+
+    /** The SIPp binary: {@value #BINARY_PROPERTY} if set, else the first on the {@code PATH}, if installed. */
     public static Optional<Path> binary() {
+        final String explicit = System.getProperty(BINARY_PROPERTY);
+        if (explicit != null) {
+            return Optional.of(Path.of(explicit)).filter(Files::isExecutable);
+        }
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         return Stream.concat(Arrays.stream(path.split(":")), Stream.of("/usr/bin"))
                 .filter(dir -> !dir.isEmpty())
@@ -255,12 +267,12 @@ public final class Sipp implements AutoCloseable {
         }
 
         /**
-         * Starts SIPp (the test is skipped when it is not installed).
+         * Starts SIPp (when it is not installed, the test fails under CI and is skipped elsewhere).
          *
          * @throws IllegalStateException when the ports were not set
          */
         public Sipp start() {
-            Path binary = assumeInstalled();
+            Path binary = requireInstalled();
             if (localPort == 0 || mediaPort == 0 || controlPort == 0) {
                 throw new IllegalStateException("set the SIPp ports with ports(from, to)");
             }

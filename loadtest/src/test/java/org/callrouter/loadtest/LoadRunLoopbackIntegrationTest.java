@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * The carrier side calling the handler side of the same process directly over loopback UDP (no
  * router in between), bounded in calls. Ports 47000-47999 belong to these tests.
  */
-class LoadRunLoopbackTest {
+class LoadRunLoopbackIntegrationTest {
 
     private static final long MS = 1_000_000L;
     private static final long S = 1_000_000_000L;
@@ -46,7 +46,7 @@ class LoadRunLoopbackTest {
     void everyCallToAnAnsweringHandlerCompletes() {
         int port = 47_180;
         long seed = System.nanoTime();
-        System.out.println("LoadRunLoopbackTest seed " + seed);
+        System.out.println("LoadRunLoopbackIntegrationTest seed " + seed);
         RunSettings settings = new RunSettings(null, carrier(port, 300, 20 * MS, 5 * S),
                 InetAddress.getLoopbackAddress(), List.of(HandlerBehaviour.answering(port)), SipTimers.DEFAULT, seed,
                 30 * S, 0, true, false);
@@ -78,7 +78,7 @@ class LoadRunLoopbackTest {
     void busyAndUnansweredCallsEndAsTheHandlerDrewThem() {
         int port = 47_181;
         long seed = System.nanoTime();
-        System.out.println("LoadRunLoopbackTest seed " + seed);
+        System.out.println("LoadRunLoopbackIntegrationTest seed " + seed);
         // unanswered calls ring until the carrier's answer timeout, then CANCEL -> 487
         RunSettings settings = new RunSettings(null, carrier(port, 300, 0, 300 * MS),
                 InetAddress.getLoopbackAddress(), List.of(new HandlerBehaviour(port, 10 * MS, true, 0.3, 0.2)),

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What survives the router process being killed ({@code kill -9}) or stopped (SIGTERM). */
-class RouterProcessTest {
+class RouterProcessIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String NUMBER = "+18005550100";
