@@ -4,16 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.callrouter.server.testsupport.RequiredTool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,7 +108,8 @@ class OutboxTest {
     @Test
     void aFailingDiskHoldsAtMostTheBudgetInMemoryAndDropsTheRest() throws Exception {
         final Path full = Path.of("/dev/full");
-        assumeTrue(Files.isWritable(full), "no /dev/full to fail the writes");
+        RequiredTool.fromEnvironment().require(Optional.of(full).filter(Files::isWritable), full.toString(),
+                "a Linux machine with /dev/full");
         Files.createSymbolicLink(Outbox.segment(dir, 1), full);
         final OutboxWriter writer = new OutboxWriter(dir, 1, 0, errors::add);
         final int fits = OutboxWriter.MAX_UNWRITTEN_BYTES / (64 * 1024 + 300);

@@ -2,16 +2,16 @@ package org.callrouter.server.webhook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import org.callrouter.server.testsupport.RequiredTool;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,12 +31,8 @@ class VerifyWebhookExampleTest {
 
     @BeforeAll
     static void python() {
-        if (!Files.isExecutable(PYTHON)) {
-            if (System.getenv("CI") != null) {
-                fail("CI is set and " + PYTHON + " is missing: install python3 to run the webhook example");
-            }
-            assumeTrue(false, PYTHON + " is missing: the webhook verification example is not run");
-        }
+        RequiredTool.fromEnvironment().require(Optional.of(PYTHON).filter(Files::isExecutable), PYTHON.toString(),
+                "apt-get install python3");
         assertTrue(Files.isRegularFile(EXAMPLE), () -> EXAMPLE.toAbsolutePath() + " is missing");
     }
 
