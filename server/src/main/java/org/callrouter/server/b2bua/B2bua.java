@@ -266,14 +266,18 @@ public final class B2bua implements TransactionUser {
         transaction.respond(status, b.toBytes());
     }
 
-    /** Record ids: time-ordered (hex milliseconds) then random, so they sort by arrival. */
+    /**
+     * Record ids: time-ordered (hex milliseconds) then random, so they sort by arrival. The
+     * random part needs no secrecy (the id is shown to handlers and in webhooks; the key is
+     * what authorises a postback), so the fast generator does.
+     */
     private String newCallId() {
         return "c" + Long.toHexString(wall.millis()) + BranchIds.hex(ThreadLocalRandom.current().nextLong()).substring(6);
     }
 
-    /** The secret a postback must show for a call: 128 random bits. */
+    /** The secret a postback must show for a call: 128 bits from a {@code SecureRandom}. */
     private static String newCallKey() {
-        return BranchIds.hex(ThreadLocalRandom.current().nextLong()) + BranchIds.hex(ThreadLocalRandom.current().nextLong());
+        return BranchIds.callKey();
     }
 
     private void refuseAndRecord(ServerTransaction transaction, int status, String why, String retryAfter) {
