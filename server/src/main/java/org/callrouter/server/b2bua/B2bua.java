@@ -115,16 +115,7 @@ public final class B2bua implements TransactionUser {
     public void onRequest(ServerTransaction transaction) {
         final SipRequest request = transaction.request();
         if (request.toTag() != null) {
-            final Call call = calls.get(request.callId());
-            if (call == null) {
-                transaction.respond(481, Reasons.of(481));
-            } else {
-                try {
-                    call.onInDialogRequest(transaction);
-                } catch (RuntimeException e) {
-                    failSafe(call, e);
-                }
-            }
+            onInDialogRequest(transaction);
             return;
         }
         final SipMethod method = request.method();
@@ -163,7 +154,8 @@ public final class B2bua implements TransactionUser {
     @Override
     public void onAck(SipRequest ack, Destination from) {
         final Call call = calls.get(ack.callId());
-        if (call == null) {
+        final Dialog dialog = call == null ? null : call.dialogOf(ack);
+        if (dialog == null || !dialog.isPeer(from) && !trusted(from)) {
             stats.strayAcks++;
         } else {
             try {
@@ -186,13 +178,43 @@ public final class B2bua implements TransactionUser {
         }
     }
 
+    /**
+     * A request with a To tag (RFC 3261 12.2.2): it must match one of a call's dialogs by
+     * Call-ID, To tag and From tag (else 481), and come from that dialog's peer or a trusted
+     * source (else 403), before the call sees it. Knowing a Call-ID is not enough to end or
+     * change a call.
+     */
+    private void onInDialogRequest(ServerTransaction transaction) {
+        final SipRequest request = transaction.request();
+        final Call call = calls.get(request.callId());
+        final Dialog dialog = call == null ? null : call.dialogOf(request);
+        if (dialog == null) {
+            transaction.respond(481, Reasons.of(481));
+            return;
+        }
+        if (!dialog.isPeer(transaction.peer()) && !trusted(transaction.peer())) {
+            refuse(transaction, 403, "source " + transaction.peer().address().getAddress().getHostAddress()
+                    + " is not this dialog's peer", null);
+            return;
+        }
+        try {
+            call.onInDialogRequest(transaction, dialog);
+        } catch (RuntimeException e) {
+            failSafe(call, e);
+        }
+    }
+
+    private boolean trusted(Destination source) {
+        return settings.trusts(source.address().getAddress().getAddress());
+    }
+
     // ---- new calls -------------------------------------------------------------------------
 
     /** DESIGN step 1: source, syntax, hop count and capacity checks, then the call. */
     private void onNewInvite(InviteServerTransaction transaction) {
         final SipRequest request = transaction.request();
         final B2buaSettings s = settings;
-        if (!s.trusts(transaction.peer().address().getAddress().getAddress())) {
+        if (!trusted(transaction.peer())) {
             refuse(transaction, 403, "source " + transaction.peer().address().getAddress().getHostAddress()
                     + " is not trusted", null);
             return;

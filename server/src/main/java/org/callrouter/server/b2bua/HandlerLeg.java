@@ -48,6 +48,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
                 + "@" + b2bua.local().host(), from + ";tag=" + BranchIds.tag(), "<" + candidate.uri() + ">", 1);
         dialog.remoteTarget = candidate.uri();
         dialog.destination = destination;
+        dialog.peer = destination;
     }
 
     /** Sends the INVITE with the carrier's SDP and starts the ring timer. */
