@@ -29,6 +29,7 @@ import org.callrouter.server.transaction.ClientTransaction;
 import org.callrouter.server.transaction.ClientTransactionListener;
 import org.callrouter.server.transaction.InviteServerTransaction;
 import org.callrouter.server.transaction.NonInviteServerTransaction;
+import org.callrouter.server.transaction.Refusal;
 import org.callrouter.server.transaction.ServerTransaction;
 import org.callrouter.server.transaction.TransactionLayer;
 import org.callrouter.server.transaction.TransactionUser;
@@ -48,6 +49,13 @@ public final class B2bua implements TransactionUser {
 
     /** Methods the router accepts (RFC 3261 20.5). */
     static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE";
+
+    private static final Refusal UNTRUSTED = new Refusal(403, Reasons.of(403),
+            Reasons.header(403, "source is not trusted"));
+    private static final Refusal NO_DIALOG = new Refusal(481, Reasons.of(481),
+            Reasons.header(481, "no such dialog"));
+    private static final Refusal NOT_THE_PEER = new Refusal(403, Reasons.of(403),
+            Reasons.header(403, "source is not this dialog's peer"));
 
     /** For client transactions whose answer does not matter (BYE, CANCEL). */
     static final ClientTransactionListener IGNORE = new ClientTransactionListener() {
@@ -110,6 +118,29 @@ public final class B2bua implements TransactionUser {
     }
 
     // ---- TransactionUser -------------------------------------------------------------------
+
+    /**
+     * Admission before a transaction exists (issue 14): a trusted source ({@code
+     * server.sip.trusted}) may send anything; any other source only requests inside a dialog
+     * it is the peer of (a handler's BYE, re-INVITE, INFO...). The rest is refused without a
+     * transaction: 403 outside a dialog (an INVITE, OPTIONS), 481 for a dialog that does not
+     * exist, 403 for someone else's dialog.
+     */
+    @Override
+    public Refusal admit(SipRequest request, Destination source) {
+        if (trusted(source)) {
+            return null;
+        }
+        if (request.toTag() == null) {
+            return UNTRUSTED;
+        }
+        final Call call = calls.get(request.callId());
+        final Dialog dialog = call == null ? null : call.dialogOf(request);
+        if (dialog == null) {
+            return NO_DIALOG;
+        }
+        return dialog.isPeer(source) ? null : NOT_THE_PEER;
+    }
 
     @Override
     public void onRequest(ServerTransaction transaction) {
@@ -180,9 +211,9 @@ public final class B2bua implements TransactionUser {
 
     /**
      * A request with a To tag (RFC 3261 12.2.2): it must match one of a call's dialogs by
-     * Call-ID, To tag and From tag (else 481), and come from that dialog's peer or a trusted
-     * source (else 403), before the call sees it. Knowing a Call-ID is not enough to end or
-     * change a call.
+     * Call-ID, To tag and From tag, else 481. Knowing a Call-ID is not enough to end or change
+     * a call. {@link #admit} has already refused it unless a trusted source or the dialog's
+     * peer sent it.
      */
     private void onInDialogRequest(ServerTransaction transaction) {
         final SipRequest request = transaction.request();
@@ -190,11 +221,6 @@ public final class B2bua implements TransactionUser {
         final Dialog dialog = call == null ? null : call.dialogOf(request);
         if (dialog == null) {
             transaction.respond(481, Reasons.of(481));
-            return;
-        }
-        if (!dialog.isPeer(transaction.peer()) && !trusted(transaction.peer())) {
-            refuse(transaction, 403, "source " + transaction.peer().address().getAddress().getHostAddress()
-                    + " is not this dialog's peer", null);
             return;
         }
         try {
@@ -210,15 +236,13 @@ public final class B2bua implements TransactionUser {
 
     // ---- new calls -------------------------------------------------------------------------
 
-    /** DESIGN step 1: source, syntax, hop count and capacity checks, then the call. */
+    /**
+     * DESIGN step 1: syntax, hop count and capacity checks, then the call. The source was
+     * checked by {@link #admit}, before the transaction.
+     */
     private void onNewInvite(InviteServerTransaction transaction) {
         final SipRequest request = transaction.request();
         final B2buaSettings s = settings;
-        if (!trusted(transaction.peer())) {
-            refuse(transaction, 403, "source " + transaction.peer().address().getAddress().getHostAddress()
-                    + " is not trusted", null);
-            return;
-        }
         if (request.maxForwards() == 0) {
             refuseAndRecord(transaction, 483, "Max-Forwards is 0", null);
             return;

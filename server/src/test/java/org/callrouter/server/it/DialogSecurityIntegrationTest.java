@@ -24,6 +24,8 @@ import org.callrouter.server.sipua.RawUdpPeer;
 import org.callrouter.server.sipua.ReceivedRequest;
 import org.callrouter.server.sipua.ReceivedResponse;
 import org.callrouter.server.transaction.MessageCounters;
+import org.callrouter.server.transaction.TransactionLayer;
+import org.callrouter.server.transaction.TransactionStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -159,6 +161,61 @@ class DialogSecurityIntegrationTest {
         assertEquals(200, a.call().bye(WAIT).status());
         first.awaitRequest("BYE", WAIT);
         assertNoLiveCalls();
+    }
+
+    @Test
+    void aFloodOfInvitesFromAnUntrustedHostMakesNoTransactionAndGetsStateless403s() throws Exception {
+        router = RouterFixture.start(dir.resolve("data"), routing(first.uri(), second.uri()),
+                "    trusted: [\"127.0.0.1/32\"]");
+        final TransactionStats stats = router.server().transactions().stats();
+        final int chunk = 50;
+        final int flood = 6 * chunk;
+        final List<String> answers = new ArrayList<>();
+        try (RawUdpPeer stranger = RawUdpPeer.open(secondHost(), 0)) {
+            for (int sent = 0; sent < flood; ) {
+                // In chunks the socket buffers hold, so the kernel drops none of them.
+                for (int i = 0; i < chunk; i++, sent++) {
+                    stranger.send(routerAddress(), floodInvite(stranger, sent));
+                }
+                final long deadline = System.nanoTime() + WAIT.toNanos();
+                while (stats.refusedStateless + stats.refusalsDropped < sent && System.nanoTime() < deadline) {
+                    stranger.receive(Duration.ofMillis(20)).ifPresent(d -> answers.add(d.text()));
+                }
+                assertEquals(sent, stats.refusedStateless + stats.refusalsDropped,
+                        "every INVITE refused (answered or dropped) before any state");
+            }
+            while (answers.size() < stats.refusedStateless) {
+                answers.add(stranger.receive(WAIT).orElseThrow(() -> new AssertionError(
+                        answers.size() + " answers of " + stats.refusedStateless)).text());
+            }
+        }
+        assertEquals(stats.refusedStateless, answers.size());
+        for (String answer : answers) {
+            assertTrue(answer.startsWith("SIP/2.0 403 "), answer);
+            assertTrue(answer.contains("Reason: SIP;cause=403;text=\"source is not trusted\""), answer);
+        }
+        assertTrue(stats.refusedStateless >= TransactionLayer.STATELESS_REFUSALS_PER_SECOND,
+                "the first second's allowance is answered: " + stats.refusedStateless);
+        assertEquals(0, stats.serverTransactionsCreated, "no server transaction for an untrusted INVITE");
+        assertEquals(0, router.server().transactions().size());
+        assertEquals(0, first.inviteCount() + second.inviteCount());
+        // A trusted carrier's call goes through as before.
+        final Answered a = answeredCall();
+        assertEquals(200, a.call().bye(WAIT).status());
+        assertNoLiveCalls();
+    }
+
+    private String floodInvite(RawUdpPeer peer, int n) {
+        final String host = peer.address().getHostAddress();
+        return "INVITE sip:" + DIALED + "@" + router.hostPort() + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP " + host + ":" + peer.port() + ";branch=z9hG4bKflood" + n + "x\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:+14155550100@" + host + ">;tag=f" + n + "\r\n"
+                + "To: <sip:" + DIALED + "@127.0.0.1>\r\n"
+                + "Call-ID: flood-" + n + "-" + System.nanoTime() + "@" + host + "\r\n"
+                + "CSeq: 1 INVITE\r\n"
+                + "Contact: <sip:scanner@" + host + ":" + peer.port() + ">\r\n"
+                + "Content-Length: 0\r\n\r\n";
     }
 
     @Test
