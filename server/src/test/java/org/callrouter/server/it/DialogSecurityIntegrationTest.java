@@ -164,6 +164,35 @@ class DialogSecurityIntegrationTest {
     }
 
     @Test
+    void anUntrustedHandlerMayStillEndItsOwnDialog() throws Exception {
+        try (RawUdpPeer rawHandler = RawUdpPeer.open(InetAddress.getByAddress(new byte[] {127, 0, 0, 3}), 0)) {
+            final String handlerHost = "127.0.0.3:" + rawHandler.port();
+            router = RouterFixture.start(dir.resolve("data"), routing("sip:raw@" + handlerHost, second.uri()),
+                    "    trusted: [\"127.0.0.1/32\"]");
+            final CarrierCall call = peers.carrier().call(router.hostPort(), DIALED);
+            final String invite = awaitRequest(rawHandler, "INVITE");
+            rawHandler.send(routerAddress(), response(invite, 200, "OK", "h9", handlerHost));
+            assertEquals(200, call.awaitFinal(WAIT).status());
+            awaitRequest(rawHandler, "ACK");
+            final String branch = newBranch();
+            rawHandler.send(routerAddress(), "BYE sip:router@" + router.hostPort() + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP " + handlerHost + ";branch=" + branch + "\r\n"
+                    + "Max-Forwards: 70\r\n"
+                    + "From: " + header(invite, "To") + ";tag=h9\r\n"
+                    + "To: " + header(invite, "From") + "\r\n"
+                    + "Call-ID: " + header(invite, "Call-ID") + "\r\n"
+                    + "CSeq: 1 BYE\r\n"
+                    + "Content-Length: 0\r\n\r\n");
+            final String answer = awaitResponse(rawHandler, branch);
+            assertTrue(answer.startsWith("SIP/2.0 200"), "the dialog's peer is admitted though untrusted: " + answer);
+            call.awaitBye(WAIT);
+            assertEquals(2, router.server().transactions().stats().serverTransactionsCreated,
+                    "the carrier's INVITE and the handler's BYE had transactions");
+            assertNoLiveCalls();
+        }
+    }
+
+    @Test
     void aFloodOfInvitesFromAnUntrustedHostMakesNoTransactionAndGetsStateless403s() throws Exception {
         router = RouterFixture.start(dir.resolve("data"), routing(first.uri(), second.uri()),
                 "    trusted: [\"127.0.0.1/32\"]");
@@ -413,8 +442,15 @@ class DialogSecurityIntegrationTest {
         }
     }
 
-    /** A response to a raw request: its Via, From, To (with {@code toTag} unless it has one), Call-ID, CSeq. */
     static String response(String request, int status, String reason, String toTag) {
+        return response(request, status, reason, toTag, "127.0.0.1");
+    }
+
+    /**
+     * A response to a raw request: its Via, From, To (with {@code toTag} unless it has one),
+     * Call-ID, CSeq, and a Contact at {@code contact}.
+     */
+    static String response(String request, int status, String reason, String toTag, String contact) {
         final StringBuilder sb = new StringBuilder("SIP/2.0 ").append(status).append(' ').append(reason).append("\r\n");
         for (String line : request.split("\r\n")) {
             final String name = line.contains(":") ? line.substring(0, line.indexOf(':')).trim() : "";
@@ -425,7 +461,7 @@ class DialogSecurityIntegrationTest {
                 sb.append(line).append(line.contains(";tag=") ? "" : ";tag=" + toTag).append("\r\n");
             }
         }
-        return sb.append("Contact: <sip:raw@127.0.0.1>\r\nContent-Length: 0\r\n\r\n").toString();
+        return sb.append("Contact: <sip:raw@").append(contact).append(">\r\nContent-Length: 0\r\n\r\n").toString();
     }
 
     /** The value of the first header line called {@code name}. */
