@@ -64,6 +64,8 @@ final class Call implements TimerTarget {
     private int attempts;
     private int busyAttempts;
     private boolean noAnswerSeen;
+    /** The answered handler hung up before the carrier acknowledged our 2xx; its BYE waits for the ACK. */
+    private boolean handlerHungUp;
     private DtmfSender dtmf;
     private Relay pendingReinvite;
 
@@ -265,6 +267,10 @@ final class Call implements TimerTarget {
             // decides the call's conversion at the end.
             invite = null;
             state(State.CONFIRMED, "carrier acknowledged");
+            if (handlerHungUp) {
+                b2bua.sendBye(carrier);
+                finish(CallStatus.COMPLETED, 200, "handler hung up");
+            }
             return;
         }
         final Relay relay = pendingReinvite;
@@ -328,10 +334,17 @@ final class Call implements TimerTarget {
                 endBeforeAnswer("carrier hung up before the answer");
                 return;
             }
-            answered.hangUp();
+            hangUpHandler();
             finish(CallStatus.COMPLETED, 200, "carrier hung up");
         } else if (answered != null) {
             transaction.respond(200, "OK");
+            if (state == State.ANSWERED) {
+                // RFC 3261 15: no BYE on a dialog whose 2xx is not acknowledged yet. It goes when
+                // the carrier's ACK comes, or the call fails when timer H says it never will.
+                handlerHungUp = true;
+                b2bua.unregister(answered.dialog.callId);
+                return;
+            }
             b2bua.sendBye(carrier);
             finish(CallStatus.COMPLETED, 200, "handler hung up");
         } else {
@@ -423,9 +436,16 @@ final class Call implements TimerTarget {
 
     private void hangUpBoth() {
         if (answered != null) {
-            answered.hangUp();
+            hangUpHandler();
         }
         b2bua.sendBye(carrier);
+    }
+
+    /** BYE to the answered handler, unless it hung up itself already. */
+    private void hangUpHandler() {
+        if (!handlerHungUp) {
+            answered.hangUp();
+        }
     }
 
     private void answerCarrier(int status, String reason, SipMessage bodySource) {

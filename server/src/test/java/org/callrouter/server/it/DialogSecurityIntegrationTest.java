@@ -324,15 +324,7 @@ class DialogSecurityIntegrationTest {
             final String inviteBranch = newBranch();
             final String from = "<sip:+14155550199@127.0.0.1>;tag=c1";
             final String to = "<sip:" + DIALED + "@127.0.0.1>";
-            rawCarrier.send(routerAddress(), "INVITE sip:" + DIALED + "@" + router.hostPort() + " SIP/2.0\r\n"
-                    + "Via: SIP/2.0/UDP 127.0.0.1:" + rawCarrier.port() + ";branch=" + inviteBranch + "\r\n"
-                    + "Max-Forwards: 70\r\n"
-                    + "From: " + from + "\r\n"
-                    + "To: " + to + "\r\n"
-                    + "Call-ID: " + callId + "\r\n"
-                    + "CSeq: 1 INVITE\r\n"
-                    + "Contact: <sip:carrier@127.0.0.1:" + rawCarrier.port() + ">\r\n"
-                    + "Content-Length: 0\r\n\r\n");
+            rawCarrier.send(routerAddress(), rawRequest(rawCarrier, "INVITE", 1, inviteBranch, callId, from, to));
             final String ringing = awaitResponse(rawCarrier, inviteBranch, "SIP/2.0 180");
             final String routerTag = tag(header(ringing, "To"));
             final String byeBranch = newBranch();
@@ -347,17 +339,62 @@ class DialogSecurityIntegrationTest {
             final String byeAnswer = awaitResponse(rawCarrier, byeBranch);
             assertTrue(byeAnswer.startsWith("SIP/2.0 200"), byeAnswer);
             awaitResponse(rawCarrier, inviteBranch, "SIP/2.0 487");
-            rawCarrier.send(routerAddress(), "ACK sip:" + DIALED + "@" + router.hostPort() + " SIP/2.0\r\n"
-                    + "Via: SIP/2.0/UDP 127.0.0.1:" + rawCarrier.port() + ";branch=" + inviteBranch + "\r\n"
-                    + "Max-Forwards: 70\r\n"
-                    + "From: " + from + "\r\n"
-                    + "To: " + to + ";tag=" + routerTag + "\r\n"
-                    + "Call-ID: " + callId + "\r\n"
-                    + "CSeq: 1 ACK\r\n"
-                    + "Content-Length: 0\r\n\r\n");
+            rawCarrier.send(routerAddress(), rawRequest(rawCarrier, "ACK", 1, inviteBranch, callId, from,
+                    to + ";tag=" + routerTag));
             first.awaitRequest("CANCEL", WAIT);
             assertNoLiveCalls();
         }
+    }
+
+    @Test
+    void aHandlersByeBeforeTheCarrierAcknowledgedTheAnswerWaitsForTheAck() {
+        router = RouterFixture.start(dir.resolve("data"), routing(first.uri(), second.uri()));
+        first.behaviour(Behaviour.answerThenHangUp(Duration.ofMillis(10)));
+        try (RawUdpPeer rawCarrier = RawUdpPeer.open(Ports.free(45000, 45999))) {
+            final String callId = "unacked-" + System.nanoTime() + "@127.0.0.1";
+            final String from = "<sip:+14155550198@127.0.0.1>;tag=c2";
+            final String to = "<sip:" + DIALED + "@127.0.0.1>";
+            final String inviteBranch = newBranch();
+            rawCarrier.send(routerAddress(), rawRequest(rawCarrier, "INVITE", 1, inviteBranch, callId, from, to));
+            final String answer = awaitResponse(rawCarrier, inviteBranch, "SIP/2.0 200");
+            assertEquals(200, first.awaitResponse("BYE", WAIT).status(), "the handler's BYE is answered");
+            // The router handled the handler's BYE before this OPTIONS: whatever that made it
+            // send the carrier arrives before the OPTIONS' answer.
+            final String optionsBranch = newBranch();
+            rawCarrier.send(routerAddress(), rawRequest(rawCarrier, "OPTIONS", 1, optionsBranch,
+                    "sync-" + System.nanoTime(), from, "<sip:router@127.0.0.1>"));
+            final List<String> before = new ArrayList<>();
+            String next;
+            do {
+                next = await(rawCarrier, text -> true, "the answer to OPTIONS");
+                before.add(next.substring(0, next.indexOf("\r\n")));
+            } while (!next.contains("branch=" + optionsBranch));
+            assertTrue(before.stream().noneMatch(line -> line.startsWith("BYE ")),
+                    "RFC 3261 15: no BYE before the carrier acknowledged the 2xx: " + before);
+
+            rawCarrier.send(routerAddress(), rawRequest(rawCarrier, "ACK", 1, newBranch(), callId, from,
+                    header(answer, "To")));
+            final String bye = awaitRequest(rawCarrier, "BYE");
+            rawCarrier.send(routerAddress(), response(bye, 200, "OK", null));
+            assertEquals(1, first.requests().stream().filter(r -> r.method().equals("BYE")).count()
+                    + first.responses().stream().filter(r -> r.method().equals("BYE")).count(),
+                    "the handler sent its BYE and got none from the router");
+            assertNoLiveCalls();
+        }
+    }
+
+    /** A request from a raw carrier to the router. */
+    private String rawRequest(RawUdpPeer peer, String method, long cseq, String branch, String callId, String from,
+                              String to) {
+        return method + " sip:" + DIALED + "@" + router.hostPort() + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + peer.port() + ";branch=" + branch + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: " + from + "\r\n"
+                + "To: " + to + "\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: " + cseq + " " + method + "\r\n"
+                + (method.equals("INVITE") ? "Contact: <sip:carrier@127.0.0.1:" + peer.port() + ">\r\n" : "")
+                + "Content-Length: 0\r\n\r\n";
     }
 
     @Test
