@@ -9,7 +9,7 @@ import java.security.SecureRandom;
  * per-request hashing). Not thread-safe: each thread that mints identifiers owns one (the SIP
  * loop's is the one that matters), so the generator is never contended.
  */
-public final class SecureRandomBuffer {
+final class SecureRandomBuffer {
 
     static final int BUFFER_BYTES = 512;
 
@@ -18,7 +18,7 @@ public final class SecureRandomBuffer {
     private int next = BUFFER_BYTES;
 
     /** Draws from {@code random}. */
-    public SecureRandomBuffer(SecureRandom random) {
+    SecureRandomBuffer(SecureRandom random) {
         this.random = random;
     }
 
@@ -27,7 +27,7 @@ public final class SecureRandomBuffer {
      * seeded from the system's entropy source: per instance, so no lock is shared with other
      * threads (NativePRNG shares one), and about 30 ns per 8 bytes once compiled.
      */
-    public static SecureRandomBuffer drbg() {
+    static SecureRandomBuffer drbg() {
         try {
             return new SecureRandomBuffer(SecureRandom.getInstance("DRBG"));
         } catch (NoSuchAlgorithmException e) {
@@ -36,12 +36,12 @@ public final class SecureRandomBuffer {
     }
 
     /** The generator the bits come from. */
-    public SecureRandom random() {
+    SecureRandom random() {
         return random;
     }
 
     /** The next 64 bits, big-endian from the generator's byte stream. */
-    public long nextLong() {
+    long nextLong() {
         if (next > BUFFER_BYTES - Long.BYTES) {
             random.nextBytes(buffer);
             next = 0;
