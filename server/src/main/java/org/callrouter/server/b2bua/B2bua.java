@@ -29,6 +29,7 @@ import org.callrouter.server.transaction.ClientTransaction;
 import org.callrouter.server.transaction.ClientTransactionListener;
 import org.callrouter.server.transaction.InviteServerTransaction;
 import org.callrouter.server.transaction.NonInviteServerTransaction;
+import org.callrouter.server.transaction.Refusal;
 import org.callrouter.server.transaction.ServerTransaction;
 import org.callrouter.server.transaction.TransactionLayer;
 import org.callrouter.server.transaction.TransactionUser;
@@ -48,6 +49,13 @@ public final class B2bua implements TransactionUser {
 
     /** Methods the router accepts (RFC 3261 20.5). */
     static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE";
+
+    private static final Refusal UNTRUSTED = new Refusal(403, Reasons.of(403),
+            Reasons.header(403, "source is not trusted"));
+    private static final Refusal NO_DIALOG = new Refusal(481, Reasons.of(481),
+            Reasons.header(481, "no such dialog"));
+    private static final Refusal NOT_THE_PEER = new Refusal(403, Reasons.of(403),
+            Reasons.header(403, "source is not this dialog's peer"));
 
     /** For client transactions whose answer does not matter (BYE, CANCEL). */
     static final ClientTransactionListener IGNORE = new ClientTransactionListener() {
@@ -111,20 +119,34 @@ public final class B2bua implements TransactionUser {
 
     // ---- TransactionUser -------------------------------------------------------------------
 
+    /**
+     * Admission before a transaction exists (issue 14): a trusted source ({@code
+     * server.sip.trusted}) may send anything; any other source only requests inside a dialog
+     * it is the peer of (a handler's BYE, re-INVITE, INFO...). The rest is refused without a
+     * transaction: 403 outside a dialog (an INVITE, OPTIONS), 481 for a dialog that does not
+     * exist, 403 for someone else's dialog.
+     */
+    @Override
+    public Refusal admit(SipRequest request, Destination source) {
+        if (trusted(source)) {
+            return null;
+        }
+        if (request.toTag() == null) {
+            return UNTRUSTED;
+        }
+        final Call call = calls.get(request.callId());
+        final Dialog dialog = call == null ? null : call.dialogOf(request);
+        if (dialog == null) {
+            return NO_DIALOG;
+        }
+        return dialog.isPeer(source) ? null : NOT_THE_PEER;
+    }
+
     @Override
     public void onRequest(ServerTransaction transaction) {
         final SipRequest request = transaction.request();
         if (request.toTag() != null) {
-            final Call call = calls.get(request.callId());
-            if (call == null) {
-                transaction.respond(481, Reasons.of(481));
-            } else {
-                try {
-                    call.onInDialogRequest(transaction);
-                } catch (RuntimeException e) {
-                    failSafe(call, e);
-                }
-            }
+            onInDialogRequest(transaction);
             return;
         }
         final SipMethod method = request.method();
@@ -163,7 +185,8 @@ public final class B2bua implements TransactionUser {
     @Override
     public void onAck(SipRequest ack, Destination from) {
         final Call call = calls.get(ack.callId());
-        if (call == null) {
+        final Dialog dialog = call == null ? null : call.dialogOf(ack);
+        if (dialog == null || !dialog.isPeer(from) && !trusted(from)) {
             stats.strayAcks++;
         } else {
             try {
@@ -186,17 +209,40 @@ public final class B2bua implements TransactionUser {
         }
     }
 
+    /**
+     * A request with a To tag (RFC 3261 12.2.2): it must match one of a call's dialogs by
+     * Call-ID, To tag and From tag, else 481. Knowing a Call-ID is not enough to end or change
+     * a call. {@link #admit} has already refused it unless a trusted source or the dialog's
+     * peer sent it.
+     */
+    private void onInDialogRequest(ServerTransaction transaction) {
+        final SipRequest request = transaction.request();
+        final Call call = calls.get(request.callId());
+        final Dialog dialog = call == null ? null : call.dialogOf(request);
+        if (dialog == null) {
+            transaction.respond(481, Reasons.of(481));
+            return;
+        }
+        try {
+            call.onInDialogRequest(transaction, dialog);
+        } catch (RuntimeException e) {
+            failSafe(call, e);
+        }
+    }
+
+    private boolean trusted(Destination source) {
+        return settings.trusts(source.address().getAddress().getAddress());
+    }
+
     // ---- new calls -------------------------------------------------------------------------
 
-    /** DESIGN step 1: source, syntax, hop count and capacity checks, then the call. */
+    /**
+     * DESIGN step 1: syntax, hop count and capacity checks, then the call. The source was
+     * checked by {@link #admit}, before the transaction.
+     */
     private void onNewInvite(InviteServerTransaction transaction) {
         final SipRequest request = transaction.request();
         final B2buaSettings s = settings;
-        if (!s.trusts(transaction.peer().address().getAddress().getAddress())) {
-            refuse(transaction, 403, "source " + transaction.peer().address().getAddress().getHostAddress()
-                    + " is not trusted", null);
-            return;
-        }
         if (request.maxForwards() == 0) {
             refuseAndRecord(transaction, 483, "Max-Forwards is 0", null);
             return;
@@ -266,14 +312,18 @@ public final class B2bua implements TransactionUser {
         transaction.respond(status, b.toBytes());
     }
 
-    /** Record ids: time-ordered (hex milliseconds) then random, so they sort by arrival. */
+    /**
+     * Record ids: time-ordered (hex milliseconds) then random, so they sort by arrival. The
+     * random part needs no secrecy (the id is shown to handlers and in webhooks; the key is
+     * what authorises a postback), so the fast generator does.
+     */
     private String newCallId() {
         return "c" + Long.toHexString(wall.millis()) + BranchIds.hex(ThreadLocalRandom.current().nextLong()).substring(6);
     }
 
-    /** The secret a postback must show for a call: 128 random bits. */
+    /** The secret a postback must show for a call: 128 bits from a {@code SecureRandom}. */
     private static String newCallKey() {
-        return BranchIds.hex(ThreadLocalRandom.current().nextLong()) + BranchIds.hex(ThreadLocalRandom.current().nextLong());
+        return BranchIds.callKey();
     }
 
     private void refuseAndRecord(ServerTransaction transaction, int status, String why, String retryAfter) {

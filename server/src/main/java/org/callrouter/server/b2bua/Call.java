@@ -64,6 +64,8 @@ final class Call implements TimerTarget {
     private int attempts;
     private int busyAttempts;
     private boolean noAnswerSeen;
+    /** The answered handler hung up before the carrier acknowledged our 2xx; its BYE waits for the ACK. */
+    private boolean handlerHungUp;
     private DtmfSender dtmf;
     private Relay pendingReinvite;
 
@@ -81,6 +83,7 @@ final class Call implements TimerTarget {
         carrier.remoteTag = request.fromTag();
         carrier.routeSet = request.headerValues(HeaderName.RECORD_ROUTE);
         carrier.destination = invite.peer();
+        carrier.peer = invite.peer();
         b2bua.updateTarget(request, carrier);
         invite.attach(this);
     }
@@ -90,8 +93,25 @@ final class Call implements TimerTarget {
     }
 
     String carrierTag() {
-        final String header = carrier.localHeader;
-        return header.substring(header.lastIndexOf(";tag=") + 5);
+        return carrier.localTag;
+    }
+
+    /**
+     * The dialog of this call {@code request} belongs to (RFC 3261 12.2.2), or null: the
+     * carrier's, the answered handler's, or the early dialog of the handler now ringing (matched
+     * on our tag only, see {@link Dialog#matchesLocalTag}).
+     */
+    Dialog dialogOf(SipRequest request) {
+        if (carrier.matches(request)) {
+            return carrier;
+        }
+        if (answered != null && answered.dialog.matches(request)) {
+            return answered.dialog;
+        }
+        if (ringing != null && ringing.dialog.matchesLocalTag(request)) {
+            return ringing.dialog;
+        }
+        return null;
     }
 
     /** Makes the routing decision and tries the first handler (DESIGN steps 2-5). */
@@ -214,6 +234,14 @@ final class Call implements TimerTarget {
 
     /** CANCEL from the carrier (RFC 3261 9.2): 487 to the INVITE, and the ringing leg is cancelled. */
     void onCarrierCancel() {
+        endBeforeAnswer("carrier cancelled");
+    }
+
+    /**
+     * The carrier gave up before the answer (CANCEL, or BYE in the early dialog, RFC 3261
+     * 15.1.2): 487 to its INVITE, the ringing leg cancelled, the call {@code canceled}.
+     */
+    private void endBeforeAnswer(String reason) {
         if (state != State.RINGING) {
             return;
         }
@@ -226,7 +254,7 @@ final class Call implements TimerTarget {
             leg.reservation.failed(now);
             b2bua.events().attemptEnded(id, leg.handlerId(), AttemptResult.CANCELED, 0, now);
         }
-        finish(CallStatus.CANCELED, 487, "carrier cancelled");
+        finish(CallStatus.CANCELED, 487, reason);
     }
 
     /** An ACK in one of the call's dialogs: for our 2xx to the carrier, or for a relayed re-INVITE. */
@@ -239,6 +267,10 @@ final class Call implements TimerTarget {
             // decides the call's conversion at the end.
             invite = null;
             state(State.CONFIRMED, "carrier acknowledged");
+            if (handlerHungUp) {
+                b2bua.sendBye(carrier);
+                finish(CallStatus.COMPLETED, 200, "handler hung up");
+            }
             return;
         }
         final Relay relay = pendingReinvite;
@@ -256,28 +288,20 @@ final class Call implements TimerTarget {
         }
     }
 
-    /** A request inside the carrier's or the answered handler's dialog. */
-    void onInDialogRequest(ServerTransaction transaction) {
+    /**
+     * A request inside one of the call's dialogs: {@code dialog}, which {@link #dialogOf} found
+     * for it and whose peer (or a trusted source) sent it.
+     */
+    void onInDialogRequest(ServerTransaction transaction, Dialog dialog) {
         final SipRequest request = transaction.request();
-        final boolean fromCarrier = request.callId().equals(carrier.callId);
+        final boolean fromCarrier = dialog == carrier;
         final SipMethod method = request.method();
         if (state == State.ENDED) {
             transaction.respond(481, Reasons.of(481));
             return;
         }
         if (method.equals(SipMethod.BYE)) {
-            transaction.respond(200, "OK");
-            if (answered == null) {
-                // A BYE before any answer ends an early dialog only; treat it as a cancel.
-                onCarrierCancel();
-                return;
-            }
-            if (fromCarrier) {
-                answered.hangUp();
-            } else {
-                b2bua.sendBye(carrier);
-            }
-            finish(CallStatus.COMPLETED, 200, fromCarrier ? "carrier hung up" : "handler hung up");
+            onBye(transaction, dialog);
             return;
         }
         if (method.equals(SipMethod.OPTIONS)) {
@@ -299,6 +323,48 @@ final class Call implements TimerTarget {
             pendingReinvite = relay;
         }
         relay.start();
+    }
+
+    /** BYE in one of the call's dialogs (RFC 3261 15.1.2). */
+    private void onBye(ServerTransaction transaction, Dialog dialog) {
+        if (dialog == carrier) {
+            transaction.respond(200, "OK");
+            if (answered == null) {
+                // The caller may end its early dialog with BYE: the INVITE is then answered 487.
+                endBeforeAnswer("carrier hung up before the answer");
+                return;
+            }
+            hangUpHandler();
+            finish(CallStatus.COMPLETED, 200, "carrier hung up");
+        } else if (answered != null) {
+            transaction.respond(200, "OK");
+            if (state == State.ANSWERED) {
+                // RFC 3261 15: no BYE on a dialog whose 2xx is not acknowledged yet. It goes when
+                // the carrier's ACK comes, or the call fails when timer H says it never will.
+                handlerHungUp = true;
+                b2bua.unregister(answered.dialog.callId);
+                return;
+            }
+            b2bua.sendBye(carrier);
+            finish(CallStatus.COMPLETED, 200, "handler hung up");
+        } else {
+            onHandlerByeBeforeAnswer(transaction);
+        }
+    }
+
+    /**
+     * The ringing handler sent BYE before its 2xx. A callee must not end an early dialog with
+     * BYE (RFC 3261 15), so there is no dialog it could end: 481. The carrier's side is not
+     * touched (this is not the carrier cancelling); the handler has shown it will not take the
+     * call, so its INVITE is cancelled and the next handler is tried, as after a failure answer.
+     */
+    private void onHandlerByeBeforeAnswer(ServerTransaction transaction) {
+        transaction.respond(481, SipResponseBuilder.forRequest(transaction.request(), 481, Reasons.of(481))
+                .header(HeaderName.REASON, Reasons.header(481, "BYE before the answer: no confirmed dialog"))
+                .toBytes());
+        final HandlerLeg leg = ringing;
+        leg.abandon();
+        onLegFailed(leg, 0, "handler hung up before answering", AttemptResult.FAILED);
     }
 
     /** The relayed re-INVITE failed or was never acknowledged: a new one may go. */
@@ -370,9 +436,16 @@ final class Call implements TimerTarget {
 
     private void hangUpBoth() {
         if (answered != null) {
-            answered.hangUp();
+            hangUpHandler();
         }
         b2bua.sendBye(carrier);
+    }
+
+    /** BYE to the answered handler, unless it hung up itself already. */
+    private void hangUpHandler() {
+        if (!handlerHungUp) {
+            answered.hangUp();
+        }
     }
 
     private void answerCarrier(int status, String reason, SipMessage bodySource) {

@@ -1,6 +1,8 @@
 package org.callrouter.server.b2bua;
 
+import java.net.InetAddress;
 import java.util.List;
+import java.util.Objects;
 
 import org.callrouter.sip.codec.SipParser;
 import org.callrouter.sip.codec.SipRequestBuilder;
@@ -19,6 +21,8 @@ final class Dialog {
     final String callId;
     /** Our From (as UAC) or To (as UAS) value, with our tag. */
     final String localHeader;
+    /** Our tag: the local tag of the dialog id (RFC 3261 12.2.2). */
+    final String localTag;
     /** The peer's From (as UAS) or To (as UAC) value, with its tag once known. */
     String remoteHeader;
     String remoteTag;
@@ -29,10 +33,16 @@ final class Dialog {
     List<String> routeSet = List.of();
     /** Where in-dialog requests are sent. */
     Destination destination;
+    /**
+     * The peer as the dialog began: where the carrier's INVITE came from, or the handler's
+     * configured address. With {@link #destination} it is where the peer's requests may come from.
+     */
+    Destination peer;
 
     Dialog(String callId, String localHeader, String remoteHeader, long localCseq) {
         this.callId = callId;
         this.localHeader = localHeader;
+        this.localTag = localHeader.substring(localHeader.lastIndexOf(";tag=") + 5);
         this.remoteHeader = remoteHeader;
         this.localCseq = localCseq;
     }
@@ -67,6 +77,42 @@ final class Dialog {
             b.header(HeaderName.CONTACT, contact);
         }
         return b;
+    }
+
+    /**
+     * RFC 3261 12.2.2: a request is in this dialog when its Call-ID, To tag (our local tag) and
+     * From tag (the remote tag) are the dialog's. A peer without a From tag (RFC 2543) has a
+     * null remote tag and must send none.
+     */
+    boolean matches(SipRequest request) {
+        return matchesLocalTag(request) && Objects.equals(remoteTag, request.fromTag());
+    }
+
+    /**
+     * The part of the match that holds before the dialog is confirmed: Call-ID and our tag. Our
+     * tag is 64 secret bits only the peer we sent it to has seen; the remote tag of an early
+     * dialog is not settled (each fork of a 18x may bring its own).
+     */
+    boolean matchesLocalTag(SipRequest request) {
+        return callId.equals(request.callId()) && localTag.equals(request.toTag());
+    }
+
+    /**
+     * Whether {@code source} is this dialog's peer: the same transport and IP address as where
+     * the dialog began or where its requests now go (its Contact or first route). Ports are not
+     * compared: a peer may send from another port than the one it listens on (a new TCP
+     * connection always does).
+     */
+    boolean isPeer(Destination source) {
+        return sameHost(source, peer) || sameHost(source, destination);
+    }
+
+    private static boolean sameHost(Destination source, Destination known) {
+        if (known == null || source.transport() != known.transport()) {
+            return false;
+        }
+        final InetAddress address = known.address().getAddress();
+        return address != null && address.equals(source.address().getAddress());
     }
 
     /** Takes the next local CSeq number. */

@@ -44,10 +44,11 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
         this.candidate = candidate;
         this.reservation = reservation;
         final B2bua b2bua = call.b2bua;
-        this.dialog = new Dialog("b" + BranchIds.hex(java.util.concurrent.ThreadLocalRandom.current().nextLong())
+        this.dialog = new Dialog("b" + BranchIds.callIdPart()
                 + "@" + b2bua.local().host(), from + ";tag=" + BranchIds.tag(), "<" + candidate.uri() + ">", 1);
         dialog.remoteTarget = candidate.uri();
         dialog.destination = destination;
+        dialog.peer = destination;
     }
 
     /** Sends the INVITE with the carrier's SDP and starts the ring timer. */

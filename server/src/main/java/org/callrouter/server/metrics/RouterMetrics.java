@@ -31,6 +31,7 @@ import org.callrouter.server.records.RecordPipeline;
 import org.callrouter.server.records.RecordSink;
 import org.callrouter.server.transaction.InboundStats;
 import org.callrouter.server.transaction.MessageCounters;
+import org.callrouter.server.transaction.TransactionLayer;
 import org.callrouter.server.transaction.TransactionStats;
 import org.callrouter.server.records.Journal;
 import org.callrouter.server.webhook.WebhookDispatcher;
@@ -105,6 +106,10 @@ public final class RouterMetrics implements AutoCloseable {
                 s -> s.responsesRetransmitted);
         counter("sip.stray.responses", "Responses that matched no transaction", tx, s -> s.strayResponses);
         counter("sip.client.timeouts", "Client transactions that timed out", tx, s -> s.clientTimeouts);
+        counter("sip.requests.refused", "Requests not admitted (untrusted source, no such dialog, not the"
+                + " dialog's peer) answered without a transaction", tx, s -> s.refusedStateless);
+        counter("sip.refusals.dropped", "Requests not admitted and dropped unanswered (over "
+                + TransactionLayer.STATELESS_REFUSALS_PER_SECOND + " refusals a second)", tx, s -> s.refusalsDropped);
         final InboundStats inbound = server.inboundStats();
         counter("sip.malformed.requests", "Malformed requests answered with an error", inbound,
                 s -> s.malformedRequests);

@@ -1,26 +1,54 @@
 package org.callrouter.server.transaction;
 
-import java.util.concurrent.ThreadLocalRandom;
-
 /**
  * Identifiers the router mints: Via branches (RFC 3261 8.1.1.7, magic cookie first), tags
- * (19.3) and Call-IDs (8.1.1.4). Random 64-bit values in hex: unique enough and cheap.
+ * (19.3), Call-IDs (8.1.1.4) and the call keys that authorise postback conversions.
+ *
+ * <p>All of them come from a {@link SecureRandomBuffer}, not from {@code ThreadLocalRandom}:
+ * one 64-bit output of {@code ThreadLocalRandom} gives away its whole state (its output
+ * function is invertible), so a carrier that saw one tag of ours could compute the tags,
+ * B-leg Call-IDs and branches of every later call, forge in-dialog requests (BYE, re-INVITE)
+ * or responses into them, and derive their call keys. RFC 3261 19.3 asks for tags and
+ * Call-IDs a blind attacker cannot guess; a branch is what a response is matched by. 64 bits
+ * for tags, Call-IDs and branches, 128 for the key. The generator is per thread (the SIP loop
+ * owns its own, uncontended); an identifier costs a copy out of its buffer.
+ *
+ * <p>{@code ThreadLocalRandom} stays where predictability is harmless: the routing decision's
+ * weighted order and the record id's random part (ids are not secrets; the key is).
  */
 public final class BranchIds {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private static final ThreadLocal<SecureRandomBuffer> RANDOM = ThreadLocal.withInitial(SecureRandomBuffer::drbg);
 
     private BranchIds() {
     }
 
     /** A new branch parameter, {@code z9hG4bK} and 16 hex digits. */
     public static String branch() {
-        return "z9hG4bK" + hex(ThreadLocalRandom.current().nextLong());
+        return "z9hG4bK" + hex(RANDOM.get().nextLong());
     }
 
     /** A new From/To tag: 16 hex digits. */
     public static String tag() {
-        return hex(ThreadLocalRandom.current().nextLong());
+        return hex(RANDOM.get().nextLong());
+    }
+
+    /** 64 unguessable bits in hex, for the unique part of a Call-ID we mint. */
+    public static String callIdPart() {
+        return hex(RANDOM.get().nextLong());
+    }
+
+    /** A new call key: 128 bits from a {@code SecureRandom}, 32 hex digits. */
+    public static String callKey() {
+        return callKey(RANDOM.get());
+    }
+
+    /** A call key drawn from {@code random}. */
+    static String callKey(SecureRandomBuffer random) {
+        final long high = random.nextLong();
+        return hex(high) + hex(random.nextLong());
     }
 
     /** 16 lowercase hex digits of {@code value}. */

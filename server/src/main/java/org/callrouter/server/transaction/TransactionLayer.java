@@ -6,8 +6,10 @@ import java.util.function.LongSupplier;
 import org.agrona.collections.Object2ObjectHashMap;
 import org.callrouter.sip.codec.SipParser;
 import org.callrouter.sip.codec.SipMessageEditor;
+import org.callrouter.sip.codec.SipResponseBuilder;
 import org.callrouter.sip.header.CSeq;
 import org.callrouter.sip.header.Via;
+import org.callrouter.sip.message.HeaderName;
 import org.callrouter.sip.message.SipMethod;
 import org.callrouter.sip.message.SipRequest;
 import org.callrouter.sip.message.SipResponse;
@@ -25,6 +27,13 @@ public final class TransactionLayer {
 
     private static final String MAGIC_COOKIE = "z9hG4bK";
 
+    /**
+     * Stateless refusals answered per second, at most (a fixed one-second window). A refused
+     * source learns why (a misconfigured carrier sees its 403), while a flood costs at most this
+     * many small datagrams a second and cannot be reflected at a spoofed victim at its own rate.
+     */
+    public static final int STATELESS_REFUSALS_PER_SECOND = 100;
+
     private final SipSender sender;
     private final TimerService timers;
     private final SipTimers sipTimers;
@@ -34,6 +43,13 @@ public final class TransactionLayer {
     private final Object2ObjectHashMap<String, ServerTransaction> serverTransactions = new Object2ObjectHashMap<>();
     private final Object2ObjectHashMap<String, ClientTransaction> clientTransactions = new Object2ObjectHashMap<>();
     private TransactionUser user;
+    /**
+     * The To tag of every stateless refusal: one per layer, so a retransmitted request gets the
+     * same answer (RFC 3261 8.2.6.2 and 16.11 want a stateless UAS's tag to be reproducible).
+     */
+    private final String statelessTag = BranchIds.tag();
+    private long refusalWindowStartMs = Long.MIN_VALUE / 2;
+    private int refusalsInWindow;
 
     /**
      * @param sender    the transports.
@@ -84,6 +100,15 @@ public final class TransactionLayer {
             existing.onRetransmission();
             return;
         }
+
+        // Admission before any state: a source the user refuses costs no transaction (and no
+        // 32 s of timers), only a stateless answer while the second's allowance lasts.
+        final Refusal refusal = user.admit(stamped, source);
+        if (refusal != null) {
+            refuseStateless(stamped, refusal, replyTo);
+            return;
+        }
+        stats.serverTransactionsCreated++;
 
         if (method.equals(SipMethod.INVITE)) {
             final InviteServerTransaction ist = new InviteServerTransaction(this, key, replyTo, stamped);
@@ -154,6 +179,24 @@ public final class TransactionLayer {
     public void respondStateless(int status, byte[] encoded, Destination destination) {
         counters.responseSent(status);
         sender.send(destination, encoded, null);
+    }
+
+    private void refuseStateless(SipRequest request, Refusal refusal, Destination replyTo) {
+        final long now = clockMs.getAsLong();
+        if (now - refusalWindowStartMs >= 1000) {
+            refusalWindowStartMs = now;
+            refusalsInWindow = 0;
+        }
+        if (refusalsInWindow >= STATELESS_REFUSALS_PER_SECOND) {
+            stats.refusalsDropped++;
+            return;
+        }
+        refusalsInWindow++;
+        stats.refusedStateless++;
+        respondStateless(refusal.status(), SipResponseBuilder.forRequest(request, refusal.status(), refusal.phrase())
+                .toTag(statelessTag)
+                .header(HeaderName.REASON, refusal.reasonHeader())
+                .toBytes(), replyTo);
     }
 
     /** Sends a message outside any transaction: the ACK for a 2xx (RFC 3261 13.2.2.4). */

@@ -11,4 +11,10 @@ public final class TransactionStats {
     public volatile long strayResponses;
     public volatile long strayAcks;
     public volatile long clientTimeouts;
+    /** Server transactions made (each new request the user admitted). */
+    public volatile long serverTransactionsCreated;
+    /** Requests the user did not admit, answered without a transaction. */
+    public volatile long refusedStateless;
+    /** Requests the user did not admit, dropped unanswered: the refusals of the second were spent. */
+    public volatile long refusalsDropped;
 }

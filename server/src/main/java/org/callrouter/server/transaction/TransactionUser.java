@@ -9,6 +9,19 @@ import org.callrouter.server.transport.Destination;
  */
 public interface TransactionUser {
 
+    /**
+     * Admission, before any state is kept for a new request (not a retransmission, not an ACK):
+     * null admits it and a server transaction is made; a {@link Refusal} is answered without
+     * one (at most {@link TransactionLayer#STATELESS_REFUSALS_PER_SECOND} a second, the rest are
+     * dropped), so a flood the user refuses fills no transaction table. The default admits all.
+     *
+     * @param request the request, its top Via stamped with where it came from.
+     * @param source  the transport and address it came from.
+     */
+    default Refusal admit(SipRequest request, Destination source) {
+        return null;
+    }
+
     /** A new request other than ACK and CANCEL; the user must answer it through {@code transaction}. */
     void onRequest(ServerTransaction transaction);
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -26,11 +27,24 @@ public final class RawUdpPeer implements AutoCloseable {
 
     /** Binds 127.0.0.1:{@code port} (0: an ephemeral port). */
     public static RawUdpPeer open(int port) {
+        return open(Ports.LOOPBACK, port);
+    }
+
+    /**
+     * Binds {@code address}:{@code port}: another loopback address (127.0.0.2, any of 127/8 on
+     * Linux) is a second host for tests of what the router accepts from whom.
+     */
+    public static RawUdpPeer open(InetAddress address, int port) {
         try {
-            return new RawUdpPeer(new DatagramSocket(new InetSocketAddress(Ports.LOOPBACK, port)));
+            return new RawUdpPeer(new DatagramSocket(new InetSocketAddress(address, port)));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind UDP " + Ports.LOOPBACK.getHostAddress() + ":" + port, e);
+            throw new UncheckedIOException("cannot bind UDP " + address.getHostAddress() + ":" + port, e);
         }
+    }
+
+    /** The address it is bound to. */
+    public InetAddress address() {
+        return socket.getLocalAddress();
     }
 
     /** A datagram received, with where it came from. */

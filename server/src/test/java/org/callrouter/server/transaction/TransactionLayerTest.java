@@ -35,6 +35,9 @@ class TransactionLayerTest {
     private long now = 1_000_000;
     private final List<String> sent = new ArrayList<>();
     private final List<String> told = new ArrayList<>();
+    private final List<String> wire = new ArrayList<>();
+    private final List<String> admissions = new ArrayList<>();
+    private Refusal refusal;
     private TimerService timers;
     private TransactionLayer layer;
     private ServerTransaction lastServer;
@@ -43,10 +46,18 @@ class TransactionLayerTest {
     @BeforeEach
     void layer() {
         timers = new TimerService(now, 8, 256, e -> { throw new AssertionError(e); });
-        final SipSender sender = (destination, message, onFailure) ->
-                sent.add(destination.address().getPort() + " " + firstLine(message));
+        final SipSender sender = (destination, message, onFailure) -> {
+            sent.add(destination.address().getPort() + " " + firstLine(message));
+            wire.add(new String(message, StandardCharsets.ISO_8859_1));
+        };
         layer = new TransactionLayer(sender, timers, TIMERS, () -> now, MessageCounters.NONE);
         layer.user(new TransactionUser() {
+            @Override
+            public Refusal admit(SipRequest request, Destination source) {
+                admissions.add(request.method().name());
+                return refusal;
+            }
+
             @Override
             public void onRequest(ServerTransaction transaction) {
                 lastServer = transaction;
@@ -72,6 +83,59 @@ class TransactionLayerTest {
                 told.add("ack timeout");
             }
         });
+    }
+
+    // ---- admission ----------------------------------------------------------------------
+
+    @Test
+    void aRequestTheUserRefusesIsAnsweredWithoutATransaction() {
+        refusal = new Refusal(403, "Forbidden", "SIP;cause=403;text=\"source is not trusted\"");
+        layer.onRequest(request("INVITE", "z9hG4bKr1", ""), FROM_PEER);
+        layer.onRequest(request("INVITE", "z9hG4bKr1", ""), FROM_PEER);
+        layer.onRequest(request("OPTIONS", "z9hG4bKr2", ""), FROM_PEER);
+        assertEquals(List.of("5090 SIP/2.0 403 Forbidden", "5090 SIP/2.0 403 Forbidden", "5090 SIP/2.0 403 Forbidden"),
+                sent, "no 100 Trying: there is no transaction to send it");
+        assertEquals(List.of("INVITE", "INVITE", "OPTIONS"), admissions);
+        assertEquals(List.of(), told, "never handed on");
+        assertEquals(0, layer.size());
+        assertEquals(0, layer.stats().serverTransactionsCreated);
+        assertEquals(3, layer.stats().refusedStateless);
+        assertTrue(wire.get(0).contains("Reason: SIP;cause=403;text=\"source is not trusted\"\r\n"), wire.get(0));
+        assertEquals(toTag(wire.get(0)), toTag(wire.get(1)), "a retransmission gets the same answer");
+        advance(TIMERS.transactionTimeoutMs());
+        assertEquals(3, sent.size(), "nothing is retransmitted: no state was kept");
+    }
+
+    @Test
+    void statelessRefusalsAreLimitedPerSecondAndTheRestAreDropped() {
+        refusal = new Refusal(403, "Forbidden", "SIP;cause=403");
+        final int flood = TransactionLayer.STATELESS_REFUSALS_PER_SECOND + 50;
+        for (int i = 0; i < flood; i++) {
+            layer.onRequest(request("INVITE", "z9hG4bKflood" + i, ""), FROM_PEER);
+        }
+        assertEquals(TransactionLayer.STATELESS_REFUSALS_PER_SECOND, sent.size());
+        assertEquals(50, layer.stats().refusalsDropped);
+        advance(999);
+        layer.onRequest(request("INVITE", "z9hG4bKlate", ""), FROM_PEER);
+        assertEquals(TransactionLayer.STATELESS_REFUSALS_PER_SECOND, sent.size(), "the second is not over yet");
+        advance(1);
+        layer.onRequest(request("INVITE", "z9hG4bKnext", ""), FROM_PEER);
+        assertEquals(TransactionLayer.STATELESS_REFUSALS_PER_SECOND + 1, sent.size(), "a new second, new answers");
+        assertEquals(0, layer.size());
+        assertEquals(0, layer.stats().serverTransactionsCreated);
+    }
+
+    @Test
+    void aRetransmissionIsAbsorbedBeforeAdmissionIsAskedAgain() {
+        layer.onRequest(request("BYE", "z9hG4bKa1", ";tag=t1"), FROM_PEER);
+        lastServer.respond(200, "OK");
+        // The dialog has ended since: a new BYE would be refused, the retransmission is not.
+        refusal = new Refusal(481, "Call/Transaction Does Not Exist", "SIP;cause=481");
+        layer.onRequest(request("BYE", "z9hG4bKa1", ";tag=t1"), FROM_PEER);
+        assertEquals(List.of("5090 SIP/2.0 200 OK", "5090 SIP/2.0 200 OK"), sent);
+        assertEquals(List.of("BYE"), admissions, "asked once");
+        assertEquals(List.of("request BYE"), told);
+        assertEquals(1, layer.stats().serverTransactionsCreated);
     }
 
     // ---- server INVITE ------------------------------------------------------------------
@@ -363,6 +427,15 @@ class TransactionLayerTest {
 
     private static byte[] bytes(SipRequest request) {
         return java.util.Arrays.copyOfRange(request.array(), request.offset(), request.offset() + request.length());
+    }
+
+    private static String toTag(String message) {
+        for (String line : message.split("\r\n")) {
+            if (line.startsWith("To:")) {
+                return line.substring(line.indexOf(";tag=") + 5);
+            }
+        }
+        throw new AssertionError("no To in " + message);
     }
 
     private static String firstLine(byte[] message) {
