@@ -24,6 +24,14 @@ public final class PlanFormat {
      * "skipped":[{"handler":…,"reason":…}]}}; a rejected call also has {@code "rejected": reason}.
      */
     public static String json(RoutingPlan plan) {
+        return json(plan, null);
+    }
+
+    /**
+     * As {@link #json(RoutingPlan)}; a handler skipped as {@code unhealthy} also has
+     * {@code "health": "<why>"} from {@code health} (the serving router's; null leaves it out).
+     */
+    public static String json(RoutingPlan plan, HandlerHealth health) {
         ObjectNode root = JSON.createObjectNode();
         root.put("number", plan.dialedNumber());
         root.put("campaign", plan.campaignId());
@@ -40,13 +48,25 @@ public final class PlanFormat {
         }
         ArrayNode skipped = root.putArray("skipped");
         for (Skip skip : plan.skipped()) {
-            skipped.addObject().put("handler", skip.handlerId()).put("reason", skip.reason());
+            ObjectNode entry = skipped.addObject().put("handler", skip.handlerId()).put("reason", skip.reason());
+            String detail = healthDetail(skip, health);
+            if (detail != null) {
+                entry.put("health", detail);
+            }
         }
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a tree of strings and numbers always serialises", e);
         }
+    }
+
+    /** Why a handler skipped as {@code unhealthy} is so, or null. */
+    private static String healthDetail(Skip skip, HandlerHealth health) {
+        if (health == null || !skip.reason().equals(HandlerRoute.UNHEALTHY_REASON)) {
+            return null;
+        }
+        return health.status(skip.handlerId()).detail(health.settings());
     }
 
     /** A readable multi-line account of the plan. */

@@ -33,7 +33,12 @@ final class ServerSettingsReader {
                 h.integer("probe_interval_seconds", 10, 1, 3600),
                 h.integer("failure_threshold", 3, 1, 1000),
                 h.integer("recovery_threshold", 1, 1, 1000),
-                h.bool("enabled", true));
+                h.bool("enabled", true),
+                h.integer("passive_failure_threshold", 0, 0, 1000));
+        if (!health.enabled() && health.passiveFailureThreshold() > 0) {
+            h.error("passive_failure_threshold", "passive_failure_threshold=" + health.passiveFailureThreshold()
+                    + " needs enabled=true: only probes bring an unhealthy handler back");
+        }
         h.finish();
         int drain = server.integer("drain_timeout_seconds", 30, 0, 86_400);
         ServerSettings.Admin admin = admin(server.child("admin"));
@@ -51,8 +56,9 @@ final class ServerSettingsReader {
                 s.integer("max_counters", 1_000_000, 1000, 100_000_000),
                 s.integer("max_callers", 2_000_000, 1000, 500_000_000));
         s.finish();
+        ServerSettings.Dns dns = dns(server.child("dns"));
         server.finish();
-        return new ServerSettings(dataDir, sip, health, drain, admin, records, delivery, stores);
+        return new ServerSettings(dataDir, sip, health, drain, admin, records, delivery, stores, dns);
     }
 
     private static ServerSettings.Sip sip(MapReader sip) {
@@ -196,6 +202,49 @@ final class ServerSettingsReader {
         }
         admin.finish();
         return new ServerSettings.Admin(listen, token);
+    }
+
+    private static ServerSettings.Dns dns(MapReader dns) {
+        List<HostPort> servers = new ArrayList<>();
+        if (dns.has("servers")) {
+            for (MapReader.Item item : dns.stringList("servers", "must list name servers such as 127.0.0.1:53")) {
+                try {
+                    HostPort server = HostPort.parse(item.text());
+                    if (!isAddressLiteral(server.host()) || server.port() == 0) {
+                        dns.problems().add(item.mark(), item.path(),
+                                "must be an IP address and a port (a name server is not looked up), got \""
+                                        + item.text() + "\"");
+                    } else {
+                        servers.add(server);
+                    }
+                } catch (IllegalArgumentException e) {
+                    dns.problems().add(item.mark(), item.path(), e.getMessage());
+                }
+            }
+        }
+        int timeout = dns.integer("query_timeout_ms", 2000, 1, 60_000);
+        int negative = dns.integer("negative_ttl_seconds", 30, 1, 86_400);
+        int max = dns.integer("max_ttl_seconds", 86_400, 1, 7 * 86_400);
+        dns.finish();
+        return new ServerSettings.Dns(List.copyOf(servers), timeout, negative, max);
+    }
+
+    /** An IPv4 dotted quad or an IPv6 literal (brackets already removed). */
+    private static boolean isAddressLiteral(String host) {
+        if (host.indexOf(':') >= 0) {
+            return true;
+        }
+        String[] parts = host.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)
+                    || Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static ServerSettings.Records records(MapReader records, Path dataDir) {

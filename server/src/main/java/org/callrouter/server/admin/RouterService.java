@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import org.callrouter.routing.CallContext;
+import org.callrouter.routing.HandlerHealth;
 import org.callrouter.routing.Router;
 import org.callrouter.routing.RoutingPlan;
 import org.callrouter.routing.config.ConfigError;
@@ -155,12 +156,18 @@ public final class RouterService implements AutoCloseable {
     /**
      * The plan a call would get, as {@code router explain} shows it: from a read-only router
      * opened over the same stores for this one question, so it sees the cap counts as they are
-     * now and reserves or counts nothing. Live concurrency is not visible from it.
+     * now and reserves or counts nothing. Live concurrency is not visible from it; handler
+     * health is (it shares the serving router's).
      */
     public RoutingPlan explain(CallContext call) {
-        try (Router explainer = Router.openReadOnly(config, wall, new SplittableRandom())) {
+        try (Router explainer = Router.openReadOnly(config, wall, new SplittableRandom(), health())) {
             return explainer.route(call);
         }
+    }
+
+    /** The serving router's handler health (probes and passive). */
+    public HandlerHealth health() {
+        return server.router().health();
     }
 
     /** Reloads the configuration file in force (SIGHUP, {@code POST /v1/reload}). */

@@ -171,6 +171,8 @@ final class Call implements TimerTarget {
         answeredMonoMs = b2bua.monoMs();
         final long now = b2bua.wallMs();
         leg.reservation.answered(now);
+        PassiveHealth.report(b2bua.router().health(), leg.handlerId(), response.statusCode(), AttemptResult.ANSWERED,
+                true, now);
         b2bua.events().attemptEnded(id, leg.handlerId(), AttemptResult.ANSWERED, response.statusCode(), now);
         b2bua.events().answered(id, leg.handlerId(), now);
         state(State.ANSWERED, "answered by " + leg.handlerId());
@@ -190,6 +192,7 @@ final class Call implements TimerTarget {
         ringing = null;
         final long now = b2bua.wallMs();
         leg.reservation.failed(now);
+        PassiveHealth.report(b2bua.router().health(), leg.handlerId(), status, result, leg.responded(), now);
         b2bua.events().attemptEnded(id, leg.handlerId(), result, status, now);
         tally(result);
         if (isGlobalFailure(status)) {

@@ -71,6 +71,11 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
         return candidate.handlerId();
     }
 
+    /** Whether the handler sent any response (a 100 Trying is enough) to this leg's INVITE. */
+    boolean responded() {
+        return answered || invite != null && (invite.provisionalReceived() || invite.finalReceived());
+    }
+
     /**
      * The call no longer wants this leg. Cancels it now if a provisional response came (RFC 3261
      * 9.1 forbids it before), else as soon as one comes; stops the ring timer.

@@ -6,11 +6,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import org.callrouter.routing.CapUsage;
+import org.callrouter.routing.HandlerHealth;
 import org.callrouter.routing.Router;
 import org.callrouter.routing.config.Caps;
 import org.callrouter.routing.config.HandlerConfig;
@@ -20,8 +22,9 @@ import org.callrouter.routing.config.RouterConfig;
  * Per-handler gauges, read from the router at each scrape: {@code handler_active_calls{handler}}
  * (live calls, the concurrency count), {@code handler_cap_remaining{handler,window}} for each cap
  * the handler has ({@code window} {@code concurrency}, {@code hourly}, {@code daily},
- * {@code monthly}, {@code total}; a cap not set has no series) and {@code handler_healthy{handler}}
- * (1 or 0). {@link #refresh} follows the handlers of a reloaded configuration.
+ * {@code monthly}, {@code total}; a cap not set has no series), {@code handler_healthy{handler}}
+ * (1 or 0), {@code handler_consecutive_invite_failures{handler}} (passive health's count now) and
+ * {@code handler_marked_unhealthy_total{handler,cause}} ({@code probes} or {@code invites}). {@link #refresh} follows the handlers of a reloaded configuration.
  */
 final class HandlerGauges {
 
@@ -46,6 +49,17 @@ final class HandlerGauges {
             next.add(Gauge.builder("handler.healthy", () -> router.health().healthy(id) ? 1 : 0)
                     .description("1 when the handler answers its probes (or probing is off)")
                     .tags(Tags.of("handler", id)).register(registry));
+            next.add(Gauge.builder("handler.consecutive.invite.failures",
+                            () -> router.health().status(id).consecutiveInviteFailures())
+                    .description("INVITE attempts that got no response or a 5xx in a row (passive health)")
+                    .tags(Tags.of("handler", id)).register(registry));
+            for (HandlerHealth.Cause cause : new HandlerHealth.Cause[] {HandlerHealth.Cause.PROBES,
+                    HandlerHealth.Cause.INVITES}) {
+                next.add(FunctionCounter.builder("handler.marked.unhealthy", router,
+                                r -> r.health().markedUnhealthy(id, cause))
+                        .description("Times the handler was marked unhealthy, by cause (probes, invites)")
+                        .tags(Tags.of("handler", id, "cause", cause.label())).register(registry));
+            }
             final Caps caps = handler.caps();
             addCap(next, id, "concurrency", caps.concurrency());
             addCap(next, id, "hourly", caps.hourly());
