@@ -22,7 +22,7 @@ import org.callrouter.server.timer.TimerService;
 import org.callrouter.server.timer.TimerTarget;
 import org.callrouter.server.transaction.InviteServerTransaction;
 import org.callrouter.server.transaction.ServerTransaction;
-import org.callrouter.server.transport.Destination;
+import org.callrouter.server.resolve.Resolution;
 
 /**
  * One tracked call through the B2BUA (DESIGN.md, "The call, step by step"): the carrier's
@@ -131,6 +131,11 @@ final class Call implements TimerTarget {
         final List<Candidate> candidates = plan.candidates();
         while (nextCandidate < candidates.size() && state == State.RINGING) {
             final Candidate candidate = candidates.get(nextCandidate++);
+            final Resolution where = b2bua.targets().lookup(candidate.uri());
+            if (!where.resolved()) {
+                b2bua.events().skipped(id, candidate.handlerId(), "dns: " + where.reason());
+                continue;
+            }
             final long now = b2bua.wallMs();
             final Reservation reservation = plan.reserve(candidate, now);
             if (reservation == null) {
@@ -140,13 +145,12 @@ final class Call implements TimerTarget {
             lastReservation = reservation;
             attempts++;
             b2bua.events().attemptStarted(id, candidate.handlerId(), now);
-            final Destination destination = b2bua.targets().cached(candidate.uri());
-            if (destination == null || !b2bua.local().supports(destination.transport())) {
+            if (!b2bua.local().supports(where.destinations().get(0).transport())) {
                 reservation.failed(now);
                 b2bua.events().attemptEnded(id, candidate.handlerId(), AttemptResult.FAILED, 0, now);
                 continue;
             }
-            ringing = new HandlerLeg(this, candidate, reservation, destination, callerFromHeader());
+            ringing = new HandlerLeg(this, candidate, reservation, where.destinations(), callerFromHeader());
             ringing.start(invite.request(), Math.max(0, invite.request().maxForwards() < 0 ? 69 : invite.request().maxForwards() - 1));
             return;
         }
