@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * How {@code router explain} and the admin API's {@code /v1/explain} show a plan, so both
@@ -32,6 +33,15 @@ public final class PlanFormat {
      * {@code "health": "<why>"} from {@code health} (the serving router's; null leaves it out).
      */
     public static String json(RoutingPlan plan, HandlerHealth health) {
+        return json(plan, health, uri -> null);
+    }
+
+    /**
+     * As {@link #json(RoutingPlan, HandlerHealth)}; a candidate whose URI a call could not reach
+     * now also has {@code "unreachable": "<why>"} from {@code unreachable} (the server's
+     * resolver: {@code dns: <name>: NXDOMAIN}), which calls skip with that reason.
+     */
+    public static String json(RoutingPlan plan, HandlerHealth health, Function<String, String> unreachable) {
         ObjectNode root = JSON.createObjectNode();
         root.put("number", plan.dialedNumber());
         root.put("campaign", plan.campaignId());
@@ -41,10 +51,14 @@ public final class PlanFormat {
         }
         ArrayNode candidates = root.putArray("candidates");
         for (Candidate candidate : plan.candidates()) {
-            candidates.addObject()
+            ObjectNode entry = candidates.addObject()
                     .put("handler", candidate.handlerId())
                     .put("priority", candidate.priority())
                     .put("weight", candidate.weight());
+            String problem = unreachable.apply(candidate.uri());
+            if (problem != null) {
+                entry.put("unreachable", problem);
+            }
         }
         ArrayNode skipped = root.putArray("skipped");
         for (Skip skip : plan.skipped()) {

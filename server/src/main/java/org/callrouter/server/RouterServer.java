@@ -182,6 +182,15 @@ public final class RouterServer implements AutoCloseable {
         return config;
     }
 
+    /**
+     * Why calls skip a handler URI now, as the call record says it ({@code dns: <name>: NXDOMAIN}),
+     * or null when it resolves. Safe from any thread; never waits on DNS.
+     */
+    public String unreachable(String handlerUri) {
+        final Resolution r = targets.lookup(handlerUri);
+        return r.resolved() ? null : "dns: " + r.reason();
+    }
+
     /** Counters of malformed input the transports delivered. */
     public InboundStats inboundStats() {
         return inbound.stats();
@@ -204,7 +213,7 @@ public final class RouterServer implements AutoCloseable {
      * before the swap fails. Settings bound at start ({@code server.sip.listen},
      * {@code advertised_host}, {@code t1_ms}/{@code t2_ms}/{@code t4_ms},
      * {@code max_message_bytes}, {@code health.enabled}, {@code health.probe_interval_seconds},
-     * and the routing core's {@code data_dir} and {@code stores}) cannot change: such a file is
+     * {@code dns}, and the routing core's {@code data_dir} and {@code stores}) cannot change: such a file is
      * refused, naming them.
      *
      * @throws ConfigException with every reason the new configuration was refused.
@@ -223,6 +232,7 @@ public final class RouterServer implements AutoCloseable {
                 next.server().health().enabled());
         restartOnly(problems, next, "server.health.probe_interval_seconds",
                 config.server().health().probeIntervalSeconds(), next.server().health().probeIntervalSeconds());
+        restartOnly(problems, next, "server.dns", config.server().dns(), next.server().dns());
         List<HandlerProber.Target> probeTargets = List.of();
         try {
             probeTargets = resolveHandlers(next, targets);

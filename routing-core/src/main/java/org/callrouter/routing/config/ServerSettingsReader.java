@@ -207,7 +207,8 @@ final class ServerSettingsReader {
     private static ServerSettings.Dns dns(MapReader dns) {
         List<HostPort> servers = new ArrayList<>();
         if (dns.has("servers")) {
-            for (MapReader.Item item : dns.stringList("servers", "must list name servers such as 127.0.0.1:53")) {
+            // An empty list means the system's name servers, as leaving it out does.
+            for (MapReader.Item item : dns.stringList("servers")) {
                 try {
                     HostPort server = HostPort.parse(item.text());
                     if (!isAddressLiteral(server.host()) || server.port() == 0) {

@@ -165,6 +165,11 @@ public final class RouterService implements AutoCloseable {
         }
     }
 
+    /** Why a call cannot reach a handler URI now ({@code dns: <reason>}), or null. */
+    public String unreachable(String handlerUri) {
+        return server.unreachable(handlerUri);
+    }
+
     /** The serving router's handler health (probes and passive). */
     public HandlerHealth health() {
         return server.router().health();

@@ -119,6 +119,8 @@ class DnsIntegrationTest {
             try (RouterFixture router = RouterFixture.start(dir.resolve("data"),
                     routing("sip:missing.example.test", backup.uri()), "", dnsSettings(dns), Clock.systemUTC(),
                     events, MessageCounters.NONE)) {
+                assertEquals("dns: missing.example.test: NXDOMAIN", router.server().unreachable("sip:missing.example.test"),
+                        "what the admin explain shows for the candidate");
                 final CarrierCall call = carrier.call(router.hostPort(), "18005550100");
                 assertEquals(200, call.awaitFinal(WAIT).status());
                 assertEquals(200, call.bye(WAIT).status());
