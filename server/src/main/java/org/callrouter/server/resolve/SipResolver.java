@@ -120,6 +120,10 @@ public final class SipResolver implements AutoCloseable {
         final Transport given = uri.param("transport") == null ? null : Transport.fromToken(uri.param("transport"));
         final Lookup lookup = new Lookup(host);
         final CompletableFuture<List<Destination>> destinations;
+        if (uri.secure() && (defaultTransport(uri) == null || !supported.contains(defaultTransport(uri)))) {
+            return CompletableFuture.completedFuture(Resolution.failed(
+                    host + ": a sips: URI needs a TLS socket, and the router has none", monoMs.getAsLong() + negativeTtlMs));
+        }
         if (uri.param("transport") != null && (given == null || !supported.contains(given))) {
             return CompletableFuture.completedFuture(Resolution.failed(
                     host + ": transport " + uri.param("transport") + " is not one the router sends on",

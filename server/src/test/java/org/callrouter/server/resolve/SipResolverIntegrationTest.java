@@ -117,6 +117,14 @@ class SipResolverIntegrationTest {
     }
 
     @Test
+    void sipsWithoutATlsSocketFailsWithTheReason() {
+        twoTargets(60);
+        final Resolution r = resolve("sips:" + NAME);
+        assertEquals(NAME + ": a sips: URI needs a TLS socket, and the router has none", r.reason());
+        assertEquals(0, dns.queries());
+    }
+
+    @Test
     void nxdomainFailsWithTheReasonAndANegativeTtl() {
         final Resolution r = resolve("sip:missing.example.test");
         assertFalse(r.resolved());
