@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 
+import org.callrouter.server.Await;
 import org.callrouter.server.resolve.TestDnsServer;
 import org.callrouter.server.sipua.Behaviour;
 import org.callrouter.server.sipua.Carrier;
@@ -106,6 +107,38 @@ class DnsIntegrationTest {
             }
             assertEquals(1, second.inviteCount());
             assertEquals(0, backup.inviteCount());
+        }
+    }
+
+    @Test
+    void aNameThatStartsToResolveIsUsedOnceItsNegativeTtlHasRunOut() {
+        final RecordingEvents events = new RecordingEvents();
+        try (TestDnsServer dns = TestDnsServer.start();
+             Handler pool = Handler.open(Ports.free(45000, 45999));
+             Handler backup = Handler.open(Ports.free(45000, 45999));
+             Carrier carrier = Carrier.open(Ports.free(45000, 45999))) {
+            pool.behaviour(Behaviour.answer());
+            backup.behaviour(Behaviour.answer());
+            final String uri = "sip:later.example.test:" + pool.port();
+            try (RouterFixture router = RouterFixture.start(dir.resolve("data"), routing(uri, backup.uri()), "",
+                    "  dns: { servers: [\"" + dns.hostPort() + "\"], negative_ttl_seconds: 1 }", Clock.systemUTC(),
+                    events, MessageCounters.NONE)) {
+                final CarrierCall first = carrier.call(router.hostPort(), "18005550100");
+                assertEquals(200, first.awaitFinal(WAIT).status());
+                assertEquals(200, first.bye(WAIT).status());
+                assertEquals(1, backup.inviteCount());
+
+                dns.a("later.example.test", 60, "127.0.0.1");
+                // Each look-up after the negative TTL starts one query; the answer replaces the failure.
+                Await.until(WAIT, () -> router.server().unreachable(uri) == null, () -> router.server().unreachable(uri));
+                final CarrierCall second = carrier.call(router.hostPort(), "18005550100");
+                assertEquals(200, second.awaitFinal(WAIT).status());
+                assertEquals(200, second.bye(WAIT).status());
+                assertEquals(1, pool.inviteCount());
+                assertEquals(1, backup.inviteCount());
+            }
+            assertTrue(events.lines().contains("skipped pool dns: later.example.test: NXDOMAIN"),
+                    events.lines().toString());
         }
     }
 
