@@ -42,6 +42,8 @@ final class HandlerRoute {
     static final int DISABLED = 1;
     static final int CLOSED = 2;
     static final int UNHEALTHY = 3;
+    /** The skip reason of an unhealthy handler. */
+    static final String UNHEALTHY_REASON = "unhealthy";
     /** {@code CAP + } the result of {@link CapCounters#tryAcquire} (window ordinal or concurrency). */
     static final int CAP = 4;
     /** Set by the campaign (repeat callers), see {@link LinkRoute#skip}. */
@@ -73,7 +75,7 @@ final class HandlerRoute {
         this.skipsByCode = new Skip[CRITERIA + criteria.length];
         skipsByCode[DISABLED] = new Skip(id, "disabled");
         skipsByCode[CLOSED] = new Skip(id, "closed");
-        skipsByCode[UNHEALTHY] = new Skip(id, "unhealthy");
+        skipsByCode[UNHEALTHY] = new Skip(id, UNHEALTHY_REASON);
         for (CapWindow window : CapWindow.values()) {
             skipsByCode[CAP + window.ordinal()] = new Skip(id, window.skipReason());
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * How {@code router explain} and the admin API's {@code /v1/explain} show a plan, so both
@@ -24,6 +25,23 @@ public final class PlanFormat {
      * "skipped":[{"handler":…,"reason":…}]}}; a rejected call also has {@code "rejected": reason}.
      */
     public static String json(RoutingPlan plan) {
+        return json(plan, null);
+    }
+
+    /**
+     * As {@link #json(RoutingPlan)}; a handler skipped as {@code unhealthy} also has
+     * {@code "health": "<why>"} from {@code health} (the serving router's; null leaves it out).
+     */
+    public static String json(RoutingPlan plan, HandlerHealth health) {
+        return json(plan, health, uri -> null);
+    }
+
+    /**
+     * As {@link #json(RoutingPlan, HandlerHealth)}; a candidate whose URI a call could not reach
+     * now also has {@code "unreachable": "<why>"} from {@code unreachable} (the server's
+     * resolver: {@code dns: <name>: NXDOMAIN}), which calls skip with that reason.
+     */
+    public static String json(RoutingPlan plan, HandlerHealth health, Function<String, String> unreachable) {
         ObjectNode root = JSON.createObjectNode();
         root.put("number", plan.dialedNumber());
         root.put("campaign", plan.campaignId());
@@ -33,20 +51,36 @@ public final class PlanFormat {
         }
         ArrayNode candidates = root.putArray("candidates");
         for (Candidate candidate : plan.candidates()) {
-            candidates.addObject()
+            ObjectNode entry = candidates.addObject()
                     .put("handler", candidate.handlerId())
                     .put("priority", candidate.priority())
                     .put("weight", candidate.weight());
+            String problem = unreachable.apply(candidate.uri());
+            if (problem != null) {
+                entry.put("unreachable", problem);
+            }
         }
         ArrayNode skipped = root.putArray("skipped");
         for (Skip skip : plan.skipped()) {
-            skipped.addObject().put("handler", skip.handlerId()).put("reason", skip.reason());
+            ObjectNode entry = skipped.addObject().put("handler", skip.handlerId()).put("reason", skip.reason());
+            String detail = healthDetail(skip, health);
+            if (detail != null) {
+                entry.put("health", detail);
+            }
         }
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a tree of strings and numbers always serialises", e);
         }
+    }
+
+    /** Why a handler skipped as {@code unhealthy} is so, or null. */
+    private static String healthDetail(Skip skip, HandlerHealth health) {
+        if (health == null || !skip.reason().equals(HandlerRoute.UNHEALTHY_REASON)) {
+            return null;
+        }
+        return health.status(skip.handlerId()).detail(health.settings());
     }
 
     /** A readable multi-line account of the plan. */

@@ -58,12 +58,13 @@ public final class Router implements AutoCloseable {
     private final AtomicBoolean callersFullLogged = new AtomicBoolean();
     private volatile Snapshot snapshot;
 
-    private Router(RouterConfig config, Stores stores, boolean writable, Clock clock, RandomGenerator random) {
+    private Router(RouterConfig config, Stores stores, boolean writable, Clock clock, RandomGenerator random,
+                   HandlerHealth health) {
         this.stores = stores;
         this.writable = writable;
         this.clock = clock;
         this.random = random;
-        this.health = new HandlerHealth(config.server().health());
+        this.health = health != null ? health : new HandlerHealth(config.server().health());
         this.conversions = new ConversionService(this);
     }
 
@@ -77,7 +78,7 @@ public final class Router implements AutoCloseable {
      * @throws StoreException when the stores cannot be opened (e.g. another router uses the directory)
      */
     public static Router open(RouterConfig config, Clock clock, RandomGenerator random) {
-        return open(config, clock, random, Stores.Access.SERVE);
+        return open(config, clock, random, Stores.Access.SERVE, null);
     }
 
     /**
@@ -86,13 +87,24 @@ public final class Router implements AutoCloseable {
      * not written to the store and {@link RoutingPlan#reserve} refuses, so no cap moves.
      */
     public static Router openReadOnly(RouterConfig config, Clock clock, RandomGenerator random) {
-        return open(config, clock, random, Stores.Access.INSPECT);
+        return open(config, clock, random, Stores.Access.INSPECT, null);
     }
 
-    private static Router open(RouterConfig config, Clock clock, RandomGenerator random, Stores.Access access) {
+    /**
+     * A read-only router (as {@link #openReadOnly(RouterConfig, Clock, RandomGenerator)}) that
+     * sees the serving router's handler health, so an explanation skips the handlers the serving
+     * router skips as unhealthy.
+     */
+    public static Router openReadOnly(RouterConfig config, Clock clock, RandomGenerator random,
+                                      HandlerHealth serving) {
+        return open(config, clock, random, Stores.Access.INSPECT, serving);
+    }
+
+    private static Router open(RouterConfig config, Clock clock, RandomGenerator random, Stores.Access access,
+                               HandlerHealth health) {
         Stores stores = Stores.open(config.server().dataDir(), config.server().stores(), access);
         try {
-            Router router = new Router(config, stores, access == Stores.Access.SERVE, clock, random);
+            Router router = new Router(config, stores, access == Stores.Access.SERVE, clock, random, health);
             router.snapshot = router.compile(config);
             return router;
         } catch (RuntimeException e) {

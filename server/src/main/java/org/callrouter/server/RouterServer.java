@@ -19,7 +19,6 @@ import org.callrouter.routing.config.HandlerConfig;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.config.ServerSettings;
 import org.callrouter.sip.codec.SipLimits;
-import org.callrouter.sip.uri.Uri;
 import org.callrouter.sip.validate.RequestValidator;
 import org.callrouter.server.b2bua.B2bua;
 import org.callrouter.server.b2bua.B2buaSettings;
@@ -27,6 +26,8 @@ import org.callrouter.server.b2bua.HandlerProber;
 import org.callrouter.server.b2bua.LocalContact;
 import org.callrouter.server.b2bua.SipTargets;
 import org.callrouter.server.records.CallEvents;
+import org.callrouter.server.resolve.Resolution;
+import org.callrouter.server.resolve.SipResolver;
 import org.callrouter.server.timer.TimerService;
 import org.callrouter.server.transaction.InboundDispatcher;
 import org.callrouter.server.transaction.InboundStats;
@@ -55,6 +56,8 @@ public final class RouterServer implements AutoCloseable {
     /** Datagrams each way through the transports in the warm-up, at most, or this long. */
     private static final int WARMUP_DATAGRAMS = 100_000;
     private static final long WARMUP_DATAGRAMS_NS = 2_000_000_000L;
+    /** Start and reload wait for handler names this many query timeouts (NAPTR, SRV, A in a row, and one more). */
+    private static final int RESOLVE_WAIT_QUERIES = 4;
 
     private volatile RouterConfig config;
     private final DistinctErrorHandler errors = new DistinctErrorHandler();
@@ -65,6 +68,7 @@ public final class RouterServer implements AutoCloseable {
     private final TransactionLayer layer;
     private final B2bua b2bua;
     private final HandlerProber prober;
+    private final SipResolver resolver;
     private final SipTargets targets;
     private final SipTls tls;
     private final InboundDispatcher inbound;
@@ -86,6 +90,7 @@ public final class RouterServer implements AutoCloseable {
             warmUp();
         }
         boolean started = false;
+        SipResolver dns = null;
         this.netty = SipNetty.start(true);
         try {
             this.timers = new TimerService(monoMs(), TICK_MS, 1024, errors);
@@ -105,12 +110,15 @@ public final class RouterServer implements AutoCloseable {
                 }
             }
             final LocalContact local = new LocalContact(sip.advertisedHost(), bound);
-            this.targets = new SipTargets();
+            dns = SipResolver.open(netty.loop(), netty.datagramChannel(), settings.dns(), bound.keySet(),
+                    RouterServer::monoMs);
+            this.resolver = dns;
+            this.targets = new SipTargets(resolver, RouterServer::monoMs);
             final List<HandlerProber.Target> probeTargets = resolveHandlers(config, targets);
             this.b2bua = new B2bua(layer, timers, RouterServer::monoMs, wall, router, events, local, targets,
                     RequestValidator.defaults(), B2buaSettings.of(sip), errors, transport);
             this.prober = settings.health().enabled()
-                    ? new HandlerProber(layer, timers, RouterServer::monoMs, wall, router.health(), local,
+                    ? new HandlerProber(layer, timers, RouterServer::monoMs, wall, router.health(), local, targets,
                     settings.health().probeIntervalSeconds() * 1000L, probeTargets)
                     : null;
             this.inbound = new InboundDispatcher(layer, errors);
@@ -123,6 +131,9 @@ public final class RouterServer implements AutoCloseable {
             started = true;
         } finally {
             if (!started) {
+                if (dns != null) {
+                    dns.close();
+                }
                 netty.close();
                 router.close();
             }
@@ -189,6 +200,15 @@ public final class RouterServer implements AutoCloseable {
         return transport;
     }
 
+    /**
+     * Why calls skip a handler URI now, as the call record says it ({@code dns: <name>: NXDOMAIN}),
+     * or null when it resolves. Safe from any thread; never waits on DNS.
+     */
+    public String unreachable(String handlerUri) {
+        final Resolution r = targets.lookup(handlerUri);
+        return r.resolved() ? null : "dns: " + r.reason();
+    }
+
     /** Counters of malformed input the transports delivered. */
     public InboundStats inboundStats() {
         return inbound.stats();
@@ -217,7 +237,7 @@ public final class RouterServer implements AutoCloseable {
      * when any step before the swap fails. Settings bound at start ({@code server.sip.listen},
      * {@code advertised_host}, {@code t1_ms}/{@code t2_ms}/{@code t4_ms},
      * {@code max_message_bytes}, {@code health.enabled}, {@code health.probe_interval_seconds},
-     * and the routing core's {@code data_dir} and {@code stores}) cannot change: such a file is
+     * {@code dns}, and the routing core's {@code data_dir} and {@code stores}) cannot change: such a file is
      * refused, naming them.
      *
      * @throws ConfigException with every reason the new configuration was refused.
@@ -236,6 +256,7 @@ public final class RouterServer implements AutoCloseable {
                 next.server().health().enabled());
         restartOnly(problems, next, "server.health.probe_interval_seconds",
                 config.server().health().probeIntervalSeconds(), next.server().health().probeIntervalSeconds());
+        restartOnly(problems, next, "server.dns", config.server().dns(), next.server().dns());
         List<HandlerProber.Target> probeTargets = List.of();
         try {
             probeTargets = resolveHandlers(next, targets);
@@ -315,6 +336,7 @@ public final class RouterServer implements AutoCloseable {
         // Let the final BYEs and 503s leave before the sockets close.
         netty.loop().submit(() -> { }).awaitUninterruptibly(1, TimeUnit.SECONDS);
         transport.close();
+        netty.loop().submit(resolver::close).awaitUninterruptibly(1, TimeUnit.SECONDS);
         netty.close();
         purge.close();
         if (tls != null) {
@@ -332,11 +354,37 @@ public final class RouterServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts resolving every handler URI and waits for the answers a bounded time (a name
+     * server that does not answer must not stop the router from starting or reloading): a
+     * handler whose name is not resolved by then is skipped by calls, with the reason, until its
+     * answer comes.
+     *
+     * @throws IllegalArgumentException when a URI is not sip:/sips:.
+     */
     private static List<HandlerProber.Target> resolveHandlers(RouterConfig config, SipTargets targets) {
         final List<HandlerProber.Target> out = new ArrayList<>();
+        final List<String> uris = new ArrayList<>();
         for (HandlerConfig handler : config.handlers()) {
-            final String uri = handler.uri();
-            out.add(new HandlerProber.Target(handler.id(), uri, targets.resolve(uri, Uri.parse(uri))));
+            out.add(new HandlerProber.Target(handler.id(), handler.uri()));
+            uris.add(handler.uri());
+        }
+        final long waitMs = config.server().dns().queryTimeoutMs() * RESOLVE_WAIT_QUERIES;
+        try {
+            targets.prepare(uris).get(waitMs, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("handler names not all resolved after {} ms; calls skip those handlers until they are", waitMs);
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warn("resolving handler names failed: {}", e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (HandlerConfig handler : config.handlers()) {
+            final Resolution r = targets.lookup(handler.uri());
+            if (!r.resolved()) {
+                LOG.warn("handler {} ({}) does not resolve: {}; calls skip it until it does", handler.id(),
+                        handler.uri(), r.reason());
+            }
         }
         return out;
     }

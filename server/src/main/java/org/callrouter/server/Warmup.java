@@ -122,7 +122,7 @@ final class Warmup {
                     MessageCounters.NONE);
             final SipTargets targets = new SipTargets();
             final String handlerUri = "sip:127.0.0.1:" + HANDLER.getPort();
-            targets.resolve(handlerUri, Uri.parse(handlerUri));
+            targets.prepare(List.of(handlerUri));
             // Events go to a real publisher (the SIP loop's side of the records) and are dropped
             // here: the B2BUA's calls to it are compiled for the class the server will use.
             final ManyToOneRingBuffer events = new ManyToOneRingBuffer(new UnsafeBuffer(

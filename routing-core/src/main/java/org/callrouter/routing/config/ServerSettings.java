@@ -19,9 +19,25 @@ import java.util.Map;
  * @param records             {@code records}: the call-record pipeline and journal
  * @param webhookDelivery     {@code webhook_delivery}: retry policy for webhooks
  * @param stores              {@code stores}: capacities of the off-heap stores
+ * @param dns                 {@code dns}: the resolver of handler host names (RFC 3263)
  */
 public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTimeoutSeconds, Admin admin,
-                             Records records, WebhookDelivery webhookDelivery, Stores stores) {
+                             Records records, WebhookDelivery webhookDelivery, Stores stores, Dns dns) {
+
+    /**
+     * {@code server.dns}: where handler host names are resolved (NAPTR, SRV, A/AAAA; RFC 3263).
+     *
+     * @param servers            {@code servers} [[]]: name servers as {@code ip:port}; empty = the
+     *                           system's ({@code /etc/resolv.conf})
+     * @param queryTimeoutMs     {@code query_timeout_ms} [2000]: per DNS query
+     * @param negativeTtlSeconds {@code negative_ttl_seconds} [30]: how long a name that does not
+     *                           resolve (NXDOMAIN, no records, no answer) is remembered before it
+     *                           is asked again
+     * @param maxTtlSeconds      {@code max_ttl_seconds} [86400]: longest an answer is cached,
+     *                           whatever its TTL
+     */
+    public record Dns(List<HostPort> servers, int queryTimeoutMs, int negativeTtlSeconds, int maxTtlSeconds) {
+    }
 
     /**
      * {@code server.sip}.
@@ -122,8 +138,13 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
      * @param recoveryThreshold    {@code recovery_threshold} [1]: consecutive good probes that
      *                             make an unhealthy handler healthy again
      * @param enabled              {@code enabled} [true]: false = no probes, every handler healthy
+     * @param passiveFailureThreshold {@code passive_failure_threshold} [0]: consecutive INVITE
+     *                             attempts with no response or a 5xx that make a healthy handler
+     *                             unhealthy (passive health); 0 = off. Needs {@code enabled}:
+     *                             only probes bring a handler back
      */
-    public record Health(int probeIntervalSeconds, int failureThreshold, int recoveryThreshold, boolean enabled) {
+    public record Health(int probeIntervalSeconds, int failureThreshold, int recoveryThreshold, boolean enabled,
+                         int passiveFailureThreshold) {
     }
 
     /**

@@ -33,7 +33,12 @@ final class ServerSettingsReader {
                 h.integer("probe_interval_seconds", 10, 1, 3600),
                 h.integer("failure_threshold", 3, 1, 1000),
                 h.integer("recovery_threshold", 1, 1, 1000),
-                h.bool("enabled", true));
+                h.bool("enabled", true),
+                h.integer("passive_failure_threshold", 0, 0, 1000));
+        if (!health.enabled() && health.passiveFailureThreshold() > 0) {
+            h.error("passive_failure_threshold", "passive_failure_threshold=" + health.passiveFailureThreshold()
+                    + " needs enabled=true: only probes bring an unhealthy handler back");
+        }
         h.finish();
         int drain = server.integer("drain_timeout_seconds", 30, 0, 86_400);
         ServerSettings.Admin admin = admin(server.child("admin"), secrets);
@@ -53,8 +58,9 @@ final class ServerSettingsReader {
                 s.integer("ready_max_fill_percent", 90, 1, 100),
                 s.integer("purge_interval_seconds", 3600, 1, 7 * 86_400));
         s.finish();
+        ServerSettings.Dns dns = dns(server.child("dns"));
         server.finish();
-        return new ServerSettings(dataDir, sip, health, drain, admin, records, delivery, stores);
+        return new ServerSettings(dataDir, sip, health, drain, admin, records, delivery, stores, dns);
     }
 
     private static ServerSettings.Sip sip(MapReader sip) {
@@ -246,6 +252,50 @@ final class ServerSettingsReader {
         }
         admin.finish();
         return new ServerSettings.Admin(listen, tokens);
+    }
+
+    private static ServerSettings.Dns dns(MapReader dns) {
+        List<HostPort> servers = new ArrayList<>();
+        if (dns.has("servers")) {
+            // An empty list means the system's name servers, as leaving it out does.
+            for (MapReader.Item item : dns.stringList("servers")) {
+                try {
+                    HostPort server = HostPort.parse(item.text());
+                    if (!isAddressLiteral(server.host()) || server.port() == 0) {
+                        dns.problems().add(item.mark(), item.path(),
+                                "must be an IP address and a port (a name server is not looked up), got \""
+                                        + item.text() + "\"");
+                    } else {
+                        servers.add(server);
+                    }
+                } catch (IllegalArgumentException e) {
+                    dns.problems().add(item.mark(), item.path(), e.getMessage());
+                }
+            }
+        }
+        int timeout = dns.integer("query_timeout_ms", 2000, 1, 60_000);
+        int negative = dns.integer("negative_ttl_seconds", 30, 1, 86_400);
+        int max = dns.integer("max_ttl_seconds", 86_400, 1, 7 * 86_400);
+        dns.finish();
+        return new ServerSettings.Dns(List.copyOf(servers), timeout, negative, max);
+    }
+
+    /** An IPv4 dotted quad or an IPv6 literal (brackets already removed). */
+    private static boolean isAddressLiteral(String host) {
+        if (host.indexOf(':') >= 0) {
+            return true;
+        }
+        String[] parts = host.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)
+                    || Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static ServerSettings.Records records(MapReader records, Path dataDir) {

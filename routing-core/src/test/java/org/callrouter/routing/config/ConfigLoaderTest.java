@@ -109,7 +109,7 @@ class ConfigLoaderTest {
         assertEquals(new ServerSettings.Overload(200_000, 5000, 5), server.sip().overload());
         assertTrue(server.sip().isTrusted(new byte[] {127, 0, 0, 9}));
         assertFalse(server.sip().isTrusted(new byte[] {10, 0, 0, 1}));
-        assertEquals(new ServerSettings.Health(10, 3, 1, true), server.health());
+        assertEquals(new ServerSettings.Health(10, 3, 1, true, 0), server.health());
         assertEquals(30, server.drainTimeoutSeconds());
         assertEquals("127.0.0.1:8080", server.admin().listen().toString());
         assertFalse(server.admin().apiEnabled());

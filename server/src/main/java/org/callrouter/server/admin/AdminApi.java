@@ -183,7 +183,7 @@ public final class AdminApi {
         if (plan.outcome() == RoutingPlan.Outcome.UNKNOWN_NUMBER) {
             throw new ApiException(404, "unknown number: " + plan.rejectionReason());
         }
-        return ApiResponse.json(200, PlanFormat.json(plan));
+        return ApiResponse.json(200, PlanFormat.json(plan, service.health(), service::unreachable));
     }
 
     private ApiResponse reload() {

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.FunctionCounter;
 import org.callrouter.routing.CallContext;
 import org.callrouter.routing.CapUsage;
+import org.callrouter.routing.HandlerHealth;
 import org.callrouter.routing.RoutingPlan;
 import org.callrouter.routing.caps.CapWindow;
 import org.callrouter.routing.config.ConfigError;
@@ -196,6 +197,16 @@ public final class RouterService implements AutoCloseable {
     public void resetCap(String handler, CapWindow window) {
         server.router().resetCap(handler, window);
         LOG.info("cap {} of handler {} reset through the admin API", window.capName(), handler);
+    }
+
+    /** Why a call cannot reach a handler URI now ({@code dns: <reason>}), or null. */
+    public String unreachable(String handlerUri) {
+        return server.unreachable(handlerUri);
+    }
+
+    /** The serving router's handler health (probes and passive). */
+    public HandlerHealth health() {
+        return server.router().health();
     }
 
     /** Reloads the configuration file in force (SIGHUP, {@code POST /v1/reload}). */

@@ -22,7 +22,7 @@ import org.callrouter.server.timer.TimerService;
 import org.callrouter.server.timer.TimerTarget;
 import org.callrouter.server.transaction.InviteServerTransaction;
 import org.callrouter.server.transaction.ServerTransaction;
-import org.callrouter.server.transport.Destination;
+import org.callrouter.server.resolve.Resolution;
 
 /**
  * One tracked call through the B2BUA (DESIGN.md, "The call, step by step"): the carrier's
@@ -151,6 +151,11 @@ final class Call implements TimerTarget {
         final List<Candidate> candidates = plan.candidates();
         while (nextCandidate < candidates.size() && state == State.RINGING) {
             final Candidate candidate = candidates.get(nextCandidate++);
+            final Resolution where = b2bua.targets().lookup(candidate.uri());
+            if (!where.resolved()) {
+                b2bua.events().skipped(id, candidate.handlerId(), "dns: " + where.reason());
+                continue;
+            }
             final long now = b2bua.wallMs();
             final Reservation reservation = plan.reserve(candidate, now);
             if (reservation == null) {
@@ -160,13 +165,12 @@ final class Call implements TimerTarget {
             lastReservation = reservation;
             attempts++;
             b2bua.events().attemptStarted(id, candidate.handlerId(), now);
-            final Destination destination = b2bua.targets().cached(candidate.uri());
-            if (destination == null || !b2bua.local().supports(destination.transport())) {
+            if (!b2bua.local().supports(where.destinations().get(0).transport())) {
                 reservation.failed(now);
                 b2bua.events().attemptEnded(id, candidate.handlerId(), AttemptResult.FAILED, 0, now);
                 continue;
             }
-            ringing = new HandlerLeg(this, candidate, reservation, destination, callerFromHeader());
+            ringing = new HandlerLeg(this, candidate, reservation, where.destinations(), callerFromHeader());
             ringing.start(invite.request(), Math.max(0, invite.request().maxForwards() < 0 ? 69 : invite.request().maxForwards() - 1));
             return;
         }
@@ -191,6 +195,8 @@ final class Call implements TimerTarget {
         answeredMonoMs = b2bua.monoMs();
         final long now = b2bua.wallMs();
         leg.reservation.answered(now);
+        PassiveHealth.report(b2bua.router().health(), leg.handlerId(), response.statusCode(), AttemptResult.ANSWERED,
+                true, now);
         b2bua.events().attemptEnded(id, leg.handlerId(), AttemptResult.ANSWERED, response.statusCode(), now);
         b2bua.events().answered(id, leg.handlerId(), now);
         state(State.ANSWERED, "answered by " + leg.handlerId());
@@ -210,6 +216,7 @@ final class Call implements TimerTarget {
         ringing = null;
         final long now = b2bua.wallMs();
         leg.reservation.failed(now);
+        PassiveHealth.report(b2bua.router().health(), leg.handlerId(), status, result, leg.responded(), now);
         b2bua.events().attemptEnded(id, leg.handlerId(), result, status, now);
         tally(result);
         if (isGlobalFailure(status)) {

@@ -32,6 +32,12 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
     final Candidate candidate;
     final Reservation reservation;
     final Dialog dialog;
+    /** Where the INVITE may go, in order (RFC 3263): the next one after a timeout or a 503. */
+    private final List<Destination> destinations;
+    private int destinationIndex;
+    /** Kept to send the INVITE to the next destination; dropped once one answered. */
+    private SipRequest carrierInvite;
+    private int maxForwards;
     private InviteClientTransaction invite;
     private long ringTimer = TimerService.NO_TIMER;
     private boolean abandoned;
@@ -39,7 +45,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
     private boolean answered;
     private byte[] ack;
 
-    HandlerLeg(Call call, Candidate candidate, Reservation reservation, Destination destination, String from) {
+    HandlerLeg(Call call, Candidate candidate, Reservation reservation, List<Destination> destinations, String from) {
         this.call = call;
         this.candidate = candidate;
         this.reservation = reservation;
@@ -47,12 +53,23 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
         this.dialog = new Dialog("b" + BranchIds.callIdPart()
                 + "@" + b2bua.local().host(), from + ";tag=" + BranchIds.tag(), "<" + candidate.uri() + ">", 1);
         dialog.remoteTarget = candidate.uri();
-        dialog.destination = destination;
-        dialog.peer = destination;
+        this.destinations = destinations;
+        dialog.destination = destinations.get(0);
+        dialog.peer = dialog.destination;
     }
 
     /** Sends the INVITE with the carrier's SDP and starts the ring timer. */
     void start(SipRequest carrierInvite, int maxForwards) {
+        this.carrierInvite = carrierInvite;
+        this.maxForwards = maxForwards;
+        final B2bua b2bua = call.b2bua;
+        b2bua.register(dialog.callId, call);
+        ringTimer = b2bua.timers().schedule(this, b2bua.monoMs() + candidate.timeoutSeconds() * 1000L);
+        sendInvite();
+    }
+
+    /** A new INVITE transaction (new branch) to the current destination. */
+    private void sendInvite() {
         final B2bua b2bua = call.b2bua;
         final SipRequestBuilder b = dialog.request(SipMethod.INVITE, 1, b2bua.local().newVia(dialog.destination.transport()),
                 b2bua.local().contact(dialog.destination.transport()), maxForwards);
@@ -63,13 +80,32 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
             b.body(carrierInvite.contentType(), carrierInvite.array(), carrierInvite.bodyOffset(), carrierInvite.bodyLength());
         }
         final byte[] encoded = b.toBytes();
-        b2bua.register(dialog.callId, call);
-        ringTimer = b2bua.timers().schedule(this, b2bua.monoMs() + candidate.timeoutSeconds() * 1000L);
         invite = b2bua.layer().sendInvite(Dialog.parseOwn(encoded), encoded, dialog.destination, this);
+    }
+
+    /**
+     * RFC 3263 4.3: after a transaction timeout, a transport error or a 503, the INVITE goes to
+     * the next destination (the next SRV target or address), within the same ring time.
+     *
+     * @return false when there is none left
+     */
+    private boolean tryNextDestination() {
+        if (destinationIndex + 1 >= destinations.size() || carrierInvite == null) {
+            return false;
+        }
+        dialog.destination = destinations.get(++destinationIndex);
+        dialog.peer = dialog.destination;
+        sendInvite();
+        return true;
     }
 
     String handlerId() {
         return candidate.handlerId();
+    }
+
+    /** Whether the handler sent any response (a 100 Trying is enough) to this leg's INVITE. */
+    boolean responded() {
+        return answered || invite != null && (invite.provisionalReceived() || invite.finalReceived());
     }
 
     /**
@@ -117,6 +153,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
                 return;
             }
             answered = true;
+            carrierInvite = null;
             ringTimer = call.b2bua.timers().cancel(ringTimer);
             establish(response);
             sendAck();
@@ -126,6 +163,9 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
             invite = null;
             call.onLegAnswered(this, response);
         } else {
+            if (status == 503 && tryNextDestination()) {
+                return;
+            }
             ringTimer = call.b2bua.timers().cancel(ringTimer);
             call.b2bua.unregister(dialog.callId);
             call.onLegFailed(this, status, response.reasonPhrase(), AttemptResult.ofStatus(status));
@@ -138,6 +178,9 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
             return;
         }
         try {
+            if (tryNextDestination()) {
+                return;
+            }
             ringTimer = call.b2bua.timers().cancel(ringTimer);
             call.b2bua.unregister(dialog.callId);
             call.onLegFailed(this, transportError ? 503 : 408,

@@ -24,8 +24,8 @@ import org.callrouter.server.transport.Destination;
  */
 public final class HandlerProber implements TimerTarget {
 
-    /** A handler to probe. */
-    public record Target(String handlerId, String uri, Destination destination) {
+    /** A handler to probe; its destination is looked up in {@link SipTargets} at each probe. */
+    public record Target(String handlerId, String uri) {
     }
 
     private final TransactionLayer layer;
@@ -34,6 +34,7 @@ public final class HandlerProber implements TimerTarget {
     private final java.time.Clock wall;
     private final HandlerHealth health;
     private final LocalContact local;
+    private final SipTargets destinations;
     private final long intervalMs;
     private volatile List<Target> targets;
     private Probe[] outstanding = new Probe[0];
@@ -41,14 +42,15 @@ public final class HandlerProber implements TimerTarget {
     private boolean stopped;
 
     public HandlerProber(TransactionLayer layer, TimerService timers, java.util.function.LongSupplier monoMs,
-                         java.time.Clock wall, HandlerHealth health, LocalContact local, long intervalMs,
-                         List<Target> targets) {
+                         java.time.Clock wall, HandlerHealth health, LocalContact local, SipTargets destinations,
+                         long intervalMs, List<Target> targets) {
         this.layer = layer;
         this.timers = timers;
         this.monoMs = monoMs;
         this.wall = wall;
         this.health = health;
         this.local = local;
+        this.destinations = destinations;
         this.intervalMs = intervalMs;
         this.targets = List.copyOf(targets);
     }
@@ -91,18 +93,21 @@ public final class HandlerProber implements TimerTarget {
 
     private Probe send(Target target) {
         final Probe probe = new Probe(target);
-        if (!local.supports(target.destination().transport())) {
+        // The first destination RFC 3263 gives (the one calls try first); a name that does not
+        // resolve fails the probe when the next round comes.
+        final Destination destination = destinations.cached(target.uri());
+        if (destination == null || !local.supports(destination.transport())) {
             return probe;
         }
         final byte[] encoded = SipRequestBuilder.request(SipMethod.OPTIONS, target.uri())
-                .header(HeaderName.VIA, local.newVia(target.destination().transport()))
+                .header(HeaderName.VIA, local.newVia(destination.transport()))
                 .header(HeaderName.MAX_FORWARDS, "70")
                 .header(HeaderName.FROM, "<sip:router@" + local.host() + ">;tag=" + BranchIds.tag())
                 .header(HeaderName.TO, "<" + target.uri() + ">")
                 .header(HeaderName.CALL_ID, "p" + BranchIds.hex(ThreadLocalRandom.current().nextLong()) + "@" + local.host())
                 .header(HeaderName.CSEQ, "1 OPTIONS")
                 .toBytes();
-        layer.sendNonInvite(Dialog.parseOwn(encoded), encoded, target.destination(), probe);
+        layer.sendNonInvite(Dialog.parseOwn(encoded), encoded, destination, probe);
         return probe;
     }
 

@@ -3,58 +3,129 @@ package org.callrouter.server.b2bua;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 import org.callrouter.sip.uri.SipUri;
 import org.callrouter.sip.uri.Uri;
+import org.callrouter.server.resolve.Resolution;
+import org.callrouter.server.resolve.SipResolver;
 import org.callrouter.server.transport.Destination;
 import org.callrouter.server.transport.Transport;
 
 /**
- * Turns SIP URIs into destinations (RFC 3263 without DNS SRV/NAPTR: the host's address, the
- * URI port or the transport's default, TLS for {@code sips:}, else the {@code transport}
- * parameter or UDP). A TLS destination carries the URI host, which the peer's certificate must
- * name (RFC 5922 section 7). Handler URIs are resolved when the
- * configuration loads, so the SIP loop never waits on DNS; a URI learnt from a peer (a Contact)
- * is used only when its host is an address literal.
+ * Turns SIP URIs into destinations. Handler URIs go through RFC 3263 ({@link SipResolver}:
+ * NAPTR, SRV, A/AAAA with their TTLs) when their host is a name, and are kept here, so the SIP
+ * loop never waits on DNS: {@link #lookup} answers from this cache and, once an answer's TTL
+ * has run out, starts one refresh while calls go on using the expired answer until the new one
+ * comes (serve-stale, for at most {@code server.dns.query_timeout_ms} or so). A URI learnt from
+ * a peer (a Contact) is used only when its host is an address literal.
  */
 public final class SipTargets {
 
-    private final ConcurrentHashMap<String, Destination> resolved = new ConcurrentHashMap<>();
+    /** One handler URI's answer and whether a refresh is under way. */
+    private static final class Entry {
+        final SipUri uri;
+        volatile Resolution resolution;
+        final AtomicBoolean refreshing = new AtomicBoolean();
 
-    /**
-     * Resolves a configured handler URI, blocking on DNS for host names: call it when loading
-     * the configuration, then {@link #cached} on the SIP loop.
-     *
-     * @throws IllegalArgumentException when the URI is not sip:/sips: or the host does not resolve.
-     */
-    public Destination resolve(String uriText, Uri uri) {
-        final Destination known = resolved.get(uriText);
-        if (known != null) {
-            return known;
+        Entry(SipUri uri, Resolution resolution) {
+            this.uri = uri;
+            this.resolution = resolution;
         }
-        if (!(uri instanceof SipUri sip)) {
-            throw new IllegalArgumentException("'" + uriText + "' is not a sip: URI");
-        }
-        final InetAddress address;
-        try {
-            address = InetAddress.getByName(stripBrackets(sip.host()));
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("'" + uriText + "': host " + sip.host() + " does not resolve", e);
-        }
-        final Destination destination = destination(sip, address);
-        resolved.put(uriText, destination);
-        return destination;
     }
 
-    /** A destination resolved earlier by {@link #resolve}, or null. */
+    private final SipResolver resolver;
+    private final LongSupplier monoMs;
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+
+    /** Address literals only: a host name fails (the warm-up, tests without DNS). */
+    public SipTargets() {
+        this(null, () -> 0);
+    }
+
+    /** Host names through {@code resolver}; TTLs counted on {@code monoMs}. */
+    public SipTargets(SipResolver resolver, LongSupplier monoMs) {
+        this.resolver = resolver;
+        this.monoMs = monoMs;
+    }
+
+    /**
+     * Starts resolving configured handler URIs (address literals at once, names through DNS);
+     * the future completes when every answer is in, resolved or failed. Call it when a
+     * configuration loads, from any thread; waiting for it is optional.
+     *
+     * @throws IllegalArgumentException when a URI is not sip:/sips:.
+     */
+    public CompletableFuture<Void> prepare(List<String> uriTexts) {
+        final List<CompletableFuture<Resolution>> pending = new ArrayList<>();
+        for (String text : uriTexts) {
+            final Uri uri = Uri.parse(text);
+            if (!(uri instanceof SipUri sip)) {
+                throw new IllegalArgumentException("'" + text + "' is not a sip: URI");
+            }
+            final Entry known = entries.get(text);
+            if (known != null && !known.resolution.expired(monoMs.getAsLong())) {
+                continue;
+            }
+            final Destination literal = literal(uri);
+            if (literal != null) {
+                entries.put(text, new Entry(sip, Resolution.resolved(List.of(literal), Long.MAX_VALUE)));
+            } else if (resolver == null) {
+                entries.put(text, new Entry(sip, Resolution.failed(sip.host() + ": no DNS resolver", Long.MAX_VALUE)));
+            } else {
+                final Entry entry = entries.computeIfAbsent(text, t -> new Entry(sip,
+                        Resolution.failed(sip.host() + ": not resolved yet", 0)));
+                pending.add(refresh(entry));
+            }
+        }
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Where a handler URI leads now, for the SIP loop: never waits. An expired answer is
+     * returned as it is and a refresh starts (one at a time per URI); a URI never prepared is
+     * failed.
+     */
+    public Resolution lookup(String uriText) {
+        final Entry entry = entries.get(uriText);
+        if (entry == null) {
+            return Resolution.failed(uriText + " was never resolved", 0);
+        }
+        final Resolution now = entry.resolution;
+        if (now.expired(monoMs.getAsLong()) && resolver != null) {
+            refresh(entry);
+        }
+        return now;
+    }
+
+    /** The first destination of a handler URI ({@link #lookup}), or null. */
     public Destination cached(String uriText) {
-        return resolved.get(uriText);
+        final Resolution r = lookup(uriText);
+        return r.resolved() ? r.destinations().get(0) : null;
+    }
+
+    private CompletableFuture<Resolution> refresh(Entry entry) {
+        if (!entry.refreshing.compareAndSet(false, true)) {
+            return CompletableFuture.completedFuture(entry.resolution);
+        }
+        return resolver.resolve(entry.uri).whenComplete((answer, error) -> {
+            if (answer != null) {
+                entry.resolution = answer;
+            }
+            entry.refreshing.set(false);
+        });
     }
 
     /**
      * The destination of a URI a peer gave us (a Contact or Route), when its host is an IP
      * literal; null otherwise, and the caller falls back to where the peer's messages came from.
+     * A TLS destination carries the URI host, which the peer's certificate must name (RFC 5922
+     * section 7).
      */
     public static Destination literal(Uri uri) {
         if (!(uri instanceof SipUri sip)) {

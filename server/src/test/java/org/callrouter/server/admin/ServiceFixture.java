@@ -49,7 +49,8 @@ final class ServiceFixture implements AutoCloseable {
      * Starts a router.
      *
      * @param routing     YAML for sources, handlers, campaigns and numbers.
-     * @param extraServer YAML lines under {@code server}, indented by two spaces, or "".
+     * @param extraServer YAML lines under {@code server}, indented by two spaces, or ""; health
+     *                    probing is off unless these set {@code health}.
      */
     static ServiceFixture start(Path dir, String routing, String extraServer) {
         return start(dir, routing, extraServer, "");
@@ -76,12 +77,13 @@ final class ServiceFixture implements AutoCloseable {
                   sip:
                     listen: ["udp:127.0.0.1:%d"]
                     t1_ms: 100
-                  health: { enabled: false }
                   admin: { listen: "127.0.0.1:%d", token: "%s"%s }
                   webhook_delivery: { max_attempts: 5, initial_backoff_ms: 50, max_backoff_ms: 200, timeout_ms: 2000 }
                 %s
                 %s
-                """.formatted(dir.resolve("data"), sipPort, adminPort, TOKEN, extraAdmin, extraServerPart.stripTrailing(),
+                """.formatted(dir.resolve("data"), sipPort, adminPort, TOKEN, extraAdmin,
+                extraServerPart.contains("health:") ? extraServerPart.stripTrailing()
+                        : "  health: { enabled: false }\n" + extraServerPart.stripTrailing(),
                 routingPart);
     }
 
