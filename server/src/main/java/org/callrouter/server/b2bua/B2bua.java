@@ -121,7 +121,7 @@ public final class B2bua implements TransactionUser {
             } else {
                 try {
                     call.onInDialogRequest(transaction);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     failSafe(call, e);
                 }
             }
@@ -154,7 +154,7 @@ public final class B2bua implements TransactionUser {
         if (call != null) {
             try {
                 call.onCarrierCancel();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 failSafe(call, e);
             }
         }
@@ -168,7 +168,7 @@ public final class B2bua implements TransactionUser {
         } else {
             try {
                 call.onAck(ack);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 failSafe(call, e);
             }
         }
@@ -180,7 +180,7 @@ public final class B2bua implements TransactionUser {
         if (call != null) {
             try {
                 call.onAckTimeout(transaction);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 failSafe(call, e);
             }
         }
@@ -225,24 +225,33 @@ public final class B2bua implements TransactionUser {
         stats.pendingCalls++;
         try {
             call.start();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failSafe(call, e);
         }
     }
 
     /**
-     * Something in a call's processing threw. The error is reported (once per kind), and the
-     * call is ended so that nothing leaks: its legs are hung up or answered 503 where that
-     * still works, and in any case it leaves the registry and the counters.
+     * Something in a call's processing threw: an exception, or an {@code Error} from the
+     * off-heap stores (Chronicle Map throws them when a map is full or its file is unmapped).
+     * The error is reported (logged once per kind, counted), and the call is ended so that
+     * nothing leaks and both peers learn of it ({@link Call#fail}): BYE to an answered leg,
+     * CANCEL to a ringing one, a final answer or BYE to the carrier, caps given back, a
+     * {@code failed} record with the reason. In any case the call leaves the registry and the
+     * counters, and nothing propagates: the SIP loop goes on with its next event.
      */
-    void failSafe(Call call, RuntimeException error) {
+    void failSafe(Call call, Throwable error) {
         errors.onError(error);
         try {
-            call.terminate("internal error");
-        } catch (RuntimeException again) {
+            call.fail(Reasons.internalError(error));
+        } catch (RuntimeException | Error again) {
             errors.onError(again);
         }
         onCallEnded(call);
+    }
+
+    /** A step of ending a call threw; the other steps go on (see {@link Call#fail}). */
+    void reportError(Throwable error) {
+        errors.onError(error);
     }
 
     /** Answers what the validator refused, with the headers it asks for (Unsupported, Accept). */
