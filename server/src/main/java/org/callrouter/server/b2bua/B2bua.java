@@ -207,6 +207,11 @@ public final class B2bua implements TransactionUser {
             record(request, rejection.status(), rejection.reason());
             return;
         }
+        final String dialedProblem = Call.dialedNumberProblem(Call.dialedNumber(request, s));
+        if (dialedProblem != null) {
+            refuseAndRecord(transaction, 400, dialedProblem, null);
+            return;
+        }
         if (calls.containsKey(request.callId())) {
             refuseAndRecord(transaction, 482, "a call with this Call-ID is in progress", null);
             return;

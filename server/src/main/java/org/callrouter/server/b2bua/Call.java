@@ -511,15 +511,36 @@ final class Call implements TimerTarget {
     /** The From of the B leg: the caller's number and display name, our host (topology hiding). */
     private String callerFromHeader() {
         final NameAddress from = invite.request().from();
-        final String user = userOf(from.uri());
+        // As written (escapes kept): the parser accepted it as a URI user part, so it still is
+        // one here; the decoded form may hold characters a header cannot carry.
+        final String user = from.uri() instanceof SipUri sip ? sip.rawUser() : userOf(from.uri());
         final String display = from.displayName();
         final StringBuilder sb = new StringBuilder(64);
         if (display != null && !display.isEmpty()) {
-            sb.append('"').append(display.replace("\\", "\\\\").replace("\"", "\\\"")).append("\" ");
+            sb.append('"').append(Reasons.quotable(display)).append("\" ");
         }
         sb.append("<sip:").append(user == null || user.isEmpty() ? "anonymous" : user)
                 .append('@').append(b2bua.local().host()).append('>');
         return sb.toString();
+    }
+
+    /**
+     * Why the dialed number cannot be taken as written, or null: a control character (a
+     * {@code %00}, {@code %0D}, {@code %0A}, {@code %01}, {@code %7F} escape in the URI's user
+     * part, decoded once by the URI), which no phone number has and no header may carry.
+     */
+    static String dialedNumberProblem(String dialed) {
+        if (dialed == null) {
+            return null;
+        }
+        for (int i = 0; i < dialed.length(); i++) {
+            final char c = dialed.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                return "dialed number has a control character (%" + (c < 0x10 ? "0" : "")
+                        + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + ")";
+            }
+        }
+        return null;
     }
 
     /** The number the carrier dialed, from where the settings say to look (Request-URI, To). */
