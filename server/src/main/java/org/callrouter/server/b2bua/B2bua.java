@@ -212,6 +212,11 @@ public final class B2bua implements TransactionUser {
             refuseAndRecord(transaction, 400, dialedProblem, null);
             return;
         }
+        final String unreachable = unreachablePeer(request);
+        if (unreachable != null) {
+            refuseAndRecord(transaction, 400, unreachable, null);
+            return;
+        }
         if (calls.containsKey(request.callId())) {
             refuseAndRecord(transaction, 482, "a call with this Call-ID is in progress", null);
             return;
@@ -257,6 +262,30 @@ public final class B2bua implements TransactionUser {
     /** A step of ending a call threw; the other steps go on (see {@link Call#fail}). */
     void reportError(Throwable error) {
         errors.onError(error);
+    }
+
+    /**
+     * Why the carrier's dialog could not work, or null: its Contact (the remote target) or first
+     * Record-Route (where in-dialog requests would go) is an address no message can be sent to,
+     * so the BYE ending the call would fail on every retransmission. Refused before the call
+     * exists, with the address and why.
+     */
+    private static String unreachablePeer(SipRequest request) {
+        final List<String> recordRoutes = request.headerValues(HeaderName.RECORD_ROUTE);
+        if (!recordRoutes.isEmpty()) {
+            final String why = SipTargets.refusal(Uri.parse(stripAngles(recordRoutes.get(0))));
+            if (why != null) {
+                return "Record-Route " + why;
+            }
+        }
+        final List<NameAddress> contacts = request.contacts();
+        if (!contacts.isEmpty()) {
+            final String why = SipTargets.refusal(contacts.get(0).uri());
+            if (why != null) {
+                return "Contact " + why;
+            }
+        }
+        return null;
     }
 
     /** Answers what the validator refused, with the headers it asks for (Unsupported, Accept). */

@@ -58,6 +58,50 @@ public final class SipTargets {
      * literal; null otherwise, and the caller falls back to where the peer's messages came from.
      */
     public static Destination literal(Uri uri) {
+        final InetSocketAddress address = literalAddress(uri);
+        return address == null || unreachable(address) != null ? null : Destination.of(transportOf((SipUri) uri), address);
+    }
+
+    /**
+     * Why a URI a peer gave us (a Contact, a Record-Route) names an address no message can be
+     * sent to, or null when it is usable or not an address literal (a host name: the peer's
+     * source address is used then).
+     */
+    public static String refusal(Uri uri) {
+        final InetSocketAddress address = literalAddress(uri);
+        final String why = address == null ? null : unreachable(address);
+        return why == null ? null : ((SipUri) uri).host() + ":" + address.getPort() + " " + why;
+    }
+
+    /**
+     * Why datagrams or connections to {@code address} cannot work, or null: the kernel refuses
+     * 0.0.0.0/8 as a destination ({@code EINVAL}), and multicast, 240.0.0.0/4 (with the
+     * broadcast address), {@code ::} and ff00::/8 are no SIP peer; port 0 is no port.
+     */
+    static String unreachable(InetSocketAddress address) {
+        if (address.getPort() <= 0 || address.getPort() > 65_535) {
+            return "has no usable port";
+        }
+        final InetAddress ip = address.getAddress();
+        if (ip == null) {
+            return "is not an address";
+        }
+        if (ip.isMulticastAddress()) {
+            return "is a multicast address";
+        }
+        if (ip.isAnyLocalAddress()) {
+            return "is the unspecified address";
+        }
+        final byte[] bytes = ip.getAddress();
+        if (bytes.length == 4 && (bytes[0] == 0 || (bytes[0] & 0xF0) == 0xF0)) {
+            return bytes[0] == 0 ? "is in 0.0.0.0/8, which the kernel does not send to"
+                    : "is in the reserved 240.0.0.0/4 (or the broadcast address)";
+        }
+        return null;
+    }
+
+    /** The address of a sip:/sips: URI whose host is an IP literal, or null. */
+    private static InetSocketAddress literalAddress(Uri uri) {
         if (!(uri instanceof SipUri sip)) {
             return null;
         }
@@ -66,8 +110,7 @@ public final class SipTargets {
             return null;
         }
         try {
-            return Destination.of(transportOf(sip),
-                    new InetSocketAddress(InetAddress.getByName(host), sip.port() > 0 ? sip.port() : DEFAULT_PORT));
+            return new InetSocketAddress(InetAddress.getByName(host), sip.port() > 0 ? sip.port() : DEFAULT_PORT);
         } catch (UnknownHostException e) {
             return null;
         }
