@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import org.callrouter.server.sipua.Carrier;
 import org.callrouter.server.sipua.CarrierCall;
 import org.callrouter.server.sipua.Handler;
 import org.callrouter.server.sipua.Ports;
+import org.callrouter.server.sipua.RawUdpPeer;
 import org.callrouter.server.sipua.ReceivedResponse;
 import org.callrouter.server.transaction.MessageCounters;
 import org.junit.jupiter.api.AfterEach;
@@ -75,6 +77,10 @@ class CallFailureIntegrationTest {
      * reserved).
      */
     private String routing() {
+        return routing(handler.uri());
+    }
+
+    private static String routing(String handlerUri) {
         return """
                 sources:
                   - id: web
@@ -97,7 +103,7 @@ class CallFailureIntegrationTest {
                   - { number: "+18005550101", campaign: plain, source: web }
                   - { number: "+18005550102", campaign: timed, source: web }
                   - { number: "+18005550103", campaign: attempt, source: web }
-                """.formatted(handler.uri());
+                """.formatted(handlerUri);
     }
 
     private void startRouter(Path dataDir, org.callrouter.server.records.CallEvents events) {
@@ -210,6 +216,55 @@ class CallFailureIntegrationTest {
 
         completeCall("18005550101", 0);
         assertNoLiveCalls();
+    }
+
+    @Test
+    void aFailureWhileAHandlerRingsCancelsIt() {
+        try (RawUdpPeer ringing = RawUdpPeer.open(Ports.free(45000, 45999))) {
+            router = RouterFixture.start(dir.resolve("data"), routing("sip:127.0.0.1:" + ringing.port()), "", "",
+                    Clock.systemUTC(), recorded, MessageCounters.NONE);
+            final CarrierCall call = carrier.call(router.hostPort(), "18005550101");
+            final String invite = awaitRequest(ringing, "INVITE");
+            // A 180 with a body and no Content-Type: relaying it to the carrier throws.
+            ringing.send(new InetSocketAddress("127.0.0.1", router.port()), "SIP/2.0 180 Ringing\r\n"
+                    + "Via: " + header(invite, "Via") + "\r\n"
+                    + "From: " + header(invite, "From") + "\r\n"
+                    + "To: " + header(invite, "To") + ";tag=r1\r\n"
+                    + "Call-ID: " + header(invite, "Call-ID") + "\r\n"
+                    + "CSeq: " + header(invite, "CSeq") + "\r\n"
+                    + "Content-Length: 4\r\n\r\noops");
+            final String cancel = awaitRequest(ringing, "CANCEL");
+            assertEquals(header(invite, "Call-ID"), header(cancel, "Call-ID"), "the ringing leg is cancelled");
+            final ReceivedResponse answer = call.awaitFinal(WAIT);
+            assertEquals(503, answer.status());
+            assertTrue(answer.header("Reason").contains("internal error"), answer.header("Reason"));
+            awaitRecord(1);
+            assertTrue(recorded.lines().contains("ended failed 503"), recorded.lines().toString());
+            assertEquals(1, router.server().errors().total(), "internal errors");
+
+            carrier.call(router.hostPort(), "18005550101");
+            assertTrue(!header(awaitRequest(ringing, "INVITE"), "Call-ID").equals(header(invite, "Call-ID")),
+                    "the capped handler is offered the next call: its slot was given back");
+        }
+    }
+
+    /** Waits for a request (skipping responses and other methods) at a raw peer. */
+    private static String awaitRequest(RawUdpPeer peer, String method) {
+        while (true) {
+            final String text = peer.receive(WAIT).orElseThrow(() -> new AssertionError("no " + method)).text();
+            if (text.startsWith(method + " ")) {
+                return text;
+            }
+        }
+    }
+
+    private static String header(String message, String name) {
+        for (String line : message.split("\r\n")) {
+            if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
+                return line.substring(name.length() + 1).trim();
+            }
+        }
+        return null;
     }
 
     @Test
