@@ -536,8 +536,7 @@ final class Call implements TimerTarget {
         for (int i = 0; i < dialed.length(); i++) {
             final char c = dialed.charAt(i);
             if (c < 0x20 || c == 0x7F) {
-                return "dialed number has a control character (%" + (c < 0x10 ? "0" : "")
-                        + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + ")";
+                return "dialed number has a control character (" + Reasons.quotable(String.valueOf(c)) + ")";
             }
         }
         return null;
