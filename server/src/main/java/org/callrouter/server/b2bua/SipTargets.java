@@ -26,7 +26,8 @@ public final class SipTargets {
      * Resolves a configured handler URI, blocking on DNS for host names: call it when loading
      * the configuration, then {@link #cached} on the SIP loop.
      *
-     * @throws IllegalArgumentException when the URI is not sip:/sips: or the host does not resolve.
+     * @throws IllegalArgumentException when the URI is not sip:/sips:, the host does not resolve, or
+     *                                  its address is one no message can be sent to.
      */
     public Destination resolve(String uriText, Uri uri) {
         final Destination known = resolved.get(uriText);
@@ -42,8 +43,13 @@ public final class SipTargets {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("'" + uriText + "': host " + sip.host() + " does not resolve", e);
         }
-        final Destination destination = Destination.of(transportOf(sip),
-                new InetSocketAddress(address, sip.port() > 0 ? sip.port() : DEFAULT_PORT));
+        final InetSocketAddress socketAddress = new InetSocketAddress(address, sip.port() > 0 ? sip.port() : DEFAULT_PORT);
+        final String unusable = unreachable(socketAddress);
+        if (unusable != null) {
+            throw new IllegalArgumentException("'" + uriText + "': " + address.getHostAddress() + ":"
+                    + socketAddress.getPort() + " " + unusable);
+        }
+        final Destination destination = Destination.of(transportOf(sip), socketAddress);
         resolved.put(uriText, destination);
         return destination;
     }
