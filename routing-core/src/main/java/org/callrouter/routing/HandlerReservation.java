@@ -113,14 +113,19 @@ final class HandlerReservation implements Reservation {
             return;
         }
         done = true;
-        source = endSide(CallerIndex.Side.SOURCE, plan.campaign().sourceRule, source, nowMs, talkMillis);
-        handler = endSide(CallerIndex.Side.HANDLER, link.handlerRule, handler, nowMs, talkMillis);
-        HandlerRoute h = link.handler;
-        if (holding && !holdSettled && h.caps.trigger() == CapTrigger.CONVERTED && handler.converted()) {
-            h.counters.commitHold(windows);
-            holdSettled = true;
+        try {
+            source = endSide(CallerIndex.Side.SOURCE, plan.campaign().sourceRule, source, nowMs, talkMillis);
+            handler = endSide(CallerIndex.Side.HANDLER, link.handlerRule, handler, nowMs, talkMillis);
+            HandlerRoute h = link.handler;
+            if (holding && !holdSettled && h.caps.trigger() == CapTrigger.CONVERTED && handler.converted()) {
+                h.counters.commitHold(windows);
+                holdSettled = true;
+            }
+        } finally {
+            // A conversion that could not be recorded (a full caller index) must not keep the
+            // handler's slot: this reservation is done and will not be asked again.
+            release();
         }
-        release();
     }
 
     private Side endSide(CallerIndex.Side side, ConversionRule rule, Side current, long nowMs, long talkMillis) {
@@ -138,7 +143,8 @@ final class HandlerReservation implements Reservation {
     }
 
     private static Side unanswered(Side current) {
-        return current.status() == Status.PENDING ? NOT_ANSWERED : current;
+        // null: start() threw before deciding the side (the reservation is being given back).
+        return current == null || current.status() == Status.PENDING ? NOT_ANSWERED : current;
     }
 
     /** Gives back concurrency and any hold still pending. */

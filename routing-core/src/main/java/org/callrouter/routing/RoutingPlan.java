@@ -250,6 +250,15 @@ public final class RoutingPlan {
             return null;
         }
         HandlerReservation reservation = new HandlerReservation(this, link, windows, windowed && !commitNow);
+        try {
+            reservation.start(nowMs);
+        } catch (RuntimeException | Error e) {
+            // An attempt conversion could not be recorded (a full caller index): nobody gets
+            // this reservation, so its slot goes back now or never, and the call's conversion
+            // view never sees it.
+            reservation.failed(nowMs);
+            throw e;
+        }
         synchronized (this) {
             if (firstAttempt == null) {
                 firstAttempt = reservation;
@@ -260,7 +269,6 @@ public final class RoutingPlan {
                 laterAttempts.add(reservation);
             }
         }
-        reservation.start(nowMs);
         return reservation;
     }
 

@@ -73,7 +73,41 @@ public final class PhoneNumbers {
         if (isPrivacyWord(raw)) {
             return ANONYMOUS;
         }
-        return slow(raw.toString());
+        return writtenAsNumber(raw) ? slow(raw.toString()) : INVALID;
+    }
+
+    /**
+     * Whether {@code raw} is a number and nothing else: no control character anywhere, and
+     * (spaces around aside) a digit, {@code +} or {@code (} first and a digit last.
+     * libphonenumber finds a number inside any text and drops what surrounds it, so without
+     * this {@code 18005550100} followed by a NUL (a SIP URI's {@code %00}) or {@code x18005550100}
+     * would be routed as {@code +18005550100}.
+     */
+    private static boolean writtenAsNumber(CharSequence raw) {
+        int start = 0;
+        int end = raw.length();
+        for (int i = 0; i < end; i++) {
+            char c = raw.charAt(i);
+            if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
+                return false;
+            }
+        }
+        while (start < end && raw.charAt(start) == ' ') {
+            start++;
+        }
+        while (end > start && raw.charAt(end - 1) == ' ') {
+            end--;
+        }
+        if (start == end) {
+            return false;
+        }
+        char first = raw.charAt(start);
+        char last = raw.charAt(end - 1);
+        return (first == '+' || first == '(' || isDigit(first)) && isDigit(last);
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /**

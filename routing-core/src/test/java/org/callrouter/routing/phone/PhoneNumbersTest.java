@@ -45,6 +45,23 @@ class PhoneNumbersTest {
     }
 
     @Test
+    void controlCharactersAndJunkAroundANumberAreNotANumber() {
+        // What a SIP URI's %00, %0D, %0A, %01 and %7F decode to, at the end, inside and in front.
+        for (String control : new String[] {"\u0000", "\r", "\n", "\u0001", "\u007f", "\t", "\u0085"}) {
+            for (String bad : new String[] {"18005550100" + control, "18005500" + control, "+18005550100" + control,
+                "1800555" + control + "0100", control + "18005550100", "+44 20 7946 0018" + control}) {
+                assertEquals(PhoneNumbers.INVALID, US.parse(bad), () -> bad.replace(control, "<" + (int) control.charAt(0) + ">"));
+            }
+        }
+        for (String bad : new String[] {"18005550100abc", "18005550100#", "18005550100;", "x18005550100", "18005550100)",
+            "+1 800 555 0100 ext"}) {
+            assertEquals(PhoneNumbers.INVALID, US.parse(bad), bad);
+        }
+        assertEquals(18005550100L, US.parse(" +1 (800) 555-0100 "), "spaces around are not junk");
+        assertEquals(18005550100L, US.parse("(800) 555-0100"));
+    }
+
+    @Test
     void fastPathAgreesWithLibphonenumber() {
         long seed = System.nanoTime();
         System.out.println("PhoneNumbersTest seed " + seed);

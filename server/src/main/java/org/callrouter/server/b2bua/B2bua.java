@@ -176,7 +176,7 @@ public final class B2bua implements TransactionUser {
         if (call != null) {
             try {
                 call.onCarrierCancel();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 failSafe(call, e);
             }
         }
@@ -191,7 +191,7 @@ public final class B2bua implements TransactionUser {
         } else {
             try {
                 call.onAck(ack);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 failSafe(call, e);
             }
         }
@@ -203,7 +203,7 @@ public final class B2bua implements TransactionUser {
         if (call != null) {
             try {
                 call.onAckTimeout(transaction);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 failSafe(call, e);
             }
         }
@@ -225,7 +225,7 @@ public final class B2bua implements TransactionUser {
         }
         try {
             call.onInDialogRequest(transaction, dialog);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failSafe(call, e);
         }
     }
@@ -253,6 +253,16 @@ public final class B2bua implements TransactionUser {
             record(request, rejection.status(), rejection.reason());
             return;
         }
+        final String dialedProblem = Call.dialedNumberProblem(Call.dialedNumber(request, s));
+        if (dialedProblem != null) {
+            refuseAndRecord(transaction, 400, dialedProblem, null);
+            return;
+        }
+        final String unreachable = unreachablePeer(request);
+        if (unreachable != null) {
+            refuseAndRecord(transaction, 400, unreachable, null);
+            return;
+        }
         if (calls.containsKey(request.callId())) {
             refuseAndRecord(transaction, 482, "a call with this Call-ID is in progress", null);
             return;
@@ -271,24 +281,57 @@ public final class B2bua implements TransactionUser {
         stats.pendingCalls++;
         try {
             call.start();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failSafe(call, e);
         }
     }
 
     /**
-     * Something in a call's processing threw. The error is reported (once per kind), and the
-     * call is ended so that nothing leaks: its legs are hung up or answered 503 where that
-     * still works, and in any case it leaves the registry and the counters.
+     * Something in a call's processing threw: an exception, or an {@code Error} from the
+     * off-heap stores (Chronicle Map throws them when a map is full or its file is unmapped).
+     * The error is reported (logged once per kind, counted), and the call is ended so that
+     * nothing leaks and both peers learn of it ({@link Call#fail}): BYE to an answered leg,
+     * CANCEL to a ringing one, a final answer or BYE to the carrier, caps given back, a
+     * {@code failed} record with the reason. In any case the call leaves the registry and the
+     * counters, and nothing propagates: the SIP loop goes on with its next event.
      */
-    void failSafe(Call call, RuntimeException error) {
+    void failSafe(Call call, Throwable error) {
         errors.onError(error);
         try {
-            call.terminate("internal error");
-        } catch (RuntimeException again) {
+            call.fail(Reasons.internalError(error));
+        } catch (RuntimeException | Error again) {
             errors.onError(again);
         }
         onCallEnded(call);
+    }
+
+    /** A step of ending a call threw; the other steps go on (see {@link Call#fail}). */
+    void reportError(Throwable error) {
+        errors.onError(error);
+    }
+
+    /**
+     * Why the carrier's dialog could not work, or null: its Contact (the remote target) or first
+     * Record-Route (where in-dialog requests would go) is an address no message can be sent to,
+     * so the BYE ending the call would fail on every retransmission. Refused before the call
+     * exists, with the address and why.
+     */
+    private static String unreachablePeer(SipRequest request) {
+        final List<String> recordRoutes = request.headerValues(HeaderName.RECORD_ROUTE);
+        if (!recordRoutes.isEmpty()) {
+            final String why = SipTargets.refusal(Uri.parse(stripAngles(recordRoutes.get(0))));
+            if (why != null) {
+                return "Record-Route " + why;
+            }
+        }
+        final List<NameAddress> contacts = request.contacts();
+        if (!contacts.isEmpty()) {
+            final String why = SipTargets.refusal(contacts.get(0).uri());
+            if (why != null) {
+                return "Contact " + why;
+            }
+        }
+        return null;
     }
 
     /** Answers what the validator refused, with the headers it asks for (Unsupported, Accept). */

@@ -388,7 +388,7 @@ final class Call implements TimerTarget {
             try {
                 hangUpBoth();
                 finish(CallStatus.COMPLETED, 200, "maximum call duration reached");
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 b2bua.failSafe(this, e);
             }
         }
@@ -396,22 +396,65 @@ final class Call implements TimerTarget {
 
     /** Ends the call from outside (shutdown after the drain timeout). */
     void terminate(String reason) {
-        switch (state) {
-            case RINGING -> {
-                if (ringing != null) {
-                    final HandlerLeg leg = ringing;
-                    ringing = null;
-                    leg.abandon();
-                    leg.reservation.failed(b2bua.wallMs());
-                }
-                answerCarrier(503, "Service Unavailable", null);
-                finish(CallStatus.FAILED, 503, reason);
-            }
-            case ANSWERED, CONFIRMED -> {
-                hangUpBoth();
-                finish(CallStatus.COMPLETED, 200, reason);
-            }
-            case ENDED -> { }
+        if (state == State.ENDED) {
+            return;
+        }
+        final boolean carrierAnswered = endLegs("router shutting down");
+        finish(carrierAnswered ? CallStatus.COMPLETED : CallStatus.FAILED, carrierAnswered ? 200 : 503, reason);
+    }
+
+    /**
+     * Ends the call after its processing threw ({@link B2bua#failSafe}), from whatever point it
+     * had reached. Each step runs on its own, so one that throws again (the same broken store)
+     * cannot stop the others: the peers hear of the end, the caps are given back and the record
+     * says {@code failed} with {@code reason}.
+     */
+    void fail(String reason) {
+        if (state == State.ENDED) {
+            return;
+        }
+        final boolean carrierAnswered = endLegs("internal error");
+        step(() -> finish(CallStatus.FAILED, carrierAnswered ? 200 : 503, reason));
+        // The attempt the failure interrupted may hold a slot no leg owns yet (reserved, not
+        // started). Reservations are idempotent: one already ended or failed ignores this.
+        final Reservation reservation = lastReservation;
+        if (reservation != null) {
+            step(() -> reservation.failed(b2bua.wallMs()));
+        }
+    }
+
+    /**
+     * Hangs up what the call has: CANCEL to a ringing leg (its slot given back), BYE to an
+     * answered one, and to the carrier a 503 with {@code why} while it has no final answer, else
+     * BYE. Returns whether the carrier had been answered (so the call was up).
+     */
+    private boolean endLegs(String why) {
+        final boolean carrierAnswered = state != State.RINGING;
+        final HandlerLeg leg = ringing;
+        ringing = null;
+        if (leg != null) {
+            step(leg::abandon);
+            step(() -> leg.reservation.failed(b2bua.wallMs()));
+        }
+        final HandlerLeg up = answered;
+        if (up != null) {
+            // Also when the handler answered but the failure came before the carrier heard of it.
+            step(up::hangUp);
+        }
+        if (carrierAnswered) {
+            step(() -> b2bua.sendBye(carrier));
+        } else if (invite != null && invite.state() == InviteServerTransaction.State.PROCEEDING) {
+            step(() -> answerCarrier(503, Reasons.of(503), null, why));
+        }
+        return carrierAnswered;
+    }
+
+    /** One step of ending a call: what it throws is reported, and the next step runs. */
+    private void step(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException | Error e) {
+            b2bua.reportError(e);
         }
     }
 
@@ -498,15 +541,28 @@ final class Call implements TimerTarget {
         final long ringMs = (wasAnswered ? answeredMonoMs : mono) - receivedMonoMs;
         final long talkMs = wasAnswered ? mono - answeredMonoMs : 0;
         ConversionOutcome conversion = null;
-        if (wasAnswered) {
-            answered.reservation.ended(now, talkMs);
+        CallStatus outcome = status;
+        String why = reason;
+        try {
+            if (wasAnswered) {
+                answered.reservation.ended(now, talkMs);
+            }
+            if (lastReservation != null) {
+                // The call's view: a side an earlier attempt converted stays converted after a failover.
+                conversion = plan.conversion();
+            }
+        } catch (RuntimeException | Error e) {
+            // The peers are already told; what failed is the call's bookkeeping (a store). The
+            // record is still written, and says so; the reservation gave its slot back anyway.
+            b2bua.reportError(e);
+            outcome = CallStatus.FAILED;
+            why = Reasons.internalError(e);
         }
-        if (lastReservation != null) {
-            // The call's view: a side an earlier attempt converted stays converted after a failover.
-            conversion = plan.conversion();
+        try {
+            b2bua.events().ended(id, outcome, sipStatus, why, now, ringMs, talkMs, conversion);
+        } finally {
+            b2bua.onCallEnded(this);
         }
-        b2bua.events().ended(id, status, sipStatus, reason, now, ringMs, talkMs, conversion);
-        b2bua.onCallEnded(this);
     }
 
     /** Drops the registry entries of the legs (the call is over). */
@@ -535,15 +591,35 @@ final class Call implements TimerTarget {
     /** The From of the B leg: the caller's number and display name, our host (topology hiding). */
     private String callerFromHeader() {
         final NameAddress from = invite.request().from();
-        final String user = userOf(from.uri());
+        // As written (escapes kept): the parser accepted it as a URI user part, so it still is
+        // one here; the decoded form may hold characters a header cannot carry.
+        final String user = from.uri() instanceof SipUri sip ? sip.rawUser() : userOf(from.uri());
         final String display = from.displayName();
         final StringBuilder sb = new StringBuilder(64);
         if (display != null && !display.isEmpty()) {
-            sb.append('"').append(display.replace("\\", "\\\\").replace("\"", "\\\"")).append("\" ");
+            sb.append('"').append(Reasons.quotable(display)).append("\" ");
         }
         sb.append("<sip:").append(user == null || user.isEmpty() ? "anonymous" : user)
                 .append('@').append(b2bua.local().host()).append('>');
         return sb.toString();
+    }
+
+    /**
+     * Why the dialed number cannot be taken as written, or null: a control character (a
+     * {@code %00}, {@code %0D}, {@code %0A}, {@code %01}, {@code %7F} escape in the URI's user
+     * part, decoded once by the URI), which no phone number has and no header may carry.
+     */
+    static String dialedNumberProblem(String dialed) {
+        if (dialed == null) {
+            return null;
+        }
+        for (int i = 0; i < dialed.length(); i++) {
+            final char c = dialed.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                return "dialed number has a control character (" + Reasons.quotable(String.valueOf(c)) + ")";
+            }
+        }
+        return null;
     }
 
     /** The number the carrier dialed, from where the settings say to look (Request-URI, To). */

@@ -66,7 +66,7 @@ final class DtmfSender implements ClientTransactionListener, TimerTarget {
             timer = TimerService.NO_TIMER;
             try {
                 next();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 b2bua.failSafe(call, e);
             }
         }

@@ -132,7 +132,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
     public void onResponse(ClientTransaction transaction, SipResponse response) {
         try {
             handleResponse(response);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             call.b2bua.failSafe(call, e);
         }
     }
@@ -185,7 +185,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
             call.b2bua.unregister(dialog.callId);
             call.onLegFailed(this, transportError ? 503 : 408,
                     transportError ? "handler unreachable" : "no response from handler", AttemptResult.FAILED);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             call.b2bua.failSafe(call, e);
         }
     }
@@ -196,7 +196,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
             ringTimer = TimerService.NO_TIMER;
             try {
                 call.onRingTimeout(this);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 call.b2bua.failSafe(call, e);
             }
         }

@@ -61,7 +61,7 @@ final class Relay implements ClientTransactionListener {
     public void onResponse(ClientTransaction transaction, SipResponse response) {
         try {
             relayResponse(response);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             call.b2bua.failSafe(call, e);
         }
     }
@@ -101,7 +101,7 @@ final class Relay implements ClientTransactionListener {
         try {
             origin.respond(408, Reasons.of(408));
             call.onRelayDone(this);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             call.b2bua.failSafe(call, e);
         }
     }

@@ -59,7 +59,8 @@ public final class SipTargets {
      * the future completes when every answer is in, resolved or failed. Call it when a
      * configuration loads, from any thread; waiting for it is optional.
      *
-     * @throws IllegalArgumentException when a URI is not sip:/sips:.
+     * @throws IllegalArgumentException when a URI is not sip:/sips:, or its host is an address
+     *                                  no message can be sent to.
      */
     public CompletableFuture<Void> prepare(List<String> uriTexts) {
         final List<CompletableFuture<Resolution>> pending = new ArrayList<>();
@@ -67,6 +68,10 @@ public final class SipTargets {
             final Uri uri = Uri.parse(text);
             if (!(uri instanceof SipUri sip)) {
                 throw new IllegalArgumentException("'" + text + "' is not a sip: URI");
+            }
+            final String refused = refusal(uri);
+            if (refused != null) {
+                throw new IllegalArgumentException("'" + text + "': " + refused);
             }
             final Entry known = entries.get(text);
             if (known != null && !known.resolution.expired(monoMs.getAsLong())) {
@@ -128,6 +133,29 @@ public final class SipTargets {
      * section 7).
      */
     public static Destination literal(Uri uri) {
+        final InetSocketAddress address = literalAddress(uri);
+        if (address == null || Destination.refusal(address) != null) {
+            return null;
+        }
+        final SipUri sip = (SipUri) uri;
+        final Transport transport = transportOf(sip);
+        return transport == Transport.TLS ? Destination.tls(address, stripBrackets(sip.host()))
+                : Destination.of(transport, address);
+    }
+
+    /**
+     * Why a URI a peer gave us (a Contact, a Record-Route) names an address no message can be
+     * sent to, or null when it is usable or not an address literal (a host name: the peer's
+     * source address is used then).
+     */
+    public static String refusal(Uri uri) {
+        final InetSocketAddress address = literalAddress(uri);
+        final String why = address == null ? null : Destination.refusal(address);
+        return why == null ? null : ((SipUri) uri).host() + ":" + address.getPort() + " " + why;
+    }
+
+    /** The address of a sip:/sips: URI whose host is an IP literal, or null. */
+    private static InetSocketAddress literalAddress(Uri uri) {
         if (!(uri instanceof SipUri sip)) {
             return null;
         }
@@ -136,16 +164,10 @@ public final class SipTargets {
             return null;
         }
         try {
-            return destination(sip, InetAddress.getByName(host));
+            return new InetSocketAddress(InetAddress.getByName(host), sip.port() > 0 ? sip.port() : transportOf(sip).defaultPort());
         } catch (UnknownHostException e) {
             return null;
         }
-    }
-
-    private static Destination destination(SipUri uri, InetAddress address) {
-        final Transport transport = transportOf(uri);
-        final InetSocketAddress to = new InetSocketAddress(address, uri.port() > 0 ? uri.port() : transport.defaultPort());
-        return transport == Transport.TLS ? Destination.tls(to, stripBrackets(uri.host())) : Destination.of(transport, to);
     }
 
     /** RFC 3261 26.2.2: a {@code sips:} URI is reached over TLS, whatever its transport parameter says. */

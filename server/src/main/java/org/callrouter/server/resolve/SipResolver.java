@@ -259,6 +259,9 @@ public final class SipResolver implements AutoCloseable {
                         final List<Destination> out = new ArrayList<>();
                         for (InetAddress address : addresses) {
                             final InetSocketAddress to = new InetSocketAddress(address, port);
+                            if (Destination.refusal(to) != null) {
+                                continue; // a record pointing at 0.0.0.0/8, multicast...: nothing can be sent there
+                            }
                             // RFC 5922 7: a TLS peer's certificate must name the URI's host, not the SRV target.
                             out.add(transport == Transport.TLS ? Destination.tls(to, host) : Destination.of(transport, to));
                         }

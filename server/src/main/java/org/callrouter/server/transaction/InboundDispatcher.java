@@ -48,7 +48,7 @@ public final class InboundDispatcher implements InboundSink {
         } catch (SipParseException e) {
             // A header the parser reads lazily turned out malformed.
             onMalformed(new SipParseException(e.status(), e.reason(), message), source);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             errors.onError(e);
             if (message instanceof SipRequest request && !request.method().name().equals("ACK")) {
                 answerStateless(request, 500, "Server Internal Error", source);

@@ -1,5 +1,6 @@
 package org.callrouter.server.transport;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 import io.netty.channel.Channel;
@@ -35,5 +36,32 @@ public record Destination(Transport transport, InetSocketAddress address, Channe
     @Override
     public String toString() {
         return transport + ":" + address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+
+    /**
+     * Why datagrams or connections to {@code address} cannot work, or null: the kernel refuses
+     * 0.0.0.0/8 as a destination ({@code EINVAL}), and multicast, 240.0.0.0/4 (with the
+     * broadcast address), {@code ::} and ff00::/8 are no SIP peer; port 0 is no port.
+     */
+    public static String refusal(InetSocketAddress address) {
+        if (address.getPort() <= 0 || address.getPort() > 65_535) {
+            return "has no usable port";
+        }
+        final InetAddress ip = address.getAddress();
+        if (ip == null) {
+            return "is not an address";
+        }
+        if (ip.isMulticastAddress()) {
+            return "is a multicast address";
+        }
+        if (ip.isAnyLocalAddress()) {
+            return "is the unspecified address";
+        }
+        final byte[] bytes = ip.getAddress();
+        if (bytes.length == 4 && (bytes[0] == 0 || (bytes[0] & 0xF0) == 0xF0)) {
+            return bytes[0] == 0 ? "is in 0.0.0.0/8, which the kernel does not send to"
+                    : "is in the reserved 240.0.0.0/4 (or the broadcast address)";
+        }
+        return null;
     }
 }

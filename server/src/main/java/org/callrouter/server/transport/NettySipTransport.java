@@ -79,6 +79,7 @@ public final class NettySipTransport implements SipSender, Backlog {
      */
     private static final long IDLE_GAP_NS = 50_000_000;
     private static final int TCP_IDLE_SECONDS = 600;
+    private static final long SEND_FAILURE_LOG_INTERVAL_NS = 10_000_000_000L;
     private static final byte[] PONG = {'\r', '\n'};
     /** The stream transport (TCP or TLS) of a connection. */
     private static final AttributeKey<Transport> STREAM = AttributeKey.valueOf("sip-stream-transport");
@@ -114,6 +115,8 @@ public final class NettySipTransport implements SipSender, Backlog {
     private long lastFullReadNs;
     private long lastWarnedNs = Long.MIN_VALUE / 2;
     private boolean backlogged;
+    private long udpSendFailures;
+    private long lastSendFailureLogNs = Long.MIN_VALUE / 2;
 
     private final ChannelHandler udpDecoder;
     private final ChannelHandler inbound;
@@ -218,8 +221,22 @@ public final class NettySipTransport implements SipSender, Backlog {
                 fail(destination, onFailure, new IllegalStateException("no UDP socket for " + destination));
                 return;
             }
-            channel.write(new DatagramPacket(Unpooled.wrappedBuffer(message), destination.address()),
-                    channel.voidPromise());
+            final DatagramPacket packet = new DatagramPacket(Unpooled.wrappedBuffer(message), destination.address());
+            if (onFailure == null) {
+                // A refused datagram fails alone: the flush goes on with the rest of its batch
+                // (Netty removes just the failed message and continues), and the failure reaches
+                // exceptionCaught, which counts it as a send failure.
+                channel.write(packet, channel.voidPromise());
+            } else {
+                // A request's transaction learns at once that its destination is refused
+                // (RFC 3261 8.1.3.1: a transport error), instead of retransmitting into EINVAL.
+                channel.write(packet).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        onUdpSendFailure(f.cause());
+                        onFailure.onSendFailure(destination, f.cause());
+                    }
+                });
+            }
             markUnflushed(channel);
             return;
         }
@@ -416,6 +433,24 @@ public final class NettySipTransport implements SipSender, Backlog {
         unflushed.clear();
     }
 
+    /**
+     * Datagrams the kernel refused to send (an address it cannot reach, such as 0.0.0.1:
+     * EINVAL). A peer's bad address, not a fault of the router: counted, and logged the first
+     * time and then at most every {@link #SEND_FAILURE_LOG_INTERVAL_NS} with the count.
+     */
+    public long udpSendFailures() {
+        return udpSendFailures;
+    }
+
+    private void onUdpSendFailure(Throwable cause) {
+        udpSendFailures++;
+        final long now = System.nanoTime();
+        if (now - lastSendFailureLogNs > SEND_FAILURE_LOG_INTERVAL_NS) {
+            lastSendFailureLogNs = now;
+            LOG.warn("UDP datagram not sent ({} so far): {}", udpSendFailures, cause.toString());
+        }
+    }
+
     private record Pending(Destination destination, byte[] message, SendFailureListener onFailure) {
     }
 
@@ -532,6 +567,11 @@ public final class NettySipTransport implements SipSender, Backlog {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (ctx.channel() instanceof io.netty.channel.socket.DatagramChannel && cause instanceof java.io.IOException) {
+                // A datagram written without a listener (a response, an ACK) that the kernel refused.
+                onUdpSendFailure(cause);
+                return;
+            }
             final boolean stream = ctx.channel().attr(STREAM).get() != null;
             // A TLS failure is the peer's (reported with the handshake event), not the router's.
             if (!(stream && (cause instanceof SSLException || cause.getCause() instanceof SSLException))) {

@@ -13,9 +13,15 @@ import org.callrouter.server.records.CallEvents;
 final class RecordingEvents implements CallEvents {
 
     private final List<String> lines = new ArrayList<>();
+    private final List<String> endReasons = new ArrayList<>();
 
     synchronized List<String> lines() {
         return List.copyOf(lines);
+    }
+
+    /** The reason of each ended call, in order. */
+    synchronized List<String> endReasons() {
+        return List.copyOf(endReasons);
     }
 
     private synchronized void add(String line) {
@@ -51,6 +57,9 @@ final class RecordingEvents implements CallEvents {
     @Override
     public void ended(String callId, CallStatus status, int sipStatus, String reason, long atMs, long ringMs,
                       long talkMs, ConversionOutcome conversion) {
+        synchronized (this) {
+            endReasons.add(reason);
+        }
         add("ended " + status.label() + " " + sipStatus);
     }
 }
