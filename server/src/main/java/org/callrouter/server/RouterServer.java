@@ -26,6 +26,7 @@ import org.callrouter.server.b2bua.HandlerProber;
 import org.callrouter.server.b2bua.LocalContact;
 import org.callrouter.server.b2bua.SipTargets;
 import org.callrouter.server.records.CallEvents;
+import org.callrouter.server.recovery.CrashRecovery;
 import org.callrouter.server.timer.TimerService;
 import org.callrouter.server.transaction.InboundDispatcher;
 import org.callrouter.server.transaction.InboundStats;
@@ -65,10 +66,13 @@ public final class RouterServer implements AutoCloseable {
     private final SipTargets targets;
     private final InboundDispatcher inbound;
     private final ScheduledFuture<?> tick;
+    /** The live-call store's heartbeat (null without crash recovery). */
+    private final ScheduledFuture<?> heartbeat;
     private volatile boolean draining;
     private boolean closed;
 
-    private RouterServer(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters) {
+    private RouterServer(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
+                         CrashRecovery recovery) {
         this.config = config;
         final ServerSettings settings = config.server();
         final ServerSettings.Sip sip = settings.sip();
@@ -103,6 +107,7 @@ public final class RouterServer implements AutoCloseable {
                     settings.health().probeIntervalSeconds() * 1000L, probeTargets)
                     : null;
             this.inbound = new InboundDispatcher(layer, errors);
+            this.heartbeat = recovery == null ? null : startRecovery(recovery, wall, events, local);
             transport.sink(inbound);
             this.tick = netty.loop().scheduleAtFixedRate(this::onTick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
             if (prober != null) {
@@ -118,6 +123,17 @@ public final class RouterServer implements AutoCloseable {
         LOG.info("router listening on {} ({}), {} campaigns, {} handlers, {} numbers, data in {}",
                 transport.bound(), netty.epoll() ? "epoll" : "nio", config.campaigns().size(),
                 config.handlers().size(), router.numbers().size(), settings.dataDir().toAbsolutePath());
+    }
+
+    /**
+     * Crash recovery (server README, "Crash recovery"): answered calls go to the live-call store
+     * from the first call on; on the SIP loop, the calls the last process left are recorded and
+     * hung up; a heartbeat every second is their last evidence of life should this process die.
+     */
+    private ScheduledFuture<?> startRecovery(CrashRecovery recovery, Clock wall, CallEvents events, LocalContact local) {
+        b2bua.liveCalls(recovery.store());
+        netty.loop().execute(() -> recovery.run(events, router.conversions(), layer, local));
+        return netty.loop().scheduleAtFixedRate(() -> recovery.store().heartbeat(wall.millis()), 0, 1, TimeUnit.SECONDS);
     }
 
     /**
@@ -143,7 +159,16 @@ public final class RouterServer implements AutoCloseable {
      * @throws IllegalStateException when a socket cannot be bound or a handler URI does not resolve.
      */
     public static RouterServer start(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters) {
-        return new RouterServer(config, wall, events, counters);
+        return new RouterServer(config, wall, events, counters, null);
+    }
+
+    /**
+     * As {@link #start(RouterConfig, Clock, CallEvents, MessageCounters)}, keeping answered
+     * calls for crash recovery and recovering those {@code recovery} found.
+     */
+    public static RouterServer start(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
+                                     CrashRecovery recovery) {
+        return new RouterServer(config, wall, events, counters, recovery);
     }
 
     /** The sockets bound, with real ports. */
@@ -277,6 +302,9 @@ public final class RouterServer implements AutoCloseable {
                 prober.stop();
             }
             tick.cancel(false);
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+            }
         }).awaitUninterruptibly(5, TimeUnit.SECONDS);
         // Let the final BYEs and 503s leave before the sockets close.
         netty.loop().submit(() -> { }).awaitUninterruptibly(1, TimeUnit.SECONDS);
