@@ -83,6 +83,9 @@ public final class RouterServer implements AutoCloseable {
         boolean started = false;
         this.netty = SipNetty.start(true);
         try {
+            if (recovery != null) {
+                recovery.open(); // after Router.open: this process owns the data directory
+            }
             this.timers = new TimerService(monoMs(), TICK_MS, 1024, errors);
             final List<SipSocket> sockets = sip.listen().stream().map(SipSocket::of).toList();
             this.transport = new NettySipTransport(netty, sockets,

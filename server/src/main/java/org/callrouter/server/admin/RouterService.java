@@ -27,7 +27,6 @@ import org.callrouter.server.metrics.RouterMetrics;
 import org.callrouter.server.records.RecordPipeline;
 import org.callrouter.server.recovery.CrashRecovery;
 import org.callrouter.server.recovery.LiveCallReleaser;
-import org.callrouter.server.recovery.LiveCallStore;
 import org.callrouter.server.webhook.WebhookScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +48,7 @@ public final class RouterService implements AutoCloseable {
     private final RecordPipeline records;
     private final RouterServer server;
     private final AdminServer admin;
-    private final LiveCallStore liveCalls;
+    private final CrashRecovery recovery;
     private volatile RouterConfig config;
     private volatile boolean stopping;
     private boolean closed;
@@ -63,21 +62,20 @@ public final class RouterService implements AutoCloseable {
         WebhookScheduler hooks = null;
         RecordPipeline pipeline = null;
         RouterServer sip = null;
-        LiveCallStore liveCalls = null;
+        // Crash recovery: opened by the SIP router once it owns the data directory.
+        final CrashRecovery recovery = new CrashRecovery(settings.dataDir(),
+                settings.sip().overload().maxActiveCalls(), journalDir(settings), errors);
         try {
-            // Crash recovery: read what a killed process left before this one writes to the store.
-            liveCalls = LiveCallStore.open(settings.dataDir(), settings.sip().overload().maxActiveCalls(), errors);
-            final CrashRecovery recovery = CrashRecovery.prepare(liveCalls, journalDir(settings), errors);
             hooks = WebhookScheduler.start(settings.dataDir().resolve("webhooks"), this::config,
                     settings.records().fsyncIntervalMs(), wall, errors);
             pipeline = new RecordPipeline(settings.records(), journalDir(settings), longestCallMs(config),
-                    List.of(metrics.calls(), hooks, new LiveCallReleaser(liveCalls)), wall, errors);
+                    List.of(metrics.calls(), hooks, new LiveCallReleaser(recovery)), wall, errors);
             sip = RouterServer.start(config, wall, pipeline.events(), metrics.sipMessages(), recovery);
             pipeline.conversions(sip.router().conversions());
             this.webhooks = hooks;
             this.records = pipeline;
             this.server = sip;
-            this.liveCalls = liveCalls;
+            this.recovery = recovery;
             metrics.bind(sip, wall);
             metrics.bind(pipeline);
             metrics.bind(hooks.dispatcher());
@@ -97,9 +95,7 @@ public final class RouterService implements AutoCloseable {
                 if (hooks != null) {
                     hooks.close();
                 }
-                if (liveCalls != null) {
-                    liveCalls.close();
-                }
+                recovery.close();
                 metrics.close();
             }
         }
@@ -229,7 +225,7 @@ public final class RouterService implements AutoCloseable {
         server.close();
         admin.close();
         records.close();
-        liveCalls.close();
+        recovery.close();
         webhooks.close();
         metrics.close();
         LOG.info("records, webhooks and admin API stopped; {} journal lines written", records.journalLines());

@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * the answered calls left in the {@link LiveCallStore}.
  *
  * <ol>
- *   <li>{@link #prepare}, before this process writes to the store: reads the calls and the
- *       last heartbeat; a call whose record is already in the journal (it ended, and the
- *       process died before the emitter removed it) is removed and nothing more is done.</li>
+ *   <li>{@link #open}, once this process owns the data directory and before its first call
+ *       and heartbeat: opens the store (recovering locks a killed writer left), reads the
+ *       calls and the last heartbeat; a call whose record is already in the journal (it ended,
+ *       and the process died before the emitter removed it) is removed and nothing more is done.</li>
  *   <li>{@link #run}, on the SIP loop once the sockets are open: for each other call, an
  *       {@code interrupted} record (talk time from the answer to the last heartbeat;
  *       conversions by {@link ConversionService#interrupted}), then a BYE on both legs with
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *       that, the next start picks it up again, and the journal check keeps it to one record.</li>
  * </ol>
  */
-public final class CrashRecovery {
+public final class CrashRecovery implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrashRecovery.class);
     /**
@@ -55,40 +56,59 @@ public final class CrashRecovery {
     static final long CSEQ_MARGIN = 10_000;
     static final String REASON = "router restarted: the call was interrupted";
 
-    private final LiveCallStore store;
+    private final Path dataDir;
+    private final int capacity;
+    private final Path journalDir;
     private final ErrorHandler errors;
-    private final long lastAliveMs;
-    private final List<LiveCall> interrupted;
-    private final int journaled;
-    private final int unreadable;
+    private volatile LiveCallStore store;
+    private long lastAliveMs = Long.MIN_VALUE;
+    private List<LiveCall> interrupted = List.of();
+    private int journaled;
+    private int unreadable;
     private int byesPending;
     private int byesAnswered;
     private int byesUnanswered;
     private int byesNotSent;
 
-    private CrashRecovery(LiveCallStore store, ErrorHandler errors, long lastAliveMs, List<LiveCall> interrupted,
-                          int journaled, int unreadable) {
-        this.store = store;
+    /**
+     * Nothing is opened yet ({@link #open}).
+     *
+     * @param capacity   the calls a new store is created for.
+     * @param journalDir the journal, to leave out calls whose record was written.
+     */
+    public CrashRecovery(Path dataDir, int capacity, Path journalDir, ErrorHandler errors) {
+        this.dataDir = dataDir;
+        this.capacity = capacity;
+        this.journalDir = journalDir;
         this.errors = errors;
-        this.lastAliveMs = lastAliveMs;
-        this.interrupted = interrupted;
-        this.journaled = journaled;
-        this.unreadable = unreadable;
     }
 
     /**
-     * Reads what the previous process left in {@code store}, before this one writes to it.
+     * Opens the live-call store and reads what the previous process left in it. Call once this
+     * process holds the data directory's lock ({@code Router.open}), before the first call and
+     * the first heartbeat.
      *
-     * @param journalDir the journal, to leave out calls whose record was written.
+     * @throws IllegalStateException when the store cannot be opened.
+     * @throws java.io.UncheckedIOException when the journal cannot be read.
      */
-    public static CrashRecovery prepare(LiveCallStore store, Path journalDir, ErrorHandler errors) {
-        final long lastAliveMs = store.lastHeartbeat();
+    public void open() {
+        final LiveCallStore opened = LiveCallStore.open(dataDir, capacity, errors);
+        try {
+            prepare(opened);
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        store = opened;
+    }
+
+    private void prepare(LiveCallStore opened) {
+        lastAliveMs = opened.lastHeartbeat();
         final Map<String, LiveCall> calls = new HashMap<>();
-        int unreadable = 0;
         long earliestMs = Long.MAX_VALUE;
-        for (String id : store.ids()) {
+        for (String id : opened.ids()) {
             try {
-                final LiveCall call = store.get(id);
+                final LiveCall call = opened.get(id);
                 if (call != null) {
                     calls.put(id, call);
                     earliestMs = Math.min(earliestMs, call.receivedMs());
@@ -97,17 +117,18 @@ public final class CrashRecovery {
                 unreadable++;
                 LOG.error("crash recovery: the live-call entry of {} cannot be read ({}); its call has no record"
                         + " and is not hung up", id, e.getMessage());
-                store.remove(id);
+                opened.remove(id);
             }
         }
         final Set<String> written = JournalIds.find(journalDir, calls.keySet(), earliestMs);
         for (String id : written) {
             calls.remove(id);
-            store.remove(id);
+            opened.remove(id);
         }
         final List<LiveCall> left = new ArrayList<>(calls.values());
         left.sort((a, b) -> Long.compare(a.answeredMs(), b.answeredMs()));
-        return new CrashRecovery(store, errors, lastAliveMs, left, written.size(), unreadable);
+        interrupted = left;
+        journaled = written.size();
     }
 
     /** The calls to record as interrupted and hang up. */
@@ -115,9 +136,19 @@ public final class CrashRecovery {
         return interrupted;
     }
 
-    /** The store (the SIP loop keeps answered calls in it from now on). */
+    /** The store (the SIP loop keeps answered calls in it from now on); null before {@link #open}. */
     public LiveCallStore store() {
         return store;
+    }
+
+    /** Closes the store (after the record pipeline: its last records remove their calls). */
+    @Override
+    public void close() {
+        final LiveCallStore opened = store;
+        if (opened != null) {
+            store = null;
+            opened.close();
+        }
     }
 
     /**

@@ -99,9 +99,23 @@ final class LiveCallCodec {
     private void putString(String value) {
         if (value == null) {
             putInt(NULL);
+        } else if (isAscii(value)) {
+            // Nearly every value (ids, numbers, headers, URIs): written char by char, where the
+            // UTF-8 path would allocate an array per string. ASCII is UTF-8, so one reader serves.
+            putInt(value.length());
+            position += buffer.putStringWithoutLengthAscii(position, value);
         } else {
             position += buffer.putStringUtf8(position, value);
         }
+    }
+
+    private static boolean isAscii(String value) {
+        for (int i = 0, n = value.length(); i < n; i++) {
+            if (value.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void putInt(int value) {

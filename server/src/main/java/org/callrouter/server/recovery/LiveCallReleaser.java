@@ -15,11 +15,12 @@ import org.callrouter.server.records.RecordSink;
  */
 public final class LiveCallReleaser implements RecordSink {
 
-    private final LiveCallStore store;
+    private final CrashRecovery recovery;
     private final List<String> written = new ArrayList<>();
 
-    public LiveCallReleaser(LiveCallStore store) {
-        this.store = store;
+    /** Removes from {@code recovery}'s store (none before it is open: no call was answered then). */
+    public LiveCallReleaser(CrashRecovery recovery) {
+        this.recovery = recovery;
     }
 
     @Override
@@ -32,7 +33,8 @@ public final class LiveCallReleaser implements RecordSink {
 
     @Override
     public void onBatchEnd(long nowNs) {
-        if (!written.isEmpty()) {
+        final LiveCallStore store = recovery.store();
+        if (!written.isEmpty() && store != null) {
             for (int i = 0, n = written.size(); i < n; i++) {
                 store.remove(written.get(i));
             }

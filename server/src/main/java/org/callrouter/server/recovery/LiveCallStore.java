@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import net.openhft.chronicle.hash.ChronicleHashCorruption;
 import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
 import org.agrona.ErrorHandler;
 
 /**
@@ -46,22 +48,45 @@ public final class LiveCallStore implements AutoCloseable {
     }
 
     /**
-     * Opens (or creates) the store in {@code dataDir}.
+     * Opens (or creates) the store in {@code dataDir} for the router that serves it. A process
+     * killed in the middle of a write leaves that segment's lock taken in the file, so an
+     * existing file is opened with Chronicle's recovery, which resets the locks and checks
+     * the entries: only while no other process has the file open, that is, once this process
+     * holds the data directory's {@code router.lock} ({@code Router.open}).
      *
      * @param capacity the calls it is created for ({@code server.sip.overload.max_active_calls});
      *                 a store that exists keeps the size it was created with.
      * @throws IllegalStateException when the file cannot be opened.
      */
     public static LiveCallStore open(Path dataDir, int capacity, ErrorHandler errors) {
+        return open(dataDir, capacity, errors, true);
+    }
+
+    /**
+     * Opens the store beside the router serving it, without recovery (tests and tools that
+     * look at it; the file must exist).
+     */
+    public static LiveCallStore attach(Path dataDir, int capacity, ErrorHandler errors) {
+        return open(dataDir, capacity, errors, false);
+    }
+
+    private static LiveCallStore open(Path dataDir, int capacity, ErrorHandler errors, boolean owner) {
         final Path file = dataDir.resolve(FILE);
         try {
             Files.createDirectories(dataDir);
-            final ChronicleMap<String, byte[]> map = ChronicleMap.of(String.class, byte[].class)
+            // Sparse: the file takes disk as calls fill it, not capacity x 1 KiB at creation
+            // (200,000 calls: 250 MB and seconds of writing at each first start).
+            final ChronicleMapBuilder<String, byte[]> builder = ChronicleMap.of(String.class, byte[].class)
                     .name("live-calls")
                     .averageKeySize(AVERAGE_KEY_BYTES)
                     .averageValueSize(AVERAGE_VALUE_BYTES)
                     .entries(Math.max(1024, capacity + 1L))
-                    .createPersistedTo(file.toFile());
+                    .sparseFile(true);
+            final ChronicleMap<String, byte[]> map = owner && Files.exists(file)
+                    ? builder.recoverPersistedTo(file.toFile(), true,
+                    (ChronicleHashCorruption.Listener) corruption -> errors.onError(new IllegalStateException(
+                            "live-call store " + file + " after a crash: " + corruption.message())))
+                    : builder.createPersistedTo(file.toFile());
             return new LiveCallStore(file, map, errors);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot open the live-call store " + file + ": " + e.getMessage(), e);

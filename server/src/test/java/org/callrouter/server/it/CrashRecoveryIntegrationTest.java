@@ -78,7 +78,6 @@ class CrashRecoveryIntegrationTest {
                   data_dir: %s
                   sip:
                     listen: ["udp:127.0.0.1:%d"]
-                    t1_ms: 100
                     overload: { max_active_calls: %d, max_pending_invites: 500 }
                   health: { enabled: false }
                   drain_timeout_seconds: 1
@@ -105,7 +104,7 @@ class CrashRecoveryIntegrationTest {
         final Set<String> completedCallers = new HashSet<>();
         final Map<String, CarrierCall> live = new HashMap<>();
         try (RouterProcess router = RouterProcess.start(config, "http://127.0.0.1:" + adminPort, dir.resolve("first.log"));
-             LiveCallStore store = openStore()) {
+             LiveCallStore store = LiveCallStore.attach(dir.resolve("data"), CAPACITY, failOnError())) {
             for (int i = 0; i < COMPLETED; i++) {
                 final CarrierCall call = carrier.call(target, NUMBER);
                 assertEquals(200, call.awaitFinal(WAIT).status());
@@ -152,7 +151,7 @@ class CrashRecoveryIntegrationTest {
             assertEquals(0, router.terminate(), router.output());
         }
         // Every call's record is written: nothing is left for a next start to recover.
-        try (LiveCallStore store = openStore()) {
+        try (LiveCallStore store = LiveCallStore.open(dir.resolve("data"), CAPACITY, failOnError())) {
             assertEquals(0, store.size(), "the store is empty after the recovery and a clean stop");
         }
 
@@ -186,11 +185,10 @@ class CrashRecoveryIntegrationTest {
         assertEquals(List.of(), handler.errors());
     }
 
-    private LiveCallStore openStore() {
-        final ErrorHandler fail = e -> {
+    private static ErrorHandler failOnError() {
+        return e -> {
             throw new AssertionError(e);
         };
-        return LiveCallStore.open(dir.resolve("data"), CAPACITY, fail);
     }
 
     private List<JsonNode> journal() {

@@ -41,10 +41,10 @@ class CrashRecoveryTest {
             store.answered(live);
             store.heartbeat(live.answeredMs() + 5_000);
         }
-        try (LiveCallStore store = LiveCallStore.open(dir, 100, handler)) {
-            final CrashRecovery recovery = CrashRecovery.prepare(store, journal, handler);
+        try (CrashRecovery recovery = new CrashRecovery(dir, 100, journal, handler)) {
+            recovery.open();
             assertEquals(List.of("c-cut", "c-live"), recovery.interrupted().stream().map(LiveCall::id).sorted().toList());
-            assertEquals(List.of("c-cut", "c-live"), store.ids().stream().sorted().toList(),
+            assertEquals(List.of("c-cut", "c-live"), recovery.store().ids().stream().sorted().toList(),
                     "the interrupted calls stay stored until their record is written");
         }
         assertEquals(List.of(), errors);
@@ -52,8 +52,9 @@ class CrashRecoveryTest {
 
     @Test
     void nothingStoredAndNoJournalIsNothingToDo() {
-        try (LiveCallStore store = LiveCallStore.open(dir, 100, handler)) {
-            assertEquals(List.of(), CrashRecovery.prepare(store, dir.resolve("journal"), handler).interrupted());
+        try (CrashRecovery recovery = new CrashRecovery(dir, 100, dir.resolve("journal"), handler)) {
+            recovery.open();
+            assertEquals(List.of(), recovery.interrupted());
         }
     }
 }
