@@ -135,7 +135,7 @@ public final class RouterServer implements AutoCloseable {
      */
     private ScheduledFuture<?> startRecovery(CrashRecovery recovery, Clock wall, CallEvents events, LocalContact local) {
         b2bua.liveCalls(recovery.store());
-        netty.loop().execute(() -> recovery.run(events, router.conversions(), layer, local));
+        netty.loop().execute(() -> recovery.run(events, router.conversions(), layer, local, netty.loop()));
         return netty.loop().scheduleAtFixedRate(() -> recovery.store().heartbeat(wall.millis()), 0, 1, TimeUnit.SECONDS);
     }
 

@@ -19,11 +19,20 @@ public final class DialogSnapshots {
     /** Stores an answered call when a live-call store is in use (SIP loop). */
     static void answered(Call call, RoutingPlan plan, HandlerLeg leg, long answeredMs) {
         final LiveCallStore store = call.b2bua.liveCalls();
-        if (store != null) {
-            store.answered(new LiveCall(call.id, call.key, plan.campaignId(), plan.sourceId(), leg.handlerId(),
-                    plan.callerNumber(), plan.dialedNumber(), plan.tags(), plan.nowMs(), answeredMs,
-                    leg(call.carrier), leg(leg.dialog)));
+        if (store == null) {
+            return;
         }
+        final LiveCall live;
+        try {
+            live = new LiveCall(call.id, call.key, plan.campaignId(), plan.sourceId(), leg.handlerId(),
+                    plan.callerNumber(), plan.dialedNumber(), plan.tags(), plan.nowMs(), answeredMs,
+                    leg(call.carrier), leg(leg.dialog));
+        } catch (RuntimeException e) {
+            // Keeping the call for recovery must never end the call itself.
+            store.notStored(e);
+            return;
+        }
+        store.answered(live);
     }
 
     private static LiveLeg leg(Dialog dialog) {

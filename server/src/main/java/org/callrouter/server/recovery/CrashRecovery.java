@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.agrona.ErrorHandler;
 import org.callrouter.routing.ConversionOutcome;
@@ -55,6 +57,9 @@ public final class CrashRecovery implements AutoCloseable {
      */
     static final long CSEQ_MARGIN = 10_000;
     static final String REASON = "router restarted: the call was interrupted";
+    /** Calls recorded and hung up per SIP loop task: some 5 record events each, well within the record buffer. */
+    static final int BATCH = 100;
+    static final long BATCH_PAUSE_MS = 10;
 
     private final Path dataDir;
     private final int capacity;
@@ -69,6 +74,7 @@ public final class CrashRecovery implements AutoCloseable {
     private int byesAnswered;
     private int byesUnanswered;
     private int byesNotSent;
+    private boolean allSent;
 
     /**
      * Nothing is opened yet ({@link #open}).
@@ -153,9 +159,12 @@ public final class CrashRecovery implements AutoCloseable {
 
     /**
      * Records each interrupted call and sends BYE on both of its legs. On the SIP loop, after
-     * the sockets opened (the BYEs' answers come back through them).
+     * the sockets opened (the BYEs' answers come back through them); {@value #BATCH} calls at a
+     * time, the next batch {@value #BATCH_PAUSE_MS} ms later on {@code loop}, so that the record
+     * buffer drains between batches (a whole recovery at once could overflow it).
      */
-    public void run(CallEvents events, ConversionService conversions, TransactionLayer layer, LocalContact local) {
+    public void run(CallEvents events, ConversionService conversions, TransactionLayer layer, LocalContact local,
+                    ScheduledExecutorService loop) {
         if (interrupted.isEmpty() && journaled == 0 && unreadable == 0) {
             return;
         }
@@ -163,7 +172,14 @@ public final class CrashRecovery implements AutoCloseable {
                         + " recording them as interrupted and hanging up both legs; {} more had their record"
                         + " written already", interrupted.size(),
                 lastAliveMs == Long.MIN_VALUE ? "never came" : java.time.Instant.ofEpochMilli(lastAliveMs), journaled);
-        for (LiveCall call : interrupted) {
+        batch(0, events, conversions, layer, local, loop);
+    }
+
+    private void batch(int from, CallEvents events, ConversionService conversions, TransactionLayer layer,
+                       LocalContact local, ScheduledExecutorService loop) {
+        final int to = Math.min(interrupted.size(), from + BATCH);
+        for (int i = from; i < to; i++) {
+            final LiveCall call = interrupted.get(i);
             try {
                 record(call, events, conversions);
                 hangUp(call.carrier(), layer, local);
@@ -172,8 +188,14 @@ public final class CrashRecovery implements AutoCloseable {
                 errors.onError(e);
             }
         }
-        if (byesPending == 0) {
-            report();
+        if (to < interrupted.size()) {
+            loop.schedule(() -> batch(to, events, conversions, layer, local, loop), BATCH_PAUSE_MS,
+                    TimeUnit.MILLISECONDS);
+        } else {
+            allSent = true;
+            if (byesPending == 0) {
+                report();
+            }
         }
     }
 
@@ -241,7 +263,7 @@ public final class CrashRecovery implements AutoCloseable {
         } else {
             byesUnanswered++;
         }
-        if (--byesPending == 0) {
+        if (--byesPending == 0 && allSent) {
             report();
         }
     }

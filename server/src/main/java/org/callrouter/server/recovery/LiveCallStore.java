@@ -101,10 +101,15 @@ public final class LiveCallStore implements AutoCloseable {
         try {
             map.put(call.id(), codec.encode(call));
         } catch (RuntimeException e) {
-            notStored++;
-            errors.onError(new IllegalStateException("live-call store " + file + ": a call was not stored, a crash"
-                    + " would lose its record (" + map.size() + " entries): " + e.getMessage(), e));
+            notStored(e);
         }
+    }
+
+    /** An answered call could not be stored (or its entry not even built): counted and reported. */
+    public void notStored(RuntimeException cause) {
+        notStored++;
+        errors.onError(new IllegalStateException("live-call store " + file + ": a call was not stored, a crash"
+                + " would lose its record (" + map.size() + " entries): " + cause.getMessage(), cause));
     }
 
     /** The router is alive at {@code wallMs} (SIP loop, every second): the last evidence of life of its calls. */
