@@ -28,6 +28,8 @@ public final class LiveCallStore implements AutoCloseable {
 
     /** The file in {@code data_dir}. */
     public static final String FILE = "live-calls.dat";
+    /** Beside it while no router has it open: its last owner closed it (no lock can be left taken). */
+    static final String CLEAN = "live-calls.clean";
     /** Not a call id (ids start with {@code c}): the key of the heartbeat. */
     private static final String ALIVE = "#alive";
     /** An answered call's entry is some 400-900 bytes: headers, tags, two dialogs. */
@@ -39,20 +41,23 @@ public final class LiveCallStore implements AutoCloseable {
     private final LiveCallCodec codec = new LiveCallCodec();
     private final ErrorHandler errors;
     private final byte[] heartbeat = new byte[Long.BYTES];
+    private final boolean owner;
     private volatile long notStored;
 
-    private LiveCallStore(Path file, ChronicleMap<String, byte[]> map, ErrorHandler errors) {
+    private LiveCallStore(Path file, ChronicleMap<String, byte[]> map, ErrorHandler errors, boolean owner) {
         this.file = file;
         this.map = map;
         this.errors = errors;
+        this.owner = owner;
     }
 
     /**
      * Opens (or creates) the store in {@code dataDir} for the router that serves it. A process
-     * killed in the middle of a write leaves that segment's lock taken in the file, so an
-     * existing file is opened with Chronicle's recovery, which resets the locks and checks
-     * the entries: only while no other process has the file open, that is, once this process
-     * holds the data directory's {@code router.lock} ({@code Router.open}).
+     * killed in the middle of a write leaves that segment's lock taken in the file, so a file
+     * its last owner did not close ({@link #CLEAN} absent) is opened with Chronicle's recovery,
+     * which resets the locks and checks the entries: only while no other process has the file
+     * open, that is, once this process holds the data directory's {@code router.lock}
+     * ({@code Router.open}).
      *
      * @param capacity the calls it is created for ({@code server.sip.overload.max_active_calls});
      *                 a store that exists keeps the size it was created with.
@@ -82,12 +87,15 @@ public final class LiveCallStore implements AutoCloseable {
                     .averageValueSize(AVERAGE_VALUE_BYTES)
                     .entries(Math.max(1024, capacity + 1L))
                     .sparseFile(true);
-            final ChronicleMap<String, byte[]> map = owner && Files.exists(file)
-                    ? builder.recoverPersistedTo(file.toFile(), true,
+            final boolean closedCleanly = owner && Files.deleteIfExists(dataDir.resolve(CLEAN));
+            final ChronicleMap<String, byte[]> map = owner && !closedCleanly && Files.exists(file)
+                    // false: the file's own header says how it was built (max_active_calls may have
+                    // changed since); true would rewrite it from this builder.
+                    ? builder.recoverPersistedTo(file.toFile(), false,
                     (ChronicleHashCorruption.Listener) corruption -> errors.onError(new IllegalStateException(
                             "live-call store " + file + " after a crash: " + corruption.message())))
                     : builder.createPersistedTo(file.toFile());
-            return new LiveCallStore(file, map, errors);
+            return new LiveCallStore(file, map, errors, owner);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot open the live-call store " + file + ": " + e.getMessage(), e);
         }
@@ -172,5 +180,13 @@ public final class LiveCallStore implements AutoCloseable {
     @Override
     public void close() {
         map.close();
+        if (owner) {
+            try {
+                Files.write(file.resolveSibling(CLEAN), new byte[0]);
+            } catch (IOException e) {
+                // Only the next start's recovery is at stake; it then runs as after a crash.
+                errors.onError(new IOException("live-call store: cannot mark " + file + " closed", e));
+            }
+        }
     }
 }

@@ -52,6 +52,20 @@ class LiveCallStoreTest {
     }
 
     @Test
+    void aStoreKeepsItsSizeWhenTheCapacitySettingChanges() {
+        try (LiveCallStore store = LiveCallStore.open(dir, 2_000, handler)) {
+            for (int i = 0; i < 1_500; i++) {
+                store.answered(call("c" + i));
+            }
+        }
+        try (LiveCallStore store = LiveCallStore.open(dir, 50_000, handler)) {
+            assertEquals(1_500, store.size());
+            assertEquals(call("c1499"), store.get("c1499"));
+        }
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
     void aFullStoreIsReportedAndTheCallGoesOn() {
         try (LiveCallStore store = LiveCallStore.open(dir, 1, handler)) {
             int i = 0;
