@@ -2,6 +2,7 @@ package org.callrouter.server.recovery;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.callrouter.routing.ConversionService;
 import org.callrouter.sip.codec.SipParser;
 import org.callrouter.sip.message.HeaderName;
 import org.callrouter.sip.message.SipRequest;
+import org.callrouter.sip.message.SipResponse;
 import org.callrouter.server.b2bua.AttemptResult;
 import org.callrouter.server.b2bua.CallStatus;
 import org.callrouter.server.b2bua.DialogSnapshots;
@@ -26,7 +28,6 @@ import org.callrouter.server.transaction.ClientTransaction;
 import org.callrouter.server.transaction.ClientTransactionListener;
 import org.callrouter.server.transaction.TransactionLayer;
 import org.callrouter.server.transport.Destination;
-import org.callrouter.sip.message.SipResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,7 +172,7 @@ public final class CrashRecovery implements AutoCloseable {
         LOG.warn("crash recovery: {} answered calls were live when the last process ended (its last heartbeat {});"
                         + " recording them as interrupted and hanging up both legs; {} more had their record"
                         + " written already", interrupted.size(),
-                lastAliveMs == Long.MIN_VALUE ? "never came" : java.time.Instant.ofEpochMilli(lastAliveMs), journaled);
+                lastAliveMs == Long.MIN_VALUE ? "never came" : Instant.ofEpochMilli(lastAliveMs), journaled);
         batch(0, events, conversions, layer, local, loop);
     }
 
