@@ -98,6 +98,83 @@ public final class ConversionService {
         return outcome;
     }
 
+    /**
+     * The conversion of an answered call whose router died before the call ended (recovered
+     * as {@code interrupted} after a restart), decided per side as the call's end would have,
+     * with the talk time that is known:
+     * <ul>
+     *   <li>{@code attempt}: decided when the handler was selected; decided again now, which the
+     *       caller index answers the same way for the same call (its conversion is recorded per
+     *       call under dedupe, and without dedupe an attempt always converts);</li>
+     *   <li>{@code timer}: converts only if the known talk time reached the rule's seconds
+     *       (subject to dedupe); a converted handler side of a {@code converted}-trigger
+     *       handler counts in the cap windows current at the answer (the hold taken at
+     *       selection died with the process);</li>
+     *   <li>{@code postback}: pending, as for any ended call: a postback may still come.</li>
+     * </ul>
+     * A campaign or handler no longer configured converts nothing ({@code no-rule}).
+     *
+     * @param answeredMs when the handler answered (for the cap windows)
+     * @param talkMs     the talk time known: from the answer to the last evidence of life
+     * @param nowMs      the time the conversion is decided at
+     */
+    public ConversionOutcome interrupted(String callId, String campaignId, String handlerId, String callerNumber,
+                                         long answeredMs, long talkMs, long nowMs) {
+        Snapshot snapshot = router.snapshot();
+        CampaignRoute campaign = campaignId == null ? null : snapshot.campaign(campaignId);
+        LinkRoute link = null;
+        if (campaign != null) {
+            for (LinkRoute candidate : campaign.links) {
+                if (candidate.handler.id.equals(handlerId)) {
+                    link = candidate;
+                }
+            }
+        }
+        if (link == null) {
+            Side gone = new Side(Status.NO_RULE, BigDecimal.ZERO, "campaign or handler no longer configured");
+            return new ConversionOutcome(gone, gone);
+        }
+        router.checkWritable();
+        long caller = snapshot.phones.parse(callerNumber);
+        long callHash = RoutingPlan.hash(callId);
+        Side source = interruptedSide(CallerIndex.Side.SOURCE, campaign.sourceRule, caller, campaign.code, callHash,
+                talkMs, nowMs);
+        Side handler = interruptedSide(CallerIndex.Side.HANDLER, link.handlerRule, caller, campaign.code, callHash,
+                talkMs, nowMs);
+        HandlerRoute h = link.handler;
+        if (handler.converted() && link.handlerRule.type() == ConversionType.TIMER
+                && h.caps.trigger() == CapTrigger.CONVERTED && CapCounters.windowed(h.caps)) {
+            long[] windows = new long[4];
+            h.windows.windowIds(answeredMs, windows);
+            h.counters.commitNow(windows);
+        }
+        return new ConversionOutcome(source, handler);
+    }
+
+    private Side interruptedSide(CallerIndex.Side side, ConversionRule rule, long caller, int campaignCode,
+                                 long callHash, long talkMs, long nowMs) {
+        if (rule == null) {
+            return new Side(Status.NO_RULE, BigDecimal.ZERO,
+                    "no " + (side == CallerIndex.Side.SOURCE ? "source" : "handler") + " conversion rule");
+        }
+        return switch (rule.type()) {
+            case ATTEMPT -> {
+                Side decided = decide(side, rule, caller, campaignCode, callHash, nowMs, "attempt");
+                // The same call's own conversion, recorded at selection: not a repeat of anything.
+                yield decided.reason().endsWith(REPEATED)
+                        ? new Side(decided.status(), decided.amount(), "attempt") : decided;
+            }
+            case TIMER -> {
+                long talkSeconds = talkMs / 1000;
+                String known = "timer " + talkSeconds + "s (known before the interruption) ";
+                yield talkMs < rule.seconds() * 1000L
+                        ? new Side(Status.NOT_CONVERTED, BigDecimal.ZERO, known + "< " + rule.seconds() + "s")
+                        : decide(side, rule, caller, campaignCode, callHash, nowMs, known + ">= " + rule.seconds() + "s");
+            }
+            case POSTBACK -> new Side(Status.PENDING, BigDecimal.ZERO, "awaiting postback");
+        };
+    }
+
     private Side postbackSide(CallerIndex.Side side, ConversionRule rule, long caller, int campaignCode, long callHash,
                               long nowMs) {
         String name = side == CallerIndex.Side.SOURCE ? "source" : "handler";

@@ -26,6 +26,7 @@ import org.callrouter.server.b2bua.HandlerProber;
 import org.callrouter.server.b2bua.LocalContact;
 import org.callrouter.server.b2bua.SipTargets;
 import org.callrouter.server.records.CallEvents;
+import org.callrouter.server.recovery.CrashRecovery;
 import org.callrouter.server.resolve.Resolution;
 import org.callrouter.server.resolve.SipResolver;
 import org.callrouter.server.timer.TimerService;
@@ -74,10 +75,13 @@ public final class RouterServer implements AutoCloseable {
     private final InboundDispatcher inbound;
     private final ScheduledFuture<?> tick;
     private final CallerPurge purge;
+    /** The live-call store's heartbeat (null without crash recovery). */
+    private final ScheduledFuture<?> heartbeat;
     private volatile boolean draining;
     private boolean closed;
 
-    private RouterServer(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters) {
+    private RouterServer(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
+                         CrashRecovery recovery) {
         this.config = config;
         final ServerSettings settings = config.server();
         final ServerSettings.Sip sip = settings.sip();
@@ -93,6 +97,9 @@ public final class RouterServer implements AutoCloseable {
         SipResolver dns = null;
         this.netty = SipNetty.start(true);
         try {
+            if (recovery != null) {
+                recovery.open(); // after Router.open: this process owns the data directory
+            }
             this.timers = new TimerService(monoMs(), TICK_MS, 1024, errors);
             final List<SipSocket> sockets = sip.listen().stream().map(SipSocket::of).toList();
             this.tls = sip.tls() == null ? null : SipTls.load(sip.tls());
@@ -122,6 +129,7 @@ public final class RouterServer implements AutoCloseable {
                     settings.health().probeIntervalSeconds() * 1000L, probeTargets)
                     : null;
             this.inbound = new InboundDispatcher(layer, errors);
+            this.heartbeat = recovery == null ? null : startRecovery(recovery, wall, events, local);
             transport.sink(inbound);
             this.tick = netty.loop().scheduleAtFixedRate(this::onTick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
             if (prober != null) {
@@ -141,6 +149,17 @@ public final class RouterServer implements AutoCloseable {
         LOG.info("router listening on {} ({}), {} campaigns, {} handlers, {} numbers, data in {}",
                 transport.bound(), netty.epoll() ? "epoll" : "nio", config.campaigns().size(),
                 config.handlers().size(), router.numbers().size(), settings.dataDir().toAbsolutePath());
+    }
+
+    /**
+     * Crash recovery (server README, "Crash recovery"): answered calls go to the live-call store
+     * from the first call on; on the SIP loop, the calls the last process left are recorded and
+     * hung up; a heartbeat every second is their last evidence of life should this process die.
+     */
+    private ScheduledFuture<?> startRecovery(CrashRecovery recovery, Clock wall, CallEvents events, LocalContact local) {
+        b2bua.liveCalls(recovery.store());
+        netty.loop().execute(() -> recovery.run(events, router.conversions(), layer, local, netty.loop()));
+        return netty.loop().scheduleAtFixedRate(() -> recovery.store().heartbeat(wall.millis()), 0, 1, TimeUnit.SECONDS);
     }
 
     /**
@@ -167,7 +186,16 @@ public final class RouterServer implements AutoCloseable {
      * @throws IllegalArgumentException when the TLS certificate, key or CA file cannot be used.
      */
     public static RouterServer start(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters) {
-        return new RouterServer(config, wall, events, counters);
+        return new RouterServer(config, wall, events, counters, null);
+    }
+
+    /**
+     * As {@link #start(RouterConfig, Clock, CallEvents, MessageCounters)}, keeping answered
+     * calls for crash recovery and recovering those {@code recovery} found.
+     */
+    public static RouterServer start(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
+                                     CrashRecovery recovery) {
+        return new RouterServer(config, wall, events, counters, recovery);
     }
 
     /** The sockets bound, with real ports. */
@@ -332,6 +360,9 @@ public final class RouterServer implements AutoCloseable {
                 prober.stop();
             }
             tick.cancel(false);
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+            }
         }).awaitUninterruptibly(5, TimeUnit.SECONDS);
         // Let the final BYEs and 503s leave before the sockets close.
         netty.loop().submit(() -> { }).awaitUninterruptibly(1, TimeUnit.SECONDS);

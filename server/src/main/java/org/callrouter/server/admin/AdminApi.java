@@ -210,7 +210,7 @@ public final class AdminApi {
         final String status = one(query, "status");
         if (status != null && !isStatus(status)) {
             throw new ApiException(400, "status must be one of completed, no-answer, busy, failed, rejected, "
-                    + "canceled; got \"" + status + "\"");
+                    + "canceled, interrupted; got \"" + status + "\"");
         }
         final String sinceText = one(query, "since");
         final long since = sinceText == null ? wall.millis() - DEFAULT_SINCE_MS : instant("since", sinceText);

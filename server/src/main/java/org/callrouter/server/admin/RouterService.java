@@ -28,6 +28,8 @@ import org.callrouter.server.StoreFill;
 import org.callrouter.server.RouterServer;
 import org.callrouter.server.metrics.RouterMetrics;
 import org.callrouter.server.records.RecordPipeline;
+import org.callrouter.server.recovery.CrashRecovery;
+import org.callrouter.server.recovery.LiveCallReleaser;
 import org.callrouter.server.webhook.WebhookScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,7 @@ public final class RouterService implements AutoCloseable {
     private final RouterServer server;
     private final AdminServer admin;
     private final Readiness readiness = new Readiness();
+    private final CrashRecovery recovery;
     private volatile RouterConfig config;
     private volatile boolean stopping;
     private boolean closed;
@@ -64,16 +67,20 @@ public final class RouterService implements AutoCloseable {
         WebhookScheduler hooks = null;
         RecordPipeline pipeline = null;
         RouterServer sip = null;
+        // Crash recovery: opened by the SIP router once it owns the data directory.
+        final CrashRecovery recovery = new CrashRecovery(settings.dataDir(),
+                settings.sip().overload().maxActiveCalls(), journalDir(settings), errors);
         try {
             hooks = WebhookScheduler.start(settings.dataDir().resolve("webhooks"), this::config,
                     settings.records().fsyncIntervalMs(), wall, errors);
             pipeline = new RecordPipeline(settings.records(), journalDir(settings), longestCallMs(config),
-                    List.of(metrics.calls(), hooks), wall, errors);
-            sip = RouterServer.start(config, wall, pipeline.events(), metrics.sipMessages());
+                    List.of(metrics.calls(), hooks, new LiveCallReleaser(recovery)), wall, errors);
+            sip = RouterServer.start(config, wall, pipeline.events(), metrics.sipMessages(), recovery);
             pipeline.conversions(sip.router().conversions());
             this.webhooks = hooks;
             this.records = pipeline;
             this.server = sip;
+            this.recovery = recovery;
             metrics.bind(sip, wall);
             metrics.bind(pipeline);
             metrics.bind(hooks);
@@ -113,6 +120,7 @@ public final class RouterService implements AutoCloseable {
                 if (hooks != null) {
                     hooks.close();
                 }
+                recovery.close();
                 metrics.close();
             }
         }
@@ -263,6 +271,7 @@ public final class RouterService implements AutoCloseable {
         server.close();
         admin.close();
         records.close();
+        recovery.close();
         webhooks.close();
         metrics.close();
         LOG.info("records, webhooks and admin API stopped; {} journal lines written", records.journalLines());

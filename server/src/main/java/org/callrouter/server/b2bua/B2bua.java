@@ -23,6 +23,7 @@ import org.callrouter.sip.uri.Uri;
 import org.callrouter.sip.validate.Rejection;
 import org.callrouter.sip.validate.RequestValidator;
 import org.callrouter.server.records.CallEvents;
+import org.callrouter.server.recovery.LiveCallStore;
 import org.callrouter.server.timer.TimerService;
 import org.callrouter.server.transaction.BranchIds;
 import org.callrouter.server.transaction.ClientTransaction;
@@ -84,6 +85,8 @@ public final class B2bua implements TransactionUser {
     private final Object2ObjectHashMap<String, Call> calls = new Object2ObjectHashMap<>();
     private final ObjectHashSet<Call> live = new ObjectHashSet<>();
     private volatile boolean draining;
+    /** Where answered calls are kept for crash recovery; null when not in use. */
+    private LiveCallStore liveCalls;
 
     /**
      * @param layer     the transaction layer this is the user of.
@@ -478,6 +481,15 @@ public final class B2bua implements TransactionUser {
         for (Call call : new ArrayList<>(live)) {
             call.terminate(reason);
         }
+    }
+
+    /** Keeps each answered call in {@code store} from now on, for crash recovery (before the first call). */
+    public void liveCalls(LiveCallStore store) {
+        this.liveCalls = store;
+    }
+
+    LiveCallStore liveCalls() {
+        return liveCalls;
     }
 
     /** Swaps the settings after a configuration reload. */

@@ -201,6 +201,7 @@ final class Call implements TimerTarget {
         b2bua.events().answered(id, leg.handlerId(), now);
         state(State.ANSWERED, "answered by " + leg.handlerId());
         answerCarrier(response.statusCode(), response.reasonPhrase(), response);
+        DialogSnapshots.answered(this, plan, leg, now); // crash recovery: removed once the record is written
         maxDurationTimer = b2bua.timers().schedule(this, answeredMonoMs + b2bua.settings().maxCallDurationMs());
         final String digits = leg.candidate.sendDigits();
         if (digits != null && !digits.isEmpty()) {

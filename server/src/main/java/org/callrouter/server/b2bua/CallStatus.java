@@ -13,7 +13,12 @@ public enum CallStatus {
     /** The call was refused before any handler: unknown number, untrusted source, blocked caller, overload. */
     REJECTED("rejected"),
     /** The carrier cancelled before an answer. */
-    CANCELED("canceled");
+    CANCELED("canceled"),
+    /**
+     * The router process died (kill, crash) while the call was up; written by the next start,
+     * with the talk time up to the last evidence of life (server README, "Crash recovery").
+     */
+    INTERRUPTED("interrupted");
 
     private final String label;
 
