@@ -358,6 +358,18 @@ public final class Router implements AutoCloseable {
         }
     }
 
+    /**
+     * Test seam for failures on a call's path: closes the running router's caller index (see
+     * {@link Stores#closeCallerIndex}), so the next repeat caller answered, conversion dedupe or
+     * attempt conversion throws {@code ChronicleHashClosedException}. Public only because the
+     * server's integration tests live in another module; nothing in the router calls it, and the
+     * router should be closed after it.
+     */
+    public void closeCallerIndex() {
+        checkWritable();
+        stores.closeCallerIndex();
+    }
+
     /** Orders one priority group of a plan by weight (see {@link WeightedOrder}). */
     void shuffle(int[] order, int from, int to, LinkRoute[] links) {
         WeightedOrder.shuffle(order, from, to, links, scratch.get().weights(links.length), random);

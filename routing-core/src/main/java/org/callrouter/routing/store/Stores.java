@@ -155,6 +155,20 @@ public final class Stores implements AutoCloseable {
         return callers;
     }
 
+    /**
+     * Test seam: closes the caller index alone, under a router that keeps serving. A call that then
+     * remembers a caller or records a conversion meets what Chronicle Map throws for a map closed
+     * under it ({@code ChronicleHashClosedException}, an {@link IllegalStateException}), a failure
+     * that still throws where a full index no longer does; the other stores stay open, so calls
+     * that do not touch the index go on. The index cannot be reopened: only {@link #close} follows
+     * (closing a Chronicle Map twice is harmless). Nothing in the router calls it.
+     *
+     * @throws IllegalStateException when opened for {@link Access#NUMBERS}
+     */
+    public void closeCallerIndex() {
+        callers().close();
+    }
+
     /** How full each open store is: numbers, counters and callers (when open), symbols. */
     public List<StoreCapacity> capacities() {
         List<StoreCapacity> all = new ArrayList<>(4);
