@@ -5,20 +5,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test sets. */
-final class TestClock extends Clock {
+/** A clock the test sets; public, and in the test-jar, for the server's tests too. */
+public final class TestClock extends Clock {
 
     private volatile long nowMs;
 
-    TestClock(String instant) {
+    public TestClock(String instant) {
         this.nowMs = Instant.parse(instant).toEpochMilli();
     }
 
-    void set(String instant) {
+    public void set(String instant) {
         nowMs = Instant.parse(instant).toEpochMilli();
     }
 
-    void advanceMs(long ms) {
+    public void advanceMs(long ms) {
         nowMs += ms;
     }
 

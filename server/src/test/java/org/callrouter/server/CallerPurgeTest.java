@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,6 +13,7 @@ import org.callrouter.routing.CallContext;
 import org.callrouter.routing.Reservation;
 import org.callrouter.routing.Router;
 import org.callrouter.routing.RoutingPlan;
+import org.callrouter.routing.TestClock;
 import org.callrouter.routing.store.StoreCapacity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +31,8 @@ class CallerPurgeTest {
     @TempDir
     Path temp;
 
-    private final SteppedClock clock = new SteppedClock(Instant.parse("2026-06-01T12:00:00Z").toEpochMilli());
+    /** The router's wall clock, stepped by the test (read from the purge thread too). */
+    private final TestClock clock = new TestClock("2026-06-01T12:00:00Z");
     private final List<Throwable> errors = new CopyOnWriteArrayList<>();
 
     private Router open() {
@@ -91,39 +89,6 @@ class CallerPurgeTest {
             assertEquals(0, callers(router).refused());
             assertEquals((long) ROUNDS * CALLERS_PER_ROUND, purge.removed());
             assertTrue(errors.isEmpty(), errors::toString);
-        }
-    }
-
-    /** The router's wall clock, stepped by the test (read from the purge thread too). */
-    private static final class SteppedClock extends Clock {
-        private volatile long nowMs;
-
-        SteppedClock(long nowMs) {
-            this.nowMs = nowMs;
-        }
-
-        void advanceMs(long ms) {
-            nowMs += ms;
-        }
-
-        @Override
-        public long millis() {
-            return nowMs;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(nowMs);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 }

@@ -1,0 +1,67 @@
+package org.callrouter.server.cli;
+
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.callrouter.routing.config.RouterConfig;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * A command that is one request to the running router's admin API: it loads the configuration,
+ * sends the request and prints the refusal or unreachability to stderr, so each command only
+ * says what to ask and how to print the answer.
+ */
+abstract class AdminApiCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ConfigOption config;
+
+    /** The HTTP method of the request. */
+    abstract String method();
+
+    /** The request's path and query, encoded. */
+    abstract String path();
+
+    /** Whether a refusal with {@code status} is the operator's mistake (exit 2) rather than a failure (exit 1). */
+    abstract boolean operatorError(int status);
+
+    /** Prints the body of a 200 answer. */
+    abstract void print(JsonNode body, PrintWriter out);
+
+    @Override
+    public final Integer call() {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final RouterConfig loaded = config.load(err);
+        if (loaded == null) {
+            return 1;
+        }
+        final AdminClient.Answer answer;
+        try {
+            answer = AdminClient.of(loaded).send(method(), path());
+        } catch (AdminClient.Unreachable e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+        if (answer.status() != 200) {
+            err.println(answer.error());
+            return operatorError(answer.status()) ? 2 : 1;
+        }
+        print(answer.body(), out);
+        out.flush();
+        return 0;
+    }
+
+    /** {@code value} as one path segment or query value. */
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
