@@ -1,0 +1,108 @@
+package org.callrouter.server.tracking;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+import org.callrouter.server.Await;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * One visitor: headless Chromium driven by its own chromedriver, with a profile directory of its
+ * own (so its own cookies). Every wait is bounded.
+ */
+final class BrowserProfile implements AutoCloseable {
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final ChromeDriverService service;
+    private final ChromeDriver driver;
+
+    private BrowserProfile(ChromeDriverService service, ChromeDriver driver) {
+        this.service = service;
+        this.driver = driver;
+    }
+
+    /** Starts a browser whose profile (and chromedriver's log) is in {@code dir}, a fresh directory. */
+    static BrowserProfile open(Chromium chromium, Path dir) {
+        final ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(chromium.driver().toFile())
+                .usingAnyFreePort()
+                .withLogFile(dir.resolve("chromedriver.log").toFile())
+                .withTimeout(WAIT)
+                .build();
+        final ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.browser().toFile());
+        // --no-sandbox: tests and CI run as root, where Chromium's sandbox refuses to start.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-sync",
+                "--disable-background-networking", "--disable-component-update",
+                "--user-data-dir=" + dir.resolve("profile").toAbsolutePath());
+        options.setPageLoadTimeout(WAIT);
+        options.setScriptTimeout(WAIT);
+        try {
+            return new BrowserProfile(service, new ChromeDriver(service, options));
+        } catch (RuntimeException e) {
+            service.stop();
+            throw e;
+        }
+    }
+
+    /** Loads {@code url} and waits for its load event (async scripts, loaded or failed, included). */
+    void get(String url) {
+        driver.get(url);
+    }
+
+    void reload() {
+        driver.navigate().refresh();
+    }
+
+    /**
+     * Waits until the script has settled and returns {@code callrouter.number()}: the visitor's
+     * number, or the page's own number when the tracking listener could not give one.
+     */
+    String awaitNumber() {
+        final Object[] seen = {null};
+        Await.until(WAIT, () -> (seen[0] = script("return window.callrouter ? window.callrouter.number() : null")) != null,
+                () -> "callrouter.number() on " + driver.getCurrentUrl() + "; page text: " + text("body"));
+        return (String) seen[0];
+    }
+
+    /** Waits until the element {@code #id} reads {@code expected}. */
+    void awaitText(String id, String expected) {
+        Await.until(WAIT, () -> expected.equals(text("#" + id)),
+                () -> "#" + id + " to read \"" + expected + "\", it reads \"" + text("#" + id) + "\"");
+    }
+
+    /** The visible text of the first element that {@code css} selects. */
+    String text(String css) {
+        return driver.findElement(By.cssSelector(css)).getText();
+    }
+
+    /** The {@code href} attribute as written in the page (not resolved against the page's URL). */
+    String href(String id) {
+        return (String) script("return document.getElementById(arguments[0]).getAttribute('href')", id);
+    }
+
+    Object script(String js, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(js, args);
+    }
+
+    Cookie cookie(String name) {
+        return Objects.requireNonNull(driver.manage().getCookieNamed(name), () -> "no cookie " + name
+                + " in " + driver.manage().getCookies());
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } finally {
+            service.stop();
+        }
+    }
+}
