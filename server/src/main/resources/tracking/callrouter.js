@@ -114,7 +114,8 @@
       const a = {};
       for (const k of KEYS) { const v = (fresh ? q : c).get(k); if (v) a[k] = v.slice(0, 256); }
       a.lp = ((!fresh && c.get('lp')) || location.href).slice(0, 2048);
-      a.ref = (fresh || !c.get('lp') ? d.referrer : c.get('ref') || '').slice(0, 2048);
+      const ref = (fresh || !c.get('lp') ? d.referrer : c.get('ref') || '').slice(0, 2048);
+      if (ref) a.ref = ref;
       return a;
     };
     const saveCookie = (a, expiresAt) => {
