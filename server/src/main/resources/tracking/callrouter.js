@@ -134,6 +134,7 @@
         { page_url: location.href.slice(0, 2048), reason: String(why).slice(0, 256) }).catch(noop);
     };
     const apply = (r, a) => {
+      if (!r || !r.session || !r.number) throw new Error('no number in the answer');
       sid = r.session;
       lastMs = Date.now();
       renewMs = Math.max(5, +r.renew_seconds || 15) * 1000;
@@ -165,9 +166,9 @@
         if (a.lp !== location.href.slice(0, 2048)) post(sessionPath('pageviews'), { page_url: location.href.slice(0, 2048) }).catch(noop);
       });
     };
-    // Renews the held session; a session the router no longer knows is replaced by a new one.
-    const renew = (a) => post(sessionPath('renew')).then((r) => apply(r, a),
-      (e) => { if (e.status === 404) return create(null, a); throw e; });
+    // Renews the held session (true); a session the router no longer knows is replaced by a new one (false).
+    const renew = (a) => post(sessionPath('renew')).then((r) => { apply(r, a); return true; },
+      (e) => { if (e.status === 404) return create(null, a).then(() => false); throw e; });
 
     const tick = guard(() => {
       if (sid && d.visibilityState !== 'hidden' && Date.now() - lastMs >= renewMs - 1000) {
@@ -186,9 +187,9 @@
       sid = c.get('s');
       const fresh = KEYS.some((k) => new URLSearchParams(location.search).get(k));
       const first = sid && !fresh
-        ? renew(a).then(() => post(sessionPath('pageviews'), { page_url: location.href.slice(0, 2048) }).catch(noop))
+        ? renew(a).then((kept) => kept && post(sessionPath('pageviews'), { page_url: location.href.slice(0, 2048) }).catch(noop))
         : create(sid, a);
-      first.catch((e) => fail(e && e.message ? e.message : e));
+      first.catch(guard((e) => fail(e && e.message ? e.message : e)));
     };
     if (at('release') === 'true') {
       w.addEventListener('pagehide', guard(() => {
