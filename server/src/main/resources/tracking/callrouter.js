@@ -101,6 +101,8 @@
         }, (e) => { clearTimeout(t); throw e; });
     };
     const sessionPath = (p) => '/v1/sessions/' + encodeURIComponent(sid) + '/' + p;
+    const here = () => location.href.slice(0, 2048);
+    const pageView = () => post(sessionPath('pageviews'), { page_url: here() }).catch(noop);
 
     // The cookie holds the session and the first landing page's attribution, so a later page
     // without UTMs (or a new session after the lease ended) still carries them.
@@ -113,7 +115,7 @@
       const fresh = KEYS.some((k) => q.get(k));
       const a = {};
       for (const k of KEYS) { const v = (fresh ? q : c).get(k); if (v) a[k] = v.slice(0, 256); }
-      a.lp = ((!fresh && c.get('lp')) || location.href).slice(0, 2048);
+      a.lp = (!fresh && c.get('lp')) || here();
       const ref = (fresh || !c.get('lp') ? d.referrer : c.get('ref') || '').slice(0, 2048);
       if (ref) a.ref = ref;
       return a;
@@ -131,7 +133,7 @@
     const fail = (why) => {
       if (!current) current = own ? '+' + own : null;
       post('/v1/pools/' + encodeURIComponent(pool) + '/failures',
-        { page_url: location.href.slice(0, 2048), reason: String(why).slice(0, 256) }).catch(noop);
+        { page_url: here(), reason: String(why).slice(0, 256) }).catch(noop);
     };
     const apply = (r, a) => {
       if (!r || !r.session || !r.number) throw new Error('no number in the answer');
@@ -163,7 +165,7 @@
       if (Object.keys(tags).length) b.tags = tags;
       return post('/v1/pools/' + encodeURIComponent(pool) + '/sessions', b).then((r) => {
         apply(r, a);
-        if (a.lp !== location.href.slice(0, 2048)) post(sessionPath('pageviews'), { page_url: location.href.slice(0, 2048) }).catch(noop);
+        if (a.lp !== here()) pageView();
       });
     };
     // Renews the held session (true); a session the router no longer knows is replaced by a new one (false).
@@ -187,7 +189,7 @@
       sid = c.get('s');
       const fresh = KEYS.some((k) => new URLSearchParams(location.search).get(k));
       const first = sid && !fresh
-        ? renew(a).then((kept) => kept && post(sessionPath('pageviews'), { page_url: location.href.slice(0, 2048) }).catch(noop))
+        ? renew(a).then((kept) => kept && pageView())
         : create(sid, a);
       first.catch(guard((e) => fail(e && e.message ? e.message : e)));
     };
