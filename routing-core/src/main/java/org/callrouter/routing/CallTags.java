@@ -7,11 +7,14 @@ import org.callrouter.routing.criteria.BuiltinTag;
 import org.callrouter.routing.criteria.Tags;
 import org.callrouter.routing.phone.NanpAreaCodes;
 import org.callrouter.routing.phone.PhoneNumbers;
+import org.callrouter.routing.pool.Attribution;
 
 /**
  * A call's tags as criteria see them: the built-ins, derived once from the normalised
- * numbers, and the call's own tags. Built-ins win over a call tag of the same name.
- * Strings that need building (E.164 text, a non-NANP country) are built on first use.
+ * numbers, the call's own tags, then the pool visitor's tags when the number came from a
+ * pool. Built-ins win over a call tag of the same name, and both over a visitor's tag (a
+ * visitor's values come from a public endpoint). Strings that need building (E.164 text, a
+ * non-NANP country) are built on first use.
  */
 final class CallTags implements Tags {
 
@@ -20,6 +23,8 @@ final class CallTags implements Tags {
     private final long caller;
     private final String campaign;
     private final String source;
+    /** The pool's answer for the dialed number, or null when it is in no pool. */
+    private final Attribution attribution;
     private final String areaCode;
     private final String state;
     private String dialedText;
@@ -27,12 +32,13 @@ final class CallTags implements Tags {
     private String country;
     private boolean countryKnown;
 
-    CallTags(CallContext call, long dialed, long caller, String campaign, String source) {
+    CallTags(CallContext call, long dialed, long caller, String campaign, String source, Attribution attribution) {
         this.call = call;
         this.dialed = dialed;
         this.caller = caller;
         this.campaign = campaign;
         this.source = source;
+        this.attribution = attribution;
         if (PhoneNumbers.isNanp(caller)) {
             int area = PhoneNumbers.areaCode(caller);
             this.areaCode = NanpAreaCodes.text(area);
@@ -56,7 +62,12 @@ final class CallTags implements Tags {
         if (builtin != null) {
             return builtin(builtin);
         }
-        return call.tag(name);
+        String value = call.tag(name);
+        return value != null || attribution == null ? value : attribution.tags().get(name);
+    }
+
+    Attribution attribution() {
+        return attribution;
     }
 
     private String builtin(BuiltinTag tag) {
@@ -107,7 +118,7 @@ final class CallTags implements Tags {
         return country;
     }
 
-    /** Every tag: built-ins that have a value, then the call's own tags. */
+    /** Every tag: built-ins that have a value, then the call's own tags, then the pool visitor's. */
     Map<String, String> all() {
         Map<String, String> tags = new LinkedHashMap<>();
         for (BuiltinTag tag : BuiltinTag.values()) {
@@ -118,6 +129,9 @@ final class CallTags implements Tags {
         }
         for (int i = 0; i < call.tagCount(); i++) {
             tags.putIfAbsent(call.tagName(i), call.tagValue(i));
+        }
+        if (attribution != null) {
+            attribution.tags().forEach(tags::putIfAbsent);
         }
         return tags;
     }

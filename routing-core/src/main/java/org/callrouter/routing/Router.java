@@ -23,6 +23,8 @@ import org.callrouter.routing.config.RepeatCallers;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.config.ServerSettings;
 import org.callrouter.routing.phone.PhoneNumbers;
+import org.callrouter.routing.pool.Attribution;
+import org.callrouter.routing.pool.PoolSessions;
 import org.callrouter.routing.store.CallerIndex;
 import org.callrouter.routing.store.NumberStore;
 import org.callrouter.routing.store.StoreCapacity;
@@ -51,6 +53,7 @@ public final class Router implements AutoCloseable {
     private final RandomGenerator random;
     private final HandlerHealth health;
     private final ConversionService conversions;
+    private final PoolSessions pools;
     private final Map<String, CapCounters> counters = new ConcurrentHashMap<>();
     private final ThreadLocal<DecisionScratch> scratch = ThreadLocal.withInitial(DecisionScratch::new);
     private final Object reloadLock = new Object();
@@ -66,6 +69,8 @@ public final class Router implements AutoCloseable {
         this.random = random;
         this.health = health != null ? health : new HandlerHealth(config.server().health());
         this.conversions = new ConversionService(this);
+        this.pools = new PoolSessions(stores.sessions(), config.pools(),
+                config.server().tracking().maxSessionsPerAddress(), clock.millis());
     }
 
     /**
@@ -153,7 +158,11 @@ public final class Router implements AutoCloseable {
         if (source == null) {
             source = stores.symbols().name(SymbolTable.Kind.SOURCE, sourceCode);
         }
-        CallTags tags = new CallTags(call, dialed, caller, campaign.id, source);
+        Attribution attribution = pools.attribute(dialed, nowMs);
+        if (attribution != null) {
+            source = attribution.source();
+        }
+        CallTags tags = new CallTags(call, dialed, caller, campaign.id, source, attribution);
         String rejection = campaign.rejection(tags);
         if (rejection != null) {
             return RoutingPlan.rejected(this, call, nowMs, campaign, source, tags, rejection);
@@ -232,6 +241,7 @@ public final class Router implements AutoCloseable {
                 throw new ConfigException(next.errorAt("numbers", "cannot apply: " + e.getMessage()));
             }
             health.settings(next.server().health());
+            pools.reconfigure(next.pools(), next.server().tracking().maxSessionsPerAddress(), clock.millis());
             snapshot = compiled;
         }
     }
@@ -249,6 +259,14 @@ public final class Router implements AutoCloseable {
     /** Postback conversions. */
     public ConversionService conversions() {
         return conversions;
+    }
+
+    /**
+     * Number pools and their visitor sessions (the tracking endpoint's domain); a reload
+     * rebuilds the pools and keeps live leases.
+     */
+    public PoolSessions pools() {
+        return pools;
     }
 
     /** The tracked numbers store (shared with {@code router numbers import}). */
@@ -389,6 +407,7 @@ public final class Router implements AutoCloseable {
     /** Closes the stores; the router cannot be used afterwards. */
     @Override
     public void close() {
+        pools.close();
         stores.close();
     }
 }

@@ -14,6 +14,7 @@ import org.callrouter.routing.caps.CapCounters;
 import org.callrouter.routing.config.CapTrigger;
 import org.callrouter.routing.config.ConversionRule;
 import org.callrouter.routing.phone.PhoneNumbers;
+import org.callrouter.routing.pool.Attribution;
 import org.callrouter.routing.store.CallerIndex;
 
 /**
@@ -209,7 +210,16 @@ public final class RoutingPlan {
         return Collections.unmodifiableList(all);
     }
 
-    /** Every tag of the call: the built-ins that have a value, then the call's own. */
+    /**
+     * What the number's pool knew about the caller: the visitor session holding the dialed
+     * number (its {@link Attribution#sessionId()} and {@link Attribution#pagePath()} go into
+     * the call record), or only the pool; null when the number is in no pool.
+     */
+    public Attribution attribution() {
+        return tags == null ? null : tags.attribution();
+    }
+
+    /** Every tag of the call: the built-ins that have a value, then the call's own, then a pool visitor's. */
     public Map<String, String> tags() {
         return tags == null ? call.tags() : Collections.unmodifiableMap(tags.all());
     }

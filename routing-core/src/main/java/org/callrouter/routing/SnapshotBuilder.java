@@ -119,7 +119,7 @@ final class SnapshotBuilder {
 
     private Map<Long, Long> yamlOverlay(RouterConfig config) {
         Map<Long, Long> overlay = new HashMap<>();
-        for (NumberConfig number : config.numbers()) {
+        for (NumberConfig number : config.trackedNumbers()) {
             overlay.put(Long.parseLong(number.number().substring(1)), NumberStore.pack(
                     code(Kind.CAMPAIGN, number.campaign()), code(Kind.SOURCE, number.source()), true));
         }
@@ -127,14 +127,14 @@ final class SnapshotBuilder {
     }
 
     /**
-     * Writes the YAML's numbers into the store (they win over imported entries) and removes
+     * Writes the YAML's numbers (static and pool numbers) into the store (they win over imported entries) and removes
      * entries an earlier YAML added that this one no longer lists.
      *
      * @return how many numbers were removed
      */
     static int applyYamlNumbers(RouterConfig config, NumberStore numbers, SymbolTable symbols) {
         Set<Long> listed = new HashSet<>();
-        for (NumberConfig number : config.numbers()) {
+        for (NumberConfig number : config.trackedNumbers()) {
             long e164 = Long.parseLong(number.number().substring(1));
             listed.add(e164);
             numbers.put(e164, symbols.intern(Kind.CAMPAIGN, number.campaign()),

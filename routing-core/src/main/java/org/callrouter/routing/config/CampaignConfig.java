@@ -19,16 +19,19 @@ import org.callrouter.routing.criteria.Criterion;
  * @param rejectAnonymous  {@code reject_anonymous} [false]: reject calls without a caller number
  * @param blockedCallers   {@code blocked_callers}: E.164 numbers whose calls are rejected
  * @param require          criteria every call must meet, else it is rejected
+ * @param pools            {@code pools}: number pools for landing-page visitors
  */
 public record CampaignConfig(String id, String name, boolean enabled, List<HandlerLink> handlers,
                              RepeatCallers repeatCallers, ConversionRule sourceConversion,
                              ConversionRule handlerConversion, List<WebhookConfig> webhooks,
-                             boolean rejectAnonymous, List<String> blockedCallers, List<Criterion> require) {
+                             boolean rejectAnonymous, List<String> blockedCallers, List<Criterion> require,
+                             List<PoolConfig> pools) {
 
     public CampaignConfig {
         handlers = List.copyOf(handlers);
         webhooks = List.copyOf(webhooks);
         blockedCallers = List.copyOf(blockedCallers);
         require = List.copyOf(require);
+        pools = List.copyOf(pools);
     }
 }

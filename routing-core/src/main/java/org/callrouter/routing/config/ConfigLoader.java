@@ -79,7 +79,9 @@ public final class ConfigLoader {
             region = DEFAULT_REGION;
         }
         ServerSettings server = ServerSettingsReader.read(top.child("server"), secrets);
-        ModelReader model = new ModelReader(problems, phones, secrets);
+        Path absolute = file.toAbsolutePath();
+        Path configDir = absolute.getParent() != null ? absolute.getParent() : absolute;
+        ModelReader model = new ModelReader(problems, phones, secrets, configDir);
         List<SourceConfig> sources = model.sources(top);
         List<HandlerConfig> handlers = model.handlers(top);
         List<CampaignConfig> campaigns = model.campaigns(top);

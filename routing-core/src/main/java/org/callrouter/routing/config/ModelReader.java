@@ -3,6 +3,7 @@ package org.callrouter.routing.config;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.ZoneId;
@@ -49,11 +50,17 @@ final class ModelReader {
     private final Map<String, YamlNode.Mark> campaignIds = new LinkedHashMap<>();
     private final Map<Long, YamlNode.Mark> numbersSeen = new LinkedHashMap<>();
     private final Map<Object, String> paths = new IdentityHashMap<>();
+    private final PoolReader pools;
 
-    ModelReader(Problems problems, PhoneNumbers phones, Secrets secrets) {
+    /**
+     * @param configDir the directory of the configuration file, against which a pool's
+     *                  {@code numbers_file} resolves
+     */
+    ModelReader(Problems problems, PhoneNumbers phones, Secrets secrets, Path configDir) {
         this.problems = problems;
         this.phones = phones;
         this.secrets = secrets;
+        this.pools = new PoolReader(problems, phones, configDir, sourceIds);
     }
 
     List<SourceConfig> sources(MapReader root) {
@@ -370,12 +377,13 @@ final class ModelReader {
             }
         }
         List<Criterion> require = criteria(c, "require");
+        List<PoolConfig> campaignPools = pools.pools(c, id);
         c.finish();
         if (id == null) {
             return null;
         }
         return new CampaignConfig(id, name, enabled, links, repeat, source, handler, webhooks, rejectAnonymous,
-                blocked, require);
+                blocked, require, campaignPools);
     }
 
     private List<HandlerLink> links(MapReader c) {
@@ -536,6 +544,12 @@ final class ModelReader {
             long number = phones.parse(text);
             if (number < 0) {
                 n.error("number", "\"" + text + "\" is not a phone number (default region " + phones.region() + ")");
+                continue;
+            }
+            String pool = pools.poolOf(number);
+            if (pool != null) {
+                n.error("number", PhoneNumbers.format(number) + " is also a number of pool \"" + pool
+                        + "\"; a number is either static or in one pool");
                 continue;
             }
             YamlNode.Mark first = numbersSeen.putIfAbsent(number, n.markOf("number"));

@@ -22,6 +22,11 @@ final class Problems {
         errors.add(new ConfigError(file, mark.line(), mark.column(), path, message));
     }
 
+    /** A problem in another file the configuration names (a pool's {@code numbers_file}). */
+    void addIn(String otherFile, int line, int column, String path, String message) {
+        errors.add(new ConfigError(otherFile, line, column, path, message));
+    }
+
     boolean isEmpty() {
         return errors.isEmpty();
     }

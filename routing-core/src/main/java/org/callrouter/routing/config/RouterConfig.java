@@ -1,6 +1,7 @@
 package org.callrouter.routing.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ public final class RouterConfig {
     private final Map<String, HandlerConfig> handlersById = new LinkedHashMap<>();
     private final Map<String, CampaignConfig> campaignsById = new LinkedHashMap<>();
     private final Locations locations;
+    private final List<PoolConfig> pools;
 
     RouterConfig(Path file, ServerSettings server, String defaultRegion, List<SourceConfig> sources,
                  List<HandlerConfig> handlers, List<CampaignConfig> campaigns, List<NumberConfig> numbers,
@@ -38,6 +40,7 @@ public final class RouterConfig {
         sources.forEach(s -> sourcesById.putIfAbsent(s.id(), s));
         handlers.forEach(h -> handlersById.putIfAbsent(h.id(), h));
         campaigns.forEach(c -> campaignsById.putIfAbsent(c.id(), c));
+        this.pools = campaigns.stream().flatMap(c -> c.pools().stream()).toList();
     }
 
     /** The file it was loaded from, as named to the loader. */
@@ -73,6 +76,26 @@ public final class RouterConfig {
     /** Tracked numbers listed in the YAML (bulk numbers are imported into the store instead). */
     public List<NumberConfig> numbers() {
         return numbers;
+    }
+
+    /** Every number pool of every campaign, in file order. */
+    public List<PoolConfig> pools() {
+        return pools;
+    }
+
+    /**
+     * The tracked numbers the configuration file defines: {@link #numbers()}, then every pool's
+     * numbers and overflow number (tracked for the pool's campaign and source).
+     */
+    public List<NumberConfig> trackedNumbers() {
+        List<NumberConfig> all = new ArrayList<>(numbers);
+        for (PoolConfig pool : pools) {
+            pool.numbers().forEach(n -> all.add(new NumberConfig(n, pool.campaign(), pool.source())));
+            if (pool.overflowNumber() != null) {
+                all.add(new NumberConfig(pool.overflowNumber(), pool.campaign(), pool.source()));
+            }
+        }
+        return all;
     }
 
     /** The source with this id. */

@@ -20,9 +20,47 @@ import java.util.Map;
  * @param webhookDelivery     {@code webhook_delivery}: retry policy for webhooks
  * @param stores              {@code stores}: capacities of the off-heap stores
  * @param dns                 {@code dns}: the resolver of handler host names (RFC 3263)
+ * @param tracking            {@code tracking}: the public listener of number pools' landing-page script
  */
 public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTimeoutSeconds, Admin admin,
-                             Records records, WebhookDelivery webhookDelivery, Stores stores, Dns dns) {
+                             Records records, WebhookDelivery webhookDelivery, Stores stores, Dns dns,
+                             Tracking tracking) {
+
+    /**
+     * {@code server.tracking}: the public HTTP listener landing pages ask for a pool number
+     * (the one part of the router meant to face the internet; the admin API stays apart).
+     *
+     * @param listen                {@code listen} [none]: null = the tracking listener is off
+     * @param maxBodyBytes          {@code max_body_bytes} [8192]: larger request bodies are refused
+     * @param maxSessionsPerAddress {@code max_sessions_per_address} [20]: live sessions one client
+     *                              address may hold, so that one address cannot drain a pool
+     * @param trustedProxies        {@code trusted_proxies} [none]: address blocks whose
+     *                              {@code X-Forwarded-For} is believed for the client address
+     * @param rate                  {@code rate}: request rate limits
+     */
+    public record Tracking(HostPort listen, int maxBodyBytes, int maxSessionsPerAddress, List<Cidr> trustedProxies,
+                           Rate rate) {
+
+        public Tracking {
+            trustedProxies = List.copyOf(trustedProxies);
+        }
+
+        /** Whether the tracking listener is on. */
+        public boolean enabled() {
+            return listen != null;
+        }
+
+        /**
+         * {@code server.tracking.rate}: token buckets per client address and per pool.
+         *
+         * @param perAddressPerSecond {@code per_address_per_second} [20]: refill per client address
+         * @param perAddressBurst     {@code per_address_burst} [40]
+         * @param perPoolPerSecond    {@code per_pool_per_second} [2000]
+         * @param perPoolBurst        {@code per_pool_burst} [4000]
+         */
+        public record Rate(int perAddressPerSecond, int perAddressBurst, int perPoolPerSecond, int perPoolBurst) {
+        }
+    }
 
     /**
      * {@code server.dns}: where handler host names are resolved (NAPTR, SRV, A/AAAA; RFC 3263).
@@ -226,14 +264,18 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
      *                    this makes the router not ready (1-100; reloadable)
      * @param purgeIntervalSeconds {@code purge_interval_seconds} [3600]: how often caller
      *                    entries outside every window are removed (reloadable)
+     * @param maxSessions {@code max_sessions} [1000000]: visitor sessions of number pools. A
+     *                    session is kept only while a pool number points to it (held, or in its
+     *                    attribution grace window and not yet handed on), so this bounds the
+     *                    numbers of all pools together, whatever the visitors per hour
      */
     public record Stores(int maxNumbers, int maxCounters, int maxCallers, int readyMaxFillPercent,
-                         int purgeIntervalSeconds) {
+                         int purgeIntervalSeconds, int maxSessions) {
 
         /** Whether the stores' sizes are the same (the only part that needs a restart to change). */
         public boolean sameSizes(Stores other) {
             return maxNumbers == other.maxNumbers && maxCounters == other.maxCounters
-                    && maxCallers == other.maxCallers;
+                    && maxCallers == other.maxCallers && maxSessions == other.maxSessions;
         }
     }
 }

@@ -56,11 +56,13 @@ final class ServerSettingsReader {
                 s.integer("max_counters", 1_000_000, 1000, 100_000_000),
                 s.integer("max_callers", 2_000_000, 1000, 500_000_000),
                 s.integer("ready_max_fill_percent", 90, 1, 100),
-                s.integer("purge_interval_seconds", 3600, 1, 7 * 86_400));
+                s.integer("purge_interval_seconds", 3600, 1, 7 * 86_400),
+                s.integer("max_sessions", 1_000_000, 1000, 100_000_000));
         s.finish();
         ServerSettings.Dns dns = dns(server.child("dns"));
+        ServerSettings.Tracking tracking = tracking(server.child("tracking"));
         server.finish();
-        return new ServerSettings(dataDir, sip, health, drain, admin, records, delivery, stores, dns);
+        return new ServerSettings(dataDir, sip, health, drain, admin, records, delivery, stores, dns, tracking);
     }
 
     private static ServerSettings.Sip sip(MapReader sip) {
@@ -252,6 +254,45 @@ final class ServerSettingsReader {
         }
         admin.finish();
         return new ServerSettings.Admin(listen, tokens);
+    }
+
+    private static ServerSettings.Tracking tracking(MapReader t) {
+        HostPort listen = null;
+        String text = t.string("listen", null);
+        if (text != null) {
+            try {
+                listen = HostPort.parse(text);
+            } catch (IllegalArgumentException e) {
+                t.error("listen", e.getMessage());
+            }
+        }
+        int maxBody = t.integer("max_body_bytes", 8192, 256, 1 << 20);
+        int perAddress = t.integer("max_sessions_per_address", 20, 1, 1_000_000);
+        List<Cidr> proxies = new ArrayList<>();
+        for (MapReader.Item item : t.stringList("trusted_proxies")) {
+            try {
+                proxies.add(Cidr.parse(item.text()));
+            } catch (IllegalArgumentException e) {
+                t.problems().add(item.mark(), item.path(), e.getMessage());
+            }
+        }
+        MapReader r = t.child("rate");
+        ServerSettings.Tracking.Rate rate = new ServerSettings.Tracking.Rate(
+                r.integer("per_address_per_second", 20, 1, 1_000_000),
+                r.integer("per_address_burst", 40, 1, 10_000_000),
+                r.integer("per_pool_per_second", 2000, 1, 10_000_000),
+                r.integer("per_pool_burst", 4000, 1, 100_000_000));
+        if (rate.perAddressBurst() < rate.perAddressPerSecond()) {
+            r.error("per_address_burst", "per_address_burst=" + rate.perAddressBurst()
+                    + " must be >= per_address_per_second=" + rate.perAddressPerSecond());
+        }
+        if (rate.perPoolBurst() < rate.perPoolPerSecond()) {
+            r.error("per_pool_burst", "per_pool_burst=" + rate.perPoolBurst()
+                    + " must be >= per_pool_per_second=" + rate.perPoolPerSecond());
+        }
+        r.finish();
+        t.finish();
+        return new ServerSettings.Tracking(listen, maxBody, perAddress, List.copyOf(proxies), rate);
     }
 
     private static ServerSettings.Dns dns(MapReader dns) {

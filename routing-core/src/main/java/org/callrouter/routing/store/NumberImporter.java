@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.callrouter.routing.config.NumberConfig;
+import org.callrouter.routing.config.PoolConfig;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.config.SourceConfig;
 import org.callrouter.routing.phone.PhoneNumbers;
@@ -50,6 +51,12 @@ public final class NumberImporter {
         for (int i = 0; i < config.numbers().size(); i++) {
             NumberConfig number = config.numbers().get(i);
             yamlNumbers.put(Long.parseLong(number.number().substring(1)), "numbers[" + i + "]");
+        }
+        for (PoolConfig pool : config.pools()) {
+            pool.numbers().forEach(n -> yamlNumbers.put(Long.parseLong(n.substring(1)), "pool " + pool.id()));
+            if (pool.overflowNumber() != null) {
+                yamlNumbers.put(Long.parseLong(pool.overflowNumber().substring(1)), "overflow_number of pool " + pool.id());
+            }
         }
     }
 

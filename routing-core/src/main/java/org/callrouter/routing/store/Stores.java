@@ -39,15 +39,17 @@ public final class Stores implements AutoCloseable {
     private final NumberStore numbers;
     private final CounterStore counters;
     private final CallerIndex callers;
+    private final SessionStore sessions;
     private final FileChannel lockChannel;
 
     private Stores(Path dataDir, SymbolTable symbols, NumberStore numbers, CounterStore counters, CallerIndex callers,
-                   FileChannel lockChannel) {
+                   SessionStore sessions, FileChannel lockChannel) {
         this.dataDir = dataDir;
         this.symbols = symbols;
         this.numbers = numbers;
         this.counters = counters;
         this.callers = callers;
+        this.sessions = sessions;
         this.lockChannel = lockChannel;
     }
 
@@ -66,16 +68,24 @@ public final class Stores implements AutoCloseable {
         SymbolTable symbols = null;
         NumberStore numbers = null;
         CounterStore counters = null;
+        CallerIndex callers = null;
         try {
             symbols = new SymbolTable(dataDir.resolve("symbols.cmap"), access != Access.INSPECT);
             numbers = new NumberStore(dataDir.resolve("numbers.cmap"), symbols, sizes.maxNumbers());
             if (access == Access.NUMBERS) {
-                return new Stores(dataDir, symbols, numbers, null, null, null);
+                return new Stores(dataDir, symbols, numbers, null, null, null, null);
             }
             counters = new CounterStore(dataDir.resolve("counters.cmap"), sizes.maxCounters(), access == Access.SERVE);
-            CallerIndex callers = new CallerIndex(dataDir.resolve("callers.cmap"), sizes.maxCallers());
-            return new Stores(dataDir, symbols, numbers, counters, callers, lock);
+            callers = new CallerIndex(dataDir.resolve("callers.cmap"), sizes.maxCallers());
+            // Only the serving router keeps visitor sessions; explaining a call to a pool number
+            // needs the number's campaign and source alone.
+            SessionStore sessions = access == Access.SERVE
+                    ? new SessionStore(dataDir.resolve("pool-sessions.cmap"), sizes.maxSessions()) : null;
+            return new Stores(dataDir, symbols, numbers, counters, callers, sessions, lock);
         } catch (RuntimeException e) {
+            if (callers != null) {
+                callers.close();
+            }
             if (counters != null) {
                 counters.close();
             }
@@ -155,6 +165,11 @@ public final class Stores implements AutoCloseable {
         return callers;
     }
 
+    /** Visitor sessions of number pools; null unless opened for {@link Access#SERVE}. */
+    public SessionStore sessions() {
+        return sessions;
+    }
+
     /**
      * Test seam: closes the caller index alone, under a router that keeps serving. A call that then
      * remembers a caller or records a conversion meets what Chronicle Map throws for a map closed
@@ -169,7 +184,7 @@ public final class Stores implements AutoCloseable {
         callers().close();
     }
 
-    /** How full each open store is: numbers, counters and callers (when open), symbols. */
+    /** How full each open store is: numbers, counters and callers (when open), sessions (when open), symbols. */
     public List<StoreCapacity> capacities() {
         List<StoreCapacity> all = new ArrayList<>(4);
         all.add(numbers.capacity());
@@ -177,12 +192,18 @@ public final class Stores implements AutoCloseable {
             all.add(counters.capacity());
             all.add(callers.capacity());
         }
+        if (sessions != null) {
+            all.add(sessions.capacity());
+        }
         all.add(symbols.capacity());
         return List.copyOf(all);
     }
 
     @Override
     public void close() {
+        if (sessions != null) {
+            sessions.close();
+        }
         if (callers != null) {
             callers.close();
         }

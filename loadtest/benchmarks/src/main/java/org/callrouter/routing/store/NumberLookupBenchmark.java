@@ -41,7 +41,7 @@ public class NumberLookupBenchmark extends ChronicleBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         dataDir = tempDir("lookup-bench");
-        stores = Stores.open(dataDir, new ServerSettings.Stores(2_000_000, 1000, 1000, 90, 3600), Stores.Access.NUMBERS);
+        stores = Stores.open(dataDir, new ServerSettings.Stores(2_000_000, 1000, 1000, 90, 3600, 1000), Stores.Access.NUMBERS);
         chronicle = stores.numbers();
         heap = new ConcurrentHashMap<>(2 * NUMBERS);
         int campaign = stores.symbols().intern(SymbolTable.Kind.CAMPAIGN, "c");
