@@ -30,6 +30,8 @@ import org.callrouter.server.recovery.CrashRecovery;
 import org.callrouter.server.resolve.Resolution;
 import org.callrouter.server.resolve.SipResolver;
 import org.callrouter.server.timer.TimerService;
+import org.callrouter.server.tracking.TrackingServer;
+import org.callrouter.server.tracking.TrackingStats;
 import org.callrouter.server.transaction.InboundDispatcher;
 import org.callrouter.server.transaction.InboundStats;
 import org.callrouter.server.transaction.MessageCounters;
@@ -77,6 +79,10 @@ public final class RouterServer implements AutoCloseable {
     private final CallerPurge purge;
     /** The live-call store's heartbeat (null without crash recovery). */
     private final ScheduledFuture<?> heartbeat;
+    /** The public tracking listener (null when {@code server.tracking.listen} is not set). */
+    private final TrackingServer tracking;
+    /** What the tracking listener counted; outlives reloads. */
+    private final TrackingStats trackingStats = new TrackingStats();
     private volatile boolean draining;
     private boolean closed;
 
@@ -95,6 +101,7 @@ public final class RouterServer implements AutoCloseable {
         }
         boolean started = false;
         SipResolver dns = null;
+        CallerPurge startedPurge = null;
         this.netty = SipNetty.start(true);
         try {
             if (recovery != null) {
@@ -135,10 +142,16 @@ public final class RouterServer implements AutoCloseable {
             if (prober != null) {
                 netty.loop().execute(prober::start);
             }
-            this.purge = CallerPurge.start(router, wall, errors);
+            startedPurge = CallerPurge.start(router, wall, errors);
+            this.purge = startedPurge;
+            this.tracking = settings.tracking().enabled()
+                    ? TrackingServer.start(config, router.pools(), trackingStats, wall, errors) : null;
             started = true;
         } finally {
             if (!started) {
+                if (startedPurge != null) {
+                    startedPurge.close();
+                }
                 if (dns != null) {
                     dns.close();
                 }
@@ -247,6 +260,16 @@ public final class RouterServer implements AutoCloseable {
         return netty.group();
     }
 
+    /** The public tracking listener, or null when {@code server.tracking.listen} is not set. */
+    public TrackingServer tracking() {
+        return tracking;
+    }
+
+    /** What the tracking listener counted since start (kept across reloads). */
+    public TrackingStats trackingStats() {
+        return trackingStats;
+    }
+
     /** The caller index's periodic purge (for its metrics). */
     public CallerPurge callerPurge() {
         return purge;
@@ -261,11 +284,12 @@ public final class RouterServer implements AutoCloseable {
      * Applies a new configuration without dropping live calls: resolves the handler URIs (DNS,
      * here, not on the SIP loop), swaps the routing snapshot ({@link Router#reload}), then on
      * the SIP loop the B2BUA settings, the probe targets and the bounds on inbound connections;
-     * the TLS certificate, key and CA files are read again, for new connections. Nothing changes
+     * the TLS certificate, key and CA files are read again, for new connections; the tracking
+     * listener's bounds, rates and origins. Nothing changes
      * when any step before the swap fails. Settings bound at start ({@code server.sip.listen},
      * {@code advertised_host}, {@code t1_ms}/{@code t2_ms}/{@code t4_ms},
      * {@code max_message_bytes}, {@code health.enabled}, {@code health.probe_interval_seconds},
-     * {@code dns}, and the routing core's {@code data_dir} and {@code stores}) cannot change: such a file is
+     * {@code dns}, {@code tracking.listen}, and the routing core's {@code data_dir} and {@code stores}) cannot change: such a file is
      * refused, naming them.
      *
      * @throws ConfigException with every reason the new configuration was refused.
@@ -285,6 +309,8 @@ public final class RouterServer implements AutoCloseable {
         restartOnly(problems, next, "server.health.probe_interval_seconds",
                 config.server().health().probeIntervalSeconds(), next.server().health().probeIntervalSeconds());
         restartOnly(problems, next, "server.dns", config.server().dns(), next.server().dns());
+        restartOnly(problems, next, "server.tracking.listen", config.server().tracking().listen(),
+                next.server().tracking().listen());
         List<HandlerProber.Target> probeTargets = List.of();
         try {
             probeTargets = resolveHandlers(next, targets);
@@ -304,6 +330,9 @@ public final class RouterServer implements AutoCloseable {
         }
         router.reload(next);
         useNewTls.run();
+        if (tracking != null) {
+            tracking.reload(next);
+        }
         final B2buaSettings settings = B2buaSettings.of(now);
         final List<HandlerProber.Target> probes = probeTargets;
         netty.loop().submit(() -> {
@@ -353,6 +382,9 @@ public final class RouterServer implements AutoCloseable {
         }
         closed = true;
         draining = true;
+        if (tracking != null) {
+            tracking.close();
+        }
         netty.loop().submit(() -> {
             b2bua.drain();
             b2bua.terminateAll("router shutting down");

@@ -28,6 +28,7 @@ import org.callrouter.routing.config.ConfigError;
 import org.callrouter.routing.config.ConfigException;
 import org.callrouter.routing.config.HandlerConfig;
 import org.callrouter.routing.config.ServerSettings;
+import org.callrouter.routing.pool.PoolStatus;
 import org.callrouter.server.b2bua.CallStatus;
 import org.callrouter.server.records.JournalReader;
 import org.callrouter.server.records.PostbackResult;
@@ -142,6 +143,10 @@ public final class AdminApi {
         if (parts.length == 3 && parts[1].equals("caps") && !parts[2].isEmpty()) {
             allow(method, "GET", token, ApiToken.Scope.READ);
             return caps(List.of(parts[2]));
+        }
+        if (parts.length == 2 && parts[1].equals("pools")) {
+            allow(method, "GET", token, ApiToken.Scope.READ);
+            return pools();
         }
         if (parts.length == 4 && parts[1].equals("caps") && !parts[2].isEmpty() && parts[3].equals("reset")) {
             allow(method, "POST", token, ApiToken.Scope.ADMIN);
@@ -315,6 +320,27 @@ public final class AdminApi {
         final ArrayNode list = body.putArray("handlers");
         for (String handler : handlers) {
             list.add(usage(handler));
+        }
+        return ApiResponse.json(200, body);
+    }
+
+    /** {@code GET /v1/pools}: each number pool's size, use and counters now. */
+    private ApiResponse pools() {
+        final ObjectNode body = ApiResponse.JSON.createObjectNode();
+        final ArrayNode list = body.putArray("pools");
+        for (PoolStatus pool : service.pools()) {
+            final ObjectNode p = list.addObject();
+            p.put("pool", pool.pool());
+            p.put("campaign", pool.campaign());
+            p.put("size", pool.size());
+            p.put("held", pool.held());
+            p.put("free", pool.free());
+            p.put("sessions_created", pool.sessionsCreated());
+            p.put("renewals", pool.renewals());
+            p.put("exhausted", pool.exhausted());
+            p.put("address_cap_refusals", pool.addressCapRefusals());
+            p.put("attribution_hits", pool.attributionHits());
+            p.put("attribution_misses", pool.attributionMisses());
         }
         return ApiResponse.json(200, body);
     }

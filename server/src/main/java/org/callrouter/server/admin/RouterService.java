@@ -22,6 +22,7 @@ import org.callrouter.routing.config.ConfigLoader;
 import org.callrouter.routing.config.HandlerConfig;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.config.ServerSettings;
+import org.callrouter.routing.pool.PoolStatus;
 import org.callrouter.server.DistinctErrorHandler;
 import org.callrouter.server.Readiness;
 import org.callrouter.server.StoreFill;
@@ -205,6 +206,16 @@ public final class RouterService implements AutoCloseable {
     public void resetCap(String handler, CapWindow window) {
         server.router().resetCap(handler, window);
         LOG.info("cap {} of handler {} reset through the admin API", window.capName(), handler);
+    }
+
+    /** Each number pool's size, use and counters now, from the running router. */
+    public List<PoolStatus> pools() {
+        return server.router().pools().status(wall.millis());
+    }
+
+    /** Where the tracking listener listens, or null when it is off. */
+    public InetSocketAddress trackingAddress() {
+        return server.tracking() == null ? null : server.tracking().address();
     }
 
     /** Why a call cannot reach a handler URI now ({@code dns: <reason>}), or null. */

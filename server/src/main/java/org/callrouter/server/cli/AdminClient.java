@@ -78,7 +78,7 @@ final class AdminClient {
             return new Answer(response.statusCode(), JSON.readTree(response.body()));
         } catch (IOException e) {
             throw new Unreachable("no router answers at " + base + " (server.admin.listen): " + e
-                    + "; caps are kept by the running router, start it first");
+                    + "; the command asks the running router: start it first");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unreachable("interrupted");

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 ExplainCommand.class,
                 NumbersCommand.class,
                 CapsCommand.class,
+                PoolsCommand.class,
                 SipParseCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -24,6 +24,7 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.server.RouterServer;
 import org.callrouter.server.b2bua.B2buaStats;
+import org.callrouter.server.tracking.TrackingStats;
 import org.callrouter.server.transport.InboundConnections;
 import org.callrouter.server.transport.NettySipTransport;
 import org.callrouter.server.records.CallEventPublisher;
@@ -50,6 +51,7 @@ public final class RouterMetrics implements AutoCloseable {
     private final SipMessageMetrics sipMessages;
     private final CallMetrics calls;
     private HandlerGauges handlers;
+    private PoolGauges pools;
 
     /** A registry with the JVM's metrics and the record-driven call metrics. */
     public RouterMetrics() {
@@ -131,6 +133,35 @@ public final class RouterMetrics implements AutoCloseable {
         handlers = new HandlerGauges(registry, server.router(), wall);
         handlers.refresh(server.config());
         StoreGauges.bind(registry, server.router().storeCapacities(), server.callerPurge());
+        bindTracking(server);
+        pools = new PoolGauges(registry, server.router().pools(), server.trackingStats(), wall);
+        pools.refresh(server.config().pools());
+    }
+
+    /**
+     * The tracking listener: {@code callrouter_tracking_requests_total{status}},
+     * {@code callrouter_tracking_rate_limited_total{scope}}, and its connections when it runs.
+     */
+    private void bindTracking(RouterServer server) {
+        final TrackingStats tracking = server.trackingStats();
+        for (int status : TrackingStats.STATUSES) {
+            FunctionCounter.builder("callrouter.tracking.requests", tracking, t -> t.requests(status))
+                    .description("Requests to the tracking listener by the status answered")
+                    .tag("status", Integer.toString(status)).register(registry);
+        }
+        for (TrackingStats.Scope scope : TrackingStats.Scope.values()) {
+            FunctionCounter.builder("callrouter.tracking.rate.limited", tracking, t -> t.rateLimited(scope))
+                    .description("Tracking requests refused with 429 by a rate limit, by scope (address, pool)")
+                    .tag("scope", scope.label()).register(registry);
+        }
+        if (server.tracking() != null) {
+            final InboundConnections connections = server.tracking().connections();
+            gauge("callrouter.tracking.connections", "Connections open to the tracking listener", connections,
+                    InboundConnections::open);
+            FunctionCounter.builder("callrouter.tracking.connections.refused", connections,
+                    c -> c.refusedTotal() + c.refusedPerAddress())
+                    .description("Connections to the tracking listener closed at once by a bound").register(registry);
+        }
     }
 
     /** The record pipeline: {@code records_pending} and the buffer's occupancy, drops, journal lines. */
@@ -172,10 +203,13 @@ public final class RouterMetrics implements AutoCloseable {
                 WebhookDispatcher::pending);
     }
 
-    /** Follows a reloaded configuration's handlers. */
+    /** Follows a reloaded configuration's handlers and pools. */
     public void reloaded(RouterConfig config) {
         if (handlers != null) {
             handlers.refresh(config);
+        }
+        if (pools != null) {
+            pools.refresh(config.pools());
         }
     }
 

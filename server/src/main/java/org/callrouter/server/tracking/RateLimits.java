@@ -9,6 +9,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.local.SynchronizationStrategy;
+import org.callrouter.routing.config.ServerSettings.Tracking.Rate;
 
 /**
  * The tracking listener's rate limits: a Bucket4j token bucket per client address and one per
@@ -44,15 +45,6 @@ final class RateLimits {
         }
     };
     private final Map<String, Bucket> pools = new HashMap<>();
-
-    /** Requests a second and bursts, per address and per pool. */
-    record Rate(int perAddressPerSecond, int perAddressBurst, int perPoolPerSecond, int perPoolBurst) {
-        Rate {
-            if (perAddressPerSecond < 1 || perAddressBurst < 1 || perPoolPerSecond < 1 || perPoolBurst < 1) {
-                throw new IllegalArgumentException("rates and bursts must be >= 1: " + this);
-            }
-        }
-    }
 
     RateLimits(Rate rate, TimeMeter time) {
         this.rate = rate;

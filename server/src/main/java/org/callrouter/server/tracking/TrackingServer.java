@@ -3,11 +3,13 @@ package org.callrouter.server.tracking;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.github.bucket4j.TimeMeter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -52,6 +54,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.agrona.ErrorHandler;
 import org.callrouter.routing.config.Cidr;
 import org.callrouter.routing.config.HostPort;
+import org.callrouter.routing.config.RouterConfig;
+import org.callrouter.routing.config.ServerSettings;
+import org.callrouter.routing.pool.PoolSessions;
 import org.callrouter.server.transport.InboundConnections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,6 +105,8 @@ public final class TrackingServer implements AutoCloseable {
             MAX_CONNECTIONS_PER_ADDRESS);
     private volatile Bounds bounds;
     private Channel channel;
+    /** The API behind the listener when started on a configuration (null: a test's stand-in). */
+    private TrackingApi api;
 
     private TrackingServer(EventLoopGroup group, Bounds bounds) {
         this.group = group;
@@ -157,9 +164,34 @@ public final class TrackingServer implements AutoCloseable {
         return server;
     }
 
-    /** New body bound and trusted proxies, for connections and requests from now on. */
-    void configure(int maxBodyBytes, List<Cidr> trustedProxies) {
-        bounds = new Bounds(maxBodyBytes, List.copyOf(trustedProxies));
+    /**
+     * Starts the listener of {@code config}'s {@code server.tracking} over the router's pools:
+     * {@code /callrouter.js} from the class path, the rate limits, the bounds.
+     *
+     * @throws IllegalStateException when the address cannot be bound.
+     */
+    public static TrackingServer start(RouterConfig config, PoolSessions pools, TrackingStats stats, Clock wall,
+                                       ErrorHandler errors) {
+        final ServerSettings.Tracking settings = config.server().tracking();
+        final TrackingApi api = new TrackingApi(config, pools, TrackingScript.load(), stats, wall,
+                TimeMeter.SYSTEM_NANOTIME);
+        final TrackingServer server = start(settings.listen(), settings.maxBodyBytes(), settings.trustedProxies(),
+                api::handle, stats, errors);
+        server.api = api;
+        return server;
+    }
+
+    /**
+     * Follows a reloaded configuration: the body bound (for new connections), the trusted
+     * proxies, the rates (buckets start full when a rate changed) and the pools' origins. The
+     * listen address is not changed here: a new one needs a restart.
+     */
+    public void reload(RouterConfig config) {
+        final ServerSettings.Tracking settings = config.server().tracking();
+        bounds = new Bounds(settings.maxBodyBytes(), settings.trustedProxies());
+        if (api != null) {
+            api.configure(config);
+        }
     }
 
     /** The bound address (with the real port when 0 was configured). */
@@ -167,8 +199,8 @@ public final class TrackingServer implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
-    /** Connections open now, and refused by a bound since start. */
-    InboundConnections connections() {
+    /** Connections open now, and refused by a bound since start (read by metrics). */
+    public InboundConnections connections() {
         return connections;
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bucket4j.TimeMeter;
+import org.callrouter.routing.config.ServerSettings;
 import org.junit.jupiter.api.Test;
 
 class RateLimitsTest {
@@ -24,7 +25,7 @@ class RateLimitsTest {
     }
 
     private final SteppedTime time = new SteppedTime();
-    private final RateLimits limits = new RateLimits(new RateLimits.Rate(2, 4, 10, 10), time);
+    private final RateLimits limits = new RateLimits(new ServerSettings.Tracking.Rate(2, 4, 10, 10), time);
 
     @Test
     void anAddressGetsItsBurstThenWaitsForTheRefill() {

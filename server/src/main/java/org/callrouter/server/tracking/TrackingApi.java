@@ -1,0 +1,340 @@
+package org.callrouter.server.tracking;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.bucket4j.TimeMeter;
+import org.callrouter.routing.config.PoolConfig;
+import org.callrouter.routing.config.RouterConfig;
+import org.callrouter.routing.config.ServerSettings;
+import org.callrouter.routing.pool.Allocation;
+import org.callrouter.routing.pool.PoolSessions;
+import org.callrouter.routing.pool.SessionRequest;
+
+/**
+ * The public tracking API without the HTTP: a {@link TrackingRequest} in, a
+ * {@link TrackingResponse} out (server README, "Tracking listener"). Runs on the tracking event
+ * loop: every call it makes ({@link PoolSessions}, Bucket4j) works in memory without waiting
+ * for I/O.
+ *
+ * <p>Each request first takes a token from its client address's bucket (429), then: the route
+ * (404), the method (405, or the CORS preflight), the pool (404), the {@code Origin} (403 without
+ * CORS headers), the pool's bucket (429), the body (400), and the pool's answer. An {@code Origin}
+ * is checked against the pool's {@code allowed_origins} on pool routes, and against those of all
+ * pools on session routes (the answer does not say which pool a session belongs to; the session
+ * id, 128 random bits, is the credential there). A request without {@code Origin} (not from a
+ * browser's cross-origin fetch) is not refused for it.
+ */
+final class TrackingApi {
+
+    /** How often the script renews at most (seconds), as retreaver.js does. */
+    static final int RENEW_SECONDS = 15;
+    static final String ALLOW_METHODS = "POST, GET, OPTIONS";
+    /** Browsers may keep a preflight's answer this long (Chromium caps it at 7,200). */
+    static final String PREFLIGHT_MAX_AGE = "600";
+
+    private static final Map<String, JsonBody.Kind> SESSION_FIELDS = Map.ofEntries(
+            Map.entry("session", JsonBody.Kind.STRING), Map.entry("page_url", JsonBody.Kind.STRING),
+            Map.entry("referrer", JsonBody.Kind.STRING), Map.entry("utm_source", JsonBody.Kind.STRING),
+            Map.entry("utm_medium", JsonBody.Kind.STRING), Map.entry("utm_campaign", JsonBody.Kind.STRING),
+            Map.entry("utm_term", JsonBody.Kind.STRING), Map.entry("utm_content", JsonBody.Kind.STRING),
+            Map.entry("gclid", JsonBody.Kind.STRING), Map.entry("gbraid", JsonBody.Kind.STRING),
+            Map.entry("wbraid", JsonBody.Kind.STRING), Map.entry("fbclid", JsonBody.Kind.STRING),
+            Map.entry("msclkid", JsonBody.Kind.STRING), Map.entry("ga_client_id", JsonBody.Kind.STRING),
+            Map.entry("sales_code", JsonBody.Kind.STRING), Map.entry("references", JsonBody.Kind.STRINGS),
+            Map.entry("tags", JsonBody.Kind.STRING_MAP));
+    private static final Map<String, JsonBody.Kind> PAGE_VIEW_FIELDS = Map.of("page_url", JsonBody.Kind.STRING);
+    private static final Map<String, JsonBody.Kind> FAILURE_FIELDS = Map.of("page_url", JsonBody.Kind.STRING,
+            "reason", JsonBody.Kind.STRING);
+
+    /** The routes of this listener. */
+    enum Route {
+        SCRIPT("GET"), CREATE("POST"), FAILURES("POST"), RENEW("POST"), PAGE_VIEWS("POST"), RELEASE("POST");
+
+        private final String method;
+
+        Route(String method) {
+            this.method = method;
+        }
+
+        boolean onPool() {
+            return this == CREATE || this == FAILURES;
+        }
+    }
+
+    /** The settings in force, swapped whole by a reload. */
+    private record Settings(RateLimits limits, Set<String> anyPoolOrigins) {
+    }
+
+    private final PoolSessions pools;
+    private final TrackingScript script;
+    private final TrackingStats stats;
+    private final Clock wall;
+    private final TimeMeter time;
+    private final NumberDisplay display = new NumberDisplay();
+    private volatile Settings settings;
+
+    TrackingApi(RouterConfig config, PoolSessions pools, TrackingScript script, TrackingStats stats, Clock wall,
+                TimeMeter time) {
+        this.pools = pools;
+        this.script = script;
+        this.stats = stats;
+        this.wall = wall;
+        this.time = time;
+        configure(config);
+    }
+
+    /**
+     * Follows a reloaded configuration: the rates (the buckets start full when a rate changed,
+     * and are kept otherwise) and the origins of the pools. Safe from any thread.
+     */
+    void configure(RouterConfig config) {
+        final ServerSettings.Tracking.Rate rate = config.server().tracking().rate();
+        final Settings was = settings;
+        final RateLimits limits = was != null && was.limits().rate().equals(rate) ? was.limits()
+                : new RateLimits(rate, time);
+        final Set<String> origins = new HashSet<>();
+        for (PoolConfig pool : config.pools()) {
+            origins.addAll(pool.allowedOrigins());
+        }
+        settings = new Settings(limits, Set.copyOf(origins));
+    }
+
+    /** Answers one request; throws only on a bug (the server answers that 500). */
+    TrackingResponse handle(TrackingRequest request) {
+        try {
+            return answer(request);
+        } catch (TrackingException e) {
+            final TrackingResponse refusal = TrackingResponse.error(e.status(), e.getMessage());
+            return e.retryAfterSeconds() == null ? refusal : refusal.with("Retry-After", e.retryAfterSeconds());
+        }
+    }
+
+    private TrackingResponse answer(TrackingRequest request) throws TrackingException {
+        final Settings now = settings;
+        limit(now.limits().address(request.client()), TrackingStats.Scope.ADDRESS);
+        final String path = request.path();
+        final Route route = route(path);
+        if (route == null) {
+            throw new TrackingException(404, "no such endpoint");
+        }
+        final boolean preflight = request.method().equals("OPTIONS");
+        if (!preflight && !request.method().equals(route.method)) {
+            return TrackingResponse.error(405, request.method() + " is not allowed here; allowed: " + route.method
+                    + ", OPTIONS", "Allow", route.method + ", OPTIONS");
+        }
+        if (route == Route.SCRIPT) {
+            if (preflight) {
+                return TrackingResponse.empty(204, "Allow", "GET, OPTIONS");
+            }
+            if (script == null) {
+                throw new TrackingException(404, "no script on this router (" + TrackingScript.RESOURCE
+                        + " is not on the class path)");
+            }
+            return script.answer(request);
+        }
+        final String id = id(path);
+        final PoolConfig pool = route.onPool() ? pools.pool(id) : null;
+        if (route.onPool() && pool == null) {
+            throw new TrackingException(404, "unknown pool");
+        }
+        final String origin = request.origin();
+        if (origin != null && !(pool != null ? allows(pool.allowedOrigins(), origin)
+                : now.anyPoolOrigins().contains("*") || now.anyPoolOrigins().contains(origin))) {
+            throw new TrackingException(403, "origin not allowed");
+        }
+        final String[] cors = origin == null ? new String[0] : new String[] {"Access-Control-Allow-Origin", origin,
+            "Vary", "Origin"};
+        if (preflight) {
+            return TrackingResponse.empty(204, cors).with("Access-Control-Allow-Methods", ALLOW_METHODS,
+                    "Access-Control-Allow-Headers", "Content-Type", "Access-Control-Max-Age", PREFLIGHT_MAX_AGE);
+        }
+        try {
+            if (pool != null) {
+                limit(now.limits().pool(pool.id()), TrackingStats.Scope.POOL);
+            }
+            return dispatch(route, id, pool, request.body(), request.client()).with(cors);
+        } catch (TrackingException e) {
+            final TrackingResponse refusal = TrackingResponse.error(e.status(), e.getMessage(), cors);
+            return e.retryAfterSeconds() == null ? refusal : refusal.with("Retry-After", e.retryAfterSeconds());
+        }
+    }
+
+    private TrackingResponse dispatch(Route route, String id, PoolConfig pool, byte[] body, String client)
+            throws TrackingException {
+        final long nowMs = wall.millis();
+        switch (route) {
+            case CREATE -> {
+                final JsonBody json = JsonBody.parse(body, SESSION_FIELDS, true);
+                final String held = json.string("session");
+                if (held != null && !isSessionId(held)) {
+                    throw new TrackingException(400, "session must be 32 lowercase hex characters");
+                }
+                final SessionRequest visitor = sessionRequest(json);
+                final String problem = visitor.problem(pool);
+                if (problem != null) {
+                    throw new TrackingException(400, problem);
+                }
+                return allocation(pools.create(pool.id(), held, visitor, client, nowMs), nowMs);
+            }
+            case RENEW -> {
+                return allocation(pools.renew(id, nowMs), nowMs);
+            }
+            case PAGE_VIEWS -> {
+                final String url = JsonBody.parse(body, PAGE_VIEW_FIELDS, false).string("page_url");
+                final String problem = SessionRequest.urlProblem(url);
+                if (problem != null) {
+                    throw new TrackingException(400, problem);
+                }
+                if (!pools.pageView(id, url, nowMs)) {
+                    throw new TrackingException(404, "unknown or expired session");
+                }
+                return TrackingResponse.empty(204);
+            }
+            case RELEASE -> {
+                // sendBeacon's body (empty or text/plain) carries nothing we need.
+                pools.release(id, nowMs);
+                return TrackingResponse.empty(204);
+            }
+            case FAILURES -> {
+                final JsonBody json = JsonBody.parse(body, FAILURE_FIELDS, true);
+                final String url = json.string("page_url");
+                final String problem = url == null ? null : SessionRequest.urlProblem(url);
+                if (problem != null) {
+                    throw new TrackingException(400, problem);
+                }
+                final String reason = json.string("reason");
+                if (reason != null && reason.length() > SessionRequest.LIMITS.maxTextChars()) {
+                    throw new TrackingException(400, "reason longer than " + SessionRequest.LIMITS.maxTextChars()
+                            + " characters");
+                }
+                stats.scriptFailure(pool.id());
+                return TrackingResponse.empty(204);
+            }
+            default -> throw new IllegalStateException(route.name());
+        }
+    }
+
+    /** The session answer, or the refusal the allocation's status calls for. */
+    private TrackingResponse allocation(Allocation a, long nowMs) throws TrackingException {
+        switch (a.status()) {
+            case CREATED, KEPT, RENEWED, OVERFLOW -> {
+                final StringBuilder json = new StringBuilder(192).append("{\"session\":");
+                if (a.sessionId() == null) {
+                    json.append("null");
+                } else {
+                    json.append('"').append(a.sessionId()).append('"');
+                }
+                json.append(",\"number\":\"");
+                TrackingResponse.escape(a.number(), json);
+                json.append("\",\"display\":\"");
+                TrackingResponse.escape(display.of(a.number()), json);
+                json.append("\",\"expires_at\":\"").append(Instant.ofEpochSecond(a.expiresAtMs() / 1000))
+                        .append("\",\"overflow\":").append(a.status() == Allocation.Status.OVERFLOW)
+                        .append(",\"renew_seconds\":").append(renewSeconds(a.expiresAtMs() - nowMs)).append('}');
+                return new TrackingResponse(200, TrackingResponse.JSON,
+                        json.toString().getBytes(StandardCharsets.UTF_8), new String[0]);
+            }
+            case UNKNOWN_POOL -> throw new TrackingException(404, "unknown pool");
+            case UNKNOWN_SESSION -> throw new TrackingException(404, "unknown or expired session");
+            case ADDRESS_CAP -> throw new TrackingException(403, "too many sessions from this address");
+            case NO_NUMBER -> throw new TrackingException(503, "no number available");
+            default -> throw new IllegalStateException(a.status().name());
+        }
+    }
+
+    /** Renew well before the lease ends: every 15 s, or every half lease when that is shorter. */
+    static int renewSeconds(long leftMs) {
+        return (int) Math.max(1, Math.min(RENEW_SECONDS, leftMs / 2000));
+    }
+
+    private void limit(long waitNanos, TrackingStats.Scope scope) throws TrackingException {
+        if (waitNanos != RateLimits.ALLOWED) {
+            stats.refused(scope);
+            throw new TrackingException(429, "too many requests from this " + scope.label() + "; retry later",
+                    RateLimits.retryAfterSeconds(waitNanos));
+        }
+    }
+
+    private static boolean allows(List<String> allowed, String origin) {
+        return allowed.contains("*") || allowed.contains(origin);
+    }
+
+    private static SessionRequest sessionRequest(JsonBody json) {
+        return new SessionRequest(json.string("page_url"), json.string("referrer"), json.string("utm_source"),
+                json.string("utm_medium"), json.string("utm_campaign"), json.string("utm_term"),
+                json.string("utm_content"), json.string("gclid"), json.string("gbraid"), json.string("wbraid"),
+                json.string("fbclid"), json.string("msclkid"), json.string("ga_client_id"), json.string("sales_code"),
+                json.strings("references"), json.stringMap("tags"));
+    }
+
+    /**
+     * The route of {@code path}, or null: {@code /callrouter.js}, {@code /v1/pools/{pool}/sessions|failures},
+     * {@code /v1/sessions/{session}/renew|pageviews|release}. A pool id must look like one
+     * ({@code [a-z0-9_-]{1,64}}) and a session id like one (32 lowercase hex), so nothing else
+     * reaches the pools.
+     */
+    static Route route(String path) {
+        if (path.equals("/callrouter.js")) {
+            return Route.SCRIPT;
+        }
+        if (path.startsWith("/v1/pools/")) {
+            final int slash = path.indexOf('/', 10);
+            if (slash < 0 || !isPoolId(path, 10, slash)) {
+                return null;
+            }
+            final String tail = path.substring(slash + 1);
+            return tail.equals("sessions") ? Route.CREATE : tail.equals("failures") ? Route.FAILURES : null;
+        }
+        if (path.startsWith("/v1/sessions/")) {
+            final int slash = path.indexOf('/', 13);
+            if (slash != 13 + 32 || !isSessionId(path.substring(13, slash))) {
+                return null;
+            }
+            return switch (path.substring(slash + 1)) {
+                case "renew" -> Route.RENEW;
+                case "pageviews" -> Route.PAGE_VIEWS;
+                case "release" -> Route.RELEASE;
+                default -> null;
+            };
+        }
+        return null;
+    }
+
+    /** The pool or session id of a routed path: the segment before the last. */
+    static String id(String path) {
+        final int last = path.lastIndexOf('/');
+        return path.substring(path.lastIndexOf('/', last - 1) + 1, last);
+    }
+
+    private static boolean isPoolId(String path, int from, int to) {
+        if (to - from < 1 || to - from > 64) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            final char c = path.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isSessionId(String id) {
+        if (id.length() != 32) {
+            return false;
+        }
+        for (int i = 0; i < 32; i++) {
+            final char c = id.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
