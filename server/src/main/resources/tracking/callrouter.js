@@ -12,9 +12,8 @@
     const base = (at('endpoint') || new URL(s.src, location.href).origin).replace(/\/+$/, '');
     const own = at('number').replace(/\D/g, '');
     const cookieName = 'callrouter_' + pool;
-    const KEYS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content',
-      'gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid'];
-    let sid = null, shown = null, current = null, display = '', renewMs = 15000, lastMs = 0, timer = 0;
+    const KEYS = 'utm_source utm_medium utm_campaign utm_term utm_content gclid gbraid wbraid fbclid msclkid'.split(' ');
+    let sid = null, shown = null, current = null, display = '', renewMs = 15000, nextMs = 0, timer = 0;
     let froms = own ? [own] : [];
     let watching = false;
 
@@ -27,8 +26,7 @@
     const ccLen = (n) => (/^[17]/.test(n) ? 1 : CC2.indexOf(n.slice(0, 2)) >= 0 ? 2 : 3);
     const SEP = '[\\s.\\-()\\u00a0]{0,3}';
     const patterns = {};
-    // Any written form of the number: optional +CC or trunk 0, then the national digits with
-    // separators between them ("(800) 555-0100", "800.555.0100", "+1 800 555 0100", "18005550100").
+    // Any form of the number: [+CC or 0] then the national digits, separators between them.
     const pattern = (n) => patterns[n] || (patterns[n] = new RegExp('(?:\\+?' + n.slice(0, ccLen(n)) + SEP +
       '|0' + SEP + ')?' + n.slice(ccLen(n)).split('').join(SEP), 'g'));
 
@@ -104,8 +102,7 @@
     const here = () => location.href.slice(0, 2048);
     const pageView = () => post(sessionPath('pageviews'), { page_url: here() }).catch(noop);
 
-    // The cookie holds the session and the first landing page's attribution, so a later page
-    // without UTMs (or a new session after the lease ended) still carries them.
+    // The cookie keeps the session and the first landing page's attribution for later pages.
     const readCookie = () => {
       const m = d.cookie.match(new RegExp('(?:^|; )' + cookieName + '=([^;]*)'));
       return new URLSearchParams(m ? m[1] : '');
@@ -124,7 +121,7 @@
       let age = Math.round((expiresAt - Date.now()) / 1000);
       if (!(age > 0)) age = 1800;
       const p = new URLSearchParams(a);
-      p.set('s', sid);
+      if (sid) p.set('s', sid);
       if (p.toString().length > 3500) { p.delete('lp'); p.delete('ref'); }
       d.cookie = cookieName + '=' + p + '; Max-Age=' + age + '; Path=/; SameSite=Lax' +
         (location.protocol === 'https:' ? '; Secure' : '');
@@ -135,11 +132,13 @@
       post('/v1/pools/' + encodeURIComponent(pool) + '/failures',
         { page_url: here(), reason: String(why).slice(0, 256) }).catch(noop);
     };
+    // No session: the overflow number; ask again when its time is up (bounded: clocks differ).
     const apply = (r, a) => {
-      if (!r || !r.session || !r.number) throw new Error('no number in the answer');
-      sid = r.session;
-      lastMs = Date.now();
-      renewMs = Math.max(5, +r.renew_seconds || 15) * 1000;
+      if (!r || !r.number) throw new Error('no number in the answer');
+      sid = r.session || null;
+      const now = Date.now(), exp = Date.parse(r.expires_at);
+      renewMs = Math.max(1, +r.renew_seconds || 15) * 1000;
+      nextMs = now + (sid ? renewMs : Math.min(Math.max(exp - now, renewMs), 300000));
       display = r.display || '';
       const to = String(r.number || '').replace(/\D/g, '');
       if (to && to !== shown) {
@@ -150,7 +149,7 @@
         walk(d.documentElement);
         watch();
       }
-      saveCookie(a, Date.parse(r.expires_at));
+      saveCookie(a, sid ? exp : 0);
       schedule();
     };
     const create = (held, a) => {
@@ -168,14 +167,15 @@
         if (a.lp !== here()) pageView();
       });
     };
-    // Renews the held session (true); a session the router no longer knows is replaced by a new one (false).
+    // true: renewed; false: the session was gone and a new one replaced it.
     const renew = (a) => post(sessionPath('renew')).then((r) => { apply(r, a); return true; },
       (e) => { if (e.status === 404) return create(null, a).then(() => false); throw e; });
 
     const tick = guard(() => {
-      if (sid && d.visibilityState !== 'hidden' && Date.now() - lastMs >= renewMs - 1000) {
-        lastMs = Date.now();
-        renew(attribution(readCookie())).catch(noop);
+      if (shown && d.visibilityState !== 'hidden' && Date.now() >= nextMs - 1000) {
+        nextMs = Date.now() + renewMs;
+        const a = attribution(readCookie());
+        (sid ? renew(a) : create(null, a)).catch(noop);
       }
     });
     function schedule() {
