@@ -22,9 +22,12 @@ import org.callrouter.routing.pool.SessionRequest;
  * loop: every call it makes ({@link PoolSessions}, Bucket4j) works in memory without waiting
  * for I/O.
  *
- * <p>Each request first takes a token from its client address's bucket (429), then: the route
- * (404), the method (405, or the CORS preflight), the pool (404), the {@code Origin} (403 without
- * CORS headers), the pool's bucket (429), the body (400), and the pool's answer. An {@code Origin}
+ * <p>A request is checked in this order: the route (404), the method (405, or the CORS preflight),
+ * the pool (404), the {@code Origin} (403 without CORS headers), a token from the client
+ * address's bucket and on pool routes from the pool's (429 with {@code Retry-After} and CORS
+ * headers, so the script can read it), the body (400), and the pool's answer. What is refused
+ * before the buckets (and the script and preflights) touches no state and costs as little as a
+ * 429 would, so only requests that reach the pools take tokens. An {@code Origin}
  * is checked against the pool's {@code allowed_origins} on pool routes, and against those of all
  * pools on session routes (the answer does not say which pool a session belongs to; the session
  * id, 128 random bits, is the credential there). A request without {@code Origin} (not from a
@@ -117,7 +120,6 @@ final class TrackingApi {
 
     private TrackingResponse answer(TrackingRequest request) throws TrackingException {
         final Settings now = settings;
-        limit(now.limits().address(request.client()), TrackingStats.Scope.ADDRESS);
         final String path = request.path();
         final Route route = route(path);
         if (route == null) {
@@ -155,6 +157,7 @@ final class TrackingApi {
                     "Access-Control-Allow-Headers", "Content-Type", "Access-Control-Max-Age", PREFLIGHT_MAX_AGE);
         }
         try {
+            limit(now.limits().address(request.client()), TrackingStats.Scope.ADDRESS);
             if (pool != null) {
                 limit(now.limits().pool(pool.id()), TrackingStats.Scope.POOL);
             }

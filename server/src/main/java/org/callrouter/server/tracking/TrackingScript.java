@@ -27,7 +27,7 @@ final class TrackingScript {
     private final byte[] gzipped;
     private final String etag;
 
-    private TrackingScript(byte[] plain) {
+    TrackingScript(byte[] plain) {
         this.plain = plain;
         this.gzipped = gzip(plain);
         this.etag = "\"" + HexFormat.of().formatHex(sha256(plain), 0, 12) + "\"";
