@@ -149,6 +149,15 @@ class LandingPageBrowserIntegrationTest {
         assertEquals("Text 1" + nanp(number, "%s%s%s"), visitor.text("#digits"));
         assertEquals("tel:" + nanp(number, "%s-%s-%s"), visitor.href("call"));
 
+        // The open page renews the lease every renew_seconds (15) while it is visible.
+        final long renewals = poolStatus("solar-web").path("renewals").asLong();
+        // The reload (UTMs in its URL) asked again with the held session; the second page renewed it.
+        assertEquals(1, poolStatus("solar-web").path("sessions_created").asLong(), () -> "one session: "
+                + poolStatus("solar-web"));
+        assertTrue(renewals >= 1, () -> "the second page renewed the lease: " + poolStatus("solar-web"));
+        Await.until(Duration.ofSeconds(40), () -> poolStatus("solar-web").path("renewals").asLong() > renewals,
+                () -> "a renewal from the open page after " + renewals + ": " + poolStatus("solar-web"));
+
         final CarrierCall call = peers.carrier().call("127.0.0.1:" + sipPort, number);
         assertEquals(200, call.awaitFinal(WAIT).status());
         assertEquals(200, call.bye(WAIT).status());
@@ -195,6 +204,9 @@ class LandingPageBrowserIntegrationTest {
         assertEquals(OVERFLOW, late.awaitNumber());
         late.awaitText("hero", "Call (800) 555-0299 today");
         assertEquals("tel:" + OVERFLOW, late.href("call"));
+        final JsonNode status = poolStatus("solar-web");
+        assertEquals(POOL.size(), status.path("held").asInt(), status::toString);
+        assertTrue(status.path("exhausted").asLong() >= 1, status::toString);
     }
 
     @Test
@@ -321,7 +333,17 @@ class LandingPageBrowserIntegrationTest {
         }
     }
 
-    /** {@code callrouter_pool_script_failures_total} of {@code pool} on the admin API's {@code /metrics} page. */
+    /** {@code pool}'s entry of the admin API's {@code GET /v1/pools}. */
+    private JsonNode poolStatus(String pool) {
+        for (JsonNode p : json(admin("/v1/pools")).path("pools")) {
+            if (pool.equals(p.path("pool").asText())) {
+                return p;
+            }
+        }
+        throw new AssertionError("no pool " + pool + " in " + admin("/v1/pools"));
+    }
+
+    /** {@code callrouter_pool_script_failures_total} of {@code pool} on the admin API's {@code /metrics} page (0 when absent). */
     private double scriptFailures(String pool) {
         return admin("/metrics").lines()
                 .filter(l -> l.startsWith("callrouter_pool_script_failures_total{") && l.contains("pool=\"" + pool + "\""))
