@@ -164,7 +164,8 @@ class PoolRoutingTest {
         List<String> output = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(child.getInputStream(),
                 StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null && session == null; line = reader.readLine()) {
+            String line;
+            while (session == null && (line = reader.readLine()) != null) {
                 output.add(line);
                 if (line.startsWith("session ")) {
                     session = line.substring("session ".length());
