@@ -65,7 +65,7 @@ class PoolConfigTest {
         assertNull(tracking.listen());
         assertEquals(new ServerSettings.Tracking(null, 8192, 20, List.of(),
                 new ServerSettings.Tracking.Rate(20, 40, 2000, 4000)), tracking);
-        assertEquals(1_000_000, config.server().stores().maxSessions());
+        assertEquals(200_000, config.server().stores().maxSessions());
     }
 
     @Test
