@@ -210,6 +210,23 @@ class LandingPageBrowserIntegrationTest {
     }
 
     @Test
+    void aPageWithDataReleaseGivesTheNumberBackWhenTheVisitorLeaves() {
+        site.page("/release.html", page("http://127.0.0.1:" + trackingPort + "/callrouter.js", "solar-solo",
+                "data-release=\"true\"", "<p id=\"hero\">Call (800) 555-0100 today</p>"));
+        final BrowserProfile leaving = browser("leaving");
+        leaving.get(site.origin() + "/release.html");
+        assertEquals(SOLO, leaving.awaitNumber());
+        assertEquals(1, poolStatus("solar-solo").path("held").asInt());
+        leaving.get("about:blank");
+        Await.until(WAIT, () -> poolStatus("solar-solo").path("held").asInt() == 0,
+                () -> "the beacon on pagehide released the number: " + poolStatus("solar-solo"));
+
+        final BrowserProfile next = browser("next");
+        next.get(site.origin() + "/solo.html");
+        assertEquals(SOLO, next.awaitNumber());
+    }
+
+    @Test
     void thePageKeepsItsNumberWhenTheEndpointCannotGiveOne() throws IOException {
         // The script hosted by the site, pointed at a port nothing listens on.
         final int closed;
