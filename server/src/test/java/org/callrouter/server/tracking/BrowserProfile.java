@@ -17,7 +17,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * own (so its own cookies). Every wait is bounded.
  */
 final class BrowserProfile implements AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(20);
+    static final Duration WAIT = Duration.ofSeconds(30);
 
     private final ChromeDriverService service;
     private final ChromeDriver driver;
