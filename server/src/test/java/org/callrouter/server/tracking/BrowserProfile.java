@@ -57,6 +57,11 @@ final class BrowserProfile implements AutoCloseable {
         driver.get(url);
     }
 
+    /** Clicks the element {@code #id} (a link: the next page loads with this page as its referrer). */
+    void click(String id) {
+        driver.findElement(By.id(id)).click();
+    }
+
     void reload() {
         driver.navigate().refresh();
     }

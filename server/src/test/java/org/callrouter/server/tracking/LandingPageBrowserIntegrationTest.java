@@ -79,7 +79,10 @@ class LandingPageBrowserIntegrationTest {
         router = RouterService.start(TestConfig.load(dir.resolve("router"), config()), Clock.systemUTC());
 
         final String tracking = "http://127.0.0.1:" + trackingPort;
-        site.page("/landing.html", page(tracking + "/callrouter.js", "solar-web", "", """
+        site.page("/ad.html", "<!doctype html><html><body><a id=\"ad\" href=\"/landing.html" + UTMS.replace("&", "&amp;")
+                + "\">Solar panels</a></body></html>");
+        site.page("/landing.html", page(tracking + "/callrouter.js", "solar-web",
+                "data-sales-code=\"SPRING26\" data-ref1=\"R-1\" data-tag-keyword=\"solar panels\"", """
                 <p id="hero">Call (800) 555-0100 today</p>
                 <p id="dots">Installers at 800.555.0100, seven days a week.</p>
                 <p id="intl">From abroad: +1 800 555 0100</p>
@@ -118,7 +121,10 @@ class LandingPageBrowserIntegrationTest {
     void aVisitorKeepsItsNumberAcrossReloadAndPagesAndItsCallCarriesItsAttribution() {
         final BrowserProfile visitor = browser("visitor");
         final String landing = site.origin() + "/landing.html" + UTMS;
-        visitor.get(landing);
+        // The visitor comes from a page of the site (the referrer) with a Google Analytics cookie.
+        visitor.get(site.origin() + "/ad.html");
+        visitor.script("document.cookie = '_ga=GA1.1.1234567890.1700000000; path=/'");
+        visitor.click("ad");
         final String number = visitor.awaitNumber();
         assertTrue(POOL.contains(number), () -> number + " is one of the pool's numbers " + POOL);
 
@@ -170,6 +176,11 @@ class LandingPageBrowserIntegrationTest {
         assertEquals("GCLID-visitor-1", tags.path("gclid").asText(), record::toString);
         assertEquals(landing, tags.path("landing_page").asText(), record::toString);
         assertEquals("solar-web", tags.path("pool").asText(), record::toString);
+        assertEquals(site.origin() + "/ad.html", tags.path("referrer").asText(), record::toString);
+        assertEquals("1234567890.1700000000", tags.path("ga_client_id").asText(), record::toString);
+        assertEquals("SPRING26", tags.path("sales_code").asText(), record::toString);
+        assertEquals("R-1", tags.path("ref1").asText(), record::toString);
+        assertEquals("solar panels", tags.path("keyword").asText(), record::toString);
         assertEquals("google-ads", record.path("source").asText(), "source_rule maps utm_source google: " + record);
         final String session = record.path("session").asText();
         assertEquals(32, session.length(), record::toString);
@@ -327,6 +338,7 @@ class LandingPageBrowserIntegrationTest {
                         overflow_number: "%11$s"
                         allowed_origins: ["%12$s"]
                         source_rule: { google: google-ads }
+                        tags_allowed: [keyword]
                       - id: solar-solo
                         numbers: ["%13$s"]
                         source: web
