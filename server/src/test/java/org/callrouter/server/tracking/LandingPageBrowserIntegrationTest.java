@@ -218,6 +218,15 @@ class LandingPageBrowserIntegrationTest {
         final JsonNode status = poolStatus("solar-web");
         assertEquals(POOL.size(), status.path("held").asInt(), status::toString);
         assertTrue(status.path("exhausted").asLong() >= 1, status::toString);
+
+        // A call to the overflow number names no visitor: campaign and the pool's source only.
+        final CarrierCall call = peers.carrier().call("127.0.0.1:" + sipPort, OVERFLOW);
+        assertEquals(200, call.awaitFinal(WAIT).status());
+        assertEquals(200, call.bye(WAIT).status());
+        final JsonNode record = awaitRecord(OVERFLOW);
+        assertEquals("true", record.path("tags").path("pool_exhausted").asText(), record::toString);
+        assertEquals("web", record.path("source").asText(), record::toString);
+        assertTrue(record.path("tags").path("utm_source").isMissingNode(), record::toString);
     }
 
     @Test
