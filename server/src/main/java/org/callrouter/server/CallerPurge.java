@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * second and purges when the interval has passed on the wall clock, so a reloaded interval
  * applies at once and tests step the time instead of waiting for it. The first purge runs at
  * start (entries may have aged while the router was down).
+ *
+ * <p>Each wake also frees the numbers of pool leases that ended and forgets visitor sessions
+ * whose grace window passed ({@link org.callrouter.routing.pool.PoolSessions#expire}): every
+ * pool operation does that for its own pool first, this keeps pools nobody asks tidy too (their
+ * {@code held} gauge right). It costs a priority-queue peek per pool when nothing is due.
  */
 public final class CallerPurge implements AutoCloseable {
 
@@ -57,6 +62,11 @@ public final class CallerPurge implements AutoCloseable {
     }
 
     private void onWake() {
+        try {
+            router.pools().expire(wall.millis());
+        } catch (RuntimeException | Error e) {
+            errors.onError(e);
+        }
         try {
             final long nowMs = wall.millis();
             final long intervalMs = router.config().server().stores().purgeIntervalSeconds() * 1000L;

@@ -87,7 +87,7 @@ public final class ConfigLoader {
         List<CampaignConfig> campaigns = model.campaigns(top);
         List<NumberConfig> numbers = model.numbers(top);
         top.finish();
-        new ConfigValidator(problems, locations).validate(server, sources, handlers, numbers, model);
+        new ConfigValidator(problems, locations).validate(server, sources, handlers, numbers, campaigns, model);
         problems.throwIfAny();
         return new RouterConfig(file, server, region, sources, handlers, campaigns, numbers, locations);
     }

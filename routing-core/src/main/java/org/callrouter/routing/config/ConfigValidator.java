@@ -22,7 +22,7 @@ final class ConfigValidator {
     }
 
     void validate(ServerSettings server, List<SourceConfig> sources, List<HandlerConfig> handlers,
-                  List<NumberConfig> numbers, ModelReader model) {
+                  List<NumberConfig> numbers, List<CampaignConfig> campaigns, ModelReader model) {
         sipTimers(server.sip());
         listenAddresses(server);
         ServerSettings.Overload overload = server.sip().overload();
@@ -44,6 +44,31 @@ final class ConfigValidator {
         }
         tls(server.sip(), handlers, model);
         staticNumberCaps(sources, numbers, model);
+        pools(server, campaigns);
+    }
+
+    /**
+     * The sessions store keeps at most one session per pool number, so every pool's numbers
+     * together must fit it; the tracking listener must not take the admin API's port.
+     */
+    private void pools(ServerSettings server, List<CampaignConfig> campaigns) {
+        long numbers = 0;
+        for (CampaignConfig campaign : campaigns) {
+            for (PoolConfig pool : campaign.pools()) {
+                numbers += pool.numbers().size();
+            }
+        }
+        if (numbers > server.stores().maxSessions()) {
+            error("server.stores.max_sessions", "the pools have " + numbers + " numbers together but max_sessions="
+                    + server.stores().maxSessions() + " (one session per pool number is kept)");
+        }
+        HostPort tracking = server.tracking().listen();
+        HostPort admin = server.admin().listen();
+        if (tracking != null && tracking.port() != 0 && tracking.port() == admin.port()
+                && (tracking.host().equals(admin.host()) || isWildcard(tracking.host()) || isWildcard(admin.host()))) {
+            error("server.tracking.listen", tracking + " clashes with server.admin.listen=" + admin
+                    + "; the public tracking listener must be apart from the admin API");
+        }
     }
 
     /**

@@ -264,7 +264,7 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
      *                    this makes the router not ready (1-100; reloadable)
      * @param purgeIntervalSeconds {@code purge_interval_seconds} [3600]: how often caller
      *                    entries outside every window are removed (reloadable)
-     * @param maxSessions {@code max_sessions} [1000000]: visitor sessions of number pools. A
+     * @param maxSessions {@code max_sessions} [200000]: visitor sessions of number pools. A
      *                    session is kept only while a pool number points to it (held, or in its
      *                    attribution grace window and not yet handed on), so this bounds the
      *                    numbers of all pools together, whatever the visitors per hour

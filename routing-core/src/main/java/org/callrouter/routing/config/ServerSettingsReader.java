@@ -57,7 +57,7 @@ final class ServerSettingsReader {
                 s.integer("max_callers", 2_000_000, 1000, 500_000_000),
                 s.integer("ready_max_fill_percent", 90, 1, 100),
                 s.integer("purge_interval_seconds", 3600, 1, 7 * 86_400),
-                s.integer("max_sessions", 1_000_000, 1000, 100_000_000));
+                s.integer("max_sessions", 200_000, 1000, 100_000_000));
         s.finish();
         ServerSettings.Dns dns = dns(server.child("dns"));
         ServerSettings.Tracking tracking = tracking(server.child("tracking"));

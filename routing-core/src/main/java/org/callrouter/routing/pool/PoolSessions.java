@@ -169,7 +169,8 @@ public final class PoolSessions implements AutoCloseable {
             free.sort(Comparator.comparingLong(slot -> slot.freedAtMs));
             free.forEach(slot -> pool.insertFree(slot, slot.freedAtMs));
         }
-        return new Generation(Map.copyOf(pools), Map.copyOf(slots));
+        // Never changed once published: readers need no lock.
+        return new Generation(pools, slots);
     }
 
     /**

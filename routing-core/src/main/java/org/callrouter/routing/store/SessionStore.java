@@ -13,7 +13,7 @@ import java.nio.file.Path;
 public final class SessionStore {
 
     /** Typical encoded session: a landing page and referrer URL, a few UTM values and click ids. */
-    static final int AVERAGE_VALUE_BYTES = 1024;
+    static final int AVERAGE_VALUE_BYTES = 512;
 
     /** Receives each stored session. */
     public interface Visitor {

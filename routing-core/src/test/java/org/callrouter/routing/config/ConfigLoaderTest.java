@@ -116,7 +116,7 @@ class ConfigLoaderTest {
         assertEquals(server.dataDir().resolve("journal"), server.records().journalDir());
         assertEquals(8_388_608, server.records().ringBufferBytes());
         assertEquals(new ServerSettings.WebhookDelivery(8, 1000, 300_000, 5000), server.webhookDelivery());
-        assertEquals(new ServerSettings.Stores(2_000_000, 1_000_000, 2_000_000, 90, 3600, 1_000_000), server.stores());
+        assertEquals(new ServerSettings.Stores(2_000_000, 1_000_000, 2_000_000, 90, 3600, 200_000), server.stores());
         assertEquals("US", load("").defaultRegion());
     }
 

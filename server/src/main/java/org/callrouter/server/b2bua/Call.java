@@ -8,6 +8,7 @@ import org.callrouter.routing.ConversionOutcome;
 import org.callrouter.routing.Reservation;
 import org.callrouter.routing.RoutingPlan;
 import org.callrouter.routing.Skip;
+import org.callrouter.routing.pool.Attribution;
 import org.callrouter.sip.codec.SipResponseBuilder;
 import org.callrouter.sip.message.HeaderName;
 import org.callrouter.sip.message.SipMessage;
@@ -135,6 +136,10 @@ final class Call implements TimerTarget {
         final long routingNs = System.nanoTime() - routingStartNs;
         b2bua.events().received(id, key, now, routingNs, plan.callerNumber(), plan.dialedNumber(), plan.campaignId(),
                 plan.sourceId(), plan.tags());
+        final Attribution visitor = plan.attribution();
+        if (visitor != null && visitor.sessionId() != null) {
+            b2bua.events().visitor(id, visitor.sessionId(), visitor.pagePath());
+        }
         switch (plan.outcome()) {
             case UNKNOWN_NUMBER -> refuse(404, "number " + dialed + " is not tracked");
             case REJECTED -> refuse(603, plan.rejectionReason());
@@ -559,10 +564,28 @@ final class Call implements TimerTarget {
             outcome = CallStatus.FAILED;
             why = Reasons.internalError(e);
         }
+        releaseVisitorNumber(now);
         try {
             b2bua.events().ended(id, outcome, sipStatus, why, now, ringMs, talkMs, conversion);
         } finally {
             b2bua.onCallEnded(this);
+        }
+    }
+
+    /**
+     * With {@code release_on_call_end}, the pool number the visitor's session held goes back
+     * to the pool (the session stays findable for the grace window). A store failure here is
+     * the pool's bookkeeping, not the call's: it is reported and the record is unaffected.
+     */
+    private void releaseVisitorNumber(long now) {
+        final Attribution visitor = plan == null ? null : plan.attribution();
+        if (visitor == null || visitor.sessionId() == null || !visitor.releaseOnCallEnd()) {
+            return;
+        }
+        try {
+            b2bua.router().pools().release(visitor.sessionId(), now);
+        } catch (RuntimeException e) {
+            b2bua.reportError(e);
         }
     }
 

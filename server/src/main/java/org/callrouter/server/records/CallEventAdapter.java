@@ -1,6 +1,8 @@
 package org.callrouter.server.records;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
@@ -88,6 +90,18 @@ final class CallEventAdapter implements MessageHandler {
                     }
                 }
                 assembler.received(callId, key, atMs, routingNs, caller, dialed, campaign, source, tags);
+            }
+            case RecordMessages.VISITOR -> {
+                at = index;
+                final String callId = string(b);
+                final String session = string(b);
+                final int pages = b.getInt(at);
+                at += Integer.BYTES;
+                final List<String> path = new ArrayList<>(pages);
+                for (int i = 0; i < pages; i++) {
+                    path.add(string(b));
+                }
+                assembler.visitor(callId, session, path);
             }
             case RecordMessages.SKIPPED -> {
                 at = index;

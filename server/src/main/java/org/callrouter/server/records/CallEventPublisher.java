@@ -1,6 +1,7 @@
 package org.callrouter.server.records;
 
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -90,6 +91,19 @@ public final class CallEventPublisher implements CallEvents {
         }
         b.putInt(countAt, count);
         publish(RecordMessages.RECEIVED, b, length);
+    }
+
+    @Override
+    public void visitor(String callId, String sessionId, List<String> pagePath) {
+        final ExpandableArrayBuffer b = scratch;
+        int at = EventStrings.put(b, 0, callId);
+        at = EventStrings.put(b, at, sessionId);
+        b.putInt(at, pagePath.size());
+        at += Integer.BYTES;
+        for (String page : pagePath) {
+            at = EventStrings.put(b, at, page);
+        }
+        publish(RecordMessages.VISITOR, b, at);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.callrouter.server.records;
 
+import java.util.List;
 import java.util.Map;
 
 import org.callrouter.routing.ConversionOutcome;
@@ -23,6 +24,15 @@ public interface CallEvents {
      */
     void received(String callId, String callKey, long atMs, long routingNs, String caller, String dialed,
                   String campaignId, String sourceId, Map<String, String> tags);
+
+    /**
+     * The call's dialed number is held by a pool visitor's session (published right after
+     * {@link #received}): the record names the session and the visitor's page path.
+     *
+     * @param pagePath the session's last page views, oldest first
+     */
+    default void visitor(String callId, String sessionId, List<String> pagePath) {
+    }
 
     /** A handler was left out of the call's plan, with the reason ({@code cap: daily}, {@code closed}...). */
     void skipped(String callId, String handlerId, String reason);

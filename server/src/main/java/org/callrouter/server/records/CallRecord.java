@@ -30,6 +30,8 @@ public final class CallRecord {
     String campaign;
     String source;
     Map<String, String> tags = Map.of();
+    String session;
+    List<String> pagePath = List.of();
     final List<Attempt> attempts = new ArrayList<>(2);
     final List<Skip> skipped = new ArrayList<>(0);
     String handler;
@@ -125,6 +127,16 @@ public final class CallRecord {
     /** Every tag of the call, built-ins included. */
     public Map<String, String> tags() {
         return Collections.unmodifiableMap(tags);
+    }
+
+    /** The pool visitor's session that held the dialed number, or null. */
+    public String session() {
+        return session;
+    }
+
+    /** The visitor's last page views, oldest first (empty without a session). */
+    public List<String> pagePath() {
+        return pagePath;
     }
 
     public List<Attempt> attempts() {

@@ -86,6 +86,13 @@ final class RecordAssembler implements CallEvents {
     }
 
     @Override
+    public void visitor(String callId, String sessionId, List<String> pagePath) {
+        final CallRecord r = record(callId);
+        r.session = sessionId;
+        r.pagePath = List.copyOf(pagePath);
+    }
+
+    @Override
     public void skipped(String callId, String handlerId, String reason) {
         record(callId).skipped.add(new Skip(handlerId, reason));
     }

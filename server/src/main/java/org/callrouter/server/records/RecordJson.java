@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -133,6 +135,14 @@ public final class RecordJson {
                 g.writeStringField(tag.getKey(), tag.getValue());
             }
             g.writeEndObject();
+            if (r.session() != null) {
+                g.writeStringField("session", r.session());
+                g.writeArrayFieldStart("page_path");
+                for (String page : r.pagePath()) {
+                    g.writeString(page);
+                }
+                g.writeEndArray();
+            }
             g.writeFieldName("routing_seconds");
             if (r.routingNs() == CallEvents.NOT_ROUTED) {
                 g.writeNull();
@@ -226,6 +236,12 @@ public final class RecordJson {
             tags.add(tag.getKey(), tag.getValue().asText());
         }
         r.tags = tags;
+        r.session = text(line, "session");
+        final List<String> path = new ArrayList<>();
+        for (JsonNode page : line.path("page_path")) {
+            path.add(page.asText());
+        }
+        r.pagePath = List.copyOf(path);
         final JsonNode routing = line.path("routing_seconds");
         r.routingNs = routing.isNumber() ? routing.decimalValue().movePointRight(9).longValue() : CallEvents.NOT_ROUTED;
         r.incomplete = line.path("incomplete").asBoolean(false);

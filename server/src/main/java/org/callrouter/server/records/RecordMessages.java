@@ -16,6 +16,7 @@ import org.callrouter.routing.criteria.BuiltinTag;
  *                  (int status, str amount reason) for the source side then the handler side
  * POSTBACK         ticket atMs | str callId key journalLine      (from the admin API)
  * LOOKUP           ticket | str callId                           (from the admin API)
+ * VISITOR          str callId session | int pages, str page*      (a pool visitor's session and page path)
  * </pre>
  *
  * A tag's name is a {@code str}, or for a built-in tag the int {@link #BUILTIN_NAME} minus its
@@ -34,6 +35,7 @@ final class RecordMessages {
     static final int ENDED = 6;
     static final int POSTBACK = 7;
     static final int LOOKUP = 8;
+    static final int VISITOR = 9;
 
     /** A tag value that repeats the event's field of the same meaning. */
     static final int SAME_AS_FIELD = -2;
@@ -44,7 +46,8 @@ final class RecordMessages {
 
     /** Names for logs and the dropped-events metric, indexed by type. */
     private static final String[] NAMES = {
-        "?", "received", "skipped", "attempt_started", "attempt_ended", "answered", "ended", "postback", "lookup"
+        "?", "received", "skipped", "attempt_started", "attempt_ended", "answered", "ended", "postback", "lookup",
+        "visitor"
     };
 
     private RecordMessages() {
