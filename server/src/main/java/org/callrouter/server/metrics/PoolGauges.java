@@ -40,8 +40,9 @@ final class PoolGauges {
     private final TrackingStats tracking;
     private final Clock wall;
     private final Map<Meter.Id, Meter> registered = new LinkedHashMap<>();
-    private Map<String, PoolStatus> snapshot = Map.of();
-    private long snapshotAtMs = Long.MIN_VALUE;
+    /** The last {@code status} answer by pool id (null before the first scrape), and when it was read. */
+    private Map<String, PoolStatus> snapshot;
+    private long snapshotAtMs;
 
     PoolGauges(MeterRegistry registry, PoolSessions pools, TrackingStats tracking, Clock wall) {
         this.registry = registry;
@@ -112,7 +113,7 @@ final class PoolGauges {
 
     private synchronized PoolStatus status(String pool) {
         final long nowMs = wall.millis();
-        if (nowMs - snapshotAtMs >= SNAPSHOT_MS || nowMs < snapshotAtMs) {
+        if (snapshot == null || nowMs - snapshotAtMs >= SNAPSHOT_MS || nowMs < snapshotAtMs) {
             final Map<String, PoolStatus> next = new HashMap<>();
             for (PoolStatus status : pools.status(nowMs)) {
                 next.put(status.pool(), status);

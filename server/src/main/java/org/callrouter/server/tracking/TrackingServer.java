@@ -322,10 +322,16 @@ public final class TrackingServer implements AutoCloseable {
             this.stats = stats;
         }
 
+        /**
+         * As Netty's own: a keep-alive request whose body has not all arrived keeps its
+         * connection, and the aggregator discards the rest of the body (closing while the client
+         * still sends would reset the connection, and the client might never read the 413);
+         * otherwise the connection closes after the answer.
+         */
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            // The rest of the body may still be on its way: close rather than read it.
-            write(ctx, TrackingResponse.error(413, "body larger than " + maxBodyBytes + " bytes"), false, stats);
+            final boolean keep = !(oversized instanceof FullHttpRequest) && HttpUtil.isKeepAlive(oversized);
+            write(ctx, TrackingResponse.error(413, "body larger than " + maxBodyBytes + " bytes"), keep, stats);
         }
     }
 

@@ -70,17 +70,28 @@ class TrackingServerTest {
     }
 
     @Test
-    void aBodyOverTheBoundIs413AndTheConnectionCloses() throws IOException {
+    void aBodyOverTheBoundIs413AndTheRestOfItIsSkipped() throws IOException {
         final String body = "x".repeat(65);
-        final String answer = exchange("POST /v1/x HTTP/1.1\r\nHost: t\r\nContent-Length: 65\r\n\r\n" + body);
+        final String answer = exchange("POST /v1/x HTTP/1.1\r\nHost: t\r\nContent-Length: 65\r\n\r\n" + body
+                + "POST /after HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
-        assertTrue(answer.endsWith("{\"error\":\"body larger than 64 bytes\"}"), answer);
+        assertTrue(answer.contains("{\"error\":\"body larger than 64 bytes\"}HTTP/1.1 404 "), answer);
+        assertTrue(answer.endsWith("{\"error\":\"echo POST /after 0\"}"), "the keep-alive connection goes on: " + answer);
         assertEquals(1, stats.requests(413));
     }
 
     @Test
+    void aBodyOverTheBoundWithoutKeepAliveClosesTheConnection() throws IOException {
+        final String answer = exchange("POST /v1/x HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                + "Content-Length: 65\r\n\r\n" + "x".repeat(65));
+        assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
+        assertTrue(answer.endsWith("{\"error\":\"body larger than 64 bytes\"}"), answer);
+    }
+
+    @Test
     void aChunkedBodyOverTheBoundIs413Too() throws IOException {
-        final String answer = exchange("POST /v1/x HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+        final String answer = exchange("POST /v1/x HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
+                + "Connection: close\r\n\r\n"
                 + "28\r\n" + "y".repeat(40) + "\r\n28\r\n" + "y".repeat(40) + "\r\n0\r\n\r\n");
         assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
     }
