@@ -2,6 +2,7 @@ package org.callrouter.server.tracking;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 import org.callrouter.server.Await;
@@ -18,6 +19,13 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 final class BrowserProfile implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(30);
+    /**
+     * An inline script for the test pages' {@code <head>}, before the tag under test: it keeps
+     * every uncaught error and unhandled promise rejection of the page in {@code window.pageErrors}.
+     */
+    static final String ERROR_COLLECTOR = "window.pageErrors = [];"
+            + " addEventListener('error', e => pageErrors.push(String(e.message)));"
+            + " addEventListener('unhandledrejection', e => pageErrors.push(String(e.reason)));";
 
     private final ChromeDriverService service;
     private final ChromeDriver driver;
@@ -68,13 +76,23 @@ final class BrowserProfile implements AutoCloseable {
 
     /**
      * Waits until the script has settled and returns {@code callrouter.number()}: the visitor's
-     * number, or the page's own number when the tracking listener could not give one.
+     * number, or the page's own number when the tracking listener could not give one. The page
+     * must have seen no uncaught error by then.
      */
     String awaitNumber() {
         final Object[] seen = {null};
         Await.until(WAIT, () -> (seen[0] = script("return window.callrouter ? window.callrouter.number() : null")) != null,
                 () -> "callrouter.number() on " + driver.getCurrentUrl() + "; page text: " + text("body"));
+        assertNoPageErrors();
         return (String) seen[0];
+    }
+
+    /** Fails when the page (one with {@link #ERROR_COLLECTOR}) saw an uncaught error or rejection. */
+    void assertNoPageErrors() {
+        final Object errors = script("return window.pageErrors || []");
+        if (!(errors instanceof List<?> list) || !list.isEmpty()) {
+            throw new AssertionError("uncaught errors on " + driver.getCurrentUrl() + ": " + errors);
+        }
     }
 
     /** Waits until the element {@code #id} reads {@code expected}. */

@@ -138,6 +138,7 @@ class LandingPageBrowserIntegrationTest {
         visitor.script("const p = document.createElement('p'); p.id = 'late';"
                 + " p.textContent = 'Late: 1-800-555-0100'; document.body.appendChild(p);");
         visitor.awaitText("late", "Late: 1-" + nanp(number, "%s-%s-%s"));
+        visitor.assertNoPageErrors();
 
         final Cookie cookie = visitor.cookie("callrouter_solar-web");
         assertEquals("Lax", cookie.getSameSite(), cookie::toString);
@@ -302,11 +303,12 @@ class LandingPageBrowserIntegrationTest {
         return """
                 <!doctype html>
                 <html><head><meta charset="utf-8"><title>Solar</title>
+                <script>%s</script>
                 <script src="%s" data-pool="%s" data-number="+18005550100" %s async></script>
                 </head><body>
                 %s
                 </body></html>
-                """.formatted(scriptUrl, pool, extraAttributes, body);
+                """.formatted(BrowserProfile.ERROR_COLLECTOR, scriptUrl, pool, extraAttributes, body);
     }
 
     /** A NANP number {@code +1NPANXXXXXX} in {@code format}, which takes its three groups. */
