@@ -334,7 +334,7 @@ public final class Router implements AutoCloseable {
         return removed;
     }
 
-    /** How full each store is (numbers, counters, callers, symbols), for metrics and readiness. */
+    /** How full each store is (numbers, counters, callers, sessions, symbols), for metrics and readiness. */
     public List<StoreCapacity> storeCapacities() {
         return stores.capacities();
     }

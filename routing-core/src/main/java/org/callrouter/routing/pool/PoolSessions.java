@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import org.agrona.collections.Long2ObjectHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +45,7 @@ public final class PoolSessions implements AutoCloseable {
     static final long OVERFLOW_RETRY_MS = 60_000;
 
     /** One configuration's pools and the number → slot index the call path reads. */
-    private record Generation(Map<String, NumberPool> pools, Map<Long, Slot> slots) {
+    private record Generation(Map<String, NumberPool> pools, Long2ObjectHashMap<Slot> slots) {
     }
 
     private final SessionStore store;
@@ -83,7 +83,7 @@ public final class PoolSessions implements AutoCloseable {
                 unreadable.forEach(key -> store.remove(key[0], key[1]));
             }
         }
-        this.generation = build(pools, stored, Map.of(), nowMs);
+        this.generation = build(pools, stored, new Long2ObjectHashMap<>(), nowMs);
     }
 
     /**
@@ -95,17 +95,17 @@ public final class PoolSessions implements AutoCloseable {
         reconfiguring.writeLock().lock();
         try {
             this.maxSessionsPerAddress = maxSessionsPerAddress;
-            Map<Long, Slot> previous = generation.slots();
+            Long2ObjectHashMap<Slot> previous = generation.slots();
             generation = build(pools, new ArrayList<>(sessions.values()), previous, nowMs);
         } finally {
             reconfiguring.writeLock().unlock();
         }
     }
 
-    private Generation build(List<PoolConfig> configs, Collection<Session> known, Map<Long, Slot> previous,
+    private Generation build(List<PoolConfig> configs, Collection<Session> known, Long2ObjectHashMap<Slot> previous,
                              long nowMs) {
         Map<String, NumberPool> pools = new LinkedHashMap<>();
-        Map<Long, Slot> slots = new HashMap<>();
+        Long2ObjectHashMap<Slot> slots = new Long2ObjectHashMap<>();
         for (PoolConfig config : configs) {
             NumberPool pool = new NumberPool(config, counters.computeIfAbsent(config.id(), id -> new PoolCounters()));
             pools.put(config.id(), pool);
