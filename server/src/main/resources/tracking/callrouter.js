@@ -167,9 +167,9 @@
         if (a.lp !== here()) pageView();
       });
     };
-    // true: renewed; false: the session was gone and a new one replaced it.
+    // true: renewed; false: the session was gone, so ask anew naming it (its number if still free).
     const renew = (a) => post(sessionPath('renew')).then((r) => { apply(r, a); return true; },
-      (e) => { if (e.status === 404) return create(null, a).then(() => false); throw e; });
+      (e) => { if (e.status === 404) return create(sid, a).then(() => false); throw e; });
 
     const tick = guard(() => {
       if (shown && d.visibilityState !== 'hidden' && Date.now() >= nextMs - 1000) {

@@ -232,19 +232,34 @@ class LandingPageBrowserIntegrationTest {
 
     @Test
     void aPageWithDataReleaseGivesTheNumberBackWhenTheVisitorLeaves() {
-        site.page("/release.html", page("http://127.0.0.1:" + trackingPort + "/callrouter.js", "solar-solo",
-                "data-release=\"true\"", "<p id=\"hero\">Call (800) 555-0100 today</p>"));
+        final String script = "http://127.0.0.1:" + trackingPort + "/callrouter.js";
+        final String hero = "<p id=\"hero\">Call (800) 555-0100 today</p>";
+        site.page("/release-solo.html", page(script, "solar-solo", "data-release=\"true\"", hero));
+        site.page("/release-web.html", page(script, "solar-web", "data-release=\"true\"", hero));
+
+        // The one-number pool: the number the leaving visitor gave back goes to the next one.
         final BrowserProfile leaving = browser("leaving");
-        leaving.get(site.origin() + "/release.html");
+        leaving.get(site.origin() + "/release-solo.html");
         assertEquals(SOLO, leaving.awaitNumber());
         assertEquals(1, poolStatus("solar-solo").path("held").asInt());
         leaving.get("about:blank");
-        Await.until(WAIT, () -> poolStatus("solar-solo").path("held").asInt() == 0,
-                () -> "the beacon on pagehide released the number: " + poolStatus("solar-solo"));
-
+        awaitReleased("solar-solo");
         final BrowserProfile next = browser("next");
         next.get(site.origin() + "/solo.html");
         assertEquals(SOLO, next.awaitNumber());
+
+        // Back before anyone took it, the visitor's cookie asks for its number back, where the
+        // pool would give a new visitor a number never used yet.
+        final BrowserProfile returning = browser("returning");
+        returning.get(site.origin() + "/release-web.html");
+        final String number = returning.awaitNumber();
+        returning.get("about:blank");
+        awaitReleased("solar-web");
+        returning.get(site.origin() + "/release-web.html");
+        assertEquals(number, returning.awaitNumber());
+        returning.awaitText("hero", "Call " + nanp(number, "(%s) %s-%s") + " today");
+        assertEquals(1, poolStatus("solar-web").path("sessions_created").asLong(), () -> "the same session: "
+                + poolStatus("solar-web"));
     }
 
     @Test
@@ -371,6 +386,11 @@ class LandingPageBrowserIntegrationTest {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    private void awaitReleased(String pool) {
+        Await.until(WAIT, () -> poolStatus(pool).path("held").asInt() == 0,
+                () -> "the beacon on pagehide released the number: " + poolStatus(pool));
     }
 
     /** {@code pool}'s entry of the admin API's {@code GET /v1/pools}. */
