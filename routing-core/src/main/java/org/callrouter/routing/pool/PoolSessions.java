@@ -124,7 +124,8 @@ public final class PoolSessions implements AutoCloseable {
             if (slot == null || slot.pool != pool || slot == pool.overflow) {
                 forget(s);
             } else if (slot.session != null) {
-                // Only after a crash between storing a new session and removing the one it replaced.
+                // Two sessions of one number: allocate() removes the old one before storing the new
+                // one, so only a failed write could leave both; the newer one wins.
                 Session older = slot.session.createdAtMs <= s.createdAtMs ? slot.session : s;
                 slot.session = older == s ? slot.session : s;
                 forget(older);
@@ -180,6 +181,8 @@ public final class PoolSessions implements AutoCloseable {
      * @param request       what the page tells about the visitor (checked by the caller with
      *                      {@link SessionRequest#problem})
      * @param clientAddress the visitor's address, for {@code max_sessions_per_address}; null = not capped
+     * @throws IllegalArgumentException with {@link SessionRequest#problem}'s reason for a request
+     *                                  out of bounds
      * @throws StoreFullException when the sessions store has no room (nothing changes; only
      *                             possible when the store was created smaller than
      *                             {@code max_sessions} now says)
@@ -191,6 +194,10 @@ public final class PoolSessions implements AutoCloseable {
             NumberPool pool = poolId == null ? null : generation.pools().get(poolId);
             if (pool == null) {
                 return Allocation.of(Allocation.Status.UNKNOWN_POOL);
+            }
+            String problem = request.problem(pool.config);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
             }
             synchronized (pool) {
                 expire(pool, nowMs);
