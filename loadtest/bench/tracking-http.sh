@@ -12,10 +12,11 @@
 #   1. wrk warm-up, 10 s, mixed (not reported)
 #   2. wrk mixed: renewals and pages asking again with their session, DURATION
 #   3. wrk create: every request a new visitor taking a number, 3 s (the pool has 100,000)
-#   4. loadgen max-rate ramp alone, then again with wrk mixed paced by PACE_MS per connection
-#      running beside it (SIP=0 skips this)
+#   4. SIP through the router with loadgen (steady 1,000 calls/s for 30 s, then the max-rate
+#      ramp), alone, then again with wrk mixed paced by PACE_MS per connection running beside
+#      it (SIP=0 skips this)
 # and the router's CPU time. Env: WORKDIR (/tmp/tracking-http), DURATION (20s), THREADS (1),
-# CONNECTIONS (32), PACE_MS (1), STEPS (1000,2000,3000,4000,5000,6000,8000), STEP (5s),
+# CONNECTIONS (32), PACE_MS (1), STEADY (30s), STEPS (1000,2000,3000,4000,5000,6000,8000), STEP (5s),
 # ROUTER_JAVA_OPTS. Loopback only; ports 5260 (SIP), 5280/5281 (handlers), 8280 (admin), 8290.
 set -u
 home=$(cd "$(dirname "$0")/../.." && pwd)
@@ -87,20 +88,24 @@ run_wrk create 3s
 curl -s -H "Authorization: Bearer bench-admin-token-0123" http://127.0.0.1:8280/v1/pools; echo
 
 if [ "${SIP:-1}" != 0 ]; then
-  ramp() {
+  sip() { # NAME: steady 1,000 calls/s for 30 s, then the max-rate ramp
+    ./loadgen run --target 127.0.0.1:5260 --handlers 5280,5281 --rate 1000 --duration "${STEADY:-30s}" --hold 0 \
+      --summary "$work/$1-steady.json" | tee "$work/$1-steady.txt"
     ./loadgen run --target 127.0.0.1:5260 --handlers 5280,5281 --scenario max-rate --ramp "$steps" --step "$step" \
-      --summary "$work/$1.json" | tee "$work/$1.txt"
+      --summary "$work/$1-ramp.json" | tee "$work/$1-ramp.txt"
   }
-  echo "== SIP max-rate ramp, tracking listener idle"
-  ramp sip-alone
-  echo "== SIP max-rate ramp, wrk mixed beside it (paced ${pace} ms per connection)"
-  run_wrk mixed 120s "$pace" >"$work/wrk-beside.txt" 2>&1 &
+  echo "== SIP alone (tracking listener idle): steady 1,000 calls/s, then max-rate ramp"
+  sip sip-alone
+  echo "== SIP with wrk mixed beside it (paced ${pace} ms per request per connection)"
+  # wrk itself in the background (not through a function: a subshell would not pass SIGINT on)
+  wrk -t"$threads" -c"$connections" -d300s --latency -s "$lua" "$url" -- mixed bench-web "$pace" \
+    >"$work/wrk-beside.txt" 2>&1 &
   wrk_pid=$!
-  sleep 2
-  ramp sip-with-http
+  sleep 3
+  sip sip-with-http
   kill -INT $wrk_pid 2>/dev/null
   wait $wrk_pid
-  echo "wrk beside the ramp:"
+  echo "wrk beside SIP:"
   cat "$work/wrk-beside.txt"
 fi
 

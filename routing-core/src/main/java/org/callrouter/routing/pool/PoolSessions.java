@@ -124,7 +124,8 @@ public final class PoolSessions implements AutoCloseable {
             if (slot == null || slot.pool != pool || slot == pool.overflow) {
                 forget(s);
             } else if (slot.session != null) {
-                // Only after a crash between storing a new session and removing the one it replaced.
+                // Two sessions of one number: allocate() removes the old one before storing the new
+                // one, so only a failed write could leave both; the newer one wins.
                 Session older = slot.session.createdAtMs <= s.createdAtMs ? slot.session : s;
                 slot.session = older == s ? slot.session : s;
                 forget(older);
@@ -180,7 +181,11 @@ public final class PoolSessions implements AutoCloseable {
      * @param request       what the page tells about the visitor (checked by the caller with
      *                      {@link SessionRequest#problem})
      * @param clientAddress the visitor's address, for {@code max_sessions_per_address}; null = not capped
-     * @throws StoreFullException when the sessions store has no room (nothing changes)
+     * @throws IllegalArgumentException with {@link SessionRequest#problem}'s reason for a request
+     *                                  out of bounds
+     * @throws StoreFullException when the sessions store has no room (nothing changes; only
+     *                             possible when the store was created smaller than
+     *                             {@code max_sessions} now says)
      */
     public Allocation create(String poolId, String heldSessionId, SessionRequest request, String clientAddress,
                              long nowMs) {
@@ -189,6 +194,10 @@ public final class PoolSessions implements AutoCloseable {
             NumberPool pool = poolId == null ? null : generation.pools().get(poolId);
             if (pool == null) {
                 return Allocation.of(Allocation.Status.UNKNOWN_POOL);
+            }
+            String problem = request.problem(pool.config);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
             }
             synchronized (pool) {
                 expire(pool, nowMs);
@@ -252,14 +261,22 @@ public final class PoolSessions implements AutoCloseable {
             s.pageView(request.pageUrl());
         }
         s.attribute(pool.config);
+        // The number's previous session (in its grace window) leaves the store first, so that a
+        // store sized to the pools' numbers always has room for the new one.
+        Session previous = slot.session;
+        if (previous != null && store != null) {
+            store.remove(previous.high, previous.low);
+        }
         try {
             persist(s);
         } catch (RuntimeException e) {
+            if (previous != null) {
+                persist(previous);
+            }
             pool.free(slot, slot.freedAtMs);
             giveAddress(clientAddress);
             throw e;
         }
-        Session previous = slot.session;
         if (previous != null) {
             end(previous);
         }
@@ -411,6 +428,15 @@ public final class PoolSessions implements AutoCloseable {
     public PoolConfig pool(String poolId) {
         NumberPool pool = poolId == null ? null : generation.pools().get(poolId);
         return pool == null ? null : pool.config;
+    }
+
+    /**
+     * The pool of a session that is kept (live, or in its grace window), or null: lets the
+     * tracking endpoint apply the pool's origins and rate limits to a session's requests.
+     */
+    public String poolOf(String sessionId) {
+        Session s = sessionId == null ? null : sessions.get(sessionId);
+        return s == null ? null : s.poolId;
     }
 
     /** Sessions kept (live leases and grace windows). */

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PoolSessionsTest {
@@ -232,6 +233,11 @@ class PoolSessionsTest {
                 null, null, null, null, null, null, null, null, null, Map.of("age", "40")).problem(pool));
         assertEquals("tag name must be 1-64 of A-Z a-z 0-9 _", new SessionRequest(null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, Map.of("a b", "40")).problem(pool));
+        PoolSessions pools = new PoolSessions(null, List.of(pool), 20, T0);
+        IllegalArgumentException refused = assertThrows(
+                IllegalArgumentException.class, () -> pools.create("web", null, request(longText, "g"), null, T0));
+        assertEquals("utm_source longer than 256 characters", refused.getMessage());
+        assertEquals(0, pools.status(T0).get(0).held(), "nothing is held for a refused request");
     }
 
     @Test
