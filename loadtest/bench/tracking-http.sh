@@ -6,12 +6,13 @@
 #   loadtest/bench/tracking-http.sh
 #
 # Starts `./router serve` on a generated configuration (config/bench.yaml's SIP routing plus a
-# pool of 100,000 numbers, the tracking listener on 127.0.0.1:8290 with the rate limits and the
+# pool of 200,000 numbers, the tracking listener on 127.0.0.1:8290 with the rate limits and the
 # per-address session cap raised out of the way: every wrk connection comes from 127.0.0.1),
 # then runs, printing each tool's own output:
 #   1. wrk warm-up, 10 s, mixed (not reported)
 #   2. wrk mixed: renewals and pages asking again with their session, DURATION
-#   3. wrk create: every request a new visitor taking a number, 3 s (the pool has 100,000)
+#   3. wrk create: every request a new visitor taking a number, 3 s of warm-up, then 5 s
+#      measured (the pool has 200,000 numbers, enough for both at up to 25,000 a second)
 #   4. SIP through the router with loadgen (steady 1,000 calls/s for 30 s, then the max-rate
 #      ramp), alone, then again with wrk mixed paced by PACE_MS per connection running beside
 #      it (SIP=0 skips this)
@@ -32,8 +33,8 @@ url=http://127.0.0.1:8290
 mkdir -p "$work"
 cd "$home" || exit 2
 
-# 100,000 pool numbers: +1 800 600-0000 .. +1 800 609-9999.
-seq 6000000 6099999 | sed "s/^/+1800/" >"$work/pool.txt"
+# 200,000 pool numbers: +1 800 600-0000 .. +1 800 619-9999 (each create run takes one per request).
+seq 6000000 6199999 | sed "s/^/+1800/" >"$work/pool.txt"
 cat >"$work/router.yaml" <<YAML
 default_region: US
 server:
@@ -41,6 +42,7 @@ server:
   sip:
     listen: ["udp:127.0.0.1:5260"]
   health: { enabled: false }
+  stores: { max_sessions: 400000 }
   admin: { listen: "127.0.0.1:8280", token: "bench-admin-token-0123" }
   tracking:
     listen: 127.0.0.1:8290
@@ -83,8 +85,10 @@ echo "== warm-up (10 s, mixed)"
 run_wrk mixed 10s >/dev/null
 echo "== mixed: renew + page with its session, $duration, $threads thread(s), $connections connections"
 run_wrk mixed "$duration"
-echo "== create: a new visitor per request, 3 s"
-run_wrk create 3s
+echo "== create warm-up (3 s, not reported)"
+run_wrk create 3s >/dev/null
+echo "== create: a new visitor per request, 5 s"
+run_wrk create 5s
 curl -s -H "Authorization: Bearer bench-admin-token-0123" http://127.0.0.1:8280/v1/pools; echo
 
 if [ "${SIP:-1}" != 0 ]; then

@@ -80,6 +80,8 @@ final class TrackingApi {
     private final Clock wall;
     private final TimeMeter time;
     private final NumberDisplay display = new NumberDisplay();
+    private long lastSecond;
+    private String lastIso;
     private volatile Settings settings;
 
     TrackingApi(RouterConfig config, PoolSessions pools, TrackingScript script, TrackingStats stats, Clock wall,
@@ -237,7 +239,7 @@ final class TrackingApi {
                 TrackingResponse.escape(a.number(), json);
                 json.append("\",\"display\":\"");
                 TrackingResponse.escape(display.of(a.number()), json);
-                json.append("\",\"expires_at\":\"").append(Instant.ofEpochSecond(a.expiresAtMs() / 1000))
+                json.append("\",\"expires_at\":\"").append(isoSecond(a.expiresAtMs() / 1000))
                         .append("\",\"overflow\":").append(a.status() == Allocation.Status.OVERFLOW)
                         .append(",\"renew_seconds\":").append(renewSeconds(a.expiresAtMs() - nowMs)).append('}');
                 return new TrackingResponse(200, TrackingResponse.JSON,
@@ -249,6 +251,18 @@ final class TrackingApi {
             case NO_NUMBER -> throw new TrackingException(503, "no number available");
             default -> throw new IllegalStateException(a.status().name());
         }
+    }
+
+    /**
+     * {@code second} as ISO-8601 UTC; the last one is kept, since the answers of one second all
+     * carry nearly the same lease end (confined to the event loop, like the rest of the API).
+     */
+    private String isoSecond(long second) {
+        if (second != lastSecond || lastIso == null) {
+            lastIso = Instant.ofEpochSecond(second).toString();
+            lastSecond = second;
+        }
+        return lastIso;
     }
 
     /** Renew well before the lease ends: every 15 s, or every half lease when that is shorter. */
