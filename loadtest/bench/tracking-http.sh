@@ -10,7 +10,8 @@
 # per-address session cap raised out of the way: every wrk connection comes from 127.0.0.1),
 # then runs, printing each tool's own output:
 #   1. wrk warm-up, 10 s, mixed (not reported)
-#   2. wrk mixed: renewals and pages asking again with their session, DURATION
+#   2. wrk mixed: visitors coming and going (of 10 requests: a new visitor, a release, four
+#      renewals, four pages asking again with their session), DURATION
 #   3. wrk create: every request a new visitor taking a number, 3 s of warm-up, then 5 s
 #      measured (the pool has 200,000 numbers, enough for both at up to 25,000 a second)
 #   4. SIP through the router with loadgen (steady 1,000 calls/s for 30 s, then the max-rate
@@ -83,7 +84,8 @@ run_wrk() { # MODE DURATION [PACE]
 
 echo "== warm-up (10 s, mixed)"
 run_wrk mixed 10s >/dev/null
-echo "== mixed: renew + page with its session, $duration, $threads thread(s), $connections connections"
+echo "== mixed: 10% new visitors, 10% leave, 40% renew, 40% pages with their session; $duration," \
+  "$threads thread(s), $connections connections"
 run_wrk mixed "$duration"
 echo "== create warm-up (3 s, not reported)"
 run_wrk create 3s >/dev/null
