@@ -126,7 +126,8 @@ public final class TrackingServer implements AutoCloseable {
         final Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class;
         final TrackingServer server = new TrackingServer(new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("tracking-loop", true), io), new Bounds(maxBodyBytes, List.copyOf(trustedProxies)));
+                new DefaultThreadFactory("tracking-loop", true), io),
+                new Bounds(maxBodyBytes, List.copyOf(trustedProxies)));
         final Answerer answerer = new Answerer(api, stats, errors, () -> server.bounds.trustedProxies());
         try {
             server.channel = new ServerBootstrap()
