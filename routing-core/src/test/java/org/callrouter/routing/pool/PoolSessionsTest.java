@@ -182,9 +182,13 @@ class PoolSessionsTest {
                 pools.create("web", first.sessionId(), request(null, null), "203.0.113.9", T0).status(),
                 "the visitor's own session is no new session");
         assertEquals(C, pools.create("web", null, request(null, null), "198.51.100.1", T0).number());
+        pools.reconfigure(List.of(pool(List.of(A, B, C))), 2, T0);
+        assertEquals(Allocation.Status.ADDRESS_CAP,
+                pools.create("web", null, request(null, null), "203.0.113.9", T0).status(),
+                "the live sessions per address are counted again when the pools are rebuilt");
         pools.release(first.sessionId(), T0 + MINUTE);
         assertEquals(A, pools.create("web", null, request(null, null), "203.0.113.9", T0 + MINUTE).number());
-        assertEquals(1, pools.status(T0).get(0).addressCapRefusals());
+        assertEquals(2, pools.status(T0).get(0).addressCapRefusals());
     }
 
     @Test
