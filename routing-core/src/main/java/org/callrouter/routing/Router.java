@@ -228,7 +228,7 @@ public final class Router implements AutoCloseable {
                         + current.dataDir() + "); restart the router"));
             }
             if (!next.server().stores().sameSizes(current.stores())) {
-                errors.add(next.errorAt("server.stores", "max_numbers, max_counters and max_callers cannot change"
+                errors.add(next.errorAt("server.stores", "max_numbers, max_counters, max_callers and max_sessions cannot change"
                         + " while running; restart the router"));
             }
             if (!errors.isEmpty()) {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.callrouter.routing.config.ConfigException;
 import org.callrouter.routing.config.ConfigLoader;
+import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.pool.Allocation;
 import org.callrouter.routing.pool.PoolSessions;
 import org.callrouter.routing.pool.SessionRequest;
@@ -146,6 +147,65 @@ class PoolRoutingTest {
             assertEquals(Allocation.Status.UNKNOWN_SESSION, router.pools().renew(a, clock.millis()).status());
             assertEquals(0, router.pools().sessionCount(), "ended sessions are removed from the store when it opens");
             assertEquals(3, router.pools().status(clock.millis()).get(0).free());
+        }
+    }
+
+    @Test
+    void aRenewalIsWrittenOnceItMovesTheLeaseByATenth() {
+        Fixture fixture = new Fixture(temp);
+        TestClock clock = new TestClock("2026-06-01T12:00:00Z");
+        long start = clock.millis();
+        String a;
+        String b;
+        try (Router router = fixture.open(YAML, clock, 1)) {
+            a = router.pools().create("solar-web", null, visitor("g-a"), null, start).sessionId();
+            b = router.pools().create("solar-web", null, visitor("g-b"), null, start).sessionId();
+            // A heartbeat a minute in moves the lease by less than a tenth of 30 minutes: not written.
+            assertEquals(start + 31 * 60_000, router.pools().renew(a, start + 60_000).expiresAtMs());
+            // Four minutes in, it has moved by more: written.
+            assertEquals(start + 34 * 60_000, router.pools().renew(b, start + 4 * 60_000).expiresAtMs());
+        }
+        clock.advanceMs(30 * 60_000 + 1000);
+        try (Router router = fixture.open(YAML, clock, 1)) {
+            assertEquals(Allocation.Status.UNKNOWN_SESSION, router.pools().renew(a, clock.millis()).status(),
+                    "a restart cut a's lease short by its unwritten minute");
+            assertEquals(Allocation.Status.RENEWED, router.pools().renew(b, clock.millis()).status());
+        }
+    }
+
+    @Test
+    void visitorsPerHourDoNotGrowTheStoreBeyondThePoolsNumbers() throws ConfigException {
+        Fixture fixture = new Fixture(temp);
+        TestClock clock = new TestClock("2026-06-01T12:00:00Z");
+        StringBuilder numbers = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            numbers.append(i == 0 ? "" : ", ").append("\"+1800556").append(String.format("%04d", i)).append('"');
+        }
+        String yaml = YAML.replace("[\"+18005550200\", \"+18005550201\", \"+18005550202\"]", "[" + numbers + "]");
+        RouterConfig config = ConfigLoader.parse("server: { data_dir: \"" + fixture.dataDir()
+                + "\", stores: { max_sessions: 1000 } }\n" + yaml, Path.of("test.yaml"));
+        try (Router router = Router.open(config, clock, Fixture.random(1))) {
+            PoolSessions pools = router.pools();
+            // 20,000 visitors in an hour (a million an hour scaled to a 1,000-number pool), each
+            // leaving after two minutes: every number is reused many times.
+            List<String> open = new ArrayList<>();
+            int created = 0;
+            for (int i = 0; i < 20_000; i++) {
+                clock.advanceMs(180);
+                Allocation a = pools.create("solar-web", null, visitor("g" + i), null, clock.millis());
+                if (a.status() == Allocation.Status.CREATED) {
+                    created++;
+                    open.add(a.sessionId());
+                }
+                if (open.size() > 667) {
+                    assertTrue(pools.release(open.remove(0), clock.millis()));
+                }
+            }
+            assertEquals(20_000, created, "the pool was never exhausted");
+            long stored = router.storeCapacities().stream().filter(c -> c.name().equals("sessions")).findFirst()
+                    .orElseThrow().entries();
+            assertTrue(stored <= 1000, "sessions kept: " + stored);
+            assertEquals(stored, pools.sessionCount());
         }
     }
 

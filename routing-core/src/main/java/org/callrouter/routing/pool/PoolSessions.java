@@ -30,8 +30,9 @@ import org.callrouter.routing.store.StoreFullException;
  * number has not gone to another visitor, which the least-recently-used order delays as long
  * as any other number is free (see {@link NumberPool}).
  *
- * <p>Every change to a session is written to the {@link SessionStore} before it is answered, so
- * leases survive a restart and a {@code kill -9}; the in-memory free lists and deadlines are
+ * <p>Every change to a session is written to the {@link SessionStore} before it is answered (a
+ * renewal when it moves the lease end by a tenth of the lease, see {@link #renew}), so leases
+ * survive a restart and a {@code kill -9}; the in-memory free lists and deadlines are
  * rebuilt from the store when the router opens. A session is kept only while a pool number
  * points to it: it is forgotten when its grace window passes or when its number goes to another
  * visitor, so the store never holds more sessions than the pools have numbers.
@@ -43,6 +44,8 @@ public final class PoolSessions implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PoolSessions.class);
     /** How soon a page shown the overflow number should ask again: a number may have come free. */
     static final long OVERFLOW_RETRY_MS = 60_000;
+    /** A renewal is written when it moves the stored lease end by this fraction of the lease. */
+    private static final int RENEWAL_WRITE_FRACTION = 10;
 
     /** One configuration's pools and the number → slot index the call path reads. */
     private record Generation(Map<String, NumberPool> pools, Long2ObjectHashMap<Slot> slots) {
@@ -124,7 +127,8 @@ public final class PoolSessions implements AutoCloseable {
             if (slot == null || slot.pool != pool || slot == pool.overflow) {
                 forget(s);
             } else if (slot.session != null) {
-                // Only after a crash between storing a new session and removing the one it replaced.
+                // Two sessions of one number: allocate() removes the old one before storing the new
+                // one, so only a failed write could leave both; the newer one wins.
                 Session older = slot.session.createdAtMs <= s.createdAtMs ? slot.session : s;
                 slot.session = older == s ? slot.session : s;
                 forget(older);
@@ -159,7 +163,7 @@ public final class PoolSessions implements AutoCloseable {
                     }
                 }
                 if (s != null) {
-                    s.attribute(pool.config);
+                    s.rebuildAttribution(pool.config);
                     sessions.put(s.id, s);
                 }
                 if (s == null || s.state == Session.State.GRACE) {
@@ -180,7 +184,11 @@ public final class PoolSessions implements AutoCloseable {
      * @param request       what the page tells about the visitor (checked by the caller with
      *                      {@link SessionRequest#problem})
      * @param clientAddress the visitor's address, for {@code max_sessions_per_address}; null = not capped
-     * @throws StoreFullException when the sessions store has no room (nothing changes)
+     * @throws IllegalArgumentException with {@link SessionRequest#problem}'s reason for a request
+     *                                  out of bounds
+     * @throws StoreFullException when the sessions store has no room (nothing changes; only
+     *                             possible when the store was created smaller than
+     *                             {@code max_sessions} now says)
      */
     public Allocation create(String poolId, String heldSessionId, SessionRequest request, String clientAddress,
                              long nowMs) {
@@ -189,6 +197,10 @@ public final class PoolSessions implements AutoCloseable {
             NumberPool pool = poolId == null ? null : generation.pools().get(poolId);
             if (pool == null) {
                 return Allocation.of(Allocation.Status.UNKNOWN_POOL);
+            }
+            String problem = request.problem(pool.config);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
             }
             synchronized (pool) {
                 expire(pool, nowMs);
@@ -225,7 +237,7 @@ public final class PoolSessions implements AutoCloseable {
         }
         if (request.pageUrl() != null && !request.pageUrl().equals(s.pagePath.peekLast())) {
             s.pageView(request.pageUrl());
-            s.attribute(pool.config);
+            s.rebuildAttribution(pool.config);
         }
         persist(s);
         return new Allocation(Allocation.Status.KEPT, s.id, s.slot.text, s.leaseEndMs);
@@ -251,15 +263,23 @@ public final class PoolSessions implements AutoCloseable {
         if (request.pageUrl() != null) {
             s.pageView(request.pageUrl());
         }
-        s.attribute(pool.config);
+        s.rebuildAttribution(pool.config);
+        // The number's previous session (in its grace window) leaves the store first, so that a
+        // store sized to the pools' numbers always has room for the new one.
+        Session previous = slot.session;
+        if (previous != null && store != null) {
+            store.remove(previous.high, previous.low);
+        }
         try {
             persist(s);
         } catch (RuntimeException e) {
+            if (previous != null) {
+                persist(previous);
+            }
             pool.free(slot, slot.freedAtMs);
             giveAddress(clientAddress);
             throw e;
         }
-        Session previous = slot.session;
         if (previous != null) {
             end(previous);
         }
@@ -273,12 +293,19 @@ public final class PoolSessions implements AutoCloseable {
     /**
      * Extends a live session's lease by the pool's {@code lease_seconds} from now (when the pool
      * has {@code renew: true}; else the lease end stays and is answered).
+     *
+     * <p>A page renews every 15 seconds while it is open, so a renewal is written to the store
+     * only when it moves the stored lease end by at least a tenth of the lease (every 3 minutes
+     * on a 30-minute lease): a restart or a {@code kill -9} can cut a lease short by at most that
+     * tenth, and eleven renewals in twelve cost no store write.
      */
     public Allocation renew(String sessionId, long nowMs) {
         return withLiveSession(sessionId, nowMs, (pool, s) -> {
             if (pool.config.renew()) {
                 s.leaseEndMs = Math.max(s.leaseEndMs, nowMs + pool.leaseMs);
-                persist(s);
+                if (s.leaseEndMs - s.storedLeaseEndMs >= pool.leaseMs / RENEWAL_WRITE_FRACTION) {
+                    persist(s);
+                }
                 pool.counters.renewals.increment();
             }
             return new Allocation(Allocation.Status.RENEWED, s.id, s.slot.text, s.leaseEndMs);
@@ -296,7 +323,7 @@ public final class PoolSessions implements AutoCloseable {
         }
         return withLiveSession(sessionId, nowMs, (pool, s) -> {
             s.pageView(url);
-            s.attribute(pool.config);
+            s.rebuildAttribution(pool.config);
             persist(s);
             return true;
         }, false);
@@ -413,6 +440,15 @@ public final class PoolSessions implements AutoCloseable {
         return pool == null ? null : pool.config;
     }
 
+    /**
+     * The pool of a session that is kept (live, or in its grace window), or null: lets the
+     * tracking endpoint apply the pool's origins and rate limits to a session's requests.
+     */
+    public String poolOf(String sessionId) {
+        Session s = sessionId == null ? null : sessions.get(sessionId);
+        return s == null ? null : s.poolId;
+    }
+
     /** Sessions kept (live leases and grace windows). */
     public int sessionCount() {
         return sessions.size();
@@ -464,6 +500,7 @@ public final class PoolSessions implements AutoCloseable {
         if (store != null) {
             store.put(s.high, s.low, SessionCodec.encode(s));
         }
+        s.storedLeaseEndMs = s.leaseEndMs;
     }
 
     /** Counts a live session for the address unless it holds the cap already. */

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PoolSessionsTest {
@@ -181,9 +182,13 @@ class PoolSessionsTest {
                 pools.create("web", first.sessionId(), request(null, null), "203.0.113.9", T0).status(),
                 "the visitor's own session is no new session");
         assertEquals(C, pools.create("web", null, request(null, null), "198.51.100.1", T0).number());
+        pools.reconfigure(List.of(pool(List.of(A, B, C))), 2, T0);
+        assertEquals(Allocation.Status.ADDRESS_CAP,
+                pools.create("web", null, request(null, null), "203.0.113.9", T0).status(),
+                "the live sessions per address are counted again when the pools are rebuilt");
         pools.release(first.sessionId(), T0 + MINUTE);
         assertEquals(A, pools.create("web", null, request(null, null), "203.0.113.9", T0 + MINUTE).number());
-        assertEquals(1, pools.status(T0).get(0).addressCapRefusals());
+        assertEquals(2, pools.status(T0).get(0).addressCapRefusals());
     }
 
     @Test
@@ -232,6 +237,11 @@ class PoolSessionsTest {
                 null, null, null, null, null, null, null, null, null, Map.of("age", "40")).problem(pool));
         assertEquals("tag name must be 1-64 of A-Z a-z 0-9 _", new SessionRequest(null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, Map.of("a b", "40")).problem(pool));
+        PoolSessions pools = new PoolSessions(null, List.of(pool), 20, T0);
+        IllegalArgumentException refused = assertThrows(
+                IllegalArgumentException.class, () -> pools.create("web", null, request(longText, "g"), null, T0));
+        assertEquals("utm_source longer than 256 characters", refused.getMessage());
+        assertEquals(0, pools.status(T0).get(0).held(), "nothing is held for a refused request");
     }
 
     @Test

@@ -57,6 +57,26 @@ class NumberImporterTest {
     }
 
     @Test
+    void aPoolNumberCannotBeImported() throws IOException {
+        Path file = temp.resolve("pools.yaml");
+        Files.writeString(file, "server: { data_dir: \"" + temp.resolve("data") + "\" }\n" + """
+                sources: [{ id: fb }]
+                handlers: [{ id: h, uri: "sip:h@127.0.0.1" }]
+                campaigns:
+                  - id: c
+                    handlers: [h]
+                    pools: [{ id: web, numbers: ["+18005550300"], source: fb, overflow_number: "+18005550399" }]
+                """);
+        RouterConfig config = load(file);
+        ImportReport report = importCsv(config, "+18005550300,c,fb\n+18005550399,c,fb\n");
+        assertEquals(List.of(
+                "line 1: +18005550300 is listed in " + config.file() + " (pool web); change it there: +18005550300,c,fb",
+                "line 2: +18005550399 is listed in " + config.file() + " (overflow_number of pool web); change it there:"
+                        + " +18005550399,c,fb"),
+                report.firstBad().stream().map(ImportReport.BadRow::toString).toList());
+    }
+
+    @Test
     void badRowsAreReportedByLineAndGoodRowsStored() throws IOException {
         RouterConfig config = load(configFile(""));
         ImportReport report = importCsv(config, """

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,6 +82,8 @@ class CallEventPublisherTest {
         tags.put("campaign_note", null);
         final BigDecimal payout = new BigDecimal("4.50");
         publisher.received("c1", "key1", 1_000, 12_345, "+14155550123", "+18005550100", "sales", "web", tags);
+        publisher.visitor("c1", "0123456789abcdef0123456789abcdef",
+                List.of("https://solar.example/?gclid=\u00e9", "https://solar.example/pricing"));
         publisher.skipped("c1", "closed-one", "closed");
         publisher.attemptStarted("c1", "first", 1_010);
         publisher.attemptEnded("c1", "first", AttemptResult.NO_ANSWER, 0, 2_010);
@@ -91,8 +94,8 @@ class CallEventPublisherTest {
                 new ConversionOutcome(new ConversionOutcome.Side(ConversionOutcome.Status.CONVERTED, payout, "attempt"),
                         new ConversionOutcome.Side(ConversionOutcome.Status.NOT_CONVERTED, BigDecimal.ZERO,
                                 "timer 63s < 90s")));
-        assertEquals(8, publisher.published());
-        assertEquals(8, drain(ring, adapter()));
+        assertEquals(9, publisher.published());
+        assertEquals(9, drain(ring, adapter()));
 
         assertEquals(List.of("started c1", "selected c1 first", "attempt c1 first no-answer", "selected c1 second",
                 "attempt c1 second answered", "answered c1 second", "ended c1 completed"), sink.events);
@@ -105,6 +108,10 @@ class CallEventPublisherTest {
         assertEquals("sales", r.campaign());
         assertEquals("web", r.source());
         assertEquals(tags, r.tags());
+        assertEquals("0123456789abcdef0123456789abcdef", r.session());
+        assertEquals(List.of("https://solar.example/?gclid=\u00e9", "https://solar.example/pricing"), r.pagePath());
+        assertEquals(r.pagePath(), RecordJson.read(RecordJson.parse(new String(RecordJson.callLine(r),
+                StandardCharsets.UTF_8))).pagePath(), "the journal line keeps the page path");
         assertEquals("closed-one", r.skipped().get(0).handlerId());
         assertEquals("closed", r.skipped().get(0).reason());
         assertEquals(2, r.attempts().size());
