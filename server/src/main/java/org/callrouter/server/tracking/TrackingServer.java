@@ -78,7 +78,7 @@ import org.slf4j.LoggerFactory;
  * </table>
  *
  * <p>One event-loop thread does everything, the {@link TrackingApi} included, with no worker
- * pool: each request is a few microseconds of work in memory ({@code PoolSessions} and the
+ * pool: each request is at most tens of microseconds of work in memory ({@code PoolSessions} and the
  * Bucket4j buckets never wait for I/O), so handing it to another thread would cost more than
  * doing it, and a queue in front of workers would be one more thing to bound. One thread also
  * confines the rate-limit buckets and the connection counts to it, without locks, and leaves the
