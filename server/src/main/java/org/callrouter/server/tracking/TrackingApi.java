@@ -15,6 +15,7 @@ import org.callrouter.routing.config.ServerSettings;
 import org.callrouter.routing.pool.Allocation;
 import org.callrouter.routing.pool.PoolSessions;
 import org.callrouter.routing.pool.SessionRequest;
+import org.callrouter.routing.store.StoreException;
 
 /**
  * The public tracking API without the HTTP: a {@link TrackingRequest} in, a
@@ -185,7 +186,16 @@ final class TrackingApi {
                 if (problem != null) {
                     throw new TrackingException(400, problem);
                 }
-                return allocation(pools.create(pool.id(), held, visitor, client, nowMs), nowMs);
+                final Allocation allocation;
+                try {
+                    allocation = pools.create(pool.id(), held, visitor, client, nowMs);
+                } catch (StoreException e) {
+                    // The sessions store is full (server.stores.max_sessions smaller than the
+                    // pools need; counted in store_full_refusals_total) or failed: the visitor
+                    // keeps the page's own number, as when the listener cannot be reached.
+                    throw new TrackingException(503, "no room for a new session now");
+                }
+                return allocation(allocation, nowMs);
             }
             case RENEW -> {
                 return allocation(pools.renew(id, nowMs), nowMs);
