@@ -78,6 +78,10 @@ grep "tracking HTTP on" "$work/router.log"
 echo "other processes' CPU at the start (top, 1 s):"
 top -b -n 2 -d 1 | awk '/^top -/{n++} n==2' | sed -n '1,3p;7,12p'
 
+# Every 5 s, the processes using CPU (to tell later what else ran on the VM during the run).
+top -b -c -w 200 -d 5 >"$work/top.txt" 2>&1 &
+top_pid=$!
+
 run_wrk() { # MODE DURATION [PACE]
   wrk -t"$threads" -c"$connections" -d"$2" --latency -s "$lua" "$url" -- "$1" bench-web "${3:-0}"
 }
@@ -121,3 +125,8 @@ echo "router: CPU $(( (utime + stime) / ticks )) s (user $(( utime / ticks )), s
 kill -TERM "$pid"
 wait $launcher
 echo "router exit status $?"
+kill "$top_pid"
+echo "processes other than the router, wrk and loadgen above 20% CPU in a 5 s sample (count, command):"
+awk -v router="$pid" '$1 ~ /^[0-9]+$/ && $9 + 0 > 20 && $1 != router && !/ wrk | top |loadgen/ {
+  cmd = ""; for (i = 12; i <= NF && i < 15; i++) cmd = cmd " " $i; print substr(cmd, 1, 90) }' \
+  "$work/top.txt" | sort | uniq -c | sort -rn | head
