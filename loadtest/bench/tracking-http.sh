@@ -74,6 +74,7 @@ for _ in $(seq 1 900); do
   sleep 0.1
 done
 pid=$(pgrep -f "router.jar serve --config $work/router.yaml" | head -n 1)
+echo "router pid $pid"
 grep "tracking HTTP on" "$work/router.log"
 echo "other processes' CPU at the start (top, 1 s):"
 top -b -n 2 -d 1 | awk '/^top -/{n++} n==2' | sed -n '1,3p;7,12p'
