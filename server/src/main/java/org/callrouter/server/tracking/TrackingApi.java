@@ -116,9 +116,14 @@ final class TrackingApi {
         try {
             return answer(request);
         } catch (TrackingException e) {
-            final TrackingResponse refusal = TrackingResponse.error(e.status(), e.getMessage());
-            return e.retryAfterSeconds() == null ? refusal : refusal.with("Retry-After", e.retryAfterSeconds());
+            return refusal(e);
         }
+    }
+
+    /** {@code {"error": ...}} with the refusal's status, its {@code Retry-After}, and {@code cors} headers. */
+    private static TrackingResponse refusal(TrackingException e, String... cors) {
+        final TrackingResponse answer = TrackingResponse.error(e.status(), e.getMessage(), cors);
+        return e.retryAfterSeconds() == null ? answer : answer.with("Retry-After", e.retryAfterSeconds());
     }
 
     private TrackingResponse answer(TrackingRequest request) throws TrackingException {
@@ -130,7 +135,8 @@ final class TrackingApi {
         }
         final boolean preflight = request.method().equals("OPTIONS");
         if (!preflight && !request.method().equals(route.method)) {
-            return TrackingResponse.error(405, request.method() + " is not allowed here; allowed: " + route.method
+            return TrackingResponse.error(405, JsonBody.shortened(request.method()) + " is not allowed here; allowed: "
+                    + route.method
                     + ", OPTIONS", "Allow", route.method + ", OPTIONS");
         }
         if (route == Route.SCRIPT) {
@@ -166,8 +172,7 @@ final class TrackingApi {
             }
             return dispatch(route, id, pool, request.body(), request.client()).with(cors);
         } catch (TrackingException e) {
-            final TrackingResponse refusal = TrackingResponse.error(e.status(), e.getMessage(), cors);
-            return e.retryAfterSeconds() == null ? refusal : refusal.with("Retry-After", e.retryAfterSeconds());
+            return refusal(e, cors);
         }
     }
 
