@@ -135,9 +135,9 @@ final class TrackingApi {
         }
         final boolean preflight = request.method().equals("OPTIONS");
         if (!preflight && !request.method().equals(route.method)) {
+            final String allowed = route.method + ", OPTIONS";
             return TrackingResponse.error(405, JsonBody.shortened(request.method()) + " is not allowed here; allowed: "
-                    + route.method
-                    + ", OPTIONS", "Allow", route.method + ", OPTIONS");
+                    + allowed, "Allow", allowed);
         }
         if (route == Route.SCRIPT) {
             if (preflight) {
