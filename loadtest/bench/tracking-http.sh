@@ -6,12 +6,14 @@
 #   loadtest/bench/tracking-http.sh
 #
 # Starts `./router serve` on a generated configuration (config/bench.yaml's SIP routing plus a
-# pool of 100,000 numbers, the tracking listener on 127.0.0.1:8290 with the rate limits and the
+# pool of 200,000 numbers, the tracking listener on 127.0.0.1:8290 with the rate limits and the
 # per-address session cap raised out of the way: every wrk connection comes from 127.0.0.1),
 # then runs, printing each tool's own output:
 #   1. wrk warm-up, 10 s, mixed (not reported)
-#   2. wrk mixed: renewals and pages asking again with their session, DURATION
-#   3. wrk create: every request a new visitor taking a number, 3 s (the pool has 100,000)
+#   2. wrk mixed: visitors coming and going (of 10 requests: a new visitor, a release, four
+#      renewals, four pages asking again with their session), DURATION
+#   3. wrk create: every request a new visitor taking a number, 3 s of warm-up, then 5 s
+#      measured (the pool has 200,000 numbers, enough for both at up to 25,000 a second)
 #   4. SIP through the router with loadgen (steady 1,000 calls/s for 30 s, then the max-rate
 #      ramp), alone, then again with wrk mixed paced by PACE_MS per connection running beside
 #      it (SIP=0 skips this)
@@ -32,8 +34,8 @@ url=http://127.0.0.1:8290
 mkdir -p "$work"
 cd "$home" || exit 2
 
-# 100,000 pool numbers: +1 800 600-0000 .. +1 800 609-9999.
-seq 6000000 6099999 | sed "s/^/+1800/" >"$work/pool.txt"
+# 200,000 pool numbers: +1 800 600-0000 .. +1 800 619-9999 (each create run takes one per request).
+seq 6000000 6199999 | sed "s/^/+1800/" >"$work/pool.txt"
 cat >"$work/router.yaml" <<YAML
 default_region: US
 server:
@@ -41,6 +43,7 @@ server:
   sip:
     listen: ["udp:127.0.0.1:5260"]
   health: { enabled: false }
+  stores: { max_sessions: 400000 }
   admin: { listen: "127.0.0.1:8280", token: "bench-admin-token-0123" }
   tracking:
     listen: 127.0.0.1:8290
@@ -71,9 +74,14 @@ for _ in $(seq 1 900); do
   sleep 0.1
 done
 pid=$(pgrep -f "router.jar serve --config $work/router.yaml" | head -n 1)
+echo "router pid $pid"
 grep "tracking HTTP on" "$work/router.log"
 echo "other processes' CPU at the start (top, 1 s):"
 top -b -n 2 -d 1 | awk '/^top -/{n++} n==2' | sed -n '1,3p;7,12p'
+
+# Every 5 s, the processes using CPU (to tell later what else ran on the VM during the run).
+top -b -c -w 200 -d 5 >"$work/top.txt" 2>&1 &
+top_pid=$!
 
 run_wrk() { # MODE DURATION [PACE]
   wrk -t"$threads" -c"$connections" -d"$2" --latency -s "$lua" "$url" -- "$1" bench-web "${3:-0}"
@@ -81,10 +89,13 @@ run_wrk() { # MODE DURATION [PACE]
 
 echo "== warm-up (10 s, mixed)"
 run_wrk mixed 10s >/dev/null
-echo "== mixed: renew + page with its session, $duration, $threads thread(s), $connections connections"
+echo "== mixed: 10% new visitors, 10% leave, 40% renew, 40% pages with their session; $duration," \
+  "$threads thread(s), $connections connections"
 run_wrk mixed "$duration"
-echo "== create: a new visitor per request, 3 s"
-run_wrk create 3s
+echo "== create warm-up (3 s, not reported)"
+run_wrk create 3s >/dev/null
+echo "== create: a new visitor per request, 5 s"
+run_wrk create 5s
 curl -s -H "Authorization: Bearer bench-admin-token-0123" http://127.0.0.1:8280/v1/pools; echo
 
 if [ "${SIP:-1}" != 0 ]; then
@@ -115,3 +126,8 @@ echo "router: CPU $(( (utime + stime) / ticks )) s (user $(( utime / ticks )), s
 kill -TERM "$pid"
 wait $launcher
 echo "router exit status $?"
+kill "$top_pid"
+echo "processes other than the router, wrk and loadgen above 20% CPU in a 5 s sample (count, command):"
+awk -v router="$pid" '$1 ~ /^[0-9]+$/ && $9 + 0 > 20 && $1 != router && !/ wrk | top |loadgen/ {
+  cmd = ""; for (i = 12; i <= NF && i < 15; i++) cmd = cmd " " $i; print substr(cmd, 1, 90) }' \
+  "$work/top.txt" | sort | uniq -c | sort -rn | head

@@ -1,17 +1,21 @@
 -- wrk script for the tracking listener (loadtest/bench/tracking-http.sh runs it):
 --   wrk ... -s tracking.lua http://127.0.0.1:8290 -- MODE POOL [DELAY_MS]
--- MODE "mixed": each wrk thread first creates SESSIONS sessions, then cycles over them:
---   a renewal (POST /v1/sessions/{id}/renew), then a page asking again with the session it
---   holds (POST /v1/pools/{pool}/sessions {"session": id, ...}: the KEPT path, a whole body
---   parsed), as pages open and heartbeat do.
--- MODE "create": every request is a new visitor (a new session and a number taken from the pool).
+-- MODE "mixed", visitors coming and going: each wrk thread keeps SESSIONS live sessions (made
+--   first); then of every 10 requests one is a new visitor (POST /v1/pools/{pool}/sessions with
+--   UTM values and a gclid), one releases the oldest visitor's session (.../release, as the page's
+--   sendBeacon does), four are heartbeats (POST /v1/sessions/{id}/renew) and four are pages asking
+--   again with the session they hold ({"session": id, "page_url": ...}: the KEPT path, a whole
+--   body parsed). The pool's occupancy stays level, so the run can last.
+-- MODE "create": every request is a new visitor taking a number (the pool drains).
 -- DELAY_MS: wait this long before each request on a connection (paces the offered load, for
--- the SIP comparison); 0 = as fast as the connections go.
--- At the end it prints the statuses that were not 200 (wrk counts them only as "Non-2xx").
+--   the SIP comparison); 0 = as fast as the connections go.
+-- At the end it prints the statuses that were not 200/204 and the latency percentiles in µs.
 
 local mode, pool, pause = "mixed", "bench-web", 0
 local SESSIONS = 200
-local sessions = {}
+local sessions = {}     -- live session ids, oldest first
+local live = {}         -- the same ids, as a set
+local releasing = {}    -- ids to release next
 local n = 0
 -- global, so that done() can read each thread's table (wrk's thread:get reads globals only)
 statuses = {}
@@ -36,13 +40,24 @@ function delay()
   return pause
 end
 
+local function create()
+  return wrk.format("POST", "/v1/pools/" .. pool .. "/sessions", headers, body_new)
+end
+
 function request()
   n = n + 1
   if mode == "create" or #sessions < SESSIONS then
-    return wrk.format("POST", "/v1/pools/" .. pool .. "/sessions", headers, body_new)
+    return create()
   end
-  local id = sessions[(math.floor(n / 2) % #sessions) + 1]
-  if n % 2 == 0 then
+  local k = n % 10
+  if k == 0 then
+    return create()
+  end
+  if k == 1 and #releasing > 0 then
+    return wrk.format("POST", "/v1/sessions/" .. table.remove(releasing, 1) .. "/release", headers, "")
+  end
+  local id = sessions[(n % #sessions) + 1]
+  if k % 2 == 0 then
     return wrk.format("POST", "/v1/sessions/" .. id .. "/renew", headers, "")
   end
   return wrk.format("POST", "/v1/pools/" .. pool .. "/sessions", headers,
@@ -50,12 +65,21 @@ function request()
 end
 
 function response(status, hdrs, body)
-  if status ~= 200 then
+  if status ~= 200 and status ~= 204 then
     statuses[status] = (statuses[status] or 0) + 1
-  elseif mode == "mixed" and #sessions < SESSIONS then
+  elseif mode == "mixed" and status == 200 and not body:find('"session":"', 1, true) then
+    statuses["200 overflow"] = (statuses["200 overflow"] or 0) + 1
+  elseif mode == "mixed" and status == 200 then
     local id = body:match('"session":"(%x+)"')
-    if id then
+    if id and not live[id] then
+      -- a new visitor's answer (a kept or renewed one repeats an id we hold)
+      if #sessions >= SESSIONS then
+        local oldest = table.remove(sessions, 1)
+        live[oldest] = nil
+        table.insert(releasing, oldest)
+      end
       table.insert(sessions, id)
+      live[id] = true
     end
   end
 end
@@ -63,15 +87,14 @@ end
 function done(summary, latency, requests)
   local others = {}
   for _, t in ipairs(threads) do
-    local s = t:get("statuses")
-    for code, count in pairs(s) do
+    for code, count in pairs(t:get("statuses")) do
       others[code] = (others[code] or 0) + count
     end
   end
-  io.write("statuses other than 200:")
+  io.write("answers other than 200/204:")
   local any = false
   for code, count in pairs(others) do
-    io.write(string.format(" %d x%d", code, count))
+    io.write(string.format(" %s x%d", tostring(code), count))
     any = true
   end
   io.write(any and "\n" or " none\n")

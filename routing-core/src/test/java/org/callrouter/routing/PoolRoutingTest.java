@@ -151,6 +151,29 @@ class PoolRoutingTest {
     }
 
     @Test
+    void aRenewalIsWrittenOnceItMovesTheLeaseByATenth() {
+        Fixture fixture = new Fixture(temp);
+        TestClock clock = new TestClock("2026-06-01T12:00:00Z");
+        long start = clock.millis();
+        String a;
+        String b;
+        try (Router router = fixture.open(YAML, clock, 1)) {
+            a = router.pools().create("solar-web", null, visitor("g-a"), null, start).sessionId();
+            b = router.pools().create("solar-web", null, visitor("g-b"), null, start).sessionId();
+            // A heartbeat a minute in moves the lease by less than a tenth of 30 minutes: not written.
+            assertEquals(start + 31 * 60_000, router.pools().renew(a, start + 60_000).expiresAtMs());
+            // Four minutes in, it has moved by more: written.
+            assertEquals(start + 34 * 60_000, router.pools().renew(b, start + 4 * 60_000).expiresAtMs());
+        }
+        clock.advanceMs(30 * 60_000 + 1000);
+        try (Router router = fixture.open(YAML, clock, 1)) {
+            assertEquals(Allocation.Status.UNKNOWN_SESSION, router.pools().renew(a, clock.millis()).status(),
+                    "a restart cut a's lease short by its unwritten minute");
+            assertEquals(Allocation.Status.RENEWED, router.pools().renew(b, clock.millis()).status());
+        }
+    }
+
+    @Test
     void visitorsPerHourDoNotGrowTheStoreBeyondThePoolsNumbers() throws ConfigException {
         Fixture fixture = new Fixture(temp);
         TestClock clock = new TestClock("2026-06-01T12:00:00Z");

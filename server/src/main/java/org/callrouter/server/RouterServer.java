@@ -289,7 +289,8 @@ public final class RouterServer implements AutoCloseable {
      * when any step before the swap fails. Settings bound at start ({@code server.sip.listen},
      * {@code advertised_host}, {@code t1_ms}/{@code t2_ms}/{@code t4_ms},
      * {@code max_message_bytes}, {@code health.enabled}, {@code health.probe_interval_seconds},
-     * {@code dns}, {@code tracking.listen}, and the routing core's {@code data_dir} and {@code stores}) cannot change: such a file is
+     * {@code dns}, {@code tracking.listen}, and the routing core's {@code data_dir} and
+     * {@code stores}) cannot change: such a file is
      * refused, naming them.
      *
      * @throws ConfigException with every reason the new configuration was refused.

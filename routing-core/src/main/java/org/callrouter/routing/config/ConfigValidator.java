@@ -63,12 +63,24 @@ final class ConfigValidator {
                     + server.stores().maxSessions() + " (one session per pool number is kept)");
         }
         HostPort tracking = server.tracking().listen();
+        if (tracking == null || tracking.port() == 0) {
+            return;
+        }
         HostPort admin = server.admin().listen();
-        if (tracking != null && tracking.port() != 0 && tracking.port() == admin.port()
-                && (tracking.host().equals(admin.host()) || isWildcard(tracking.host()) || isWildcard(admin.host()))) {
+        if (sameSocket(tracking, admin)) {
             error("server.tracking.listen", tracking + " clashes with server.admin.listen=" + admin
                     + "; the public tracking listener must be apart from the admin API");
         }
+        for (ListenAddress sip : server.sip().listen()) {
+            if (sip.transport() != ListenAddress.Transport.UDP && sameSocket(tracking, sip.address())) {
+                error("server.tracking.listen", tracking + " clashes with server.sip.listen " + sip);
+            }
+        }
+    }
+
+    /** Whether two TCP listeners would take the same port (the same host, or either a wildcard). */
+    private static boolean sameSocket(HostPort a, HostPort b) {
+        return a.port() == b.port() && (a.host().equals(b.host()) || isWildcard(a.host()) || isWildcard(b.host()));
     }
 
     /**

@@ -30,8 +30,9 @@ import org.callrouter.routing.store.StoreFullException;
  * number has not gone to another visitor, which the least-recently-used order delays as long
  * as any other number is free (see {@link NumberPool}).
  *
- * <p>Every change to a session is written to the {@link SessionStore} before it is answered, so
- * leases survive a restart and a {@code kill -9}; the in-memory free lists and deadlines are
+ * <p>Every change to a session is written to the {@link SessionStore} before it is answered (a
+ * renewal when it moves the lease end by a tenth of the lease, see {@link #renew}), so leases
+ * survive a restart and a {@code kill -9}; the in-memory free lists and deadlines are
  * rebuilt from the store when the router opens. A session is kept only while a pool number
  * points to it: it is forgotten when its grace window passes or when its number goes to another
  * visitor, so the store never holds more sessions than the pools have numbers.
@@ -43,6 +44,8 @@ public final class PoolSessions implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PoolSessions.class);
     /** How soon a page shown the overflow number should ask again: a number may have come free. */
     static final long OVERFLOW_RETRY_MS = 60_000;
+    /** A renewal is written when it moves the stored lease end by this fraction of the lease. */
+    private static final int RENEWAL_WRITE_FRACTION = 10;
 
     /** One configuration's pools and the number → slot index the call path reads. */
     private record Generation(Map<String, NumberPool> pools, Long2ObjectHashMap<Slot> slots) {
@@ -160,7 +163,7 @@ public final class PoolSessions implements AutoCloseable {
                     }
                 }
                 if (s != null) {
-                    s.attribute(pool.config);
+                    s.rebuildAttribution(pool.config);
                     sessions.put(s.id, s);
                 }
                 if (s == null || s.state == Session.State.GRACE) {
@@ -234,7 +237,7 @@ public final class PoolSessions implements AutoCloseable {
         }
         if (request.pageUrl() != null && !request.pageUrl().equals(s.pagePath.peekLast())) {
             s.pageView(request.pageUrl());
-            s.attribute(pool.config);
+            s.rebuildAttribution(pool.config);
         }
         persist(s);
         return new Allocation(Allocation.Status.KEPT, s.id, s.slot.text, s.leaseEndMs);
@@ -260,7 +263,7 @@ public final class PoolSessions implements AutoCloseable {
         if (request.pageUrl() != null) {
             s.pageView(request.pageUrl());
         }
-        s.attribute(pool.config);
+        s.rebuildAttribution(pool.config);
         // The number's previous session (in its grace window) leaves the store first, so that a
         // store sized to the pools' numbers always has room for the new one.
         Session previous = slot.session;
@@ -290,12 +293,19 @@ public final class PoolSessions implements AutoCloseable {
     /**
      * Extends a live session's lease by the pool's {@code lease_seconds} from now (when the pool
      * has {@code renew: true}; else the lease end stays and is answered).
+     *
+     * <p>A page renews every 15 seconds while it is open, so a renewal is written to the store
+     * only when it moves the stored lease end by at least a tenth of the lease (every 3 minutes
+     * on a 30-minute lease): a restart or a {@code kill -9} can cut a lease short by at most that
+     * tenth, and eleven renewals in twelve cost no store write.
      */
     public Allocation renew(String sessionId, long nowMs) {
         return withLiveSession(sessionId, nowMs, (pool, s) -> {
             if (pool.config.renew()) {
                 s.leaseEndMs = Math.max(s.leaseEndMs, nowMs + pool.leaseMs);
-                persist(s);
+                if (s.leaseEndMs - s.storedLeaseEndMs >= pool.leaseMs / RENEWAL_WRITE_FRACTION) {
+                    persist(s);
+                }
                 pool.counters.renewals.increment();
             }
             return new Allocation(Allocation.Status.RENEWED, s.id, s.slot.text, s.leaseEndMs);
@@ -313,7 +323,7 @@ public final class PoolSessions implements AutoCloseable {
         }
         return withLiveSession(sessionId, nowMs, (pool, s) -> {
             s.pageView(url);
-            s.attribute(pool.config);
+            s.rebuildAttribution(pool.config);
             persist(s);
             return true;
         }, false);
@@ -490,6 +500,7 @@ public final class PoolSessions implements AutoCloseable {
         if (store != null) {
             store.put(s.high, s.low, SessionCodec.encode(s));
         }
+        s.storedLeaseEndMs = s.leaseEndMs;
     }
 
     /** Counts a live session for the address unless it holds the cap already. */

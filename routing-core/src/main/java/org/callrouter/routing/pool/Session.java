@@ -40,6 +40,8 @@ final class Session {
     final ArrayDeque<String> pagePath = new ArrayDeque<>();
     /** End of the lease, or when the visitor released it. */
     volatile long leaseEndMs;
+    /** The lease end the store has (see {@link PoolSessions#renew}). */
+    long storedLeaseEndMs;
     /** Whether the visitor released the number (page closed, or a call ended with release_on_call_end). */
     boolean released;
     State state = State.LEASED;
@@ -74,7 +76,7 @@ final class Session {
     }
 
     /** Rebuilds {@link #attribution} from the pool's configuration and the session's values. */
-    void attribute(PoolConfig pool) {
+    void rebuildAttribution(PoolConfig pool) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("pool", pool.id());
         SessionRequest r = request;

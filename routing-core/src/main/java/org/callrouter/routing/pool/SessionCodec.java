@@ -80,6 +80,7 @@ final class SessionCodec {
                     v[10], v[11], v[12], v[13], references, tags);
             Session s = new Session(high, low, pool, number, address, created, request);
             s.leaseEndMs = leaseEnd;
+            s.storedLeaseEndMs = leaseEnd;
             s.released = released;
             pagePath.forEach(s::pageView);
             return s;

@@ -141,6 +141,20 @@ public final class NumberImporter {
         }
         if (!capBySourceCode.isEmpty()) {
             countBySource = store.countBySource();
+            // Pool numbers the router has stored are tracked under their pool's source, but they
+            // are not the source's static numbers.
+            for (PoolConfig pool : config.pools()) {
+                List<String> numbers = new ArrayList<>(pool.numbers());
+                if (pool.overflowNumber() != null) {
+                    numbers.add(pool.overflowNumber());
+                }
+                for (String number : numbers) {
+                    long packed = store.lookup(Long.parseLong(number.substring(1)));
+                    if (packed != NumberStore.NOT_FOUND) {
+                        countBySource.computeIfPresent(NumberStore.sourceCode(packed), (code, count) -> count - 1);
+                    }
+                }
+            }
         }
     }
 

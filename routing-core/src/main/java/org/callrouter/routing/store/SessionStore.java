@@ -29,7 +29,10 @@ public final class SessionStore {
                 .name("pool-sessions")
                 .constantKeySizeBySample(new SessionKey())
                 .averageValueSize(AVERAGE_VALUE_BYTES)
-                .entries(capacity), file, "pool sessions");
+                .entries(capacity)
+                // Sparse: the file takes disk as sessions fill it, not capacity x 512 B at creation
+                // (as the live-call store, which is sized for the worst case too).
+                .sparseFile(true), file, "pool sessions");
         this.capacity = new StoreCapacity("sessions", "pool sessions", "max_sessions", capacity, map);
     }
 

@@ -189,7 +189,7 @@ class PoolConfigTest {
     }
 
     @Test
-    void poolsMustFitTheSessionsStoreAndTrackingMustNotTakeTheAdminPort() {
+    void poolsMustFitTheSessionsStoreAndTrackingMustNotTakeAnotherListenersPort() {
         List<String> errors = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
                 server:
                   stores: { max_sessions: 1000 }
@@ -208,6 +208,14 @@ class PoolConfigTest {
                 + " together but max_sessions=1000")), errors::toString);
         assertTrue(errors.stream().anyMatch(e -> e.contains("server.tracking.listen: 0.0.0.0:8080 clashes with"
                 + " server.admin.listen=127.0.0.1:8080")), errors::toString);
+
+        List<String> sip = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                server:
+                  sip: { listen: ["udp:127.0.0.1:5060", "tcp:127.0.0.1:5060"] }
+                  tracking: { listen: 127.0.0.1:5060 }
+                """, Path.of("router.yaml"))).errors().stream().map(ConfigError::toString).toList();
+        assertEquals(List.of("router.yaml:3:23: server.tracking.listen: 127.0.0.1:5060 clashes with server.sip.listen"
+                + " tcp:127.0.0.1:5060"), sip);
     }
 
     private static Path bigPool() {

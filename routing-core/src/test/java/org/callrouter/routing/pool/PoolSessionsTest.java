@@ -182,9 +182,13 @@ class PoolSessionsTest {
                 pools.create("web", first.sessionId(), request(null, null), "203.0.113.9", T0).status(),
                 "the visitor's own session is no new session");
         assertEquals(C, pools.create("web", null, request(null, null), "198.51.100.1", T0).number());
+        pools.reconfigure(List.of(pool(List.of(A, B, C))), 2, T0);
+        assertEquals(Allocation.Status.ADDRESS_CAP,
+                pools.create("web", null, request(null, null), "203.0.113.9", T0).status(),
+                "the live sessions per address are counted again when the pools are rebuilt");
         pools.release(first.sessionId(), T0 + MINUTE);
         assertEquals(A, pools.create("web", null, request(null, null), "203.0.113.9", T0 + MINUTE).number());
-        assertEquals(1, pools.status(T0).get(0).addressCapRefusals());
+        assertEquals(2, pools.status(T0).get(0).addressCapRefusals());
     }
 
     @Test
@@ -283,6 +287,55 @@ class PoolSessionsTest {
             PoolStatus status = pools.status(T0).get(0);
             assertEquals(numbers, status.held());
             assertEquals(overflow, status.exhausted());
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void creationsReleasesAndReloadsRacingKeepOneLiveSessionPerNumber() throws Exception {
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            all.add("+1800557" + String.format("%04d", i));
+        }
+        PoolConfig pool = pool("web", all, true, false, OVERFLOW);
+        PoolSessions pools = new PoolSessions(null, List.of(pool), 1000, T0);
+        ExecutorService executor = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<String>>> results = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                results.add(executor.submit(() -> {
+                    List<String> mine = new ArrayList<>();
+                    for (int i = 0; i < 2000; i++) {
+                        Allocation a = pools.create("web", null, request(null, null), "10.2." + thread + ".1", T0 + i);
+                        if (a.status() == Allocation.Status.CREATED) {
+                            mine.add(a.sessionId());
+                        }
+                        if (mine.size() > 4) {
+                            assertTrue(pools.release(mine.remove(0), T0 + i));
+                        }
+                    }
+                    return mine;
+                }));
+            }
+            for (int i = 0; i < 50; i++) {
+                pools.reconfigure(List.of(pool), 1000, T0 + i);
+            }
+            Set<String> numbers = new HashSet<>();
+            int live = 0;
+            for (Future<List<String>> result : results) {
+                for (String session : result.get(60, TimeUnit.SECONDS)) {
+                    Allocation renewed = pools.renew(session, T0 + 2000);
+                    assertEquals(Allocation.Status.RENEWED, renewed.status());
+                    assertTrue(numbers.add(renewed.number()), "two live sessions hold " + renewed.number());
+                    live++;
+                }
+            }
+            assertEquals(16, live);
+            assertEquals(live, pools.status(T0 + 2000).get(0).held(), "every held number has its live session");
+            PoolStatus status = pools.status(T0 + 2000).get(0);
+            assertEquals(8000, status.sessionsCreated() + status.exhausted(), "each request got a number or overflow");
         } finally {
             executor.shutdownNow();
         }

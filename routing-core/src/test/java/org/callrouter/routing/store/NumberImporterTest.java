@@ -60,7 +60,7 @@ class NumberImporterTest {
     void aPoolNumberCannotBeImported() throws IOException {
         Path file = temp.resolve("pools.yaml");
         Files.writeString(file, "server: { data_dir: \"" + temp.resolve("data") + "\" }\n" + """
-                sources: [{ id: fb }]
+                sources: [{ id: fb, static_number_cap: 1 }]
                 handlers: [{ id: h, uri: "sip:h@127.0.0.1" }]
                 campaigns:
                   - id: c
@@ -68,7 +68,10 @@ class NumberImporterTest {
                     pools: [{ id: web, numbers: ["+18005550300"], source: fb, overflow_number: "+18005550399" }]
                 """);
         RouterConfig config = load(file);
-        ImportReport report = importCsv(config, "+18005550300,c,fb\n+18005550399,c,fb\n");
+        // The serving router stores the pool's numbers under fb; they are not fb's static numbers.
+        Router.open(config, Clock.systemUTC(), new SplittableRandom(1)).close();
+        ImportReport report = importCsv(config, "+18005550300,c,fb\n+18005550399,c,fb\n+18005550301,c,fb\n");
+        assertEquals(1, report.inserted(), "one static number within static_number_cap=1");
         assertEquals(List.of(
                 "line 1: +18005550300 is listed in " + config.file() + " (pool web); change it there: +18005550300,c,fb",
                 "line 2: +18005550399 is listed in " + config.file() + " (overflow_number of pool web); change it there:"

@@ -15,6 +15,7 @@ import org.callrouter.routing.config.ServerSettings;
 import org.callrouter.routing.pool.Allocation;
 import org.callrouter.routing.pool.PoolSessions;
 import org.callrouter.routing.pool.SessionRequest;
+import org.callrouter.routing.store.StoreException;
 
 /**
  * The public tracking API without the HTTP: a {@link TrackingRequest} in, a
@@ -80,6 +81,8 @@ final class TrackingApi {
     private final Clock wall;
     private final TimeMeter time;
     private final NumberDisplay display = new NumberDisplay();
+    private long lastSecond;
+    private String lastIso;
     private volatile Settings settings;
 
     TrackingApi(RouterConfig config, PoolSessions pools, TrackingScript script, TrackingStats stats, Clock wall,
@@ -113,9 +116,14 @@ final class TrackingApi {
         try {
             return answer(request);
         } catch (TrackingException e) {
-            final TrackingResponse refusal = TrackingResponse.error(e.status(), e.getMessage());
-            return e.retryAfterSeconds() == null ? refusal : refusal.with("Retry-After", e.retryAfterSeconds());
+            return refusal(e);
         }
+    }
+
+    /** {@code {"error": ...}} with the refusal's status, its {@code Retry-After}, and {@code cors} headers. */
+    private static TrackingResponse refusal(TrackingException e, String... cors) {
+        final TrackingResponse answer = TrackingResponse.error(e.status(), e.getMessage(), cors);
+        return e.retryAfterSeconds() == null ? answer : answer.with("Retry-After", e.retryAfterSeconds());
     }
 
     private TrackingResponse answer(TrackingRequest request) throws TrackingException {
@@ -127,8 +135,9 @@ final class TrackingApi {
         }
         final boolean preflight = request.method().equals("OPTIONS");
         if (!preflight && !request.method().equals(route.method)) {
-            return TrackingResponse.error(405, request.method() + " is not allowed here; allowed: " + route.method
-                    + ", OPTIONS", "Allow", route.method + ", OPTIONS");
+            final String allowed = route.method + ", OPTIONS";
+            return TrackingResponse.error(405, JsonBody.shortened(request.method()) + " is not allowed here; allowed: "
+                    + allowed, "Allow", allowed);
         }
         if (route == Route.SCRIPT) {
             if (preflight) {
@@ -163,8 +172,7 @@ final class TrackingApi {
             }
             return dispatch(route, id, pool, request.body(), request.client()).with(cors);
         } catch (TrackingException e) {
-            final TrackingResponse refusal = TrackingResponse.error(e.status(), e.getMessage(), cors);
-            return e.retryAfterSeconds() == null ? refusal : refusal.with("Retry-After", e.retryAfterSeconds());
+            return refusal(e, cors);
         }
     }
 
@@ -183,7 +191,16 @@ final class TrackingApi {
                 if (problem != null) {
                     throw new TrackingException(400, problem);
                 }
-                return allocation(pools.create(pool.id(), held, visitor, client, nowMs), nowMs);
+                final Allocation allocation;
+                try {
+                    allocation = pools.create(pool.id(), held, visitor, client, nowMs);
+                } catch (StoreException e) {
+                    // The sessions store is full (server.stores.max_sessions smaller than the
+                    // pools need; counted in store_full_refusals_total) or failed: the visitor
+                    // keeps the page's own number, as when the listener cannot be reached.
+                    throw new TrackingException(503, "no room for a new session now");
+                }
+                return allocation(allocation, nowMs);
             }
             case RENEW -> {
                 return allocation(pools.renew(id, nowMs), nowMs);
@@ -237,7 +254,7 @@ final class TrackingApi {
                 TrackingResponse.escape(a.number(), json);
                 json.append("\",\"display\":\"");
                 TrackingResponse.escape(display.of(a.number()), json);
-                json.append("\",\"expires_at\":\"").append(Instant.ofEpochSecond(a.expiresAtMs() / 1000))
+                json.append("\",\"expires_at\":\"").append(isoSecond(a.expiresAtMs() / 1000))
                         .append("\",\"overflow\":").append(a.status() == Allocation.Status.OVERFLOW)
                         .append(",\"renew_seconds\":").append(renewSeconds(a.expiresAtMs() - nowMs)).append('}');
                 return new TrackingResponse(200, TrackingResponse.JSON,
@@ -249,6 +266,18 @@ final class TrackingApi {
             case NO_NUMBER -> throw new TrackingException(503, "no number available");
             default -> throw new IllegalStateException(a.status().name());
         }
+    }
+
+    /**
+     * {@code second} as ISO-8601 UTC; the last one is kept, since the answers of one second all
+     * carry nearly the same lease end (confined to the event loop, like the rest of the API).
+     */
+    private String isoSecond(long second) {
+        if (second != lastSecond || lastIso == null) {
+            lastIso = Instant.ofEpochSecond(second).toString();
+            lastSecond = second;
+        }
+        return lastIso;
     }
 
     /** Renew well before the lease ends: every 15 s, or every half lease when that is shorter. */

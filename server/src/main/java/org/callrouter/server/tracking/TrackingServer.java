@@ -78,11 +78,11 @@ import org.slf4j.LoggerFactory;
  * </table>
  *
  * <p>One event-loop thread does everything, the {@link TrackingApi} included, with no worker
- * pool: each request is a few microseconds of work in memory ({@code PoolSessions} and the
- * Bucket4j buckets never wait for I/O), so handing it to another thread would cost more than
- * doing it, and a queue in front of workers would be one more thing to bound. One thread also
- * confines the rate-limit buckets and the connection counts to it, without locks, and leaves the
- * second core of a small machine to the SIP loop. A request never waits for another: what
+ * pool: each request is at most tens of microseconds of work in memory ({@code PoolSessions} and
+ * the Bucket4j buckets never wait for I/O). Workers would add a thread hop and a queue to bound
+ * without adding throughput: the creations of one pool serialise on the pool's lock anyway, and a
+ * small machine's other core belongs to the SIP loop. One thread also confines the rate-limit
+ * buckets and the connection counts, without locks. A request never waits for another: what
  * cannot be answered now is refused now.
  */
 public final class TrackingServer implements AutoCloseable {
@@ -126,7 +126,8 @@ public final class TrackingServer implements AutoCloseable {
         final Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class;
         final TrackingServer server = new TrackingServer(new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("tracking-loop", true), io), new Bounds(maxBodyBytes, List.copyOf(trustedProxies)));
+                new DefaultThreadFactory("tracking-loop", true), io),
+                new Bounds(maxBodyBytes, List.copyOf(trustedProxies)));
         final Answerer answerer = new Answerer(api, stats, errors, () -> server.bounds.trustedProxies());
         try {
             server.channel = new ServerBootstrap()

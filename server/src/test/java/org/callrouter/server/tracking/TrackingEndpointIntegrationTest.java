@@ -317,6 +317,13 @@ class TrackingEndpointIntegrationTest {
         final String page = metrics();
         assertEquals(1, metric(page, "callrouter_pool_sessions_created_total", "pool=\"solar-web\""));
         assertEquals(1, metric(page, "callrouter_tracking_requests_total", "status=\"200\""));
+
+        Files.writeString(dir.resolve("router.yaml"), yaml(100).replace("listen: 127.0.0.1:0", "listen: 127.0.0.1:1"));
+        final HttpResponse<String> moved = exchange(HttpRequest.newBuilder(URI.create(admin + "/v1/reload"))
+                .timeout(TIMEOUT).header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(422, moved.statusCode(), moved.body());
+        assertTrue(moved.body().contains("server.tracking.listen") && moved.body().contains("restart"), moved.body());
         assertEquals(20, metric(page, "callrouter_tracking_requests_total", "status=\"204\""));
     }
 
