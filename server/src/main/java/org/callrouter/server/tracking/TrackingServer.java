@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.github.bucket4j.TimeMeter;
@@ -145,7 +146,7 @@ public final class TrackingServer implements AutoCloseable {
                             }
                             ch.closeFuture().addListener(f -> server.connections.closed(peer));
                             ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS),
-                                    new SlowRequestGuard(TimeUnit.SECONDS.toNanos(REQUEST_SECONDS)),
+                                    new SlowRequestGuard(TimeUnit.SECONDS.toNanos(REQUEST_SECONDS), System::nanoTime),
                                     new HttpServerCodec(new HttpDecoderConfig()
                                             .setMaxInitialLineLength(MAX_INITIAL_LINE)
                                             .setMaxHeaderSize(MAX_HEADER_BYTES)),
@@ -341,18 +342,20 @@ public final class TrackingServer implements AutoCloseable {
      * byte (a client trickling its headers in one byte at a time). Checked on each read, so it
      * costs no timer; a client that stops sending altogether is closed by the idle timeout.
      */
-    private static final class SlowRequestGuard extends ChannelDuplexHandler {
+    static final class SlowRequestGuard extends ChannelDuplexHandler {
         private final long limitNs;
+        private final LongSupplier nanoTime;
         private long startedNs;
         private boolean inRequest;
 
-        SlowRequestGuard(long limitNs) {
+        SlowRequestGuard(long limitNs, LongSupplier nanoTime) {
             this.limitNs = limitNs;
+            this.nanoTime = nanoTime;
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-            final long now = System.nanoTime();
+            final long now = nanoTime.getAsLong();
             if (!inRequest) {
                 inRequest = true;
                 startedNs = now;

@@ -8,10 +8,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.callrouter.routing.config.HostPort;
+import org.callrouter.server.Await;
 import org.callrouter.server.DistinctErrorHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,6 +119,32 @@ class TrackingServerTest {
                 + "Content-Length: 0\r\n\r\n");
         assertEquals(3, answer.split("HTTP/1.1 404 ", -1).length - 1, answer);
         assertTrue(answer.endsWith("{\"error\":\"echo POST /b 0\"}"), answer);
+    }
+
+    @Test
+    void connectionsOverThePerAddressBoundAreClosedAtOnce() throws IOException {
+        final List<Socket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < TrackingServer.MAX_CONNECTIONS_PER_ADDRESS; i++) {
+                open.add(new Socket("127.0.0.1", server.address().getPort()));
+            }
+            try (Socket over = new Socket("127.0.0.1", server.address().getPort())) {
+                over.setSoTimeout(10_000);
+                over.getOutputStream().write("GET /x HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals(-1, over.getInputStream().read(), "closed without an answer");
+            } catch (java.net.SocketException reset) {
+                // closed before the request was written: refused all the same
+            }
+            assertEquals(1, server.connections().refusedPerAddress());
+            assertEquals(TrackingServer.MAX_CONNECTIONS_PER_ADDRESS, server.connections().open());
+        } finally {
+            for (Socket socket : open) {
+                socket.close();
+            }
+        }
+        Await.until(Duration.ofSeconds(10), () -> server.connections().open() == 0,
+                () -> server.connections().open() + " connections still counted");
+        assertTrue(exchange("GET /ok HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").startsWith("HTTP/1.1 404 "));
     }
 
     @Test
