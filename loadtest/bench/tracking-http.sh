@@ -6,7 +6,7 @@
 #   loadtest/bench/tracking-http.sh
 #
 # Starts `./router serve` on a generated configuration (config/bench.yaml's SIP routing plus a
-# pool of 10,000 numbers for visitors coming and going and one of 200,000 for the runs of
+# pool of 50,000 numbers for visitors coming and going and one of 200,000 for the runs of
 # creations only, the tracking listener on 127.0.0.1:8290 with the rate limits and the
 # per-address session cap raised out of the way: every wrk connection comes from 127.0.0.1),
 # then runs, printing each tool's own output:
@@ -36,9 +36,10 @@ mkdir -p "$work"
 cd "$home" || exit 2
 
 # The create runs drain a pool of 200,000 (+1 800 600-0000 .. 619-9999: one number a request);
-# the mixed runs keep their occupancy level in a pool of 10,000 (+1 800 620-0000 .. 620-9999).
+# the mixed runs keep their occupancy about level in a pool of 50,000 (+1 800 620-0000 .. 624-9999;
+# each wrk run leaves its last visitors holding numbers until their lease ends).
 seq 6000000 6199999 | sed "s/^/+1800/" >"$work/create-pool.txt"
-seq 6200000 6209999 | sed "s/^/+1800/" >"$work/web-pool.txt"
+seq 6200000 6249999 | sed "s/^/+1800/" >"$work/web-pool.txt"
 cat >"$work/router.yaml" <<YAML
 default_region: US
 server:
