@@ -6,7 +6,8 @@
 #   loadtest/bench/tracking-http.sh
 #
 # Starts `./router serve` on a generated configuration (config/bench.yaml's SIP routing plus a
-# pool of 200,000 numbers, the tracking listener on 127.0.0.1:8290 with the rate limits and the
+# pool of 50,000 numbers for visitors coming and going and one of 200,000 for the runs of
+# creations only, the tracking listener on 127.0.0.1:8290 with the rate limits and the
 # per-address session cap raised out of the way: every wrk connection comes from 127.0.0.1),
 # then runs, printing each tool's own output:
 #   1. wrk warm-up, 10 s, mixed (not reported)
@@ -34,8 +35,11 @@ url=http://127.0.0.1:8290
 mkdir -p "$work"
 cd "$home" || exit 2
 
-# 200,000 pool numbers: +1 800 600-0000 .. +1 800 619-9999 (each create run takes one per request).
-seq 6000000 6199999 | sed "s/^/+1800/" >"$work/pool.txt"
+# The create runs drain a pool of 200,000 (+1 800 600-0000 .. 619-9999: one number a request);
+# the mixed runs keep their occupancy about level in a pool of 50,000 (+1 800 620-0000 .. 624-9999;
+# each wrk run leaves its last visitors holding numbers until their lease ends).
+seq 6000000 6199999 | sed "s/^/+1800/" >"$work/create-pool.txt"
+seq 6200000 6249999 | sed "s/^/+1800/" >"$work/web-pool.txt"
 cat >"$work/router.yaml" <<YAML
 default_region: US
 server:
@@ -58,7 +62,11 @@ campaigns:
     handlers: [bench-primary, bench-fallback]
     pools:
       - id: bench-web
-        numbers_file: pool.txt
+        numbers_file: web-pool.txt
+        source: bench
+        allowed_origins: ["https://bench.example"]
+      - id: bench-create
+        numbers_file: create-pool.txt
         source: bench
         allowed_origins: ["https://bench.example"]
 numbers:
@@ -80,11 +88,13 @@ echo "other processes' CPU at the start (top, 1 s):"
 top -b -n 2 -d 1 | awk '/^top -/{n++} n==2' | sed -n '1,3p;7,12p'
 
 # Every 5 s, the processes using CPU (to tell later what else ran on the VM during the run).
-top -b -c -w 200 -d 5 >"$work/top.txt" 2>&1 &
+top -b -c -w 512 -d 5 >"$work/top.txt" 2>&1 &
 top_pid=$!
 
 run_wrk() { # MODE DURATION [PACE]
-  wrk -t"$threads" -c"$connections" -d"$2" --latency -s "$lua" "$url" -- "$1" bench-web "${3:-0}"
+  local pool=bench-web
+  [ "$1" = create ] && pool=bench-create
+  wrk -t"$threads" -c"$connections" -d"$2" --latency -s "$lua" "$url" -- "$1" "$pool" "${3:-0}"
 }
 
 echo "== warm-up (10 s, mixed)"

@@ -49,12 +49,13 @@ function request()
   if mode == "create" or #sessions < SESSIONS then
     return create()
   end
+  if #releasing > 0 then
+    -- a visitor whose place a new one took leaves first, so the pool's occupancy stays level
+    return wrk.format("POST", "/v1/sessions/" .. table.remove(releasing, 1) .. "/release", headers, "")
+  end
   local k = n % 10
   if k == 0 then
     return create()
-  end
-  if k == 1 and #releasing > 0 then
-    return wrk.format("POST", "/v1/sessions/" .. table.remove(releasing, 1) .. "/release", headers, "")
   end
   local id = sessions[(n % #sessions) + 1]
   if k % 2 == 0 then

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.callrouter.server.TestConfig;
 import org.callrouter.server.admin.RouterService;
+import org.callrouter.server.metrics.PrometheusText;
 import org.callrouter.server.sipua.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -160,23 +162,19 @@ class TrackingEndpointIntegrationTest {
         return json(response.body()).path("error").asText();
     }
 
-    private String metrics() {
-        return exchange(HttpRequest.newBuilder(URI.create(admin + "/metrics")).timeout(TIMEOUT).build()).body();
+    /** The admin API's {@code /metrics} page, read with the Prometheus reference parser. */
+    private Map<String, Double> metrics() {
+        return PrometheusText.samples(exchange(HttpRequest.newBuilder(URI.create(admin + "/metrics")).timeout(TIMEOUT)
+                .build()).body());
     }
 
-    /** The value of the series {@code name} whose labels include each of {@code labels} ({@code k="v"}). */
-    private static double metric(String page, String name, String... labels) {
-        final Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$").matcher(page);
-        while (m.find()) {
-            boolean all = true;
-            for (String label : labels) {
-                all &= m.group(1).contains(label);
-            }
-            if (all) {
-                return Double.parseDouble(m.group(2));
-            }
+    /** The sample {@code key} ({@code name{label="value",...}}, labels sorted), which must be there. */
+    private static double metric(Map<String, Double> page, String key) {
+        final Double value = page.get(key);
+        if (value == null) {
+            throw new AssertionError("no sample " + key + " in " + page.keySet());
         }
-        throw new AssertionError("no " + name + " with " + String.join(",", labels) + " in\n" + page);
+        return value;
     }
 
     @Test
@@ -278,17 +276,20 @@ class TrackingEndpointIntegrationTest {
                 "{\"page_url\": \"https://solar.example/quote\"}", "192.0.2.200", SITE).statusCode());
 
         // Each of those is counted.
-        final String page = metrics();
-        assertEquals(1, metric(page, "callrouter_tracking_requests_total", "status=\"413\""));
+        final Map<String, Double> page = metrics();
+        assertEquals(1, metric(page, "callrouter_tracking_requests_total{status=\"413\"}"));
         // Bad JSON, wrong type, control character in a value, perhaps the one in the request line.
-        assertTrue(metric(page, "callrouter_tracking_requests_total", "status=\"400\"") >= 3, page);
-        assertTrue(metric(page, "callrouter_tracking_rate_limited_total", "scope=\"address\"") >= 1);
-        assertEquals(1, metric(page, "callrouter_pool_address_cap_refusals_total", "pool=\"solar-web\""));
-        assertEquals(5, metric(page, "callrouter_pool_sessions_created_total", "pool=\"solar-web\""));
-        assertEquals(10, metric(page, "callrouter_pool_numbers", "pool=\"solar-web\""));
-        assertEquals(5, metric(page, "callrouter_pool_held", "pool=\"solar-web\""));
-        assertTrue(metric(page, "callrouter_pool_script_failures_total", "pool=\"solar-web\"") >= 8);
-        assertEquals(1, metric(page, "callrouter_pool_renewals_total", "pool=\"solar-web\""));
+        assertTrue(metric(page, "callrouter_tracking_requests_total{status=\"400\"}") >= 3, page::toString);
+        assertTrue(metric(page, "callrouter_tracking_rate_limited_total{scope=\"address\"}") >= 1);
+        assertEquals(1, metric(page, "callrouter_pool_address_cap_refusals_total{pool=\"solar-web\"}"));
+        assertEquals(5, metric(page, "callrouter_pool_sessions_created_total{pool=\"solar-web\"}"));
+        assertEquals(10, metric(page, "callrouter_pool_numbers{pool=\"solar-web\"}"));
+        assertEquals(5, metric(page, "callrouter_pool_held{pool=\"solar-web\"}"));
+        assertTrue(metric(page, "callrouter_pool_script_failures_total{pool=\"solar-web\"}") >= 8);
+        assertEquals(1, metric(page, "callrouter_pool_renewals_total{pool=\"solar-web\"}"));
+        assertEquals(0, metric(page, "callrouter_pool_exhausted_total{pool=\"solar-web\"}"));
+        assertEquals(0, metric(page, "callrouter_pool_attribution_total{pool=\"solar-web\",result=\"hit\"}"));
+        assertEquals(0, metric(page, "callrouter_pool_attribution_total{pool=\"solar-web\",result=\"miss\"}"));
         assertEquals(0, router.server().errors().total(), "no internal error");
     }
 
@@ -314,9 +315,9 @@ class TrackingEndpointIntegrationTest {
             assertNotEquals(429, send("POST", "/v1/pools/solar-web/failures", "{}", "198.51.100.21", SITE)
                     .statusCode(), "a burst of 100 after the reload");
         }
-        final String page = metrics();
-        assertEquals(1, metric(page, "callrouter_pool_sessions_created_total", "pool=\"solar-web\""));
-        assertEquals(1, metric(page, "callrouter_tracking_requests_total", "status=\"200\""));
+        final Map<String, Double> page = metrics();
+        assertEquals(1, metric(page, "callrouter_pool_sessions_created_total{pool=\"solar-web\"}"));
+        assertEquals(1, metric(page, "callrouter_tracking_requests_total{status=\"200\"}"));
 
         Files.writeString(dir.resolve("router.yaml"), yaml(100).replace("listen: 127.0.0.1:0", "listen: 127.0.0.1:1"));
         final HttpResponse<String> moved = exchange(HttpRequest.newBuilder(URI.create(admin + "/v1/reload"))
@@ -324,7 +325,7 @@ class TrackingEndpointIntegrationTest {
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertEquals(422, moved.statusCode(), moved.body());
         assertTrue(moved.body().contains("server.tracking.listen") && moved.body().contains("restart"), moved.body());
-        assertEquals(20, metric(page, "callrouter_tracking_requests_total", "status=\"204\""));
+        assertEquals(20, metric(page, "callrouter_tracking_requests_total{status=\"204\"}"));
     }
 
     @Test
