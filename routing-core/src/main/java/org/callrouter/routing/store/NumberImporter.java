@@ -2,6 +2,8 @@ package org.callrouter.routing.store;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +37,9 @@ public final class NumberImporter {
     /** Bad rows kept in the report; all are counted. */
     public static final int MAX_REPORTED_BAD_ROWS = 1000;
 
+    /** Rows between two calls of {@link ImportProgress}: rare enough to cost nothing per row. */
+    public static final int PROGRESS_EVERY_ROWS = 1024;
+
     private final RouterConfig config;
     private final NumberStore store;
     private final PhoneNumbers phones;
@@ -67,6 +72,11 @@ public final class NumberImporter {
      * @throws StoreFullException when the store fills up (rows before it are stored)
      */
     public ImportReport importCsv(Path csv) throws IOException {
+        return importCsv(csv, ImportProgress.NONE);
+    }
+
+    /** {@link #importCsv(Path)}, telling {@code progress} how far it got. */
+    public ImportReport importCsv(Path csv, ImportProgress progress) throws IOException {
         long started = System.nanoTime();
         long rows = 0;
         long inserted = 0;
@@ -76,7 +86,12 @@ public final class NumberImporter {
         List<ImportReport.BadRow> firstBad = new ArrayList<>();
         Map<Long, Long> seen = new HashMap<>();
         prepareCaps();
-        try (BufferedReader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+        // the channel's position is how much of the file was read; its decoder reports malformed
+        // input as Files.newBufferedReader does
+        try (SeekableByteChannel channel = Files.newByteChannel(csv);
+                BufferedReader reader = new BufferedReader(
+                        Channels.newReader(channel, StandardCharsets.UTF_8.newDecoder(), -1))) {
+            long size = channel.size();
             String line;
             long lineNumber = 0;
             boolean headerChecked = false;
@@ -96,6 +111,9 @@ public final class NumberImporter {
                     }
                 }
                 rows++;
+                if (rows % PROGRESS_EVERY_ROWS == 0) {
+                    progress.rowsRead(rows, channel.position(), size);
+                }
                 String error = split(line, fields);
                 Long duplicateOf = null;
                 long number = PhoneNumbers.INVALID;
@@ -129,6 +147,7 @@ public final class NumberImporter {
                     }
                 }
             }
+            progress.rowsRead(rows, channel.position(), size);
         }
         return new ImportReport(rows, inserted, updated, unchanged, bad, firstBad, (System.nanoTime() - started) / 1_000_000);
     }

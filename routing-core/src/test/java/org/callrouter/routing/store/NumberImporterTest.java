@@ -57,6 +57,33 @@ class NumberImporterTest {
     }
 
     @Test
+    void progressIsToldEveryThousandRowsAndAtTheEnd() throws IOException {
+        RouterConfig config = load(configFile(""));
+        StringBuilder csv = new StringBuilder("number,campaign,source\n");
+        for (int i = 0; i < 2500; i++) {
+            csv.append(String.format("+1415555%04d,c,fb%n", i));
+        }
+        Path file = temp.resolve("many.csv");
+        Files.writeString(file, csv, StandardCharsets.UTF_8);
+        long size = Files.size(file);
+        List<long[]> calls = new ArrayList<>();
+        ImportReport report;
+        try (Stores stores = Stores.open(config.server().dataDir(), config.server().stores(), Stores.Access.NUMBERS)) {
+            report = new NumberImporter(config, stores.numbers())
+                    .importCsv(file, (rows, read, total) -> calls.add(new long[] {rows, read, total}));
+        }
+        assertEquals(2500, report.rows());
+        assertEquals(List.of(1024L, 2048L, 2500L), calls.stream().map(c -> c[0]).toList());
+        long previous = 0;
+        for (long[] call : calls) {
+            assertEquals(size, call[2], "the file's size");
+            assertTrue(call[1] >= previous && call[1] <= size, () -> call[1] + " bytes read of " + size);
+            previous = call[1];
+        }
+        assertEquals(size, calls.get(2)[1], "all of the file read at the end");
+    }
+
+    @Test
     void aPoolNumberCannotBeImported() throws IOException {
         Path file = temp.resolve("pools.yaml");
         Files.writeString(file, "server: { data_dir: \"" + temp.resolve("data") + "\" }\n" + """
