@@ -92,12 +92,24 @@ public final class ProgressLine {
             return;
         }
         draw(clock.getAsLong(), done, total, detail, true);
-        out.flush();
+        drawn = false;
     }
 
     /** {@link #finish(long, long, String)} without detail. */
     public void finish(long done, long total) {
         finish(done, total, "");
+    }
+
+    /**
+     * Ends a drawn line with a newline as it stands, so an error printed next starts on a line of
+     * its own; does nothing after {@link #finish} or when nothing was drawn.
+     */
+    public void end() {
+        if (out != null && drawn) {
+            out.println();
+            out.flush();
+            drawn = false;
+        }
     }
 
     private void draw(long now, long done, long total, String detail, boolean last) {

@@ -70,6 +70,17 @@ class ProgressLineTest {
     }
 
     @Test
+    void anInterruptedLineIsEndedAsItStandsOnce() {
+        ProgressLine line = new ProgressLine(out, "rows", () -> now[0]);
+        now[0] += S;
+        line.update(7, -1);
+        line.end();
+        line.end();
+        line.finish(7, -1);
+        assertEquals("\r[1s] 7 rows | 7 rows/s" + System.lineSeparator(), written());
+    }
+
+    @Test
     void aJobDoneBeforeTheFirstRedrawLeavesNoTrace() {
         ProgressLine line = new ProgressLine(out, "rows", () -> now[0]);
         line.update(10, -1);

@@ -7,13 +7,16 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.callrouter.routing.config.RouterConfig;
+import org.callrouter.routing.store.ImportProgress;
 import org.callrouter.routing.store.ImportReport;
 import org.callrouter.routing.store.NumberImporter;
 import org.callrouter.routing.store.StoreException;
 import org.callrouter.routing.store.Stores;
+import org.callrouter.term.ProgressLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -25,6 +28,7 @@ import picocli.CommandLine.Spec;
         description = {"Imports tracked numbers from CSV (number,campaign,source; header optional).",
             "Every row is checked against the configuration; bad rows are reported by line and skipped.",
             "Safe while a router serves from the same data directory.",
+            "On a terminal a progress line (rows, rows/s, time left) is redrawn on stderr.",
             "Exit codes: 0 all rows imported, 1 some rows refused or an error."})
 public final class NumbersImportCommand implements Callable<Integer> {
 
@@ -37,6 +41,9 @@ public final class NumbersImportCommand implements Callable<Integer> {
     @Mixin
     private ConfigOption config;
 
+    @Option(names = {"-q", "--quiet"}, description = "No progress line (there is none when not on a terminal).")
+    private boolean quiet;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -45,8 +52,15 @@ public final class NumbersImportCommand implements Callable<Integer> {
         if (loaded == null) {
             return 1;
         }
+        ProgressLine line = ProgressLine.forStderr("rows", quiet);
         try (Stores stores = Stores.open(loaded.server().dataDir(), loaded.server().stores(), Stores.Access.NUMBERS)) {
-            ImportReport report = new NumberImporter(loaded, stores.numbers()).importCsv(csv);
+            ImportReport report;
+            try {
+                report = new NumberImporter(loaded, stores.numbers()).importCsv(csv, progress(line));
+                line.finish(report.rows(), report.rows());
+            } finally {
+                line.end();
+            }
             out.printf("%s: %d rows, %d inserted, %d updated, %d unchanged, %d refused (%d ms); %d numbers tracked in %s%n",
                     csv, report.rows(), report.inserted(), report.updated(), report.unchanged(), report.badRows(),
                     report.elapsedMs(), stores.numbers().size(), loaded.server().dataDir());
@@ -69,5 +83,11 @@ public final class NumbersImportCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return 1;
         }
+    }
+
+    /** Progress in rows, the total estimated from the share of the file read so far. */
+    static ImportProgress progress(ProgressLine line) {
+        return (rows, read, size) -> line.update(rows,
+                read == 0 ? -1 : Math.max(rows, Math.round(rows * (double) size / read)));
     }
 }

@@ -180,6 +180,7 @@ class CliTest {
         Files.writeString(csv, "number,campaign,source\n+18005550201,auto,facebook\nbad,auto,facebook\n8005550202,auto,nobody\n");
         Run run = run("numbers", "import", csv.toString(), "--config", file.toString());
         assertEquals(1, run.exit(), run.err());
+        assertEquals("", run.err(), "no progress line when not on a terminal");
         assertTrue(run.out().startsWith(csv + ": 3 rows, 1 inserted, 0 updated, 0 unchanged, 2 refused ("), run.out());
         assertTrue(run.out().contains(csv + ":line 3: \"bad\" is not a phone number (default region US): bad,auto,facebook"),
                 run.out());
