@@ -30,11 +30,12 @@ import org.callrouter.loadtest.stats.Correlation;
 import org.callrouter.loadtest.stats.RunStats;
 import org.callrouter.loadtest.stats.StepStats;
 import org.callrouter.loadtest.time.TimerWheel;
+import org.callrouter.term.ProgressLine;
 
 /**
  * One run of the generator: binds the handler ports and the carrier socket on one event loop,
- * ticks every millisecond (place the calls due, fire due timers, flush), prints progress every
- * second, and ends when the carrier has stopped offering and every call has ended (or the drain
+ * ticks every millisecond (place the calls due, fire due timers, flush), draws the progress line
+ * every second, and ends when the carrier has stopped offering and every call has ended (or the drain
  * time is over, or a handler-only run's duration, or {@link #interrupt()}). Then it closes the
  * sockets and returns the summary.
  */
@@ -78,7 +79,8 @@ public final class LoadRun {
     private boolean interrupted;
 
     /**
-     * A run of {@code settings}, printing progress to {@code out} and errors to {@code err};
+     * A run of {@code settings}, drawing the progress line on {@code out} (when
+     * {@link RunSettings#progress()}) and printing errors to {@code err};
      * {@code command} is recorded in the summary.
      */
     public LoadRun(RunSettings settings, PrintStream out, PrintStream err, List<String> command) {
@@ -154,8 +156,9 @@ public final class LoadRun {
 
     private void start() {
         startNs = System.nanoTime();
-        progress = new ProgressMeter(out, startNs, carrier != null ? settings.carrier().plan() : null, carrier, stats,
-                handlers);
+        progress = new ProgressMeter(new ProgressLine(settings.progress() ? out : null, carrier != null ? "calls"
+                : "INVITEs", System::nanoTime), startNs, carrier != null ? settings.carrier().plan() : null,
+                carrier != null ? settings.carrier().maxCalls() : Long.MAX_VALUE, carrier, stats, handlers);
         if (carrier != null) {
             carrier.start(startNs);
             batch.flushAll();
@@ -192,6 +195,7 @@ public final class LoadRun {
             ticker.cancel(false);
             if (meter != null) {
                 meter.cancel(false);
+                progress.finish(now);
             }
             finished.complete(null);
         }

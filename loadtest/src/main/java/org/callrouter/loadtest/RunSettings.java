@@ -21,7 +21,8 @@ import org.callrouter.loadtest.time.SipTimers;
  *                    before they count as unfinished
  * @param runNs       how long a handler-only run lasts; 0 until interrupted
  * @param preferEpoll use native epoll when available
- * @param progress    print a progress line every second
+ * @param progress    draw the progress line every second (on a terminal only: {@link
+ *                    org.callrouter.term.ProgressLine#terminal()})
  */
 public record RunSettings(String scenario, CarrierSettings carrier, InetAddress handlerHost,
                           List<HandlerBehaviour> handlers, SipTimers timers, long seed, long drainNs, long runNs,

@@ -75,6 +75,23 @@ class LoadRunLoopbackIntegrationTest {
     }
 
     @Test
+    void theProgressLineIsRedrawnInPlaceAndEndedWithTheFinalCount() {
+        int port = 47_184;
+        RunSettings settings = new RunSettings(null, carrier(port, 300, 0, 5 * S), InetAddress.getLoopbackAddress(),
+                List.of(HandlerBehaviour.answering(port)), SipTimers.DEFAULT, 1, 30 * S, 0, true, true);
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        PrintStream errors = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        new LoadRun(settings, new PrintStream(progress, true, StandardCharsets.UTF_8), errors, List.of("test")).run();
+        String text = progress.toString(StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("\r[1s] "), text);
+        assertEquals(1, text.split(System.lineSeparator(), -1).length - 1, () -> "one line, ended once: " + text);
+        String last = text.substring(text.lastIndexOf('\r') + 1);
+        assertTrue(last.startsWith("[") && last.contains("] 300/300 calls (100%) | ") && last.contains("| failed 0"),
+                last);
+        assertTrue(last.endsWith(System.lineSeparator()), last);
+    }
+
+    @Test
     void busyAndUnansweredCallsEndAsTheHandlerDrewThem() {
         int port = 47_181;
         long seed = System.nanoTime();

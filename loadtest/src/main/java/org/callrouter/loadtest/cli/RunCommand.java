@@ -25,6 +25,7 @@ import org.callrouter.loadtest.report.ResultTable;
 import org.callrouter.loadtest.report.RunSummary;
 import org.callrouter.loadtest.report.SummaryFiles;
 import org.callrouter.loadtest.time.SipTimers;
+import org.callrouter.term.ProgressLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -187,7 +188,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--nio", description = "Use NIO even where native epoll is available.")
     boolean nio;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress line every second.")
+    @Option(names = {"-q", "--quiet"},
+            description = "No progress line (drawn on stderr once a second, only when on a terminal).")
     boolean quiet;
 
     @Override
@@ -200,7 +202,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         PrintStream out = System.out;
         describe(settings, out);
-        LoadRun run = new LoadRun(settings, out, System.err, spec.commandLine().getParseResult().originalArgs());
+        LoadRun run = new LoadRun(settings, System.err, System.err, spec.commandLine().getParseResult().originalArgs());
         CountDownLatch reported = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             run.interrupt();
@@ -297,13 +299,18 @@ public final class RunCommand implements Callable<Integer> {
                         + " --scenario");
             }
             return new RunSettings(null, null, host, handlers, timers, s, 0, durationNs == null ? 0 : durationNs,
-                    !nio, !quiet);
+                    !nio, progress());
         }
         CarrierSettings carrier = carrier(sc);
         long drain = drainNs != null ? drainNs
                 : carrier.answerTimeoutNs() + carrier.holdNs() + 2 * timers.transactionTimeoutNs();
         return new RunSettings(sc == null ? null : sc.id(), carrier, host, handlers, timers, s, drain, 0, !nio,
-                !quiet);
+                progress());
+    }
+
+    /** The rule of every long command: progress only on a terminal, and not with --quiet. */
+    private boolean progress() {
+        return !quiet && ProgressLine.terminal();
     }
 
     private List<HandlerBehaviour> handlers(Scenario sc) {
