@@ -137,8 +137,8 @@ public final class ProgressLine {
 
     /**
      * The text of a line: {@code [elapsed] done[/total unit (pct)] | rate unit/s[ | left] | detail}.
-     * The time left is the rest at the average rate since the start, which varies less than the
-     * recent rate shown.
+     * The time left is the rest at the rate shown, the recent one: an import speeds up as the JIT
+     * compiles it, and the average since the start would overstate what is left for long.
      */
     public static String format(long elapsedNs, long done, long total, double rate, String unit, String detail) {
         StringBuilder sb = new StringBuilder(96).append('[').append(duration(elapsedNs / NS_PER_S)).append("] ");
@@ -151,8 +151,8 @@ public final class ProgressLine {
             sb.append(" (").append(Math.min(100, done * 100 / total)).append("%)");
         }
         sb.append(" | ").append(count(Math.round(rate))).append(' ').append(unit).append("/s");
-        if (total >= 0 && done > 0 && elapsedNs > 0) {
-            long leftS = (long) Math.ceil(Math.max(0, total - done) * (double) elapsedNs / done / NS_PER_S);
+        if (total >= 0 && (rate > 0 || done >= total)) {
+            long leftS = done >= total ? 0 : (long) Math.ceil((total - done) / rate);
             sb.append(" | ").append(duration(leftS)).append(" left");
         }
         if (!detail.isEmpty()) {

@@ -41,7 +41,7 @@ class ProgressLineTest {
 
     @Test
     void aKnownTotalGivesPercentAndTimeLeftAtTheAverageRate() {
-        assertEquals("[1m05s] 650k/1.0M rows (65%) | 12.0k rows/s | 35s left | refused 3",
+        assertEquals("[1m05s] 650k/1.0M rows (65%) | 12.0k rows/s | 30s left | refused 3",
                 ProgressLine.format(65 * S, 650_000, 1_000_000, 12_000, "rows", "refused 3"));
         assertEquals("[2s] 1.5k calls | 750 calls/s", ProgressLine.format(2 * S, 1500, -1, 750, "calls", ""));
     }

@@ -52,8 +52,9 @@ public final class NumbersImportCommand implements Callable<Integer> {
         if (loaded == null) {
             return 1;
         }
-        ProgressLine line = ProgressLine.forStderr("rows", quiet);
         try (Stores stores = Stores.open(loaded.server().dataDir(), loaded.server().stores(), Stores.Access.NUMBERS)) {
+            // started once the stores are open, so their opening does not count in the rate
+            ProgressLine line = ProgressLine.forStderr("rows", quiet);
             ImportReport report;
             try {
                 report = new NumberImporter(loaded, stores.numbers()).importCsv(csv, progress(line));
