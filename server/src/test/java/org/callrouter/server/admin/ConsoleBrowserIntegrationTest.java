@@ -1,0 +1,145 @@
+package org.callrouter.server.admin;
+
+import static org.callrouter.server.admin.ServiceFixture.WAIT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.callrouter.server.sipua.Behaviour;
+import org.callrouter.server.sipua.CarrierCall;
+import org.callrouter.server.sipua.Peers;
+import org.callrouter.server.testsupport.BrowserProfile;
+import org.callrouter.server.testsupport.Chromium;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web console as an operator sees it: headless Chromium (Selenium) on a real router's admin
+ * listener. A wrong token is refused with the API's reason; with the right one the live page,
+ * already open, shows a real SIP call come up (calls up, the handler's concurrency bar) without
+ * a reload; the calls page finds the call by its filters with the skipped handler's reason, and
+ * its story; explain shows the plan for the same number. Each page is saved as a PNG under
+ * {@code target/console-screenshots/} (laptop width; the live page also at phone width).
+ */
+class ConsoleBrowserIntegrationTest {
+
+    private static final String NUMBER = "+18005550100";
+    private static final String SKIP_REASON = "criteria: caller_state == NY";
+    private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+
+    @TempDir
+    Path dir;
+
+    private Chromium chromium;
+    private Peers peers;
+    private ServiceFixture router;
+    private BrowserProfile operator;
+
+    @BeforeEach
+    void start() throws IOException {
+        chromium = Chromium.require();
+        peers = Peers.open(49000, 49499);
+        // ny-only takes New York callers only: the carrier's callers are +1415 (California), so
+        // every call skips it with its criterion and goes to buyer.
+        router = ServiceFixture.start(dir, """
+                sources:
+                  - id: web
+                handlers:
+                  - { id: ny-only, uri: "%s", timeout_seconds: 2, criteria: ["caller_state == NY"] }
+                  - { id: buyer, uri: "%s", priority: 2, timeout_seconds: 2, caps: { concurrency: 5, hourly: 40, daily: 200 } }
+                campaigns:
+                  - id: sales
+                    handlers: [ny-only, buyer]
+                numbers:
+                  - { number: "%s", campaign: sales, source: web }
+                """.formatted(peers.second().uri(), peers.first().uri(), NUMBER), "");
+        operator = BrowserProfile.open(chromium, Files.createDirectories(dir.resolve("browser")));
+        operator.windowSize(1280, 900);
+    }
+
+    @AfterEach
+    void stop() {
+        if (operator != null) {
+            operator.close();
+        }
+        if (router != null) {
+            router.close();
+        }
+        if (peers != null) {
+            peers.close();
+        }
+    }
+
+    @Test
+    void anOperatorLogsInWatchesACallAndFindsWhyItWentWhereItWent() {
+        operator.get(router.adminBase() + "/console/");
+        assertTrue(operator.displayed("page-login"));
+        operator.screenshot(SCREENSHOTS.resolve("login.png"));
+
+        operator.type("token", "not-the-token");
+        operator.click("login");
+        final String refusal = operator.awaitContains("#message", "401");
+        assertTrue(refusal.contains("the bearer token is none of server.admin's tokens"), refusal);
+        assertTrue(operator.displayed("page-login"));
+        assertEquals(null, operator.script("return sessionStorage.getItem('callrouter.token')"));
+        operator.screenshot(SCREENSHOTS.resolve("login-refused.png"));
+
+        operator.type("token", ServiceFixture.TOKEN);
+        operator.click("login");
+        operator.awaitContains("#live-campaigns tbody", "sales");
+        assertFalse(operator.displayed("page-login"));
+        assertEquals("0", operator.text("#live-up"));
+
+        // The page is open before the call: polling must bring the call in.
+        peers.first().behaviour(Behaviour.answer());
+        final CarrierCall call = peers.carrier().call(router.sipHostPort(), NUMBER);
+        assertEquals(200, call.awaitFinal(WAIT).status());
+        operator.awaitText("live-up", "1");
+        operator.awaitContains("#live-campaigns tr[data-campaign='sales']", "sales 1");
+        operator.awaitContains("article[data-handler='buyer'] .calls-up", "Calls up: 1");
+        operator.awaitContains("article[data-handler='buyer'] .cap[data-cap='concurrency']", "concurrency 1 / 5");
+        operator.awaitContains("article[data-handler='buyer'] .cap[data-cap='hourly']", "hourly 1 / 40");
+        operator.screenshot(SCREENSHOTS.resolve("live.png"));
+        operator.windowSize(390, 844);
+        operator.screenshot(SCREENSHOTS.resolve("live-phone.png"));
+        operator.windowSize(1280, 900);
+
+        assertEquals(200, call.bye(WAIT).status());
+        operator.awaitText("live-up", "0");
+        operator.awaitText("live-asr", "100 %");
+        router.awaitCalls(1);
+
+        operator.click("nav-calls");
+        operator.type("calls-form-handler", "buyer");
+        operator.type("calls-form-campaign", "sales");
+        operator.click("calls-search");
+        final String listed = operator.awaitContains("#calls-table tbody tr", "ny-only: " + SKIP_REASON);
+        assertTrue(listed.contains("completed"), listed);
+        operator.screenshot(SCREENSHOTS.resolve("calls.png"));
+
+        operator.script("document.querySelector('#calls-table tbody tr a').click()");
+        operator.awaitContains("#call-story", "Skipped ny-only: " + SKIP_REASON);
+        final String story = operator.awaitContains("#call-story", "Answered by buyer");
+        assertTrue(story.contains("Rang buyer"), story);
+        operator.awaitContains("#call-summary", "completed (200)");
+        operator.screenshot(SCREENSHOTS.resolve("call.png"));
+
+        operator.click("nav-explain");
+        operator.type("explain-form-number", NUMBER);
+        operator.type("explain-form-caller", "+14155550123");
+        operator.click("explain-run");
+        operator.awaitContains("#explain-candidates tbody", "buyer");
+        operator.awaitContains("#explain-skipped tbody", "ny-only " + SKIP_REASON);
+        operator.screenshot(SCREENSHOTS.resolve("explain.png"));
+
+        operator.click("nav-pools");
+        operator.awaitContains("#pools-empty", "No number pools are configured");
+        operator.screenshot(SCREENSHOTS.resolve("pools.png"));
+    }
+}
