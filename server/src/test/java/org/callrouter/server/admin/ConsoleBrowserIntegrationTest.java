@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.callrouter.server.sipua.Behaviour;
 import org.callrouter.server.sipua.CarrierCall;
 import org.callrouter.server.sipua.Peers;
@@ -114,6 +115,23 @@ class ConsoleBrowserIntegrationTest {
         operator.awaitText("live-up", "0");
         operator.awaitText("live-asr", "100 %");
         router.awaitCalls(1);
+        final JsonNode live = ServiceFixture.json(router.get("/v1/live"));
+        assertEquals(1.0, live.path("answer_rate").asDouble());
+        assertEquals("sales", live.path("campaigns").get(0).path("campaign").asText());
+        assertEquals(1, live.path("campaigns").get(0).path("answered").asInt());
+        final JsonNode buyer = live.path("handlers").get(1);
+        assertEquals("buyer", buyer.path("handler").asText());
+        assertEquals(0, buyer.path("calls_up").asInt());
+        assertTrue(buyer.path("healthy").asBoolean(), live.toString());
+        assertTrue(buyer.path("health").isNull(), live.toString());
+
+        // An action asks first, then goes through the API: the hourly count is back to zero.
+        operator.script("document.querySelector(\"article[data-handler='buyer'] .cap[data-cap='hourly'] button\").click()");
+        assertEquals("Reset the hourly count of handler buyer to zero?", operator.acceptDialog());
+        operator.awaitContains("#message", "The hourly cap of buyer was reset.");
+        operator.awaitContains("article[data-handler='buyer'] .cap[data-cap='hourly']", "hourly 0 / 40");
+        assertEquals(0, ServiceFixture.json(router.get("/v1/caps/buyer")).path("handlers").get(0).path("caps")
+                .get(1).path("used").asInt());
 
         operator.click("nav-calls");
         operator.type("calls-form-handler", "buyer");

@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.Objects;
 
 import org.callrouter.server.Await;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -149,6 +151,22 @@ public final class BrowserProfile implements AutoCloseable {
         }, () -> "an element " + css + " containing \"" + expected + "\" on " + driver.getCurrentUrl()
                 + "; page text: " + driver.findElement(By.tagName("body")).getText());
         return seen[0];
+    }
+
+    /** Waits for the page's {@code confirm()} or {@code alert()}, returns its text and accepts it. */
+    public String acceptDialog() {
+        final String[] text = {null};
+        Await.until(WAIT, () -> {
+            try {
+                final Alert alert = driver.switchTo().alert();
+                text[0] = alert.getText();
+                alert.accept();
+                return true;
+            } catch (NoAlertPresentException e) {
+                return false;
+            }
+        }, () -> "a dialog on " + driver.getCurrentUrl());
+        return text[0];
     }
 
     /** Whether the element {@code #id} is shown. */
