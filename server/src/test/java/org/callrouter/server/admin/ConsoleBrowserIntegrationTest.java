@@ -32,6 +32,7 @@ class ConsoleBrowserIntegrationTest {
 
     private static final String NUMBER = "+18005550100";
     private static final String SKIP_REASON = "criteria: caller_state == NY";
+    private static final String VIEWER = "viewer-token-0123456789";
     private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
 
     @TempDir
@@ -57,9 +58,13 @@ class ConsoleBrowserIntegrationTest {
                 campaigns:
                   - id: sales
                     handlers: [ny-only, buyer]
+                    pools:
+                      - { id: sales-web, numbers: ["+18005550111", "+18005550112", "+18005550113"], source: web,
+                          allowed_origins: ["*"] }
                 numbers:
                   - { number: "%s", campaign: sales, source: web }
-                """.formatted(peers.second().uri(), peers.first().uri(), NUMBER), "");
+                """.formatted(peers.second().uri(), peers.first().uri(), NUMBER), "",
+                ", tokens: [ { name: viewer, scope: read, token: \"%s\" } ]".formatted(VIEWER));
         operator = BrowserProfile.open(chromium, Files.createDirectories(dir.resolve("browser")));
         operator.windowSize(1280, 900);
     }
@@ -157,7 +162,20 @@ class ConsoleBrowserIntegrationTest {
         operator.screenshot(SCREENSHOTS.resolve("explain.png"));
 
         operator.click("nav-pools");
-        operator.awaitContains("#pools-empty", "No number pools are configured");
+        final String pool = operator.awaitContains("#pools-table tbody tr", "sales-web");
+        // Pool, campaign, (the use bar), held, free, size.
+        assertTrue(pool.replaceAll("\\s+", " ").startsWith("sales-web sales 0 3 3"), pool);
         operator.screenshot(SCREENSHOTS.resolve("pools.png"));
+
+        // A read token sees everything but its actions are refused with the API's reason.
+        operator.click("logout");
+        operator.type("token", VIEWER);
+        operator.click("login");
+        operator.awaitContains("article[data-handler='buyer'] .cap[data-cap='daily']", "daily 1 / 200");
+        operator.script("document.querySelector(\"article[data-handler='buyer'] .cap[data-cap='daily'] button\").click()");
+        operator.acceptDialog();
+        operator.awaitContains("#message", "403: the token \"viewer\" has scope read; this needs admin");
+        assertEquals("1", ServiceFixture.json(router.get("/v1/caps/buyer")).path("handlers").get(0).path("caps")
+                .get(2).path("used").asText());
     }
 }
