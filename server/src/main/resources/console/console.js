@@ -289,8 +289,10 @@
       ['Number', plan.number],
       ['Campaign', plan.campaign],
       ['Source', plan.source],
+      ['At', query.get('at') || 'now'],
       ['Rejected', plan.rejected],
-      ['Outcome', plan.candidates.length === 0 ? 'refused: no handler can take it' : plan.candidates.length + ' candidates']
+      ['Outcome', plan.candidates.length === 0 ? 'refused: no handler can take it'
+        : plan.candidates.length + (plan.candidates.length === 1 ? ' candidate' : ' candidates')]
     ]);
     const candidates = $('explain-candidates').tBodies[0];
     candidates.replaceChildren();

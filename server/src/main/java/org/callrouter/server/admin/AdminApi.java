@@ -89,7 +89,7 @@ public final class AdminApi {
             }
             if (path.equals("/console")) {
                 only(method, "GET");
-                return new ApiResponse(301, ApiResponse.JSON_TYPE, new byte[0], Map.of("Location", "/console/"));
+                return new ApiResponse(301, "text/plain; charset=utf-8", new byte[0], Map.of("Location", "/console/"));
             }
             if (path.startsWith("/console/")) {
                 only(method, "GET");

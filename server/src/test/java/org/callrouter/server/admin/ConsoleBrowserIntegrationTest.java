@@ -156,7 +156,9 @@ class ConsoleBrowserIntegrationTest {
         operator.click("nav-explain");
         operator.type("explain-form-number", NUMBER);
         operator.type("explain-form-caller", "+14155550123");
+        operator.type("explain-form-at", "2026-03-09T14:00:00Z");
         operator.click("explain-run");
+        operator.awaitContains("#explain-summary", "2026-03-09T14:00:00Z");
         operator.awaitContains("#explain-candidates tbody", "buyer");
         operator.awaitContains("#explain-skipped tbody", "ny-only " + SKIP_REASON);
         operator.screenshot(SCREENSHOTS.resolve("explain.png"));
