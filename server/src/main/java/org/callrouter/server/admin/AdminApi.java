@@ -17,12 +17,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.callrouter.routing.CallContext;
+import org.callrouter.routing.CallRates;
+import org.callrouter.routing.HandlerHealth;
 import org.callrouter.routing.CapUsage;
 import org.callrouter.routing.ConversionOutcome;
 import org.callrouter.routing.PlanFormat;
 import org.callrouter.routing.RoutingPlan;
 import org.callrouter.routing.caps.CapWindow;
 import org.callrouter.routing.config.ApiToken;
+import org.callrouter.routing.config.CampaignConfig;
 import org.callrouter.routing.config.Caps;
 import org.callrouter.routing.config.ConfigError;
 import org.callrouter.routing.config.ConfigException;
@@ -44,7 +47,8 @@ import org.callrouter.server.records.RecordJson;
  * {@link RouterService#notReady}); {@code /postback/<call id>} is authorised by the call's key
  * alone and guarded against guessing ({@link PostbackGuard}); {@code /v1/*} needs a bearer
  * token of {@code server.admin}, whose scope ({@code read} or {@code admin}) must allow the
- * route ({@link #v1}).
+ * route ({@link #v1}); {@code /console/} serves the web console's files ({@link ConsoleAssets}),
+ * which are open and read everything through {@code /v1} with the operator's token.
  */
 public final class AdminApi {
 
@@ -57,6 +61,7 @@ public final class AdminApi {
     private final RouterService service;
     private final Clock wall;
     private final PostbackGuard postbacks = new PostbackGuard();
+    private final ConsoleAssets console = ConsoleAssets.load();
 
     AdminApi(RouterService service, Clock wall) {
         this.service = service;
@@ -81,6 +86,15 @@ public final class AdminApi {
             if (path.equals("/health/ready")) {
                 only(method, "GET");
                 return ready();
+            }
+            if (path.equals("/console")) {
+                only(method, "GET");
+                return new ApiResponse(301, "text/plain; charset=utf-8", new byte[0], Map.of("Location", "/console/"));
+            }
+            if (path.startsWith("/console/")) {
+                only(method, "GET");
+                return console.file(path.substring("/console/".length()))
+                        .orElseThrow(() -> new ApiException(404, "no such console file: " + path));
             }
             final String[] parts = (path.startsWith("/") ? path.substring(1) : path).split("/", -1);
             if (parts.length == 2 && parts[0].equals("postback") && !parts[1].isEmpty()) {
@@ -143,6 +157,10 @@ public final class AdminApi {
         if (parts.length == 3 && parts[1].equals("caps") && !parts[2].isEmpty()) {
             allow(method, "GET", token, ApiToken.Scope.READ);
             return caps(List.of(parts[2]));
+        }
+        if (parts.length == 2 && parts[1].equals("live")) {
+            allow(method, "GET", token, ApiToken.Scope.READ);
+            return live();
         }
         if (parts.length == 2 && parts[1].equals("pools")) {
             allow(method, "GET", token, ApiToken.Scope.READ);
@@ -233,7 +251,8 @@ public final class AdminApi {
             }
         }
         final List<ObjectNode> found = service.records().query(
-                new JournalReader.Query(one(query, "campaign"), status, since, limit));
+                new JournalReader.Query(filter(query, "campaign"), filter(query, "source"), filter(query, "handler"),
+                        filter(query, "caller"), status, since, limit));
         final ObjectNode body = ApiResponse.JSON.createObjectNode();
         body.put("count", found.size());
         body.put("since", RecordJson.time(since));
@@ -322,6 +341,66 @@ public final class AdminApi {
             list.add(usage(handler));
         }
         return ApiResponse.json(200, body);
+    }
+
+    /**
+     * {@code GET /v1/live}: calls up now and the last minute's rates per campaign (every
+     * configured campaign, and any other that had calls), and each handler's live calls, caps
+     * and health with why.
+     */
+    private ApiResponse live() throws ApiException {
+        final long now = wall.millis();
+        final ObjectNode body = ApiResponse.JSON.createObjectNode();
+        body.put("at", RecordJson.time(now));
+        body.put("window_seconds", LiveCalls.WINDOW_SECONDS);
+        rates(body, service.live().total(now));
+        final Map<String, LiveCalls.Campaign> seen = service.live().campaigns(now);
+        final ArrayNode campaigns = body.putArray("campaigns");
+        for (CampaignConfig campaign : service.config().campaigns()) {
+            final LiveCalls.Campaign counts = seen.remove(campaign.id());
+            final ObjectNode c = campaigns.addObject();
+            c.put("campaign", campaign.id());
+            rates(c, counts != null ? counts
+                    : new LiveCalls.Campaign(campaign.id(), 0, new CallRates(LiveCalls.WINDOW_SECONDS).rates(now)));
+        }
+        for (LiveCalls.Campaign other : seen.values()) {
+            final ObjectNode c = campaigns.addObject();
+            c.put("campaign", other.campaign());
+            rates(c, other);
+        }
+        final ArrayNode handlers = body.putArray("handlers");
+        final HandlerHealth health = service.health();
+        for (HandlerConfig handler : service.config().handlers()) {
+            final ObjectNode h = usage(handler.id());
+            for (JsonNode cap : h.path("caps")) {
+                if (cap.path("cap").asText().equals("concurrency")) {
+                    h.put("calls_up", cap.path("used").asInt());
+                }
+            }
+            final HandlerHealth.Status status = health.status(handler.id());
+            h.put("healthy", status.healthy());
+            h.put("health", status.detail(health.settings()));
+            final String unreachable = service.unreachable(handler.uri());
+            if (unreachable != null) {
+                h.put("unreachable", unreachable);
+            }
+            handlers.add(h);
+        }
+        return ApiResponse.json(200, body);
+    }
+
+    private static void rates(ObjectNode node, LiveCalls.Campaign counts) {
+        final CallRates.Rates rates = counts.rates();
+        node.put("calls_up", counts.callsUp());
+        node.put("calls_per_second", rates.callsPerSecond());
+        node.put("arrived", rates.arrived());
+        node.put("ended", rates.ended());
+        node.put("answered", rates.answered());
+        if (Double.isNaN(rates.answerRate())) {
+            node.putNull("answer_rate");
+        } else {
+            node.put("answer_rate", rates.answerRate());
+        }
     }
 
     /** {@code GET /v1/pools}: each number pool's size, use and counters now. */
@@ -458,6 +537,12 @@ public final class AdminApi {
         final ObjectNode body = ApiResponse.JSON.createObjectNode();
         body.put("status", status);
         return ApiResponse.json(code, body);
+    }
+
+    /** A filter's value; empty means no filter (what a form's blank field sends). */
+    private static String filter(Map<String, List<String>> query, String name) {
+        final String value = one(query, name);
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     private static String one(Map<String, List<String>> query, String name) {

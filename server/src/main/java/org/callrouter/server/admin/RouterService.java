@@ -53,6 +53,7 @@ public final class RouterService implements AutoCloseable {
     private final RouterServer server;
     private final AdminServer admin;
     private final Readiness readiness = new Readiness();
+    private final LiveCalls live = new LiveCalls();
     private final CrashRecovery recovery;
     private volatile RouterConfig config;
     private volatile boolean stopping;
@@ -75,7 +76,7 @@ public final class RouterService implements AutoCloseable {
             hooks = WebhookScheduler.start(settings.dataDir().resolve("webhooks"), this::config,
                     settings.records().fsyncIntervalMs(), wall, errors);
             pipeline = new RecordPipeline(settings.records(), journalDir(settings), longestCallMs(config),
-                    List.of(metrics.calls(), hooks, new LiveCallReleaser(recovery)), wall, errors);
+                    List.of(metrics.calls(), hooks, new LiveCallReleaser(recovery), live), wall, errors);
             sip = RouterServer.start(config, wall, pipeline.events(), metrics.sipMessages(), recovery);
             pipeline.conversions(sip.router().conversions());
             this.webhooks = hooks;
@@ -206,6 +207,11 @@ public final class RouterService implements AutoCloseable {
     public void resetCap(String handler, CapWindow window) {
         server.router().resetCap(handler, window);
         LOG.info("cap {} of handler {} reset through the admin API", window.capName(), handler);
+    }
+
+    /** Calls in progress and the last minute's rates, per campaign, from the records. */
+    LiveCalls live() {
+        return live;
     }
 
     /** Each number pool's size, use and counters now, from the running router. */

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -47,8 +48,38 @@ public final class JournalReader {
         this.maxCallMs = maxCallMs;
     }
 
-    /** The calls the query asks for, at most its limit. */
-    public record Query(String campaign, String status, long sinceMs, int limit) {
+    /**
+     * The calls the query asks for, at most its limit. Null fields match everything;
+     * {@code handler} matches a call that handler answered or was tried for, {@code caller}
+     * any caller number containing it (an operator types the digits they remember).
+     */
+    public record Query(String campaign, String source, String handler, String caller, String status, long sinceMs,
+                        int limit) {
+
+        /** By campaign and status only. */
+        public Query(String campaign, String status, long sinceMs, int limit) {
+            this(campaign, null, null, null, status, sinceMs, limit);
+        }
+
+        boolean matches(ObjectNode node) {
+            return (campaign == null || campaign.equals(node.path("campaign").asText(null)))
+                    && (source == null || source.equals(node.path("source").asText(null)))
+                    && (status == null || status.equals(node.path("status").asText(null)))
+                    && (caller == null || node.path("caller").asText("").contains(caller))
+                    && (handler == null || triedBy(node, handler));
+        }
+
+        private static boolean triedBy(ObjectNode node, String handler) {
+            if (handler.equals(node.path("handler").asText(null))) {
+                return true;
+            }
+            for (JsonNode attempt : node.path("attempts")) {
+                if (handler.equals(attempt.path("handler").asText(null))) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /**
@@ -81,9 +112,7 @@ public final class JournalReader {
         final Predicate<String> cheap = line -> line.startsWith(CALL_LINE)
                 && (campaignField == null || line.contains(campaignField))
                 && (statusField == null || line.contains(statusField));
-        final Predicate<ObjectNode> exact = node ->
-                (query.campaign() == null || query.campaign().equals(node.path("campaign").asText(null)))
-                && (query.status() == null || query.status().equals(node.path("status").asText(null)))
+        final Predicate<ObjectNode> exact = node -> query.matches(node)
                 && millis(node.path("received_at").asText(null)) >= query.sinceMs();
         final List<ObjectNode> out = new ArrayList<>();
         final LocalDate first = Journal.day(query.sinceMs());

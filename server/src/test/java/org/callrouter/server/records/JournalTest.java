@@ -171,6 +171,35 @@ class JournalTest {
         assertEquals(List.of(7, 8, 9), indexes(reader.query(new JournalReader.Query(null, null, T0 + 7_000, 100))));
     }
 
+    @Test
+    void queriesFilterBySourceHandlerTriedAndCallerDigits() throws IOException {
+        final Journal journal = new Journal(dir, 0, errors::add);
+        for (int i = 0; i < 6; i++) {
+            final CallRecord r = call(T0 + i * 1_000, T0 + 100_000 + i, "sales",
+                    i % 2 == 0 ? CallStatus.COMPLETED : CallStatus.BUSY, i);
+            r.source = i < 3 ? "web" : "radio";
+            if (i == 1) {
+                // Tried, not answered: the handler filter still finds the call.
+                r.attempts.add(new CallRecord.Attempt("second", T0 + i * 1_000 + 10));
+            }
+            journal.onEnded(r);
+        }
+        journal.onClose();
+        final JournalReader reader = new JournalReader(dir, at(T0 + 200_000), TimeUnit.HOURS.toMillis(4));
+        assertEquals(List.of(3, 4, 5), indexes(reader.query(
+                new JournalReader.Query(null, "radio", null, null, null, T0, 100))));
+        assertEquals(List.of(1), indexes(reader.query(
+                new JournalReader.Query(null, null, "second", null, null, T0, 100))));
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), indexes(reader.query(
+                new JournalReader.Query(null, null, "first", null, null, T0, 100))));
+        assertEquals(List.of(4), indexes(reader.query(
+                new JournalReader.Query(null, null, null, "5550004", null, T0, 100))));
+        assertEquals(List.of(4), indexes(reader.query(
+                new JournalReader.Query("sales", "radio", "first", "555", "completed", T0 + 4_000, 100))));
+        assertEquals(List.of(), indexes(reader.query(
+                new JournalReader.Query("support", null, null, null, null, T0, 100))));
+    }
+
     private static List<Integer> indexes(List<ObjectNode> calls) {
         final List<Integer> out = new ArrayList<>();
         for (JsonNode call : calls) {

@@ -28,6 +28,8 @@ import org.callrouter.server.sipua.Behaviour;
 import org.callrouter.server.sipua.CarrierCall;
 import org.callrouter.server.sipua.Peers;
 import org.callrouter.server.sipua.Ports;
+import org.callrouter.server.testsupport.BrowserProfile;
+import org.callrouter.server.testsupport.Chromium;
 import org.callrouter.server.webhook.HookReceiver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

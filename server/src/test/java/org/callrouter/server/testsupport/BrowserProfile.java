@@ -1,29 +1,38 @@
-package org.callrouter.server.tracking;
+package org.callrouter.server.testsupport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
 import org.callrouter.server.Await;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * One visitor: headless Chromium driven by its own chromedriver, with a profile directory of its
- * own (so its own cookies). Every wait is bounded.
+ * One browser user (a landing page's visitor, a console's operator): headless Chromium driven by
+ * its own chromedriver, with a profile directory of its own (so its own cookies and storage).
+ * Every wait is bounded.
  */
-final class BrowserProfile implements AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(30);
+public final class BrowserProfile implements AutoCloseable {
+    public static final Duration WAIT = Duration.ofSeconds(30);
     /**
      * An inline script for the test pages' {@code <head>}, before the tag under test: it keeps
      * every uncaught error and unhandled promise rejection of the page in {@code window.pageErrors}.
      */
-    static final String ERROR_COLLECTOR = "window.pageErrors = [];"
+    public static final String ERROR_COLLECTOR = "window.pageErrors = [];"
             + " addEventListener('error', e => pageErrors.push(String(e.message)));"
             + " addEventListener('unhandledrejection', e => pageErrors.push(String(e.reason)));";
 
@@ -36,7 +45,7 @@ final class BrowserProfile implements AutoCloseable {
     }
 
     /** Starts a browser whose profile (and chromedriver's log) is in {@code dir}, a fresh directory. */
-    static BrowserProfile open(Chromium chromium, Path dir) {
+    public static BrowserProfile open(Chromium chromium, Path dir) {
         final ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(chromium.driver().toFile())
                 .usingAnyFreePort()
@@ -61,16 +70,16 @@ final class BrowserProfile implements AutoCloseable {
     }
 
     /** Loads {@code url} and waits for its load event (async scripts, loaded or failed, included). */
-    void get(String url) {
+    public void get(String url) {
         driver.get(url);
     }
 
     /** Clicks the element {@code #id} (a link: the next page loads with this page as its referrer). */
-    void click(String id) {
+    public void click(String id) {
         driver.findElement(By.id(id)).click();
     }
 
-    void reload() {
+    public void reload() {
         driver.navigate().refresh();
     }
 
@@ -79,7 +88,7 @@ final class BrowserProfile implements AutoCloseable {
      * number, or the page's own number when the tracking listener could not give one. The page
      * must have seen no uncaught error by then.
      */
-    String awaitNumber() {
+    public String awaitNumber() {
         final Object[] seen = {null};
         Await.until(WAIT, () -> (seen[0] = script("return window.callrouter ? window.callrouter.number() : null")) != null,
                 () -> "callrouter.number() on " + driver.getCurrentUrl() + "; page text: " + text("body"));
@@ -88,7 +97,7 @@ final class BrowserProfile implements AutoCloseable {
     }
 
     /** Fails when the page (one with {@link #ERROR_COLLECTOR}) saw an uncaught error or rejection. */
-    void assertNoPageErrors() {
+    public void assertNoPageErrors() {
         final Object errors = script("return window.pageErrors || []");
         if (!(errors instanceof List<?> list) || !list.isEmpty()) {
             throw new AssertionError("uncaught errors on " + driver.getCurrentUrl() + ": " + errors);
@@ -96,28 +105,88 @@ final class BrowserProfile implements AutoCloseable {
     }
 
     /** Waits until the element {@code #id} reads {@code expected}. */
-    void awaitText(String id, String expected) {
+    public void awaitText(String id, String expected) {
         Await.until(WAIT, () -> expected.equals(text("#" + id)),
                 () -> "#" + id + " to read \"" + expected + "\", it reads \"" + text("#" + id) + "\"");
     }
 
     /** The visible text of the first element that {@code css} selects. */
-    String text(String css) {
+    public String text(String css) {
         return driver.findElement(By.cssSelector(css)).getText();
     }
 
     /** The {@code href} attribute as written in the page (not resolved against the page's URL). */
-    String href(String id) {
+    public String href(String id) {
         return (String) script("return document.getElementById(arguments[0]).getAttribute('href')", id);
     }
 
-    Object script(String js, Object... args) {
+    public Object script(String js, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(js, args);
     }
 
-    Cookie cookie(String name) {
+    public Cookie cookie(String name) {
         return Objects.requireNonNull(driver.manage().getCookieNamed(name), () -> "no cookie " + name
                 + " in " + driver.manage().getCookies());
+    }
+
+    /** Types {@code text} into the field {@code #id}, replacing what it held. */
+    public void type(String id, String text) {
+        final WebElement field = driver.findElement(By.id(id));
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    /** Waits until {@code css} selects an element whose text contains {@code expected}, and returns that text. */
+    public String awaitContains(String css, String expected) {
+        final String[] seen = {""};
+        Await.until(WAIT, () -> {
+            for (WebElement e : driver.findElements(By.cssSelector(css))) {
+                final String text = e.getText();
+                if (text.contains(expected)) {
+                    seen[0] = text;
+                    return true;
+                }
+            }
+            return false;
+        }, () -> "an element " + css + " containing \"" + expected + "\" on " + driver.getCurrentUrl()
+                + "; page text: " + driver.findElement(By.tagName("body")).getText());
+        return seen[0];
+    }
+
+    /** Waits for the page's {@code confirm()} or {@code alert()}, returns its text and accepts it. */
+    public String acceptDialog() {
+        final String[] text = {null};
+        Await.until(WAIT, () -> {
+            try {
+                final Alert alert = driver.switchTo().alert();
+                text[0] = alert.getText();
+                alert.accept();
+                return true;
+            } catch (NoAlertPresentException e) {
+                return false;
+            }
+        }, () -> "a dialog on " + driver.getCurrentUrl());
+        return text[0];
+    }
+
+    /** Whether the element {@code #id} is shown. */
+    public boolean displayed(String id) {
+        return driver.findElement(By.id(id)).isDisplayed();
+    }
+
+    /** Resizes the window (a laptop is 1280 x 800, a phone 390 x 844 CSS pixels). */
+    public void windowSize(int width, int height) {
+        driver.manage().window().setSize(new Dimension(width, height));
+    }
+
+    /** Saves what the window shows now as a PNG. */
+    public void screenshot(Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

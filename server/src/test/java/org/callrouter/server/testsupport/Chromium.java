@@ -1,21 +1,19 @@
-package org.callrouter.server.tracking;
+package org.callrouter.server.testsupport;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-import org.callrouter.server.testsupport.RequiredTool;
-
 /**
  * Debian's headless browser and its WebDriver server, found on the {@code PATH}
  * ({@code apt-get install chromium chromium-driver}). Selenium is given both paths, so its
  * Selenium Manager (which would download a browser or a driver) never runs.
  */
-record Chromium(Path browser, Path driver) {
+public record Chromium(Path browser, Path driver) {
 
     /** Both programs, or (through {@link RequiredTool}) a failed test under CI and a skipped one elsewhere. */
-    static Chromium require() {
+    public static Chromium require() {
         final Optional<Chromium> found = onPath("chromium")
                 .flatMap(browser -> onPath("chromedriver").map(driver -> new Chromium(browser, driver)));
         return RequiredTool.fromEnvironment().require(found, "chromium and chromedriver",

@@ -1,0 +1,409 @@
+// The callrouter web console: plain JavaScript, no build step, no outside requests.
+// Every piece of data comes from the admin API (/v1) with the operator's bearer token, which is
+// kept in sessionStorage (this tab only) and sent on every request. The page never writes API
+// text as HTML: everything goes through textContent.
+'use strict';
+
+(function () {
+  const TOKEN_KEY = 'callrouter.token';
+  const POLL_MS = 2000;
+  const PAGES = ['login', 'live', 'calls', 'call', 'explain', 'pools'];
+  let pollTimer = null;
+
+  const $ = (id) => document.getElementById(id);
+
+  class ApiError extends Error {
+    constructor(status, message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  function token() {
+    return sessionStorage.getItem(TOKEN_KEY);
+  }
+
+  /** One API request; resolves with the JSON body, rejects with an ApiError carrying the API's reason. */
+  async function api(method, path) {
+    const response = await fetch(path, {
+      method: method,
+      headers: { 'Authorization': 'Bearer ' + (token() || '') },
+      cache: 'no-store'
+    });
+    let body = null;
+    try {
+      body = await response.json();
+    } catch (e) {
+      body = null;
+    }
+    if (!response.ok) {
+      const reason = body && body.error ? body.error : 'HTTP ' + response.status;
+      const details = body && Array.isArray(body.errors) ? ': ' + body.errors.join('; ') : '';
+      throw new ApiError(response.status, reason + details);
+    }
+    return body;
+  }
+
+  function show(message, kind) {
+    const el = $('message');
+    el.textContent = message;
+    el.className = 'message ' + (kind || 'error');
+    el.hidden = !message;
+  }
+
+  /** An API failure: a refused token sends the operator back to the login page with the API's reason. */
+  function failed(error) {
+    if (error instanceof ApiError && error.status === 401) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      location.hash = '#login';
+      route();
+    }
+    show(error instanceof ApiError ? error.status + ': ' + error.message : 'the router did not answer: ' + error.message);
+  }
+
+  function element(tag, text, className) {
+    const el = document.createElement(tag);
+    if (text !== undefined && text !== null) {
+      el.textContent = String(text);
+    }
+    if (className) {
+      el.className = className;
+    }
+    return el;
+  }
+
+  function row(tbody, cells) {
+    const tr = document.createElement('tr');
+    for (const cell of cells) {
+      const td = document.createElement('td');
+      if (cell instanceof Node) {
+        td.appendChild(cell);
+      } else {
+        td.textContent = cell === null || cell === undefined ? '' : String(cell);
+      }
+      tr.appendChild(td);
+    }
+    tbody.appendChild(tr);
+    return tr;
+  }
+
+  function percent(rate) {
+    return rate === null || rate === undefined ? '–' : (rate * 100).toFixed(0) + ' %';
+  }
+
+  function time(iso) {
+    if (!iso) {
+      return '';
+    }
+    const d = new Date(iso);
+    return isNaN(d) ? iso : d.toLocaleString();
+  }
+
+  function definitions(dl, pairs) {
+    dl.replaceChildren();
+    for (const [name, value] of pairs) {
+      if (value === null || value === undefined || value === '') {
+        continue;
+      }
+      dl.appendChild(element('dt', name));
+      dl.appendChild(element('dd', value));
+    }
+  }
+
+  // ---- pages -------------------------------------------------------------------------------
+
+  async function live() {
+    const data = await api('GET', '/v1/live');
+    $('live-at').textContent = 'at ' + time(data.at);
+    $('live-up').textContent = data.calls_up;
+    $('live-window').textContent = data.window_seconds;
+    $('live-cps').textContent = data.calls_per_second.toFixed(2);
+    $('live-asr').textContent = percent(data.answer_rate);
+    const tbody = $('live-campaigns').tBodies[0];
+    tbody.replaceChildren();
+    for (const c of data.campaigns) {
+      row(tbody, [c.campaign === '' ? '(untracked)' : c.campaign, c.calls_up, c.calls_per_second.toFixed(2),
+        c.ended, c.answered, percent(c.answer_rate)]).dataset.campaign = c.campaign;
+    }
+    const cards = $('live-handlers');
+    cards.replaceChildren();
+    for (const h of data.handlers) {
+      cards.appendChild(handlerCard(h));
+    }
+  }
+
+  function handlerCard(h) {
+    const card = element('article', null, 'card ' + (h.healthy ? 'healthy' : 'unhealthy'));
+    card.dataset.handler = h.handler;
+    const title = element('h3', h.handler);
+    title.appendChild(element('span', h.healthy ? 'healthy' : 'unhealthy', 'badge'));
+    card.appendChild(title);
+    card.appendChild(element('p', 'Calls up: ' + (h.calls_up === undefined ? 0 : h.calls_up), 'calls-up'));
+    if (h.health) {
+      card.appendChild(element('p', h.health, 'why'));
+    }
+    if (h.unreachable) {
+      card.appendChild(element('p', h.unreachable, 'why'));
+    }
+    for (const cap of h.caps) {
+      if (cap.limit === null) {
+        continue;
+      }
+      const line = element('div', null, 'cap');
+      line.dataset.cap = cap.cap;
+      line.appendChild(element('span', cap.cap + ' ' + cap.used + ' / ' + cap.limit, 'cap-label'));
+      const bar = element('div', null, 'bar');
+      const fill = element('div', null, 'fill');
+      const share = cap.limit === 0 ? 1 : Math.min(1, cap.used / cap.limit);
+      fill.style.width = (share * 100).toFixed(1) + '%';
+      if (share >= 0.9) {
+        fill.classList.add('full');
+      }
+      bar.appendChild(fill);
+      line.appendChild(bar);
+      if (cap.cap !== 'concurrency') {
+        const reset = element('button', 'Reset', 'small');
+        reset.type = 'button';
+        reset.addEventListener('click', () => resetCap(h.handler, cap.cap));
+        line.appendChild(reset);
+      }
+      card.appendChild(line);
+    }
+    return card;
+  }
+
+  async function resetCap(handler, window) {
+    if (!confirm('Reset the ' + window + ' count of handler ' + handler + ' to zero?')) {
+      return;
+    }
+    try {
+      await api('POST', '/v1/caps/' + encodeURIComponent(handler) + '/reset?window=' + encodeURIComponent(window));
+      show('The ' + window + ' cap of ' + handler + ' was reset.', 'ok');
+      await live();
+    } catch (e) {
+      failed(e);
+    }
+  }
+
+  async function reload() {
+    if (!confirm('Reload the configuration file now? Live calls are not touched.')) {
+      return;
+    }
+    try {
+      const answer = await api('POST', '/v1/reload');
+      show('Reloaded ' + answer.file + ': ' + answer.campaigns + ' campaigns, ' + answer.handlers + ' handlers.', 'ok');
+    } catch (e) {
+      failed(e);
+    }
+  }
+
+  async function calls() {
+    const form = $('calls-form');
+    const query = new URLSearchParams();
+    for (const name of ['campaign', 'source', 'handler', 'status', 'caller', 'since']) {
+      const value = form.elements[name].value.trim();
+      if (value) {
+        query.set(name, value);
+      }
+    }
+    const data = await api('GET', '/v1/calls?' + query.toString());
+    $('calls-count').textContent = data.count + ' calls received since ' + time(data.since);
+    const tbody = $('calls-table').tBodies[0];
+    tbody.replaceChildren();
+    for (const c of data.calls) {
+      const link = element('a', time(c.received_at));
+      link.href = '#call/' + encodeURIComponent(c.id);
+      const skipped = (c.skipped || []).map((s) => s.handler + ': ' + s.reason).join('; ');
+      row(tbody, [link, c.campaign, c.source, c.caller, c.status, c.handler, c.talk_seconds + ' s', skipped])
+        .dataset.id = c.id;
+    }
+  }
+
+  async function call(id) {
+    const c = await api('GET', '/v1/calls/' + encodeURIComponent(id));
+    $('call-id').textContent = c.id;
+    definitions($('call-summary'), [
+      ['Status', c.status + (c.sip_status ? ' (' + c.sip_status + ')' : '')],
+      ['Reason', c.reason],
+      ['Campaign', c.campaign],
+      ['Source', c.source],
+      ['Caller', c.caller],
+      ['Dialed', c.dialed],
+      ['Answered by', c.handler],
+      ['Ring', c.ring_seconds + ' s'],
+      ['Talk', c.talk_seconds + ' s'],
+      ['Routing decision', c.routing_seconds === null ? null : (c.routing_seconds * 1e6).toFixed(0) + ' µs'],
+      ['Session', c.session],
+      ['Pages', c.page_path ? c.page_path.join(' → ') : null]
+    ]);
+    const story = $('call-story');
+    story.replaceChildren();
+    const step = (when, text, className) => {
+      const li = element('li', null, className);
+      li.appendChild(element('time', time(when)));
+      li.appendChild(element('span', text));
+      story.appendChild(li);
+    };
+    step(c.received_at, 'Received from ' + (c.caller || 'an anonymous caller') + ' for ' + c.dialed);
+    for (const s of c.skipped || []) {
+      step(c.received_at, 'Skipped ' + s.handler + ': ' + s.reason, 'skip');
+    }
+    for (const a of c.attempts || []) {
+      step(a.started_at, 'Rang ' + a.handler);
+      step(a.ended_at, a.handler + ': ' + (a.result || 'no result') + (a.sip_status ? ' (' + a.sip_status + ')' : ''),
+        a.result === 'answered' ? 'ok' : 'fail');
+    }
+    if (c.answered_at) {
+      step(c.answered_at, 'Answered by ' + c.handler, 'ok');
+    }
+    if (c.ended_at) {
+      step(c.ended_at, 'Ended: ' + c.status + (c.reason ? ' (' + c.reason + ')' : ''));
+    }
+    if (c.converted_at) {
+      step(c.converted_at, 'Converted by postback', 'ok');
+    }
+    const conversion = c.conversion || {};
+    const side = (s) => s ? s.status + (s.amount ? ' ' + s.amount : '') + (s.reason ? ' (' + s.reason + ')' : '') : null;
+    definitions($('call-conversion'), [
+      ['Converted', c.converted ? 'yes' : 'no'],
+      ['Source side (payout)', side(conversion.source)],
+      ['Handler side (revenue)', side(conversion.handler)],
+      ['Payout', c.payout],
+      ['Revenue', c.revenue]
+    ]);
+    definitions($('call-tags'), Object.entries(c.tags || {}));
+  }
+
+  async function explain() {
+    const form = $('explain-form');
+    const query = new URLSearchParams();
+    for (const name of ['number', 'caller', 'at']) {
+      const value = form.elements[name].value.trim();
+      if (value) {
+        query.set(name, value);
+      }
+    }
+    const plan = await api('GET', '/v1/explain?' + query.toString());
+    $('explain-result').hidden = false;
+    definitions($('explain-summary'), [
+      ['Number', plan.number],
+      ['Campaign', plan.campaign],
+      ['Source', plan.source],
+      ['At', query.get('at') || 'now'],
+      ['Rejected', plan.rejected],
+      ['Outcome', plan.candidates.length === 0 ? 'refused: no handler can take it'
+        : plan.candidates.length + (plan.candidates.length === 1 ? ' candidate' : ' candidates')]
+    ]);
+    const candidates = $('explain-candidates').tBodies[0];
+    candidates.replaceChildren();
+    plan.candidates.forEach((c, i) => row(candidates, [i + 1, c.handler, c.priority, c.weight, c.unreachable || '']));
+    const skipped = $('explain-skipped').tBodies[0];
+    skipped.replaceChildren();
+    for (const s of plan.skipped) {
+      row(skipped, [s.handler, s.reason + (s.health ? ' (' + s.health + ')' : '')]);
+    }
+  }
+
+  async function pools() {
+    const data = await api('GET', '/v1/pools');
+    const tbody = $('pools-table').tBodies[0];
+    tbody.replaceChildren();
+    $('pools-empty').hidden = data.pools.length > 0;
+    for (const p of data.pools) {
+      const bar = element('div', null, 'bar');
+      const fill = element('div', null, 'fill');
+      const share = p.size === 0 ? 0 : p.held / p.size;
+      fill.style.width = (share * 100).toFixed(1) + '%';
+      if (share >= 0.9) {
+        fill.classList.add('full');
+      }
+      bar.appendChild(fill);
+      row(tbody, [p.pool, p.campaign, bar, p.held, p.free, p.size, p.sessions_created, p.renewals, p.exhausted,
+        p.attribution_hits, p.attribution_misses]);
+    }
+  }
+
+  // ---- navigation --------------------------------------------------------------------------
+
+  function stopPolling() {
+    if (pollTimer !== null) {
+      clearInterval(pollTimer);
+      pollTimer = null;
+    }
+  }
+
+  function showPage(name) {
+    for (const page of PAGES) {
+      $('page-' + page).hidden = page !== name;
+    }
+    for (const link of document.querySelectorAll('nav a')) {
+      link.classList.toggle('current', link.id === 'nav-' + (name === 'call' ? 'calls' : name));
+    }
+    $('nav').hidden = name === 'login';
+  }
+
+  /** Shows the page the location's hash names; every page but login needs a token. */
+  function route() {
+    stopPolling();
+    const hash = location.hash.replace(/^#/, '');
+    if (!token()) {
+      showPage('login');
+      return;
+    }
+    show('');
+    if (hash.startsWith('call/')) {
+      showPage('call');
+      call(decodeURIComponent(hash.substring(5))).catch(failed);
+    } else if (hash === 'calls') {
+      showPage('calls');
+      calls().catch(failed);
+    } else if (hash === 'explain') {
+      showPage('explain');
+    } else if (hash === 'pools') {
+      showPage('pools');
+      pools().catch(failed);
+    } else {
+      showPage('live');
+      live().catch(failed);
+      pollTimer = setInterval(() => live().catch(failed), POLL_MS);
+    }
+  }
+
+  async function login(event) {
+    event.preventDefault();
+    const value = $('token').value.trim();
+    sessionStorage.setItem(TOKEN_KEY, value);
+    try {
+      await api('GET', '/v1/live');
+    } catch (e) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      show(e instanceof ApiError ? 'Refused: ' + e.status + ': ' + e.message : 'the router did not answer: ' + e.message);
+      return;
+    }
+    $('token').value = '';
+    if (location.hash === '' || location.hash === '#login') {
+      location.hash = '#live';
+    } else {
+      route();
+    }
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    $('login-form').addEventListener('submit', login);
+    $('logout').addEventListener('click', () => {
+      sessionStorage.removeItem(TOKEN_KEY);
+      location.hash = '#login';
+    });
+    $('reload').addEventListener('click', reload);
+    $('calls-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      calls().catch(failed);
+    });
+    $('explain-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      explain().catch(failed);
+    });
+    window.addEventListener('hashchange', route);
+    route();
+  });
+}());
