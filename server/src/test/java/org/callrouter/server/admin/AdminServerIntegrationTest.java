@@ -56,9 +56,18 @@ class AdminServerIntegrationTest {
             // One worker busy, one place in the queue, three more requests: one waits, two are refused.
             final List<CompletableFuture<HttpResponse<String>>> more = List.of(get(server, "/a"), get(server, "/b"),
                     get(server, "/c"));
-            final HttpResponse<?> first = (HttpResponse<?>) CompletableFuture.anyOf(more.toArray(CompletableFuture[]::new))
-                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            assertEquals(503, first.statusCode(), "nothing is served before the release");
+            // Release only once two have been refused: the client sends the three in its own time, and a
+            // request that arrived after the release would find the worker free.
+            final long deadline = System.nanoTime() + WAIT.toNanos();
+            while (more.stream().filter(CompletableFuture::isDone).count() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            for (CompletableFuture<HttpResponse<String>> f : more) {
+                if (f.isDone()) {
+                    assertEquals(503, f.get().statusCode(), "nothing is served before the release");
+                }
+            }
+            assertEquals(2, more.stream().filter(CompletableFuture::isDone).count(), "two refused before the release");
             release.countDown();
             assertEquals(200, running.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).statusCode());
             final List<Integer> statuses = new ArrayList<>();
