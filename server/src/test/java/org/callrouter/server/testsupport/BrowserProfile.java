@@ -17,6 +17,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -28,6 +29,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 public final class BrowserProfile implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(30);
+    /** How often {@link #text} finds an element again that a redraw replaced before giving up. */
+    private static final int STALE_RETRIES = 5;
     /**
      * An inline script for the test pages' {@code <head>}, before the tag under test: it keeps
      * every uncaught error and unhandled promise rejection of the page in {@code window.pageErrors}.
@@ -110,9 +113,21 @@ public final class BrowserProfile implements AutoCloseable {
                 () -> "#" + id + " to read \"" + expected + "\", it reads \"" + text("#" + id) + "\"");
     }
 
-    /** The visible text of the first element that {@code css} selects. */
+    /**
+     * The visible text of the first element that {@code css} selects. The console redraws its
+     * tables while it polls, so an element found may be replaced before its text is read: then
+     * it is found again.
+     */
     public String text(String css) {
-        return driver.findElement(By.cssSelector(css)).getText();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return driver.findElement(By.cssSelector(css)).getText();
+            } catch (StaleElementReferenceException replaced) {
+                if (attempt == STALE_RETRIES) {
+                    throw replaced;
+                }
+            }
+        }
     }
 
     /** The {@code href} attribute as written in the page (not resolved against the page's URL). */
@@ -140,12 +155,16 @@ public final class BrowserProfile implements AutoCloseable {
     public String awaitContains(String css, String expected) {
         final String[] seen = {""};
         Await.until(WAIT, () -> {
-            for (WebElement e : driver.findElements(By.cssSelector(css))) {
-                final String text = e.getText();
-                if (text.contains(expected)) {
-                    seen[0] = text;
-                    return true;
+            try {
+                for (WebElement e : driver.findElements(By.cssSelector(css))) {
+                    final String text = e.getText();
+                    if (text.contains(expected)) {
+                        seen[0] = text;
+                        return true;
+                    }
                 }
+            } catch (StaleElementReferenceException redrawn) {
+                // the page replaced the elements between finding and reading them: look again
             }
             return false;
         }, () -> "an element " + css + " containing \"" + expected + "\" on " + driver.getCurrentUrl()
