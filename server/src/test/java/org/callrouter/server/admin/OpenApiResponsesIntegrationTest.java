@@ -37,6 +37,8 @@ class OpenApiResponsesIntegrationTest {
 
     private static final String NUMBER = "+18005550100";
     private static final String POOL_NUMBER = "+18005550200";
+    private static final String OPERATOR = "Bearer ops-admin-token-0123456";
+    private static final String READER = "Bearer grafana-read-token-0123";
 
     @TempDir
     Path dir;
@@ -78,7 +80,10 @@ class OpenApiResponsesIntegrationTest {
                         source: web
                 numbers:
                   - { number: "%s", campaign: sales, source: web }
-                """.formatted(peers.first().uri(), peers.second().uri(), POOL_NUMBER, NUMBER), "");
+                """.formatted(peers.first().uri(), peers.second().uri(), POOL_NUMBER, NUMBER), "", """
+                , tokens: [ { name: grafana, scope: read, token: "%s" },
+                            { name: ops, scope: admin, token: "%s" } ]"""
+                .formatted(READER.substring(7), OPERATOR.substring(7)));
         peers.first().behaviour(Behaviour.answer());
         final CarrierCall call = peers.carrier().call(router.sipHostPort(), NUMBER);
         assertEquals(200, call.awaitFinal(WAIT).status());
@@ -92,7 +97,7 @@ class OpenApiResponsesIntegrationTest {
         assertEquals(200, call.bye(WAIT).status());
         router.awaitCalls(1);
 
-        check("GET", "/v1/openapi.json", "/v1/openapi.json", null, 200);
+        assertEquals(doc, check("GET", "/v1/openapi.json", "/v1/openapi.json", null, 200), "the served document");
         assertEquals(2, check("GET", "/v1/explain", "/v1/explain?number=" + NUMBER + "&caller=%2B14155550123&tag=utm=x",
                 null, 200).path("candidates").size());
         // Lists with something in them, so that their items' schemas are checked too.
@@ -116,8 +121,10 @@ class OpenApiResponsesIntegrationTest {
         check("GET", "/v1/pools", "/v1/pools", "", 405, "POST");
         router.writeRaw("handlers: [ {");
         check("POST", "/v1/reload", "/v1/reload", null, 422);
-        final HttpResponse<String> anonymous = router.request("GET", "/v1/live", null, null);
-        validate("GET", "/v1/live", 401, anonymous);
+        validate("GET", "/v1/live", 401, router.request("GET", "/v1/live", null, null));
+        final HttpResponse<String> refused = router.request("POST", "/v1/reload", null, READER);
+        assertEquals(403, refused.statusCode(), refused::body);
+        validate("POST", "/v1/reload", 403, refused);
 
         final Set<String> documented = new TreeSet<>();
         for (Iterator<Map.Entry<String, JsonNode>> p = doc.path("paths").fields(); p.hasNext(); ) {
@@ -134,7 +141,7 @@ class OpenApiResponsesIntegrationTest {
 
     /** Sends {@code sent} to {@code uri} and validates the answer as {@code method template}'s. */
     private JsonNode check(String method, String template, String uri, String body, int status, String sent) {
-        final HttpResponse<String> answer = router.request(sent, uri, body, "Bearer " + ServiceFixture.TOKEN);
+        final HttpResponse<String> answer = router.request(sent, uri, body, OPERATOR);
         assertEquals(status, answer.statusCode(), () -> sent + " " + uri + ": " + answer.body());
         validate(method, template, status, answer);
         if (status == 200) {
