@@ -93,7 +93,8 @@ class OpenApiResponsesIntegrationTest {
 
         check("GET", "/v1/live", "/v1/live", null, 200);
         check("GET", "/v1/calls/{id}", "/v1/calls/" + id, null, 200);
-        check("POST", "/v1/calls/{id}/conversion", "/v1/calls/" + id + "/conversion", "{\"key\": \"" + key + "\"}", 200);
+        check("POST", "/v1/calls/{id}/conversion", "/v1/calls/" + id + "/conversion",
+                "{\"key\": \"" + key + "\"}", 200);
         assertEquals(200, call.bye(WAIT).status());
         router.awaitCalls(1);
 
