@@ -1,6 +1,8 @@
 package org.callrouter.server.admin;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -47,8 +49,10 @@ import org.callrouter.server.records.RecordJson;
  * {@link RouterService#notReady}); {@code /postback/<call id>} is authorised by the call's key
  * alone and guarded against guessing ({@link PostbackGuard}); {@code /v1/*} needs a bearer
  * token of {@code server.admin}, whose scope ({@code read} or {@code admin}) must allow the
- * route ({@link #v1}); {@code /console/} serves the web console's files ({@link ConsoleAssets}),
- * which are open and read everything through {@code /v1} with the operator's token.
+ * route (the table of {@link V1Route}s, each documented in {@code admin/openapi.json}, which
+ * {@code GET /v1/openapi.json} serves); {@code /console/} serves the web console's files
+ * ({@link ConsoleAssets}), which are open and read everything through {@code /v1} with the
+ * operator's token.
  */
 public final class AdminApi {
 
@@ -56,12 +60,16 @@ public final class AdminApi {
     static final String METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
+    /** The classpath resource of the {@code /v1} OpenAPI document, served at {@code GET /v1/openapi.json}. */
+    static final String OPENAPI = "/admin/openapi.json";
     private static final long DEFAULT_SINCE_MS = TimeUnit.HOURS.toMillis(24);
 
     private final RouterService service;
     private final Clock wall;
     private final PostbackGuard postbacks = new PostbackGuard();
     private final ConsoleAssets console = ConsoleAssets.load();
+    private final String openApi = openApi();
+    private final List<V1Route> routes = v1Routes();
 
     AdminApi(RouterService service, Clock wall) {
         this.service = service;
@@ -127,50 +135,51 @@ public final class AdminApi {
         }
     }
 
+    /** The {@code /v1} routes, in the order they are tried; {@code admin/openapi.json} documents each. */
+    List<V1Route> routes() {
+        return routes;
+    }
+
+    private List<V1Route> v1Routes() {
+        final ApiToken.Scope read = ApiToken.Scope.READ;
+        final ApiToken.Scope admin = ApiToken.Scope.ADMIN;
+        return List.of(
+                new V1Route("GET", "/v1/openapi.json", read, (s, q, b) -> ApiResponse.json(200, openApi)),
+                new V1Route("GET", "/v1/explain", read, (s, q, b) -> explain(q)),
+                new V1Route("POST", "/v1/reload", admin, (s, q, b) -> reload()),
+                new V1Route("GET", "/v1/calls", read, (s, q, b) -> calls(q)),
+                new V1Route("GET", "/v1/calls/{id}", read, (s, q, b) -> call(s.get(2))),
+                new V1Route("POST", "/v1/calls/{id}/conversion", admin, (s, q, b) -> conversion(s.get(2), key(q, b))),
+                new V1Route("GET", "/v1/caps", read,
+                        (s, q, b) -> caps(service.config().handlers().stream().map(HandlerConfig::id).toList())),
+                new V1Route("GET", "/v1/caps/{handler}", read, (s, q, b) -> caps(List.of(s.get(2)))),
+                new V1Route("GET", "/v1/live", read, (s, q, b) -> live()),
+                new V1Route("GET", "/v1/pools", read, (s, q, b) -> pools()),
+                new V1Route("POST", "/v1/caps/{handler}/reset", admin, (s, q, b) -> resetCap(s.get(2), q, b)));
+    }
+
     private ApiResponse v1(String method, String[] parts, Map<String, List<String>> query, byte[] body,
                            ApiToken token) throws ApiException {
-        final String path = "/" + String.join("/", parts);
-        if (parts.length == 2 && parts[1].equals("explain")) {
-            allow(method, "GET", token, ApiToken.Scope.READ);
-            return explain(query);
+        final List<String> segments = List.of(parts);
+        for (V1Route route : routes) {
+            if (route.matches(segments)) {
+                allow(method, route.method(), token, route.scope());
+                return route.endpoint().answer(segments, query, body);
+            }
         }
-        if (parts.length == 2 && parts[1].equals("reload")) {
-            allow(method, "POST", token, ApiToken.Scope.ADMIN);
-            return reload();
+        throw new ApiException(404, "no such endpoint: /" + String.join("/", parts));
+    }
+
+    /** The OpenAPI document of {@code /v1}, read once from the classpath. */
+    private static String openApi() {
+        try (InputStream in = AdminApi.class.getResourceAsStream(OPENAPI)) {
+            if (in == null) {
+                throw new IllegalStateException(OPENAPI + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(OPENAPI + " cannot be read", e);
         }
-        if (parts.length == 2 && parts[1].equals("calls")) {
-            allow(method, "GET", token, ApiToken.Scope.READ);
-            return calls(query);
-        }
-        if (parts.length == 3 && parts[1].equals("calls") && !parts[2].isEmpty()) {
-            allow(method, "GET", token, ApiToken.Scope.READ);
-            return call(parts[2]);
-        }
-        if (parts.length == 4 && parts[1].equals("calls") && !parts[2].isEmpty() && parts[3].equals("conversion")) {
-            allow(method, "POST", token, ApiToken.Scope.ADMIN);
-            return conversion(parts[2], key(query, body));
-        }
-        if (parts.length == 2 && parts[1].equals("caps")) {
-            allow(method, "GET", token, ApiToken.Scope.READ);
-            return caps(service.config().handlers().stream().map(HandlerConfig::id).toList());
-        }
-        if (parts.length == 3 && parts[1].equals("caps") && !parts[2].isEmpty()) {
-            allow(method, "GET", token, ApiToken.Scope.READ);
-            return caps(List.of(parts[2]));
-        }
-        if (parts.length == 2 && parts[1].equals("live")) {
-            allow(method, "GET", token, ApiToken.Scope.READ);
-            return live();
-        }
-        if (parts.length == 2 && parts[1].equals("pools")) {
-            allow(method, "GET", token, ApiToken.Scope.READ);
-            return pools();
-        }
-        if (parts.length == 4 && parts[1].equals("caps") && !parts[2].isEmpty() && parts[3].equals("reset")) {
-            allow(method, "POST", token, ApiToken.Scope.ADMIN);
-            return resetCap(parts[2], query, body);
-        }
-        throw new ApiException(404, "no such endpoint: " + path);
     }
 
     // ---- endpoints -------------------------------------------------------------------------

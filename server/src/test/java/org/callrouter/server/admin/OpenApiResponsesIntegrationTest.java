@@ -1,0 +1,191 @@
+package org.callrouter.server.admin;
+
+import static org.callrouter.server.admin.ServiceFixture.WAIT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.dialect.Dialects;
+import org.callrouter.server.sipua.Behaviour;
+import org.callrouter.server.sipua.CarrierCall;
+import org.callrouter.server.sipua.Peers;
+import org.callrouter.server.sipua.ReceivedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The answers of a running router's {@code /v1} routes fit the schemas of
+ * {@code admin/openapi.json}: each documented operation is called at least once for its 200 and
+ * several for their errors, and each answer is validated (networknt's OpenAPI 3.0 dialect, which
+ * knows {@code nullable}) against the schema the document gives for that status.
+ */
+class OpenApiResponsesIntegrationTest {
+
+    private static final String NUMBER = "+18005550100";
+    private static final String POOL_NUMBER = "+18005550200";
+    private static final String OPERATOR = "Bearer ops-admin-token-0123456";
+    private static final String READER = "Bearer grafana-read-token-0123";
+
+    @TempDir
+    Path dir;
+
+    private Peers peers;
+    private ServiceFixture router;
+    private final JsonNode doc = document();
+    private final SchemaRegistry schemas = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi30());
+    private final Set<String> checked = new TreeSet<>();
+
+    @BeforeEach
+    void peers() {
+        peers = Peers.open(48000, 48399);
+    }
+
+    @AfterEach
+    void close() {
+        if (router != null) {
+            router.close();
+        }
+        peers.close();
+    }
+
+    @Test
+    void everyOperationAnswersWhatItsSchemaSays() {
+        router = ServiceFixture.start(dir, """
+                sources: [ { id: web } ]
+                handlers:
+                  - { id: first, uri: "%s", timeout_seconds: 5, caps: { hourly: 5, concurrency: 2 } }
+                  - { id: second, uri: "%s", priority: 2, timeout_seconds: 5 }
+                campaigns:
+                  - id: sales
+                    handlers: [first, second]
+                    conversion:
+                      handler: { type: postback, revenue: 25.00 }
+                    pools:
+                      - id: sales-web
+                        numbers: ["%s"]
+                        source: web
+                numbers:
+                  - { number: "%s", campaign: sales, source: web }
+                """.formatted(peers.first().uri(), peers.second().uri(), POOL_NUMBER, NUMBER), "", """
+                , tokens: [ { name: grafana, scope: read, token: "%s" },
+                            { name: ops, scope: admin, token: "%s" } ]"""
+                .formatted(READER.substring(7), OPERATOR.substring(7)));
+        peers.first().behaviour(Behaviour.answer());
+        final CarrierCall call = peers.carrier().call(router.sipHostPort(), NUMBER);
+        assertEquals(200, call.awaitFinal(WAIT).status());
+        final ReceivedRequest invite = peers.first().awaitInvites(1, WAIT).get(0);
+        final String id = invite.header("X-Call-Id");
+        final String key = invite.header("X-Call-Key");
+
+        check("GET", "/v1/live", "/v1/live", null, 200);
+        check("GET", "/v1/calls/{id}", "/v1/calls/" + id, null, 200);
+        check("POST", "/v1/calls/{id}/conversion", "/v1/calls/" + id + "/conversion",
+                "{\"key\": \"" + key + "\"}", 200);
+        assertEquals(200, call.bye(WAIT).status());
+        router.awaitCalls(1);
+
+        assertEquals(doc, check("GET", "/v1/openapi.json", "/v1/openapi.json", null, 200), "the served document");
+        assertEquals(2, check("GET", "/v1/explain", "/v1/explain?number=" + NUMBER + "&caller=%2B14155550123&tag=utm=x",
+                null, 200).path("candidates").size());
+        // Lists with something in them, so that their items' schemas are checked too.
+        assertEquals(1, check("GET", "/v1/calls", "/v1/calls?campaign=sales", null, 200).path("calls").size());
+        check("GET", "/v1/calls/{id}", "/v1/calls/" + id, null, 200);
+        check("GET", "/v1/caps", "/v1/caps", null, 200);
+        check("GET", "/v1/caps/{handler}", "/v1/caps/first", null, 200);
+        check("POST", "/v1/caps/{handler}/reset", "/v1/caps/first/reset?window=hourly", null, 200);
+        assertEquals(1, check("GET", "/v1/pools", "/v1/pools", null, 200).path("pools").size());
+        check("GET", "/v1/live", "/v1/live", null, 200);
+        check("POST", "/v1/reload", "/v1/reload", null, 200);
+
+        check("GET", "/v1/explain", "/v1/explain?number=%2B18005559999", null, 404);
+        check("GET", "/v1/explain", "/v1/explain", null, 400);
+        check("GET", "/v1/calls", "/v1/calls?limit=0", null, 400);
+        check("GET", "/v1/calls/{id}", "/v1/calls/c0000000000000000000000", null, 404);
+        check("POST", "/v1/calls/{id}/conversion", "/v1/calls/" + id + "/conversion", "{\"key\": \"nope\"}", 403);
+        check("POST", "/v1/calls/{id}/conversion", "/v1/calls/" + id + "/conversion", "{}", 400);
+        check("GET", "/v1/caps/{handler}", "/v1/caps/nobody", null, 404);
+        check("POST", "/v1/caps/{handler}/reset", "/v1/caps/first/reset?window=concurrency", null, 400);
+        check("GET", "/v1/pools", "/v1/pools", "", 405, "POST");
+        router.writeRaw("handlers: [ {");
+        check("POST", "/v1/reload", "/v1/reload", null, 422);
+        validate("GET", "/v1/live", 401, router.request("GET", "/v1/live", null, null));
+        final HttpResponse<String> refused = router.request("POST", "/v1/reload", null, READER);
+        assertEquals(403, refused.statusCode(), refused::body);
+        validate("POST", "/v1/reload", 403, refused);
+
+        final Set<String> documented = new TreeSet<>();
+        for (Iterator<Map.Entry<String, JsonNode>> p = doc.path("paths").fields(); p.hasNext(); ) {
+            final Map.Entry<String, JsonNode> path = p.next();
+            path.getValue().fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase() + " " + path.getKey()));
+        }
+        assertTrue(checked.containsAll(documented), () -> "operations without a checked 200: " + documented
+                .stream().filter(o -> !checked.contains(o)).toList());
+    }
+
+    private JsonNode check(String method, String template, String uri, String body, int status) {
+        return check(method, template, uri, body, status, method);
+    }
+
+    /** Sends {@code sent} to {@code uri} and validates the answer as {@code method template}'s. */
+    private JsonNode check(String method, String template, String uri, String body, int status, String sent) {
+        final HttpResponse<String> answer = router.request(sent, uri, body, OPERATOR);
+        assertEquals(status, answer.statusCode(), () -> sent + " " + uri + ": " + answer.body());
+        validate(method, template, status, answer);
+        if (status == 200) {
+            checked.add(method + " " + template);
+        }
+        return ServiceFixture.json(answer.body());
+    }
+
+    private void validate(String method, String template, int status, HttpResponse<String> answer) {
+        final JsonNode operation = doc.path("paths").path(template).path(method.toLowerCase());
+        final JsonNode response = resolve(operation.path("responses").path(String.valueOf(status)));
+        assertTrue(response.isObject(), () -> method + " " + template + " does not document " + status);
+        final JsonNode schema = response.at("/content/application~1json/schema");
+        assertTrue(schema.isObject(), () -> method + " " + template + " " + status + " has no JSON schema");
+        assertTrue(answer.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        final List<Error> errors = schemas.getSchema(schema).validate(ServiceFixture.json(answer.body()));
+        assertTrue(errors.isEmpty(), () -> method + " " + template + " " + status + ": " + errors + "\n"
+                + answer.body());
+    }
+
+    /** {@code node} with each {@code {"$ref": "#/..."}} in it replaced by what it points to. */
+    private JsonNode resolve(JsonNode node) {
+        if (node.isObject() && node.has("$ref")) {
+            return resolve(doc.at(node.path("$ref").asText().substring(1)));
+        }
+        if (node.isObject()) {
+            final ObjectNode copy = ApiResponse.JSON.createObjectNode();
+            node.fields().forEachRemaining(f -> copy.set(f.getKey(), resolve(f.getValue())));
+            return copy;
+        }
+        if (node.isArray()) {
+            final var copy = ApiResponse.JSON.createArrayNode();
+            node.forEach(e -> copy.add(resolve(e)));
+            return copy;
+        }
+        return node;
+    }
+
+    private static JsonNode document() {
+        try {
+            return OpenApiDocumentTest.document();
+        } catch (IOException e) {
+            throw new AssertionError(AdminApi.OPENAPI + " cannot be read", e);
+        }
+    }
+}
