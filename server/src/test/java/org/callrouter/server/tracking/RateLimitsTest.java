@@ -3,26 +3,10 @@ package org.callrouter.server.tracking;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.bucket4j.TimeMeter;
 import org.callrouter.routing.config.ServerSettings;
 import org.junit.jupiter.api.Test;
 
 class RateLimitsTest {
-
-    /** A clock the test steps (Bucket4j reads it through {@link TimeMeter}). */
-    private static final class SteppedTime implements TimeMeter {
-        long nanos = 1_000_000_000L;
-
-        @Override
-        public long currentTimeNanos() {
-            return nanos;
-        }
-
-        @Override
-        public boolean isWallClockBased() {
-            return false;
-        }
-    }
 
     private final SteppedTime time = new SteppedTime();
     private final RateLimits limits = new RateLimits(new ServerSettings.Tracking.Rate(2, 4, 10, 10), time);

@@ -14,7 +14,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.bucket4j.TimeMeter;
 import org.callrouter.routing.TestClock;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.pool.PoolSessions;
@@ -44,21 +43,6 @@ class TrackingApiTest {
     private final TrackingStats stats = new TrackingStats();
     private PoolSessions pools;
     private TrackingApi api;
-
-    /** Bucket4j's clock, stepped by the test. */
-    private static final class SteppedTime implements TimeMeter {
-        long nanos = 1_000_000_000L;
-
-        @Override
-        public long currentTimeNanos() {
-            return nanos;
-        }
-
-        @Override
-        public boolean isWallClockBased() {
-            return false;
-        }
-    }
 
     private RouterConfig config(String rate) {
         return TestConfig.load(dir, """
