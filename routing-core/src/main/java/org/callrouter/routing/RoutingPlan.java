@@ -163,6 +163,14 @@ public final class RoutingPlan {
         return campaign == null ? null : campaign.id;
     }
 
+    /**
+     * Whether the campaign lets its handlers see how the call was diverted ({@code pass_diversion});
+     * false for UNKNOWN_NUMBER.
+     */
+    public boolean passDiversion() {
+        return campaign != null && campaign.config.passDiversion();
+    }
+
     /** The source id; null for UNKNOWN_NUMBER. */
     public String sourceId() {
         return sourceId;

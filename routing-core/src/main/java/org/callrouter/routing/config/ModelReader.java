@@ -378,12 +378,13 @@ final class ModelReader {
         }
         List<Criterion> require = criteria(c, "require");
         List<PoolConfig> campaignPools = pools.pools(c, id);
+        boolean passDiversion = c.bool("pass_diversion", false);
         c.finish();
         if (id == null) {
             return null;
         }
         return new CampaignConfig(id, name, enabled, links, repeat, source, handler, webhooks, rejectAnonymous,
-                blocked, require, campaignPools);
+                blocked, require, campaignPools, passDiversion);
     }
 
     private List<HandlerLink> links(MapReader c) {

@@ -101,12 +101,14 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
      *                               TLS; required by a {@code tls:} listen address and by
      *                               {@code sips:} handlers
      * @param connections            {@code connections}: bounds on inbound TCP and TLS connections
+     * @param identity               {@code identity}: where the caller's number is read and how a
+     *                               signed identity (STIR/SHAKEN) is checked
      */
     public record Sip(List<ListenAddress> listen, String advertisedHost, List<Cidr> trusted,
                       int t1Ms, int t2Ms, int t4Ms, int maxMessageBytes,
                       List<DialedNumberSource> dialedNumberFrom, Map<String, String> headerTags,
                       int noHandlerStatus, int maxCallDurationSeconds, Overload overload, Tls tls,
-                      Connections connections) {
+                      Connections connections, Identity identity) {
 
         /** The host to put in Via/Contact/Record-Route for a socket. */
         public String advertisedHostFor(ListenAddress socket) {
@@ -121,6 +123,84 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
                 }
             }
             return false;
+        }
+    }
+
+    /**
+     * {@code server.sip.identity}: who the caller is. A network asserts its caller with
+     * {@code P-Asserted-Identity} (RFC 3325) or {@code Remote-Party-ID} (draft-ietf-sip-privacy-04),
+     * which only a source inside its trust domain may be believed on; STIR/SHAKEN signs it
+     * ({@code Identity}, RFC 8224/8225/8588).
+     *
+     * @param callerFrom   {@code caller_from} [from]: where the caller number is read, in order of
+     *                     fallback; {@code p_asserted_identity} and {@code remote_party_id} count
+     *                     only from a source in {@code asserted_from}
+     * @param assertedFrom {@code asserted_from} [server.sip.trusted]: address blocks whose asserted
+     *                     identities are believed (RFC 3325 Spec(T)); from any other source they
+     *                     are ignored
+     * @param stir         {@code stir}: how the {@code Identity} header's PASSporT is checked
+     */
+    public record Identity(List<CallerSource> callerFrom, List<Cidr> assertedFrom, Stir stir) {
+
+        public Identity {
+            callerFrom = List.copyOf(callerFrom);
+            assertedFrom = List.copyOf(assertedFrom);
+        }
+
+        /** Whether {@code address} (4 or 16 bytes) may assert a caller's identity. */
+        public boolean believes(byte[] address) {
+            for (Cidr cidr : assertedFrom) {
+                if (cidr.contains(address)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether an asserted identity is ever read (else only From is). */
+        public boolean readsAsserted() {
+            return callerFrom.contains(CallerSource.P_ASSERTED_IDENTITY)
+                    || callerFrom.contains(CallerSource.REMOTE_PARTY_ID);
+        }
+    }
+
+    /** Where the caller number is read. */
+    public enum CallerSource {
+        /** {@code p_asserted_identity}: RFC 3325; a {@code tel:} value wins over a {@code sip:} one. */
+        P_ASSERTED_IDENTITY,
+        /** {@code remote_party_id}: the {@code party=calling} value (draft-ietf-sip-privacy-04). */
+        REMOTE_PARTY_ID,
+        /** {@code from}: the user part of From (RFC 3261 20.20). */
+        FROM
+    }
+
+    /**
+     * {@code server.sip.identity.stir}: checking the PASSporT of an {@code Identity} header
+     * (RFC 8224 6.2). Its claims become call tags in any case; the signature is verified only
+     * with {@code trust_anchors}.
+     *
+     * @param trustAnchors        {@code trust_anchors} [null]: PEM file of the STI-CA root
+     *                            certificates a signing certificate must chain to; null = signatures
+     *                            are not verified ({@code attestation_verified} stays false)
+     * @param ca                  {@code ca} [null]: PEM file of the CA certificates the HTTPS
+     *                            server of an {@code x5u} URL must chain to; null = the JDK's default
+     *                            trust store
+     * @param verifyWaitMs        {@code verify_wait_ms} [200]: longest a call waits for its
+     *                            verification before it is routed with {@code attestation_verified=false}
+     * @param fetchTimeoutMs      {@code fetch_timeout_ms} [2000]: an {@code x5u} fetch, connect to
+     *                            last byte
+     * @param cacheSeconds        {@code cache_seconds} [3600]: how long a fetched certificate is used
+     * @param failureCacheSeconds {@code failure_cache_seconds} [30]: how long a failed fetch is
+     *                            remembered before the URL is asked again
+     * @param maxAgeSeconds       {@code max_age_seconds} [60]: a PASSporT whose {@code iat} is
+     *                            further from now than this is stale (RFC 8224 6.2.2)
+     */
+    public record Stir(java.nio.file.Path trustAnchors, java.nio.file.Path ca, int verifyWaitMs, int fetchTimeoutMs,
+                       int cacheSeconds, int failureCacheSeconds, int maxAgeSeconds) {
+
+        /** Whether signatures are verified. */
+        public boolean verifies() {
+            return trustAnchors != null;
         }
     }
 

@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.callrouter.routing.config.ServerSettings.CallerSource;
 import org.callrouter.routing.config.ServerSettings.DialedNumberSource;
 import org.callrouter.routing.config.YamlNode.Entry;
 import org.callrouter.routing.config.YamlNode.ScalarNode;
+import org.callrouter.routing.IdentityTags;
 import org.callrouter.routing.criteria.BuiltinTag;
 
 /** Reads the {@code server:} section: each setting's name, default and own range. */
@@ -115,9 +117,59 @@ final class ServerSettingsReader {
                 c.integer("max", 10_000, 1, 1_000_000),
                 c.integer("max_per_address", 100, 1, 1_000_000));
         c.finish();
+        ServerSettings.Identity identity = identity(sip.child("identity"), trusted);
         sip.finish();
         return new ServerSettings.Sip(List.copyOf(listen), advertised, List.copyOf(trusted), t1, t2, t4, maxMessage,
-                dialedFrom, headerTags, noHandler, maxDuration, overload, tls, connections);
+                dialedFrom, headerTags, noHandler, maxDuration, overload, tls, connections, identity);
+    }
+
+    private static ServerSettings.Identity identity(MapReader identity, List<Cidr> trusted) {
+        List<CallerSource> callerFrom = new ArrayList<>();
+        if (!identity.has("caller_from")) {
+            callerFrom.add(CallerSource.FROM);
+        } else {
+            for (MapReader.Item item : identity.stringList("caller_from",
+                    "must list p_asserted_identity, remote_party_id, from or several")) {
+                CallerSource source = switch (item.text().toLowerCase(Locale.ROOT)) {
+                    case "p_asserted_identity" -> CallerSource.P_ASSERTED_IDENTITY;
+                    case "remote_party_id" -> CallerSource.REMOTE_PARTY_ID;
+                    case "from" -> CallerSource.FROM;
+                    default -> null;
+                };
+                if (source == null) {
+                    identity.problems().add(item.mark(), item.path(),
+                            "must be p_asserted_identity, remote_party_id or from, got \"" + item.text() + "\"");
+                } else if (callerFrom.contains(source)) {
+                    identity.problems().add(item.mark(), item.path(), "\"" + item.text() + "\" is listed twice");
+                } else {
+                    callerFrom.add(source);
+                }
+            }
+        }
+        List<Cidr> assertedFrom = new ArrayList<>();
+        if (identity.has("asserted_from")) {
+            for (MapReader.Item item : identity.stringList("asserted_from")) {
+                try {
+                    assertedFrom.add(Cidr.parse(item.text()));
+                } catch (IllegalArgumentException e) {
+                    identity.problems().add(item.mark(), item.path(), e.getMessage());
+                }
+            }
+        } else {
+            assertedFrom.addAll(trusted);
+        }
+        MapReader stir = identity.child("stir");
+        Path trustAnchors = stir.has("trust_anchors") ? path(stir, "trust_anchors", null) : null;
+        Path ca = stir.has("ca") ? path(stir, "ca", null) : null;
+        ServerSettings.Stir stirSettings = new ServerSettings.Stir(trustAnchors, ca,
+                stir.integer("verify_wait_ms", 200, 0, 10_000),
+                stir.integer("fetch_timeout_ms", 2000, 100, 60_000),
+                stir.integer("cache_seconds", 3600, 1, 7 * 86_400),
+                stir.integer("failure_cache_seconds", 30, 1, 86_400),
+                stir.integer("max_age_seconds", 60, 1, 86_400));
+        stir.finish();
+        identity.finish();
+        return new ServerSettings.Identity(callerFrom, assertedFrom, stirSettings);
     }
 
     /**
@@ -177,6 +229,9 @@ final class ServerSettingsReader {
                 sip.problems().add(scalar.mark(), path, "tag name must be letters, digits, _ . - and start with a letter, got \"" + tag + "\"");
             } else if (BuiltinTag.of(tag) != null) {
                 sip.problems().add(scalar.mark(), path, "\"" + tag + "\" is a built-in tag and cannot come from a header");
+            } else if (IdentityTags.isReserved(tag)) {
+                sip.problems().add(scalar.mark(), path, "\"" + tag
+                        + "\" is set by the router from the identity headers and cannot come from another header");
             } else {
                 result.put(entry.key(), tag);
             }

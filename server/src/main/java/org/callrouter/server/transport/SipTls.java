@@ -124,32 +124,11 @@ public final class SipTls implements AutoCloseable {
 
         /** A trust manager of the CA file's certificates alone. */
         private static TrustManagerFactory trustOnly(ServerSettings.Tls settings) {
-            try (InputStream in = Files.newInputStream(settings.ca())) {
-                final Collection<? extends java.security.cert.Certificate> certificates =
-                        CertificateFactory.getInstance("X.509").generateCertificates(in);
-                if (certificates.isEmpty()) {
-                    throw new IllegalArgumentException("no certificate in CA file " + settings.ca());
-                }
-                final KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-                store.load(null, null);
-                int i = 0;
-                for (java.security.cert.Certificate certificate : certificates) {
-                    store.setCertificateEntry("ca-" + i++, (X509Certificate) certificate);
-                }
-                final TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                factory.init(store);
-                return factory;
-            } catch (IOException | GeneralSecurityException e) {
-                throw new IllegalArgumentException("cannot read CA file " + settings.ca() + ": " + reason(e), e);
-            }
+            return PemTrust.trustOnly(settings.ca());
         }
 
         private static String reason(Throwable e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
+            return PemTrust.reason(e);
         }
     }
 }
