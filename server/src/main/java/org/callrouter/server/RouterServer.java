@@ -29,6 +29,7 @@ import org.callrouter.server.records.CallEvents;
 import org.callrouter.server.recovery.CrashRecovery;
 import org.callrouter.server.resolve.Resolution;
 import org.callrouter.server.resolve.SipResolver;
+import org.callrouter.server.stir.StirVerifier;
 import org.callrouter.server.timer.TimerService;
 import org.callrouter.server.tracking.TrackingServer;
 import org.callrouter.server.tracking.TrackingStats;
@@ -79,6 +80,8 @@ public final class RouterServer implements AutoCloseable {
     private final CallerPurge purge;
     /** The live-call store's heartbeat (null without crash recovery). */
     private final ScheduledFuture<?> heartbeat;
+    /** Verifies PASSporT signatures (null without {@code server.sip.identity.stir.trust_anchors}). */
+    private final StirVerifier stir;
     /** The public tracking listener (null when {@code server.tracking.listen} is not set). */
     private final TrackingServer tracking;
     /** What the tracking listener counted; outlives reloads. */
@@ -102,6 +105,7 @@ public final class RouterServer implements AutoCloseable {
         boolean started = false;
         SipResolver dns = null;
         CallerPurge startedPurge = null;
+        StirVerifier startedStir = null;
         this.netty = SipNetty.start(true);
         try {
             if (recovery != null) {
@@ -131,6 +135,9 @@ public final class RouterServer implements AutoCloseable {
             final List<HandlerProber.Target> probeTargets = resolveHandlers(config, targets);
             this.b2bua = new B2bua(layer, timers, RouterServer::monoMs, wall, router, events, local, targets,
                     RequestValidator.defaults(), B2buaSettings.of(sip), errors, transport);
+            startedStir = StirVerifier.start(sip.identity().stir(), wall, netty.loop(), errors);
+            this.stir = startedStir;
+            b2bua.stirVerifier(stir);
             this.prober = settings.health().enabled()
                     ? new HandlerProber(layer, timers, RouterServer::monoMs, wall, router.health(), local, targets,
                     settings.health().probeIntervalSeconds() * 1000L, probeTargets)
@@ -149,6 +156,9 @@ public final class RouterServer implements AutoCloseable {
             started = true;
         } finally {
             if (!started) {
+                if (startedStir != null) {
+                    startedStir.close();
+                }
                 if (startedPurge != null) {
                     startedPurge.close();
                 }
@@ -310,6 +320,7 @@ public final class RouterServer implements AutoCloseable {
         restartOnly(problems, next, "server.health.probe_interval_seconds",
                 config.server().health().probeIntervalSeconds(), next.server().health().probeIntervalSeconds());
         restartOnly(problems, next, "server.dns", config.server().dns(), next.server().dns());
+        restartOnly(problems, next, "server.sip.identity.stir", was.identity().stir(), now.identity().stir());
         restartOnly(problems, next, "server.tracking.listen", config.server().tracking().listen(),
                 next.server().tracking().listen());
         List<HandlerProber.Target> probeTargets = List.of();
@@ -403,6 +414,9 @@ public final class RouterServer implements AutoCloseable {
         netty.loop().submit(resolver::close).awaitUninterruptibly(1, TimeUnit.SECONDS);
         netty.close();
         purge.close();
+        if (stir != null) {
+            stir.close();
+        }
         if (tls != null) {
             tls.close();
         }

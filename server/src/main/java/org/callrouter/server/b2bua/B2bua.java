@@ -24,6 +24,7 @@ import org.callrouter.sip.validate.Rejection;
 import org.callrouter.sip.validate.RequestValidator;
 import org.callrouter.server.records.CallEvents;
 import org.callrouter.server.recovery.LiveCallStore;
+import org.callrouter.server.stir.StirVerifier;
 import org.callrouter.server.timer.TimerService;
 import org.callrouter.server.transaction.BranchIds;
 import org.callrouter.server.transaction.ClientTransaction;
@@ -87,6 +88,8 @@ public final class B2bua implements TransactionUser {
     private volatile boolean draining;
     /** Where answered calls are kept for crash recovery; null when not in use. */
     private LiveCallStore liveCalls;
+    /** Verifies PASSporT signatures; null when {@code server.sip.identity.stir} names no trust anchors. */
+    private StirVerifier stirVerifier;
 
     /**
      * @param layer     the transaction layer this is the user of.
@@ -490,6 +493,15 @@ public final class B2bua implements TransactionUser {
 
     LiveCallStore liveCalls() {
         return liveCalls;
+    }
+
+    /** Verifies the signatures of PASSporTs from now on (before the first call). */
+    public void stirVerifier(StirVerifier verifier) {
+        this.stirVerifier = verifier;
+    }
+
+    StirVerifier stirVerifier() {
+        return stirVerifier;
     }
 
     /** Swaps the settings after a configuration reload. */

@@ -8,6 +8,7 @@ import org.callrouter.routing.ConversionOutcome;
 import org.callrouter.routing.Reservation;
 import org.callrouter.routing.RoutingPlan;
 import org.callrouter.routing.Skip;
+import org.callrouter.routing.config.ServerSettings;
 import org.callrouter.routing.pool.Attribution;
 import org.callrouter.sip.codec.SipResponseBuilder;
 import org.callrouter.sip.message.HeaderName;
@@ -19,6 +20,10 @@ import org.callrouter.sip.header.NameAddress;
 import org.callrouter.sip.uri.SipUri;
 import org.callrouter.sip.uri.TelUri;
 import org.callrouter.sip.uri.Uri;
+import org.callrouter.server.records.CallEvents;
+import org.callrouter.server.stir.Passport;
+import org.callrouter.server.stir.StirVerifier;
+import org.callrouter.server.stir.Verification;
 import org.callrouter.server.timer.TimerService;
 import org.callrouter.server.timer.TimerTarget;
 import org.callrouter.server.transaction.InviteServerTransaction;
@@ -69,6 +74,12 @@ final class Call implements TimerTarget {
     private boolean handlerHungUp;
     private DtmfSender dtmf;
     private Relay pendingReinvite;
+    /** What the identity headers said; null for an INVITE without any (the usual case). */
+    private CarrierIdentity identity;
+    /** While the PASSporT's signature is being verified: the call's context, not yet routed. */
+    private CallContext.Builder pendingContext;
+    private Passport pendingPassport;
+    private long verificationTimer = TimerService.NO_TIMER;
 
     Call(B2bua b2bua, InviteServerTransaction invite, String id, String key) {
         this.b2bua = b2bua;
@@ -115,24 +126,50 @@ final class Call implements TimerTarget {
         return null;
     }
 
-    /** Makes the routing decision and tries the first handler (DESIGN steps 2-5). */
+    /**
+     * Reads who calls (DESIGN step 3: the caller, its privacy, diversion, the signed identity),
+     * then routes: at once, or once the PASSporT's signature is verified or
+     * {@code verify_wait_ms} ran out, whichever comes first.
+     */
     void start() {
         final SipRequest request = invite.request();
-        final long now = b2bua.wallMs();
-        final String dialed = dialedNumber(request, b2bua.settings());
+        final B2buaSettings s = b2bua.settings();
+        final String dialed = dialedNumber(request, s);
+        final ServerSettings.Identity identitySettings = s.sip().identity();
+        identity = CarrierIdentity.read(request, identitySettings, invite.peer());
+        final String caller = identity == null ? userOf(request.from().uri()) : identity.callerNumber();
         final CallContext.Builder context = CallContext.builder()
                 .callId(id)
                 .dialedNumber(dialed)
-                .callerNumber(userOf(request.from().uri()))
-                .nowMs(now);
-        b2bua.settings().headerTags().forEach((header, tag) -> {
+                .callerNumber(caller);
+        s.headerTags().forEach((header, tag) -> {
             final String value = request.header(header);
             if (value != null) {
                 context.tag(tag, value);
             }
         });
+        if (identity != null) {
+            identity.tags(context);
+            if (identity.identities() != null) {
+                final ServerSettings.Stir stir = identitySettings.stir();
+                final Passport passport = Passport.select(identity.identities(), b2bua.wallMs(), stir.maxAgeSeconds(),
+                        caller, dialed);
+                final StirVerifier verifier = b2bua.stirVerifier();
+                if (passport.verifiable() && verifier != null) {
+                    awaitVerification(context, passport, verifier, stir.verifyWaitMs());
+                    return;
+                }
+                passport.tags(context, false, null, false);
+            }
+        }
+        route(context);
+    }
+
+    /** DESIGN steps 2-5: the routing decision, then the first handler. */
+    private void route(CallContext.Builder context) {
+        final long now = b2bua.wallMs();
         final long routingStartNs = System.nanoTime();
-        plan = b2bua.router().route(context.build());
+        plan = b2bua.router().route(context.nowMs(now).build());
         final long routingNs = System.nanoTime() - routingStartNs;
         b2bua.events().received(id, key, now, routingNs, plan.callerNumber(), plan.dialedNumber(), plan.campaignId(),
                 plan.sourceId(), plan.tags());
@@ -141,13 +178,48 @@ final class Call implements TimerTarget {
             b2bua.events().visitor(id, visitor.sessionId(), visitor.pagePath());
         }
         switch (plan.outcome()) {
-            case UNKNOWN_NUMBER -> refuse(404, "number " + dialed + " is not tracked");
+            case UNKNOWN_NUMBER -> refuse(404, "number " + plan.call().dialedNumber() + " is not tracked");
             case REJECTED -> refuse(603, plan.rejectionReason());
             case ROUTED -> {
                 reportNewSkips();
                 tryNextHandler();
             }
         }
+    }
+
+    /**
+     * The PASSporT's signature is checked off the SIP loop; the call waits for it at most
+     * {@code waitMs} (server README, "Carrier interop": a certificate already cached is
+     * verified well within it; one that must be fetched usually is not, and the call goes on
+     * with {@code attestation_verified=false} while the fetch fills the cache).
+     */
+    private void awaitVerification(CallContext.Builder context, Passport passport, StirVerifier verifier, int waitMs) {
+        pendingContext = context;
+        pendingPassport = passport;
+        verificationTimer = b2bua.timers().schedule(this, b2bua.monoMs() + waitMs);
+        verifier.verify(passport, this::onVerified);
+    }
+
+    /** On the SIP loop: the verification's outcome, ignored when the wait is over. */
+    private void onVerified(Verification verification) {
+        if (pendingContext == null || state != State.RINGING) {
+            return;
+        }
+        try {
+            verificationTimer = b2bua.timers().cancel(verificationTimer);
+            routeVerified(verification.outcome() == Verification.Outcome.VERIFIED, verification.reason(),
+                    verification.outcome() == Verification.Outcome.INVALID);
+        } catch (RuntimeException | Error e) {
+            b2bua.failSafe(this, e);
+        }
+    }
+
+    private void routeVerified(boolean verified, String reason, boolean invalid) {
+        final CallContext.Builder context = pendingContext;
+        pendingContext = null;
+        pendingPassport.tags(context, verified, reason, invalid);
+        pendingPassport = null;
+        route(context);
     }
 
     // ---- handler legs -------------------------------------------------------------------
@@ -389,6 +461,16 @@ final class Call implements TimerTarget {
 
     @Override
     public void onTimer(long timerId, long nowMs) {
+        if (timerId == verificationTimer) {
+            verificationTimer = TimerService.NO_TIMER;
+            try {
+                routeVerified(false, "not verified within " + b2bua.settings().sip().identity().stir().verifyWaitMs()
+                        + " ms", false);
+            } catch (RuntimeException | Error e) {
+                b2bua.failSafe(this, e);
+            }
+            return;
+        }
         if (timerId == maxDurationTimer) {
             maxDurationTimer = TimerService.NO_TIMER;
             try {
@@ -539,6 +621,15 @@ final class Call implements TimerTarget {
         final boolean wasAnswered = answered != null;
         state(State.ENDED, reason);
         maxDurationTimer = b2bua.timers().cancel(maxDurationTimer);
+        verificationTimer = b2bua.timers().cancel(verificationTimer);
+        if (pendingContext != null) {
+            // Ended while its signature was being verified (a CANCEL, shutdown): never routed,
+            // the record still says who called.
+            final CallContext unrouted = pendingContext.build();
+            pendingContext = null;
+            b2bua.events().received(id, key, b2bua.wallMs(), CallEvents.NOT_ROUTED, unrouted.callerNumber(),
+                    unrouted.dialedNumber(), null, null, unrouted.tags());
+        }
         if (dtmf != null) {
             dtmf.stop();
         }
@@ -612,12 +703,21 @@ final class Call implements TimerTarget {
         }
     }
 
-    /** The From of the B leg: the caller's number and display name, our host (topology hiding). */
+    /**
+     * The From of the B leg: the caller's number and display name, our host (topology hiding);
+     * anonymous (RFC 3323 4.1.1.3) when the caller asked for privacy.
+     */
     private String callerFromHeader() {
+        if (identity != null && identity.privacy()) {
+            return CarrierIdentity.ANONYMOUS_FROM;
+        }
         final NameAddress from = invite.request().from();
         // As written (escapes kept): the parser accepted it as a URI user part, so it still is
-        // one here; the decoded form may hold characters a header cannot carry.
-        final String user = from.uri() instanceof SipUri sip ? sip.rawUser() : userOf(from.uri());
+        // one here; the decoded form may hold characters a header cannot carry. An asserted
+        // number goes in only when it is plainly one.
+        final String asserted = identity == null ? null : identity.callerNumber();
+        final String user = asserted != null && CarrierIdentity.isPlainUser(asserted) ? asserted
+                : from.uri() instanceof SipUri sip ? sip.rawUser() : userOf(from.uri());
         final String display = from.displayName();
         final StringBuilder sb = new StringBuilder(64);
         if (display != null && !display.isEmpty()) {
@@ -626,6 +726,14 @@ final class Call implements TimerTarget {
         sb.append("<sip:").append(user == null || user.isEmpty() ? "anonymous" : user)
                 .append('@').append(b2bua.local().host()).append('>');
         return sb.toString();
+    }
+
+    /**
+     * The carrier's headers telling how the call was diverted, when the campaign lets its
+     * handlers see them ({@code pass_diversion}); none otherwise.
+     */
+    List<HeaderName> diversionHeadersForHandler() {
+        return identity != null && plan.passDiversion() ? identity.passedDiversionHeaders() : List.of();
     }
 
     /**

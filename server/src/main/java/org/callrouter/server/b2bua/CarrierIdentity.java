@@ -14,6 +14,7 @@ import org.callrouter.sip.message.HeaderName;
 import org.callrouter.sip.message.SipRequest;
 import org.callrouter.sip.uri.SipUri;
 import org.callrouter.sip.uri.TelUri;
+import org.callrouter.server.transport.Destination;
 
 /**
  * What a carrier's INVITE says about who calls, beyond From: the asserted identity
@@ -56,10 +57,10 @@ final class CarrierIdentity {
      * Reads the identity headers of {@code request}, or returns null when it has none of them
      * (then the caller is From's user, as before).
      *
-     * @param believed whether the source is one whose asserted identities are believed
-     *                 ({@code server.sip.identity.asserted_from})
+     * @param source where it came from: its asserted identities are believed only from
+     *               {@code server.sip.identity.asserted_from}
      */
-    static CarrierIdentity read(SipRequest request, ServerSettings.Identity settings, boolean believed) {
+    static CarrierIdentity read(SipRequest request, ServerSettings.Identity settings, Destination source) {
         final HeaderIndex index = request.headers();
         boolean any = false;
         for (int i = 0, n = index.count(); i < n && !any; i++) {
@@ -71,13 +72,15 @@ final class CarrierIdentity {
         if (!any) {
             return null;
         }
+        final boolean believed = settings.readsAsserted()
+                && settings.believes(source.address().getAddress().getAddress());
         final String privacyHeader = request.header(HeaderName.PRIVACY);
         boolean privacy = hasPrivacyValue(privacyHeader, "id");
         final boolean historyPrivate = hasPrivacyValue(privacyHeader, "history")
                 || hasPrivacyValue(privacyHeader, "header");
         String caller = null;
-        for (ServerSettings.CallerSource source : settings.callerFrom()) {
-            caller = switch (source) {
+        for (ServerSettings.CallerSource from : settings.callerFrom()) {
+            caller = switch (from) {
                 case P_ASSERTED_IDENTITY -> believed ? assertedIdentity(request) : null;
                 case REMOTE_PARTY_ID -> believed ? remotePartyId(request) : null;
                 case FROM -> Call.userOf(request.from().uri());
@@ -87,7 +90,7 @@ final class CarrierIdentity {
             }
             caller = null;
         }
-        if (believed && settings.readsAsserted()) {
+        if (believed && settings.callerFrom().contains(ServerSettings.CallerSource.REMOTE_PARTY_ID)) {
             privacy |= remotePartyPrivate(request);
         }
         String divertedFrom = null;
@@ -143,6 +146,22 @@ final class CarrierIdentity {
      */
     List<HeaderName> passedDiversionHeaders() {
         return historyPrivate ? List.of(HeaderName.DIVERSION) : List.of(HeaderName.DIVERSION, HeaderName.HISTORY_INFO);
+    }
+
+    /**
+     * Whether an asserted user part may go into the B leg's From as it is: characters of a
+     * phone number or a plain name only (it was unescaped; anything else could break the header).
+     */
+    static boolean isPlainUser(String user) {
+        for (int i = 0; i < user.length(); i++) {
+            final char c = user.charAt(i);
+            final boolean ok = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+                    || "+-_.!~*'()".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return !user.isEmpty();
     }
 
     private static boolean hasPrivacyValue(String header, String value) {

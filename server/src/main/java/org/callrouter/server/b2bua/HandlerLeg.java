@@ -76,6 +76,9 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
         b.header(HeaderName.ALLOW, B2bua.ALLOW)
                 .header(X_CALL_ID, call.id)
                 .header(X_CALL_KEY, call.key);
+        for (HeaderName diversion : call.diversionHeadersForHandler()) {
+            b.copyHeaders(carrierInvite, diversion);
+        }
         if (carrierInvite.bodyLength() > 0) {
             b.body(carrierInvite.contentType(), carrierInvite.array(), carrierInvite.bodyOffset(), carrierInvite.bodyLength());
         }
