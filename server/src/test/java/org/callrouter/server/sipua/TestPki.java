@@ -122,6 +122,11 @@ public final class TestPki {
             this.issuer = issuer;
         }
 
+        /** The leaf's private key (a test's STIR signer signs PASSporTs with it). */
+        public java.security.PrivateKey privateKey() {
+            return keys.getPrivate();
+        }
+
         public X509Certificate certificate() {
             return certificate;
         }
