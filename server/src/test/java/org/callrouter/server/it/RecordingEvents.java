@@ -14,6 +14,16 @@ final class RecordingEvents implements CallEvents {
 
     private final List<String> lines = new ArrayList<>();
     private final List<String> endReasons = new ArrayList<>();
+    private final List<Received> received = new ArrayList<>();
+
+    /** What a {@code received} event said: the caller number as recorded and the call's tags. */
+    record Received(String caller, Map<String, String> tags) {
+    }
+
+    /** Every {@code received} event, in order. */
+    synchronized List<Received> received() {
+        return List.copyOf(received);
+    }
 
     synchronized List<String> lines() {
         return List.copyOf(lines);
@@ -31,6 +41,9 @@ final class RecordingEvents implements CallEvents {
     @Override
     public void received(String callId, String callKey, long atMs, long routingNs, String caller, String dialed,
                          String campaignId, String sourceId, Map<String, String> tags) {
+        synchronized (this) {
+            received.add(new Received(caller, Map.copyOf(tags)));
+        }
         add("received " + dialed + " " + campaignId);
     }
 
