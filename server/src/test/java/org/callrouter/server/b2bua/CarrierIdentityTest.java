@@ -60,6 +60,32 @@ class CarrierIdentityTest {
         assertNull(CarrierIdentity.read(invite("Subject: hi"), settings(CallerSource.FROM), TRUSTED));
     }
 
+    /**
+     * The plain-INVITE path must not pay for this: a request with none of the headers costs a
+     * pass over its header codes and allocates nothing (counted by the JVM for this thread).
+     */
+    @Test
+    void aPlainInviteAllocatesNothing() {
+        final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        final SipRequest plain = invite("Contact: <sip:carrier@10.1.2.3>", "Subject: hi", "User-Agent: trunk");
+        final ServerSettings.Identity settings = settings(CallerSource.P_ASSERTED_IDENTITY, CallerSource.FROM);
+        final int rounds = 100_000;
+        int found = 0;
+        for (int i = 0; i < rounds; i++) {
+            found += CarrierIdentity.read(plain, settings, TRUSTED) == null ? 0 : 1;
+        }
+        final long id = Thread.currentThread().getId();
+        final long before = threads.getThreadAllocatedBytes(id);
+        for (int i = 0; i < rounds; i++) {
+            found += CarrierIdentity.read(plain, settings, TRUSTED) == null ? 0 : 1;
+        }
+        final long allocated = threads.getThreadAllocatedBytes(id) - before;
+        assertEquals(0, found);
+        // One object per read would be 16 bytes or more each; what is left is the JIT's own.
+        assertTrue(allocated < rounds, allocated + " bytes allocated by " + rounds + " reads of a plain INVITE");
+    }
+
     @Test
     void theAssertedNumberIsBelievedFromTrustedSourcesOnly() {
         final SipRequest request = invite("P-Asserted-Identity: <sip:+14155550222@carrier;user=phone>, <tel:+14155550333>");
