@@ -17,6 +17,7 @@ import org.callrouter.server.sipua.Handler;
 import org.callrouter.server.sipua.Ports;
 import org.callrouter.server.sipua.ReceivedRequest;
 import org.callrouter.server.transaction.MessageCounters;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,16 +53,37 @@ class CallerIdentityIntegrationTest {
                 """.formatted(handlerPort, PASS, HIDE);
     }
 
-    private static RouterFixture router(Path data, String routing, String assertedFrom, RecordingEvents events) {
-        return RouterFixture.start(data, routing, """
+    private final RecordingEvents events = new RecordingEvents();
+    private Handler handler;
+    private Carrier carrier;
+    private RouterFixture router;
+
+    /** A handler that answers, a carrier, and a router believing assertions from {@code assertedFrom}. */
+    private void start(String assertedFrom) {
+        handler = Handler.open(Ports.free(47000, 47199));
+        carrier = Carrier.open(Ports.free(47000, 47199));
+        handler.behaviour(Behaviour.answer());
+        router = RouterFixture.start(dir.resolve("data"), routing(handler.port()), """
                     identity:
                       caller_from: [p_asserted_identity, from]
                       asserted_from: ["%s"]
                 """.formatted(assertedFrom), "", Clock.systemUTC(), events, MessageCounters.NONE);
     }
 
-    private static ReceivedRequest callAndHangUp(Carrier carrier, Handler handler, RouterFixture router, String dialed,
-                                                 String caller, Map<String, String> headers) {
+    @AfterEach
+    void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {router, carrier, handler}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private ReceivedRequest callAndHangUp(String dialed, String caller, Map<String, String> headers) {
         final int before = handler.inviteCount();
         final CarrierCall call = carrier.call(router.hostPort(), dialed, caller, headers);
         assertEquals(200, call.awaitFinal(WAIT).status());
@@ -72,76 +94,56 @@ class CallerIdentityIntegrationTest {
 
     @Test
     void anAssertedIdentityFromATrustedCarrierIsTheCaller() {
-        final RecordingEvents events = new RecordingEvents();
-        try (Handler handler = Handler.open(Ports.free(47000, 47199));
-             Carrier carrier = Carrier.open(Ports.free(47000, 47199));
-             RouterFixture router = router(dir.resolve("data"), routing(handler.port()), "127.0.0.1/32", events)) {
-            handler.behaviour(Behaviour.answer());
-            final ReceivedRequest invite = callAndHangUp(carrier, handler, router, PASS, "anonymous",
-                    Map.of("P-Asserted-Identity", "\"Pat\" <tel:+14155550124>"));
-            assertEquals("+14155550124", invite.fromUser(), "the asserted number reaches the handler");
-            assertEquals("+14155550124", events.received().get(0).caller(), "and the record");
-            assertNull(invite.header("P-Asserted-Identity"), "the assertion itself stays in the trust domain");
-            assertTrue(carrier.errors().isEmpty(), carrier.errors()::toString);
-        }
+        start("127.0.0.1/32");
+        final ReceivedRequest invite = callAndHangUp(PASS, "anonymous",
+                Map.of("P-Asserted-Identity", "\"Pat\" <tel:+14155550124>"));
+        assertEquals("+14155550124", invite.fromUser(), "the asserted number reaches the handler");
+        assertEquals("+14155550124", events.received().get(0).caller(), "and the record");
+        assertNull(invite.header("P-Asserted-Identity"), "the assertion itself stays in the trust domain");
+        assertTrue(carrier.errors().isEmpty(), carrier.errors()::toString);
     }
 
     @Test
     void anAssertionFromASourceOutsideAssertedFromIsIgnored() {
-        final RecordingEvents events = new RecordingEvents();
-        try (Handler handler = Handler.open(Ports.free(47000, 47199));
-             Carrier carrier = Carrier.open(Ports.free(47000, 47199));
-             RouterFixture router = router(dir.resolve("data"), routing(handler.port()), "10.0.0.0/8", events)) {
-            handler.behaviour(Behaviour.answer());
-            final ReceivedRequest invite = callAndHangUp(carrier, handler, router, PASS, "+14155550100",
-                    Map.of("P-Asserted-Identity", "<tel:+19995550000>"));
-            assertEquals("+14155550100", invite.fromUser(), "From, not the untrusted assertion");
-            assertEquals("+14155550100", events.received().get(0).caller());
-        }
+        start("10.0.0.0/8");
+        final ReceivedRequest invite = callAndHangUp(PASS, "+14155550100",
+                Map.of("P-Asserted-Identity", "<tel:+19995550000>"));
+        assertEquals("+14155550100", invite.fromUser(), "From, not the untrusted assertion");
+        assertEquals("+14155550100", events.received().get(0).caller());
     }
 
     @Test
     void privacyIdKeepsTheNumberFromTheHandler() {
-        final RecordingEvents events = new RecordingEvents();
-        try (Handler handler = Handler.open(Ports.free(47000, 47199));
-             Carrier carrier = Carrier.open(Ports.free(47000, 47199));
-             RouterFixture router = router(dir.resolve("data"), routing(handler.port()), "127.0.0.1/32", events)) {
-            handler.behaviour(Behaviour.answer());
-            final ReceivedRequest invite = callAndHangUp(carrier, handler, router, PASS, "+14155550155",
-                    Map.of("Privacy", "id"));
-            assertEquals("anonymous", invite.fromUser());
-            assertTrue(invite.header("From").contains("anonymous.invalid"), invite.header("From"));
-            assertFalse(invite.headers().toString().contains("4155550155"), "no header carries the number: "
-                    + invite.headers());
-            final RecordingEvents.Received record = events.received().get(0);
-            assertEquals("+14155550155", record.caller(), "the router still knows the caller (caps, repeat callers)");
-            assertEquals("id", record.tags().get("caller_privacy"));
-        }
+        start("127.0.0.1/32");
+        final ReceivedRequest invite = callAndHangUp(PASS, "+14155550155",
+                Map.of("Privacy", "id"));
+        assertEquals("anonymous", invite.fromUser());
+        assertTrue(invite.header("From").contains("anonymous.invalid"), invite.header("From"));
+        assertFalse(invite.headers().toString().contains("4155550155"), "no header carries the number: "
+                + invite.headers());
+        final RecordingEvents.Received record = events.received().get(0);
+        assertEquals("+14155550155", record.caller(), "the router still knows the caller (caps, repeat callers)");
+        assertEquals("id", record.tags().get("caller_privacy"));
     }
 
     @Test
     void diversionIsTaggedAndPassedOnlyWhereTheCampaignAllows() {
-        final RecordingEvents events = new RecordingEvents();
         final Map<String, String> diverted = Map.of(
                 "Diversion", "<sip:+18005550199@127.0.0.1>;reason=no-answer;counter=1",
                 "History-Info", "<sip:+18005550199@127.0.0.1>;index=1, <sip:+18005550100@127.0.0.1;cause=408>;index=1.1");
-        try (Handler handler = Handler.open(Ports.free(47000, 47199));
-             Carrier carrier = Carrier.open(Ports.free(47000, 47199));
-             RouterFixture router = router(dir.resolve("data"), routing(handler.port()), "127.0.0.1/32", events)) {
-            handler.behaviour(Behaviour.answer());
-            final ReceivedRequest passed = callAndHangUp(carrier, handler, router, PASS, "+14155550166", diverted);
-            assertTrue(passed.header("Diversion").contains("+18005550199"), "pass_diversion: " + passed.headers());
-            assertTrue(passed.headers().has("History-Info"), passed.headers().toString());
+        start("127.0.0.1/32");
+        final ReceivedRequest passed = callAndHangUp(PASS, "+14155550166", diverted);
+        assertTrue(passed.header("Diversion").contains("+18005550199"), "pass_diversion: " + passed.headers());
+        assertTrue(passed.headers().has("History-Info"), passed.headers().toString());
 
-            final ReceivedRequest hidden = callAndHangUp(carrier, handler, router, HIDE, "+14155550166", diverted);
-            assertNull(hidden.header("Diversion"), "hidden without pass_diversion");
-            assertNull(hidden.header("History-Info"));
+        final ReceivedRequest hidden = callAndHangUp(HIDE, "+14155550166", diverted);
+        assertNull(hidden.header("Diversion"), "hidden without pass_diversion");
+        assertNull(hidden.header("History-Info"));
 
-            for (RecordingEvents.Received record : events.received()) {
-                assertEquals("+18005550199", record.tags().get("diverted_from"), record.tags().toString());
-                assertEquals("no-answer", record.tags().get("diversion_reason"));
-            }
-            assertEquals(2, events.received().size());
+        for (RecordingEvents.Received record : events.received()) {
+            assertEquals("+18005550199", record.tags().get("diverted_from"), record.tags().toString());
+            assertEquals("no-answer", record.tags().get("diversion_reason"));
         }
+        assertEquals(2, events.received().size());
     }
 }
