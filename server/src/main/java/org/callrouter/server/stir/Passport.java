@@ -137,10 +137,12 @@ public final class Passport {
             return ageSeconds > 0 ? "stale: iat is " + ageSeconds + " s old (more than " + maxAgeSeconds + ")"
                     : "iat is " + -ageSeconds + " s in the future";
         }
-        if (caller != null && !sameNumber(orig, caller)) {
+        // An anonymous From (no digits) has nothing to compare: the PASSporT is then the only
+        // statement of who calls, and the caller_privacy tag says the caller hid.
+        if (caller != null && !digits(caller).isEmpty() && !sameNumber(orig, caller)) {
             return "orig.tn " + orig + " is not the caller " + caller;
         }
-        if (dest != null && dialed != null && !sameNumber(dest, dialed)) {
+        if (dest != null && dialed != null && !digits(dialed).isEmpty() && !sameNumber(dest, dialed)) {
             return "dest.tn " + dest + " is not the dialed number " + dialed;
         }
         return null;

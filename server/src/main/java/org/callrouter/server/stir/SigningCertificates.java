@@ -105,7 +105,13 @@ final class SigningCertificates {
         if (won != null) {
             return won.key;
         }
-        fetch(x5u).whenComplete((key, error) -> {
+        CompletableFuture<SigningKey> fetched;
+        try {
+            fetched = fetch(x5u);
+        } catch (RuntimeException e) {
+            fetched = CompletableFuture.failedFuture(e);
+        }
+        fetched.whenComplete((key, error) -> {
             final SigningKey outcome = error == null ? key
                     : new SigningKey(null, Verification.unknown(fetchFailure(url, error)));
             fresh.expiresAtMs = clock.millis() + (outcome.key() != null ? settings.cacheSeconds()

@@ -51,8 +51,9 @@ public final class StirVerifier implements AutoCloseable {
         if (!settings.verifies()) {
             return null;
         }
-        final ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 2, 60, TimeUnit.SECONDS,
+        final ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUE), new DefaultThreadFactory("stir-verify", true));
+        pool.allowCoreThreadTimeOut(true);
         try {
             return new StirVerifier(new SigningCertificates(settings, clock), pool, sipLoop, errors);
         } catch (RuntimeException e) {
@@ -63,15 +64,20 @@ public final class StirVerifier implements AutoCloseable {
 
     /**
      * Verifies {@code passport}'s signature and gives the outcome to {@code done} on the SIP
-     * loop. Never throws and never waits. When more than {@link #QUEUE} checks wait, this one is
-     * dropped and {@code done} is not called: the call's own wait timer routes it unverified.
+     * loop. Never throws and never waits: when {@link #QUEUE} checks wait already, the answer is
+     * "verifier busy" (a check refused later, when the certificate arrives, is not answered: the
+     * call's own wait timer routes it unverified).
      */
     public void verify(Passport passport, Consumer<Verification> done) {
-        certificates.key(passport.x5u()).whenCompleteAsync((key, error) -> {
-            final Verification outcome = error != null ? Verification.unknown("verification failed: " + error)
-                    : key.key() == null ? key.failure() : check(passport, key);
-            deliver(done, outcome);
-        }, pool);
+        try {
+            certificates.key(passport.x5u()).whenCompleteAsync((key, error) -> {
+                final Verification outcome = error != null ? Verification.unknown("verification failed: " + error)
+                        : key.key() == null ? key.failure() : check(passport, key);
+                deliver(done, outcome);
+            }, pool);
+        } catch (RejectedExecutionException e) {
+            deliver(done, Verification.unknown("verifier busy"));
+        }
     }
 
     private static Verification check(Passport passport, SigningKey key) {

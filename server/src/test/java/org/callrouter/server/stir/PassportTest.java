@@ -69,6 +69,13 @@ class PassportTest {
     }
 
     @Test
+    void anAnonymousCallerHasNoNumberToCompare() {
+        final Passport passport = Passport.select(List.of(SIGNER.identity("A", "14155550111", "18005550100",
+                NOW_MS / 1000)), NOW_MS, 60, "anonymous", "18005550100");
+        assertTrue(passport.verifiable(), passport::error);
+    }
+
+    @Test
     void theShakenOneIsChosenAmongSeveral() {
         final String div = TestPassports.divIdentity("https://127.0.0.1:1/cert.pem", NOW_MS / 1000);
         final String shaken = SIGNER.identity("B", "14155550111", "18005550100", NOW_MS / 1000);
