@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.config.ServerSettings;
+import org.callrouter.server.stir.StirVerifier;
 import org.callrouter.server.transport.SipTls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,6 +43,15 @@ public final class CheckConfigCommand implements Callable<Integer> {
                 SipTls.load(tls).close();
             } catch (IllegalArgumentException e) {
                 out.println(config.errorAt("server.sip.tls", e.getMessage()));
+                return 1;
+            }
+        }
+        ServerSettings.Stir stir = config.server().sip().identity().stir();
+        if (stir.verifies()) {
+            try {
+                StirVerifier.checkFiles(stir);
+            } catch (IllegalArgumentException e) {
+                out.println(config.errorAt("server.sip.identity.stir", e.getMessage()));
                 return 1;
             }
         }

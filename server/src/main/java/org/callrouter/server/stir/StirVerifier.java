@@ -13,6 +13,7 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.agrona.ErrorHandler;
 import org.callrouter.routing.config.ServerSettings;
+import org.callrouter.server.transport.PemTrust;
 
 /**
  * Verifies PASSporT signatures (RFC 8224 6.2.3) off the SIP loop: the signing certificate comes
@@ -59,6 +60,18 @@ public final class StirVerifier implements AutoCloseable {
         } catch (RuntimeException e) {
             pool.shutdownNow();
             throw e;
+        }
+    }
+
+    /**
+     * Reads the files {@code settings} name (trust anchors, x5u CA), as {@link #start} will.
+     *
+     * @throws IllegalArgumentException naming the file that cannot be used
+     */
+    public static void checkFiles(ServerSettings.Stir settings) {
+        PemTrust.certificates(settings.trustAnchors());
+        if (settings.ca() != null) {
+            PemTrust.trustOnly(settings.ca());
         }
     }
 

@@ -102,6 +102,22 @@ class CliTest {
     }
 
     @Test
+    void checkConfigReadsTheStirTrustAnchors() throws IOException {
+        Path yaml = temp.resolve("stir.yaml");
+        Path anchors = Files.writeString(temp.resolve("roots.pem"), "no certificate here");
+        Files.writeString(yaml, """
+                server:
+                  sip:
+                    identity:
+                      stir: { trust_anchors: "%s" }
+                """.formatted(anchors));
+        Run run = run("check-config", yaml.toString());
+        assertEquals(1, run.exit());
+        assertTrue(run.out().startsWith(yaml + ":4:13: server.sip.identity.stir: cannot read CA file " + anchors),
+                run.out());
+    }
+
+    @Test
     void explainPrintsThePlanAsJson() throws IOException {
         Run run = run("explain", "--config", config().toString(), "--number", "18005550100",
                 "--caller", "+14155550123", "--at", "2026-03-14T15:00:00Z", "--json");
