@@ -13,6 +13,12 @@ public final class B2buaStats {
     public volatile long overloadRejections;
     /** Handlers that answered after the call gave up on them (acknowledged, then hung up). */
     public volatile long lateAnswers;
+    /** Calls whose PASSporT's signature was verified (STIR/SHAKEN). */
+    public volatile long attestationsVerified;
+    /** Calls whose PASSporT was found bad: a failed check, a signature or certificate that does not hold. */
+    public volatile long attestationsInvalid;
+    /** Calls routed with a PASSporT not verified: not back in time, certificate not had, no trust anchors. */
+    public volatile long attestationsUnverified;
     /** ACKs that matched no call. */
     public volatile long strayAcks;
 }

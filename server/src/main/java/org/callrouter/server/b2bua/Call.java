@@ -160,6 +160,7 @@ final class Call implements TimerTarget {
                     return;
                 }
                 passport.tags(context, false, null, false);
+                countAttestation(false, !passport.verifiable());
             }
         }
         route(context);
@@ -219,7 +220,19 @@ final class Call implements TimerTarget {
         pendingContext = null;
         pendingPassport.tags(context, verified, reason, invalid);
         pendingPassport = null;
+        countAttestation(verified, invalid);
         route(context);
+    }
+
+    private void countAttestation(boolean verified, boolean invalid) {
+        final B2buaStats stats = b2bua.stats();
+        if (verified) {
+            stats.attestationsVerified++;
+        } else if (invalid) {
+            stats.attestationsInvalid++;
+        } else {
+            stats.attestationsUnverified++;
+        }
     }
 
     // ---- handler legs -------------------------------------------------------------------

@@ -99,6 +99,12 @@ public final class RouterMetrics implements AutoCloseable {
                 s -> s.overloadRejections);
         counter("b2bua.late.answers", "Handlers that answered after the call gave up on them", b2bua,
                 s -> s.lateAnswers);
+        counter("stir.attestations.verified", "Calls whose STIR/SHAKEN PASSporT signature was verified", b2bua,
+                s -> s.attestationsVerified);
+        counter("stir.attestations.invalid", "Calls whose PASSporT was found bad (check, signature, certificate)",
+                b2bua, s -> s.attestationsInvalid);
+        counter("stir.attestations.unverified", "Calls routed with a PASSporT not verified (in time, or at all)",
+                b2bua, s -> s.attestationsUnverified);
         final TransactionStats tx = server.transactions().stats();
         counter("sip.retransmissions.absorbed", "Retransmitted requests absorbed by server transactions", tx,
                 s -> s.retransmissionsAbsorbed);
