@@ -65,7 +65,7 @@ class CallerIdentityIntegrationTest {
         handler.behaviour(Behaviour.answer());
         router = RouterFixture.start(dir.resolve("data"), routing(handler.port()), """
                     identity:
-                      caller_from: [p_asserted_identity, from]
+                      caller_from: [p_asserted_identity, remote_party_id, from]
                       asserted_from: ["%s"]
                 """.formatted(assertedFrom), "", Clock.systemUTC(), events, MessageCounters.NONE);
     }
@@ -101,6 +101,18 @@ class CallerIdentityIntegrationTest {
         assertEquals("+14155550124", events.received().get(0).caller(), "and the record");
         assertNull(invite.header("P-Asserted-Identity"), "the assertion itself stays in the trust domain");
         assertTrue(carrier.errors().isEmpty(), carrier.errors()::toString);
+    }
+
+    @Test
+    void remotePartyIdWithPrivacyFullIsTheHiddenCaller() {
+        start("127.0.0.1/32");
+        final ReceivedRequest invite = callAndHangUp(PASS, "anonymous",
+                Map.of("Remote-Party-ID", "<sip:+14155550177@127.0.0.1>;party=calling;privacy=full;screen=yes"));
+        assertEquals("anonymous", invite.fromUser(), "privacy=full");
+        assertNull(invite.header("Remote-Party-ID"));
+        final RecordingEvents.Received record = events.received().get(0);
+        assertEquals("+14155550177", record.caller());
+        assertEquals("id", record.tags().get("caller_privacy"));
     }
 
     @Test
