@@ -638,8 +638,10 @@ final class Call implements TimerTarget {
         if (pendingContext != null) {
             // Ended while its signature was being verified (a CANCEL, shutdown): never routed,
             // the record still says who called.
+            pendingPassport.tags(pendingContext, false, "call ended before its verification", false);
             final CallContext unrouted = pendingContext.build();
             pendingContext = null;
+            pendingPassport = null;
             b2bua.events().received(id, key, b2bua.wallMs(), CallEvents.NOT_ROUTED, unrouted.callerNumber(),
                     unrouted.dialedNumber(), null, null, unrouted.tags());
         }

@@ -186,6 +186,18 @@ class StirShakenIntegrationTest {
     }
 
     @Test
+    void aCallCancelledWhileItsSignatureIsCheckedIsRecordedUnrouted() {
+        final CarrierCall call = carrier.call(router.hostPort(), OPEN, CALLER,
+                Map.of("Identity", signedBy("/hang.pem").identity("A", "14155550111", OPEN, now())));
+        call.awaitStatus(100, WAIT);
+        call.cancel();
+        assertEquals(487, call.awaitFinal(WAIT).status());
+        assertEquals(0, handler.inviteCount(), "never routed");
+        assertEquals(List.of("received " + OPEN + " null", "ended canceled 487"), events.lines());
+        assertEquals("A", events.received().get(0).tags().get("attestation"), "the record still has the claims");
+    }
+
+    @Test
     void aCampaignMayRefuseAttestationC() {
         final Map<String, String> c = call(NO_C, signedBy("/cert.pem").identity("C", "14155550111", NO_C, now()), 603);
         assertEquals("C", c.get("attestation"));
