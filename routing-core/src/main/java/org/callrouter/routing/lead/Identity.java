@@ -92,6 +92,7 @@ public record Identity(IdentityKind kind, String value) {
         return text.length() <= 64 ? text : text.substring(0, 64) + "...";
     }
 
+    /** {@code kind:value} ({@code phone:+15551230001}): how audits and the store's key write it. */
     @Override
     public String toString() {
         return kind.wireName() + ":" + value;

@@ -187,15 +187,11 @@ final class CallIngest {
             return List.of();
         }
         stageKeys(c, "web", bySession.keySet());
-        // a visit's web session starts at its creation: the range lets DuckDB skip old row groups
         try (PreparedStatement ps = c.prepareStatement("SELECT k.value FROM ingest_stage_keys k JOIN lead_sessions s "
-                + "ON s.kind = 'web' AND s.id = k.value WHERE k.kind = 'web' AND s.started_ms BETWEEN ? AND ?")) {
-            ps.setLong(1, visits.stream().mapToLong(VisitRow::createdMs).min().orElseThrow());
-            ps.setLong(2, visits.stream().mapToLong(VisitRow::createdMs).max().orElseThrow());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    bySession.remove(rs.getString(1));
-                }
+                + "ON s.kind = 'web' AND s.id = k.value WHERE k.kind = 'web'");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                bySession.remove(rs.getString(1));
             }
         }
         clearStage(c, "ingest_stage_keys");

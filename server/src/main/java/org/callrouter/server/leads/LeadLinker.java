@@ -172,10 +172,9 @@ final class LeadLinker {
      */
     static Map<Identity, String> lookup(Connection c, Set<Identity> identities) throws SQLException {
         Map<Identity, String> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT lead_id FROM identities WHERE kind = ? AND value = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT lead_id FROM identities WHERE ident = ?")) {
             for (Identity identity : identities) {
-                ps.setString(1, identity.kind().wireName());
-                ps.setString(2, identity.value());
+                ps.setString(1, identity.toString());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         out.put(identity, rs.getString(1));
@@ -262,9 +261,10 @@ final class LeadLinker {
     }
 
     private void insertLinks(Connection c, Map<Identity, String> links, long nowMs) throws SQLException {
-        try (RowSink sink = RowSink.into(c, engine, "identities", 4)) {
+        try (RowSink sink = RowSink.into(c, engine, "identities", 5)) {
             for (Map.Entry<Identity, String> row : links.entrySet()) {
-                sink.row(row.getKey().kind().wireName(), row.getKey().value(), row.getValue(), nowMs);
+                sink.row(row.getKey().toString(), row.getKey().kind().wireName(), row.getKey().value(), row.getValue(),
+                        nowMs);
             }
         }
     }
