@@ -241,8 +241,8 @@ public final class RouterService implements AutoCloseable {
 
     /**
      * Applies a new configuration without dropping live calls ({@link RouterServer#reload}),
-     * then the webhook retry policy, the handler gauges and the admin token. {@code server.admin.listen} and {@code server.records} cannot change while
-     * running. On any error nothing changes.
+     * then the webhook retry policy, the handler gauges and the admin token. {@code server.admin.listen}, {@code server.records} and {@code server.store} cannot
+     * change while running. On any error nothing changes.
      *
      * @throws ConfigException with every reason the configuration was refused.
      */
@@ -257,6 +257,10 @@ public final class RouterService implements AutoCloseable {
         if (!Objects.equals(was.records(), now.records())) {
             problems.add(next.errorAt("server.records", "cannot change while running (running with "
                     + was.records() + "); restart the router"));
+        }
+        if (!Objects.equals(was.store(), now.store())) {
+            problems.add(next.errorAt("server.store", "cannot change while running (running with "
+                    + was.store() + "); restart the router"));
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
