@@ -86,9 +86,10 @@ public final class ConfigLoader {
         List<HandlerConfig> handlers = model.handlers(top);
         List<CampaignConfig> campaigns = model.campaigns(top);
         List<NumberConfig> numbers = model.numbers(top);
+        AttributionConfig attribution = AttributionReader.read(top.child("attribution"), phones);
         top.finish();
         new ConfigValidator(problems, locations).validate(server, sources, handlers, numbers, campaigns, model);
         problems.throwIfAny();
-        return new RouterConfig(file, server, region, sources, handlers, campaigns, numbers, locations);
+        return new RouterConfig(file, server, region, sources, handlers, campaigns, numbers, attribution, locations);
     }
 }

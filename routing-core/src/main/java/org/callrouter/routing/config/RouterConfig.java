@@ -25,10 +25,11 @@ public final class RouterConfig {
     private final Map<String, CampaignConfig> campaignsById = new LinkedHashMap<>();
     private final Locations locations;
     private final List<PoolConfig> pools;
+    private final AttributionConfig attribution;
 
     RouterConfig(Path file, ServerSettings server, String defaultRegion, List<SourceConfig> sources,
                  List<HandlerConfig> handlers, List<CampaignConfig> campaigns, List<NumberConfig> numbers,
-                 Locations locations) {
+                 AttributionConfig attribution, Locations locations) {
         this.file = file;
         this.server = server;
         this.defaultRegion = defaultRegion;
@@ -36,6 +37,7 @@ public final class RouterConfig {
         this.handlers = List.copyOf(handlers);
         this.campaigns = List.copyOf(campaigns);
         this.numbers = List.copyOf(numbers);
+        this.attribution = attribution;
         this.locations = locations;
         sources.forEach(s -> sourcesById.putIfAbsent(s.id(), s));
         handlers.forEach(h -> handlersById.putIfAbsent(h.id(), h));
@@ -76,6 +78,11 @@ public final class RouterConfig {
     /** Tracked numbers listed in the YAML (bulk numbers are imported into the store instead). */
     public List<NumberConfig> numbers() {
         return numbers;
+    }
+
+    /** The {@code attribution:} section (defaults when absent). */
+    public AttributionConfig attribution() {
+        return attribution;
     }
 
     /** Every number pool of every campaign, in file order. */
