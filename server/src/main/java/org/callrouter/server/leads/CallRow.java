@@ -1,6 +1,7 @@
 package org.callrouter.server.leads;
 
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,16 +20,19 @@ import java.util.Map;
  * @param tags              the record's tags: {@code utm_*}, click ids, {@code landing_page},
  *                          {@code referrer}, {@code sales_code}, {@code ref1..3}, ...
  * @param recordLine        the journal line itself (returned by call lookups)
+ * @param handlersTried     the handlers of the record's {@code attempts}, in order (the handler
+ *                          filter of call queries matches any of them)
  */
 public record CallRow(String id, long receivedMs, Long answeredMs, Long endedMs, String status, int sipStatus,
                       String campaign, String source, String handler, String caller, String dialed,
                       boolean answered, boolean converted, boolean campaignConverts,
                       BigDecimal revenue, BigDecimal payout, long talkMs,
                       String visitorSession, String leadRef, String customerId,
-                      Map<String, String> tags, String recordLine) {
+                      Map<String, String> tags, String recordLine, List<String> handlersTried) {
 
     public CallRow {
         tags = tags == null ? Map.of() : Map.copyOf(tags);
+        handlersTried = handlersTried == null ? List.of() : List.copyOf(handlersTried);
         revenue = revenue == null ? BigDecimal.ZERO : revenue;
         payout = payout == null ? BigDecimal.ZERO : payout;
     }
