@@ -259,7 +259,7 @@ public final class AdminApi {
                         + limitText + "\"");
             }
         }
-        final List<ObjectNode> found = service.records().query(
+        final List<ObjectNode> found = service.calls(
                 new JournalReader.Query(filter(query, "campaign"), filter(query, "source"), filter(query, "handler"),
                         filter(query, "caller"), status, since, limit));
         final ObjectNode body = ApiResponse.JSON.createObjectNode();
@@ -271,7 +271,7 @@ public final class AdminApi {
 
     private ApiResponse call(String id) throws ApiException {
         try {
-            final Optional<ObjectNode> record = service.records().find(id);
+            final Optional<ObjectNode> record = service.call(id);
             if (record.isEmpty()) {
                 throw new ApiException(404, "no call " + id + " in the journal or in progress");
             }

@@ -3,7 +3,9 @@ package org.callrouter.server.leads;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -45,7 +47,18 @@ final class JournalRows {
                 text(node, "source"), text(node, "handler"), text(node, "caller"), text(node, "dialed"),
                 answeredMs != null, node.path("converted").asBoolean(false), campaignConverts(node.path("conversion")),
                 amount(node, "revenue"), amount(node, "payout"), talkSeconds.movePointRight(3).longValue(),
-                text(node, "session"), tags.get("lead_id"), tags.get("customer_id"), tags, line);
+                text(node, "session"), tags.get("lead_id"), tags.get("customer_id"), tags, line, handlersTried(node));
+    }
+
+    private static List<String> handlersTried(JsonNode node) {
+        final List<String> handlers = new ArrayList<>();
+        for (JsonNode attempt : node.path("attempts")) {
+            final String handler = text(attempt, "handler");
+            if (handler != null) {
+                handlers.add(handler);
+            }
+        }
+        return handlers;
     }
 
     /** Whether either side of the record's conversion has a rule (no conversion object: none). */
