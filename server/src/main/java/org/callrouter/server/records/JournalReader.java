@@ -162,10 +162,7 @@ public final class JournalReader {
             final List<ObjectNode> conversions = scan(dir.resolve(Journal.conversionsFile(day)), line -> true,
                     node -> calls.containsKey(node.path("id").asText()), Integer.MAX_VALUE);
             for (ObjectNode conversion : conversions) {
-                final ObjectNode call = calls.get(conversion.path("id").asText());
-                conversion.remove("record");
-                conversion.remove("id");
-                call.setAll(conversion);
+                RecordJson.mergeConversion(calls.get(conversion.path("id").asText()), conversion);
             }
         }
     }
