@@ -112,6 +112,12 @@ class StoreIngestIntegrationTest {
             try (RouterProcess router = RouterProcess.start(config, admin, dir.resolve("third.log"))) {
                 assertStoredOnce(admin, router);
                 assertEquals(0, lag(admin), "nothing left to store");
+                final JsonNode health = readJson(get(admin + "/health"));
+                assertEquals("ready", health.path("status").asText(), health::toString);
+                assertEquals("duckdb", health.path("store").path("engine").asText(), health::toString);
+                assertEquals("running", health.path("store").path("ingest").asText(), health::toString);
+                assertTrue(health.path("store").path("last_error").isNull(), health::toString);
+                assertEquals(0, health.path("warnings").size(), health::toString);
             }
         }
     }
