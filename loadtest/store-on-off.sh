@@ -68,44 +68,15 @@ done
 sleep 1
 for p in $(pgrep -f "uas.xml -i 127.0.0.1 -p 474[01]2"); do pids+=("$p"); done
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-step() { # name port rate
-  local name=$1 tport=$2 r=$3 n=$(( $3 * secs )) start end cpu0 cpu1
-  rm -f "$work/stat.csv"
-  cpu0=$(cpu_ticks "${rpid[$name]}")
-  start=$(date +%s.%N)
-  (cd "$work" && timeout $((secs*4+20)) sipp 127.0.0.1:$tport -sf "$sipp_dir/uac.xml" -s 18005550100 -i 127.0.0.1 \
-      -p 47600 -mp 47610 -r "$r" -m "$n" -l $((r*2)) -t u1 -trace_stat -stf stat.csv -fd 1 -nostdin \
-      -timeout $((secs*4+10))s -max_recv_loops 10000 -max_sched_loops 10000 >/dev/null 2>&1)
-  end=$(date +%s.%N)
-  cpu1=$(cpu_ticks "${rpid[$name]}")
-  python3 "$repo/loadtest/bench/sipp-verdict.py" "$name" "$r" "$start" "$end" "$work/stat.csv" \
-      $(( (cpu1 - cpu0) * 1000 / $(getconf CLK_TCK) ))
-}
+uac_port=47600 uac_media_port=47610
+. "$repo/loadtest/bench/on-off-steps.sh"
 metric() { curl -s "http://127.0.0.1:47411/metrics" | awk -v m="$1" 'index($0, m) == 1 {print $NF; exit}'; }
 # Warm both JVMs up (JIT) before measuring.
 step off 47400 1000 > "$work/warmup.txt"
 step on 47410 1000 >> "$work/warmup.txt"
-i=0
-for r in $rates; do
-  if [ $((i % 2)) -eq 0 ]; then
-    step off 47400 "$r"; step on 47410 "$r"
-  else
-    step on 47410 "$r"; step off 47400 "$r"
-  fi
-  echo "   on: leads_ingested_total{kind=call}=$(metric 'leads_ingested_total{kind="call"') lag_bytes=$(metric leads_ingest_lag_bytes)"
-  i=$((i + 1))
-done | tee "$work/results.txt"
-python3 - "$work/results.txt" <<'PY'
-import sys
-best = {}
-for line in open(sys.argv[1]):
-    f = line.split()
-    if f and f[-1] == 'clean':
-        best[f[0]] = max(best.get(f[0], 0), int(f[1].split('=')[1][:-3]))
-off, on = best.get('off', 0), best.get('on', 0)
-print(f"max clean rate: off={off}cps on={on}cps ratio={on / off if off else 0:.3f}")
-PY
+ingested() { echo "   on: leads_ingested_total{kind=call}=$(metric 'leads_ingested_total{kind="call"') lag_bytes=$(metric leads_ingest_lag_bytes)"; }
+alternate "$rates" 47400 47410 ingested | tee "$work/results.txt"
+best_rates "$work/results.txt"
 lines=$(cat "$work"/data-on/journal/calls-*.jsonl 2>/dev/null | wc -l)
 start=$(date +%s)
 while [ "$(metric leads_ingest_lag_bytes)" != "0.0" ] && [ $(( $(date +%s) - start )) -lt 600 ]; do sleep 1; done
