@@ -46,6 +46,8 @@ CREATE TABLE call_conversions (
 CREATE TABLE leads (
     id           VARCHAR PRIMARY KEY,
     created_ms   BIGINT NOT NULL,
+    -- start of its earliest session (null: none): decides which lead survives a merge
+    first_ms     BIGINT,
     merged_into  VARCHAR,
     merged_ms    BIGINT
 );
@@ -124,3 +126,21 @@ CREATE TABLE store_lock (
     turns  BIGINT NOT NULL
 );
 INSERT INTO store_lock VALUES (1, 0);
+
+-- Staging of one ingest batch, filled by the DuckDB appender (or multi-row inserts on
+-- PostgreSQL) and emptied in the same transaction, so other sessions never see a row.
+CREATE TABLE ingest_stage_keys (
+    kind   VARCHAR NOT NULL,
+    value  VARCHAR NOT NULL
+);
+
+CREATE TABLE ingest_stage_status (
+    id      VARCHAR NOT NULL,
+    status  VARCHAR,
+    at_ms   BIGINT NOT NULL
+);
+
+CREATE TABLE ingest_stage_merges (
+    from_id  VARCHAR NOT NULL,
+    into_id  VARCHAR NOT NULL
+);

@@ -10,24 +10,30 @@ import java.util.List;
 /** The {@code lead_audit} table: who changed which leads, when, and what moved. */
 final class Audit {
 
-    private final LeadIds ids;
+    /** One entry to write. */
+    record Change(String action, String leadId, String otherLeadId, String detail) {
+    }
 
-    Audit(LeadIds ids) {
+    private final LeadIds ids;
+    private final Engine engine;
+
+    Audit(LeadIds ids, Engine engine) {
         this.ids = ids;
+        this.engine = engine;
     }
 
     void record(Connection c, long atMs, String actor, String action, String leadId, String otherLeadId, String detail)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO lead_audit (id, at_ms, actor, action, lead_id, other_lead_id, detail) VALUES (?,?,?,?,?,?,?)")) {
-            ps.setString(1, ids.audit());
-            ps.setLong(2, atMs);
-            ps.setString(3, actor);
-            ps.setString(4, action);
-            ps.setString(5, leadId);
-            ps.setString(6, otherLeadId);
-            ps.setString(7, detail);
-            ps.executeUpdate();
+        recordAll(c, atMs, actor, List.of(new Change(action, leadId, otherLeadId, detail)));
+    }
+
+    /** Writes the changes of one transaction, all by {@code actor} at {@code atMs}. */
+    void recordAll(Connection c, long atMs, String actor, List<Change> changes) throws SQLException {
+        try (RowSink sink = RowSink.into(c, engine, "lead_audit", 7)) {
+            for (Change change : changes) {
+                sink.row(ids.audit(), atMs, actor, change.action(), change.leadId(), change.otherLeadId(),
+                        change.detail());
+            }
         }
     }
 

@@ -22,22 +22,19 @@ import org.callrouter.routing.phone.PhoneNumbers;
 
 /**
  * Stores one {@link IngestBatch} inside the caller's transaction with a fixed number of
- * statements per batch (multi-row inserts of up to {@link Sql#CHUNK_ROWS} rows): call ids
- * already stored are dropped first, so a batch read twice stores nothing twice.
+ * statements per batch: keys are staged ({@code ingest_stage_*}) and joined, rows appended in
+ * bulk ({@link RowSink}), web session changes applied by one UPDATE .. FROM the staged
+ * statuses. Call ids and visit sessions already stored are dropped first, so a batch read
+ * twice stores nothing twice.
  */
 final class CallIngest {
 
     static final long QUARTER_MS = 900_000L;
     private static final String ROUTER = "router";
-    private static final String CALL_COLUMNS = "id, node, received_ms, quarter, answered_ms, ended_ms, status, "
-            + "sip_status, campaign, source, handler, caller, dialed, answered, converted, campaign_converts, revenue, "
-            + "payout, talk_ms, visitor_session, utm_source, utm_campaign, utm_term, landing_page, tried, record_line";
-    private static final int CALL_COLUMN_COUNT = 26;
-    static final String SESSION_COLUMNS = "kind, id, lead_id, via_kind, via_value, status, started_ms, ended_ms, "
-            + "campaign, source, handler, utm_source, utm_campaign, utm_term, landing_page, tracking, called";
-    private static final int SESSION_COLUMN_COUNT = 17;
+    private static final int CALL_COLUMNS = 26;
+    private static final int SESSION_COLUMNS = 17;
 
-    /** A session row to insert. */
+    /** A session row to append. */
     private record SessionRow(String kind, String id, String lead, Identity via, SessionStatus status, long startedMs,
                               Long endedMs, String campaign, String source, String handler,
                               Map<String, String> tracking, boolean called) {
@@ -47,30 +44,37 @@ final class CallIngest {
     private record Figures(long atMs, boolean converted, BigDecimal revenue, BigDecimal payout) {
     }
 
+    /** A web session's new status, from the latest call through it. */
+    private record WebStatus(SessionStatus status, long callMs) {
+    }
+
     private final LeadLinker linker;
     private final IgnoredIdentities ignored;
     private final PhoneNumbers phones;
+    private final Engine engine;
 
-    CallIngest(LeadLinker linker, IgnoredIdentities ignored, PhoneNumbers phones) {
+    CallIngest(LeadLinker linker, IgnoredIdentities ignored, PhoneNumbers phones, Engine engine) {
         this.linker = linker;
         this.ignored = ignored;
         this.phones = phones;
+        this.engine = engine;
     }
 
     void ingest(Connection c, IngestBatch batch, long nowMs) throws SQLException {
         insertConversions(c, batch.conversions());
         List<CallRow> calls = newCalls(c, batch.calls());
-        Map<String, Figures> latest = latestConversions(c, calls);
+        List<VisitRow> visits = newVisits(c, batch.visits());
+        Map<String, Figures> latest = calls.isEmpty() || batch.conversions().isEmpty() && !hasConversions(c)
+                ? Map.of() : latestConversions(c, calls);
 
-        List<LeadLinker.Subject> subjects = new ArrayList<>();
-        List<Identity> visitVia = new ArrayList<>();
-        for (VisitRow visit : batch.visits()) {
-            Identity via = identity(IdentityKind.VISITOR, visit.session());
-            visitVia.add(via);
-            subjects.add(new LeadLinker.Subject(via == null ? List.of() : List.of(via), visit.createdMs(),
+        List<LeadLinker.Subject> subjects = new ArrayList<>(visits.size() + calls.size());
+        List<Identity> via = new ArrayList<>(visits.size() + calls.size());
+        for (VisitRow visit : visits) {
+            Identity visitor = identity(IdentityKind.VISITOR, visit.session());
+            via.add(visitor);
+            subjects.add(new LeadLinker.Subject(visitor == null ? List.of() : List.of(visitor), visit.createdMs(),
                     visit.createdMs()));
         }
-        List<Identity> callVia = new ArrayList<>();
         for (CallRow call : calls) {
             Identity phone = identity(IdentityKind.PHONE, call.caller());
             Identity visitor = identity(IdentityKind.VISITOR, call.visitorSession());
@@ -79,36 +83,38 @@ final class CallIngest {
             add(ids, visitor);
             add(ids, identity(IdentityKind.LEAD_REF, call.leadRef()));
             add(ids, identity(IdentityKind.CUSTOMER, call.customerId()));
-            callVia.add(phone != null ? phone : visitor);
+            via.add(phone != null ? phone : visitor);
             subjects.add(new LeadLinker.Subject(ids, call.receivedMs(), call.receivedMs()));
         }
         List<String> leads = linker.link(c, subjects, ROUTER, nowMs).leads();
 
-        List<SessionRow> sessions = new ArrayList<>(subjects.size());
-        for (int i = 0; i < batch.visits().size(); i++) {
-            VisitRow v = batch.visits().get(i);
-            Map<String, String> tracking = Tracking.of(v.fields());
-            sessions.add(new SessionRow("web", v.session(), leads.get(i), visitVia.get(i), SessionStatus.NEW,
-                    v.createdMs(), null, v.campaign(), tracking.get("source"), null, tracking, false));
-        }
-        List<CallRow> stored = new ArrayList<>(calls.size());
-        Map<String, SessionStatus> webStatus = new LinkedHashMap<>();
-        for (int i = 0; i < calls.size(); i++) {
-            CallRow call = withConversion(calls.get(i), latest.get(calls.get(i).id()));
-            stored.add(call);
-            SessionStatus status = SessionStatus.ofCall(call.status(), call.answered(), call.converted(),
-                    call.campaignConverts());
-            sessions.add(new SessionRow("call", call.id(), leads.get(batch.visits().size() + i), callVia.get(i),
-                    status, call.receivedMs(), call.endedMs(), call.campaign(), call.source(), call.handler(),
-                    Tracking.of(call.tags()), false));
-            if (call.visitorSession() != null) {
-                webStatus.put(call.visitorSession(), status);
+        Map<String, WebStatus> webStatus = new HashMap<>();
+        try (RowSink callSink = RowSink.into(c, engine, "calls", CALL_COLUMNS);
+             RowSink sessionSink = RowSink.into(c, engine, "lead_sessions", SESSION_COLUMNS)) {
+            for (int i = 0; i < visits.size(); i++) {
+                VisitRow v = visits.get(i);
+                Map<String, String> tracking = Tracking.of(v.fields());
+                appendSession(sessionSink, new SessionRow("web", v.session(), leads.get(i), via.get(i),
+                        SessionStatus.NEW, v.createdMs(), null, v.campaign(), tracking.get("source"), null, tracking,
+                        false));
+            }
+            for (int i = 0; i < calls.size(); i++) {
+                CallRow call = withConversion(calls.get(i), latest.get(calls.get(i).id()));
+                int at = visits.size() + i;
+                SessionStatus status = SessionStatus.ofCall(call.status(), call.answered(), call.converted(),
+                        call.campaignConverts());
+                appendCall(callSink, batch.node(), call);
+                appendSession(sessionSink, new SessionRow("call", call.id(), leads.get(at), via.get(at), status,
+                        call.receivedMs(), call.endedMs(), call.campaign(), call.source(), call.handler(),
+                        Tracking.of(call.tags()), false));
+                if (call.visitorSession() != null) {
+                    webStatus.merge(call.visitorSession(), new WebStatus(status, call.receivedMs()),
+                            (a, b) -> a.callMs() >= b.callMs() ? a : b);
+                }
             }
         }
-        insertCalls(c, batch.node(), stored);
-        insertSessions(c, sessions);
-        webStatus.putAll(statusOfEarlierCalls(c, batch.visits(), webStatus.keySet()));
-        markCalled(c, webStatus);
+        statusOfEarlierCalls(c, visits, webStatus);
+        updateWebSessions(c, webStatus);
         applyConversions(c, batch.conversions(), calls);
         endVisits(c, batch.visitEnds());
         savePositions(c, batch.node(), batch.positions());
@@ -133,8 +139,23 @@ final class CallIngest {
         }
     }
 
+    /** Stages keys of one kind ({@code call} ids, {@code web} sessions) for a join. */
+    private void stageKeys(Connection c, String kind, Iterable<String> values) throws SQLException {
+        try (RowSink keys = RowSink.into(c, engine, "ingest_stage_keys", 2)) {
+            for (String value : values) {
+                keys.row(kind, value);
+            }
+        }
+    }
+
+    private static void clearStage(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table)) {
+            ps.executeUpdate();
+        }
+    }
+
     /** The calls of the batch not stored yet (first of each id when the batch repeats one). */
-    private static List<CallRow> newCalls(Connection c, List<CallRow> calls) throws SQLException {
+    private List<CallRow> newCalls(Connection c, List<CallRow> calls) throws SQLException {
         Map<String, CallRow> byId = new LinkedHashMap<>();
         calls.forEach(call -> byId.putIfAbsent(call.id(), call));
         if (byId.isEmpty()) {
@@ -142,26 +163,52 @@ final class CallIngest {
         }
         long from = calls.stream().mapToLong(CallRow::receivedMs).min().orElseThrow();
         long to = calls.stream().mapToLong(CallRow::receivedMs).max().orElseThrow();
-        for (List<String> chunk : Sql.chunks(new ArrayList<>(byId.keySet()))) {
-            // the time range lets DuckDB skip row groups by their min/max instead of probing every id
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM calls WHERE received_ms BETWEEN ? AND ? "
-                    + "AND id IN (" + Sql.marks(chunk.size()) + ")")) {
-                ps.setLong(1, from);
-                ps.setLong(2, to);
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 3, chunk.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        byId.remove(rs.getString(1));
-                    }
+        stageKeys(c, "call", byId.keySet());
+        // the time range lets DuckDB skip row groups by their min/max instead of probing every id
+        try (PreparedStatement ps = c.prepareStatement("SELECT k.value FROM ingest_stage_keys k JOIN calls x "
+                + "ON x.id = k.value WHERE k.kind = 'call' AND x.received_ms BETWEEN ? AND ?")) {
+            ps.setLong(1, from);
+            ps.setLong(2, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byId.remove(rs.getString(1));
                 }
             }
         }
+        clearStage(c, "ingest_stage_keys");
         return new ArrayList<>(byId.values());
     }
 
-    private static void insertConversions(Connection c, List<ConversionRow> conversions) throws SQLException {
+    /** The visits of the batch whose web session is not stored yet. */
+    private List<VisitRow> newVisits(Connection c, List<VisitRow> visits) throws SQLException {
+        Map<String, VisitRow> bySession = new LinkedHashMap<>();
+        visits.forEach(v -> bySession.putIfAbsent(v.session(), v));
+        if (bySession.isEmpty()) {
+            return List.of();
+        }
+        stageKeys(c, "web", bySession.keySet());
+        try (PreparedStatement ps = c.prepareStatement("SELECT k.value FROM ingest_stage_keys k JOIN lead_sessions s "
+                + "ON s.kind = 'web' AND s.id = k.value WHERE k.kind = 'web'");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                bySession.remove(rs.getString(1));
+            }
+        }
+        clearStage(c, "ingest_stage_keys");
+        return new ArrayList<>(bySession.values());
+    }
+
+    private static boolean hasConversions(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM call_conversions LIMIT 1");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    private void insertConversions(Connection c, List<ConversionRow> conversions) throws SQLException {
+        if (conversions.isEmpty()) {
+            return;
+        }
         Map<String, ConversionRow> unique = new LinkedHashMap<>();
         conversions.forEach(r -> unique.putIfAbsent(r.callId() + "@" + r.atMs(), r));
         for (List<ConversionRow> chunk : Sql.chunks(new ArrayList<>(unique.values()))) {
@@ -183,23 +230,18 @@ final class CallIngest {
     }
 
     /** The latest stored conversion of each call (conversions can be ingested before their call). */
-    private static Map<String, Figures> latestConversions(Connection c, List<CallRow> calls) throws SQLException {
+    private Map<String, Figures> latestConversions(Connection c, List<CallRow> calls) throws SQLException {
+        stageKeys(c, "call", calls.stream().map(CallRow::id).toList());
         Map<String, Figures> out = new HashMap<>();
-        List<String> ids = calls.stream().map(CallRow::id).toList();
-        for (List<String> chunk : Sql.chunks(ids)) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT call_id, at_ms, converted, revenue, payout "
-                    + "FROM call_conversions WHERE call_id IN (" + Sql.marks(chunk.size()) + ")")) {
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 1, chunk.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Figures f = new Figures(rs.getLong(2), rs.getBoolean(3), rs.getBigDecimal(4), rs.getBigDecimal(5));
-                        out.merge(rs.getString(1), f, (a, b) -> a.atMs() >= b.atMs() ? a : b);
-                    }
-                }
+        try (PreparedStatement ps = c.prepareStatement("SELECT v.call_id, v.at_ms, v.converted, v.revenue, v.payout "
+                + "FROM ingest_stage_keys k JOIN call_conversions v ON v.call_id = k.value WHERE k.kind = 'call'");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Figures f = new Figures(rs.getLong(2), rs.getBoolean(3), rs.getBigDecimal(4), rs.getBigDecimal(5));
+                out.merge(rs.getString(1), f, (a, b) -> a.atMs() >= b.atMs() ? a : b);
             }
         }
+        clearStage(c, "ingest_stage_keys");
         return out;
     }
 
@@ -213,134 +255,69 @@ final class CallIngest {
                 r.recordLine(), r.handlersTried());
     }
 
-    private static void insertCalls(Connection c, String node, List<CallRow> calls) throws SQLException {
-        for (List<CallRow> chunk : Sql.chunks(calls)) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO calls (" + CALL_COLUMNS + ") VALUES "
-                    + Sql.tuples(chunk.size(), CALL_COLUMN_COUNT))) {
-                int p = 1;
-                for (CallRow r : chunk) {
-                    ps.setString(p++, r.id());
-                    ps.setString(p++, node);
-                    ps.setLong(p++, r.receivedMs());
-                    ps.setLong(p++, Math.floorDiv(r.receivedMs(), QUARTER_MS));
-                    Sql.setLong(ps, p++, r.answeredMs());
-                    Sql.setLong(ps, p++, r.endedMs());
-                    ps.setString(p++, r.status());
-                    ps.setInt(p++, r.sipStatus());
-                    Sql.setString(ps, p++, r.campaign());
-                    Sql.setString(ps, p++, r.source());
-                    Sql.setString(ps, p++, r.handler());
-                    Sql.setString(ps, p++, r.caller());
-                    Sql.setString(ps, p++, r.dialed());
-                    ps.setBoolean(p++, r.answered());
-                    ps.setBoolean(p++, r.converted());
-                    ps.setBoolean(p++, r.campaignConverts());
-                    ps.setBigDecimal(p++, r.revenue());
-                    ps.setBigDecimal(p++, r.payout());
-                    ps.setLong(p++, r.talkMs());
-                    Sql.setString(ps, p++, r.visitorSession());
-                    Sql.setString(ps, p++, r.tags().get("utm_source"));
-                    Sql.setString(ps, p++, r.tags().get("utm_campaign"));
-                    Sql.setString(ps, p++, r.tags().get("utm_term"));
-                    Sql.setString(ps, p++, r.tags().get("landing_page"));
-                    ps.setString(p++, " " + String.join(" ", r.handlersTried()) + " ");
-                    ps.setString(p++, r.recordLine());
-                }
-                ps.executeUpdate();
-            }
-        }
+    private static void appendCall(RowSink sink, String node, CallRow r) throws SQLException {
+        sink.row(r.id(), node, r.receivedMs(), Math.floorDiv(r.receivedMs(), QUARTER_MS), r.answeredMs(), r.endedMs(),
+                r.status(), r.sipStatus(), r.campaign(), r.source(), r.handler(), r.caller(), r.dialed(), r.answered(),
+                r.converted(), r.campaignConverts(), r.revenue(), r.payout(), r.talkMs(), r.visitorSession(),
+                r.tags().get("utm_source"), r.tags().get("utm_campaign"), r.tags().get("utm_term"),
+                r.tags().get("landing_page"), " " + String.join(" ", r.handlersTried()) + " ", r.recordLine());
     }
 
-    private static void insertSessions(Connection c, List<SessionRow> sessions) throws SQLException {
-        for (List<SessionRow> chunk : Sql.chunks(sessions)) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO lead_sessions (" + SESSION_COLUMNS + ") VALUES "
-                    + Sql.tuples(chunk.size(), SESSION_COLUMN_COUNT) + " ON CONFLICT DO NOTHING")) {
-                int p = 1;
-                for (SessionRow s : chunk) {
-                    ps.setString(p++, s.kind());
-                    ps.setString(p++, s.id());
-                    Sql.setString(ps, p++, s.lead());
-                    Sql.setString(ps, p++, s.via() == null ? null : s.via().kind().wireName());
-                    Sql.setString(ps, p++, s.via() == null ? null : s.via().value());
-                    ps.setString(p++, s.status().wireName());
-                    ps.setLong(p++, s.startedMs());
-                    Sql.setLong(ps, p++, s.endedMs());
-                    Sql.setString(ps, p++, s.campaign());
-                    Sql.setString(ps, p++, s.source());
-                    Sql.setString(ps, p++, s.handler());
-                    Sql.setString(ps, p++, s.tracking().get("utm_source"));
-                    Sql.setString(ps, p++, s.tracking().get("utm_campaign"));
-                    Sql.setString(ps, p++, s.tracking().get("utm_term"));
-                    Sql.setString(ps, p++, s.tracking().get("landing_page"));
-                    ps.setString(p++, Tracking.json(s.tracking()));
-                    ps.setBoolean(p++, s.called());
-                }
-                ps.executeUpdate();
-            }
-        }
+    private static void appendSession(RowSink sink, SessionRow s) throws SQLException {
+        sink.row(s.kind(), s.id(), s.lead(), s.via() == null ? null : s.via().kind().wireName(),
+                s.via() == null ? null : s.via().value(), s.status().wireName(), s.startedMs(), s.endedMs(),
+                s.campaign(), s.source(), s.handler(), s.tracking().get("utm_source"), s.tracking().get("utm_campaign"),
+                s.tracking().get("utm_term"), s.tracking().get("landing_page"), Tracking.json(s.tracking()), s.called());
     }
 
     /**
-     * The status of the latest call already stored for each visit of this batch that a call
-     * came through before its visit line was ingested (the streams are read independently).
+     * Adds to {@code webStatus} the latest stored call through each visit of this batch: the
+     * streams are read independently, so a call can be stored before its visit line.
      */
-    private static Map<String, SessionStatus> statusOfEarlierCalls(Connection c, List<VisitRow> visits,
-                                                                   Set<String> alreadyKnown) throws SQLException {
-        List<String> sessions = new ArrayList<>();
-        Set<String> seen = new HashSet<>(alreadyKnown);
-        long from = Long.MAX_VALUE;
-        for (VisitRow v : visits) {
-            if (seen.add(v.session())) {
-                sessions.add(v.session());
-                from = Math.min(from, v.createdMs());
-            }
+    private void statusOfEarlierCalls(Connection c, List<VisitRow> visits, Map<String, WebStatus> webStatus)
+            throws SQLException {
+        if (visits.isEmpty()) {
+            return;
         }
-        Map<String, SessionStatus> out = new HashMap<>();
-        Map<String, Long> at = new HashMap<>();
-        for (List<String> chunk : Sql.chunks(sessions)) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT c.visitor_session, s.status, c.received_ms "
-                    + "FROM calls c JOIN lead_sessions s ON s.kind = 'call' AND s.id = c.id "
-                    + "WHERE c.received_ms >= ? AND c.visitor_session IN (" + Sql.marks(chunk.size()) + ")")) {
-                ps.setLong(1, from);
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 2, chunk.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String session = rs.getString(1);
-                        long received = rs.getLong(3);
-                        if (received >= at.getOrDefault(session, Long.MIN_VALUE)) {
-                            at.put(session, received);
-                            out.put(session, SessionStatus.fromWire(rs.getString(2)));
-                        }
-                    }
+        long from = visits.stream().mapToLong(VisitRow::createdMs).min().orElseThrow();
+        stageKeys(c, "web", visits.stream().map(VisitRow::session).toList());
+        try (PreparedStatement ps = c.prepareStatement("SELECT x.visitor_session, s.status, x.received_ms "
+                + "FROM ingest_stage_keys k JOIN calls x ON x.visitor_session = k.value "
+                + "JOIN lead_sessions s ON s.kind = 'call' AND s.id = x.id "
+                + "WHERE k.kind = 'web' AND x.received_ms >= ?")) {
+            ps.setLong(1, from);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    webStatus.merge(rs.getString(1), new WebStatus(SessionStatus.fromWire(rs.getString(2)),
+                            rs.getLong(3)), (a, b) -> a.callMs() >= b.callMs() ? a : b);
                 }
             }
         }
-        return out;
+        clearStage(c, "ingest_stage_keys");
     }
 
     /** A web session a call came through takes the call's status and never expires. */
-    private static void markCalled(Connection c, Map<String, SessionStatus> webStatus) throws SQLException {
+    private void updateWebSessions(Connection c, Map<String, WebStatus> webStatus) throws SQLException {
         if (webStatus.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE lead_sessions SET status = ?, called = TRUE WHERE kind = 'web' AND id = ?")) {
-            for (Map.Entry<String, SessionStatus> e : webStatus.entrySet()) {
-                ps.setString(1, e.getValue().wireName());
-                ps.setString(2, e.getKey());
-                ps.addBatch();
+        try (RowSink sink = RowSink.into(c, engine, "ingest_stage_status", 3)) {
+            for (Map.Entry<String, WebStatus> e : webStatus.entrySet()) {
+                sink.row(e.getKey(), e.getValue().status().wireName(), e.getValue().callMs());
             }
-            ps.executeBatch();
         }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE lead_sessions SET status = t.status, called = TRUE "
+                + "FROM ingest_stage_status t WHERE lead_sessions.kind = 'web' AND lead_sessions.id = t.id")) {
+            ps.executeUpdate();
+        }
+        clearStage(c, "ingest_stage_status");
     }
 
     /**
      * Conversions of calls stored by earlier batches: the call takes the figures of its latest
      * conversion, and its session (and web session) the status that follows.
      */
-    private static void applyConversions(Connection c, List<ConversionRow> conversions, List<CallRow> newCalls)
+    private void applyConversions(Connection c, List<ConversionRow> conversions, List<CallRow> newCalls)
             throws SQLException {
         Set<String> fresh = new HashSet<>();
         newCalls.forEach(r -> fresh.add(r.id()));
@@ -362,27 +339,23 @@ final class CallIngest {
             }
             ps.executeBatch();
         }
-        List<String> ids = older.stream().map(ConversionRow::callId).distinct().toList();
+        stageKeys(c, "call", older.stream().map(ConversionRow::callId).distinct().toList());
         Map<String, SessionStatus> callStatus = new LinkedHashMap<>();
-        Map<String, SessionStatus> webStatus = new LinkedHashMap<>();
-        for (List<String> chunk : Sql.chunks(ids)) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, status, answered, converted, campaign_converts, "
-                    + "visitor_session FROM calls WHERE id IN (" + Sql.marks(chunk.size()) + ")")) {
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 1, chunk.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        SessionStatus status = SessionStatus.ofCall(rs.getString(2), rs.getBoolean(3), rs.getBoolean(4),
-                                rs.getBoolean(5));
-                        callStatus.put(rs.getString(1), status);
-                        if (rs.getString(6) != null) {
-                            webStatus.put(rs.getString(6), status);
-                        }
-                    }
+        Map<String, WebStatus> webStatus = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT x.id, x.status, x.answered, x.converted, "
+                + "x.campaign_converts, x.visitor_session, x.received_ms FROM ingest_stage_keys k "
+                + "JOIN calls x ON x.id = k.value WHERE k.kind = 'call'");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                SessionStatus status = SessionStatus.ofCall(rs.getString(2), rs.getBoolean(3), rs.getBoolean(4),
+                        rs.getBoolean(5));
+                callStatus.put(rs.getString(1), status);
+                if (rs.getString(6) != null) {
+                    webStatus.put(rs.getString(6), new WebStatus(status, rs.getLong(7)));
                 }
             }
         }
+        clearStage(c, "ingest_stage_keys");
         try (PreparedStatement ps = c.prepareStatement("UPDATE lead_sessions SET status = ? WHERE kind = 'call' AND id = ?")) {
             for (Map.Entry<String, SessionStatus> e : callStatus.entrySet()) {
                 ps.setString(1, e.getValue().wireName());
@@ -391,22 +364,25 @@ final class CallIngest {
             }
             ps.executeBatch();
         }
-        markCalled(c, webStatus);
+        updateWebSessions(c, webStatus);
     }
 
-    private static void endVisits(Connection c, List<VisitEndRow> ends) throws SQLException {
+    /** Ended visits no call came through expire; all get their end time. */
+    private void endVisits(Connection c, List<VisitEndRow> ends) throws SQLException {
         if (ends.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE lead_sessions SET ended_ms = ?, "
-                + "status = CASE WHEN called THEN status ELSE 'expired' END WHERE kind = 'web' AND id = ?")) {
+        try (RowSink sink = RowSink.into(c, engine, "ingest_stage_status", 3)) {
             for (VisitEndRow end : ends) {
-                ps.setLong(1, end.endedMs());
-                ps.setString(2, end.session());
-                ps.addBatch();
+                sink.row(end.session(), null, end.endedMs());
             }
-            ps.executeBatch();
         }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE lead_sessions SET ended_ms = t.at_ms, "
+                + "status = CASE WHEN lead_sessions.called THEN lead_sessions.status ELSE 'expired' END "
+                + "FROM ingest_stage_status t WHERE lead_sessions.kind = 'web' AND lead_sessions.id = t.id")) {
+            ps.executeUpdate();
+        }
+        clearStage(c, "ingest_stage_status");
     }
 
     private static void savePositions(Connection c, String node, Map<String, JournalPosition> positions)

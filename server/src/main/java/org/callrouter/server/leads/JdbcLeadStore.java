@@ -36,8 +36,8 @@ public final class JdbcLeadStore implements LeadStore {
     private final IgnoredIdentities ignored;
     private final PhoneNumbers phones;
     private final LeadIds ids = new LeadIds();
-    private final Audit audit = new Audit(ids);
-    private final LeadLinker linker = new LeadLinker(ids, audit);
+    private final Audit audit;
+    private final LeadLinker linker;
     private final CallIngest ingest;
 
     JdbcLeadStore(Database db, AttributionConfig attribution, Clock clock) {
@@ -46,7 +46,9 @@ public final class JdbcLeadStore implements LeadStore {
         this.credit = attribution.credit();
         this.ignored = IgnoredIdentities.of(attribution);
         this.phones = new PhoneNumbers(attribution.defaultRegion());
-        this.ingest = new CallIngest(linker, ignored, phones);
+        this.audit = new Audit(ids, db.engine());
+        this.linker = new LeadLinker(ids, audit, db.engine());
+        this.ingest = new CallIngest(linker, ignored, phones, db.engine());
     }
 
     /** The credit model lead views use ({@code attribution.credit}). */
@@ -231,12 +233,13 @@ public final class JdbcLeadStore implements LeadStore {
             }
             long now = clock.millis();
             String newLead = ids.lead();
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO leads (id, created_ms) VALUES (?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO leads (id, created_ms, first_ms) VALUES (?, ?, NULL)")) {
                 ps.setString(1, newLead);
                 ps.setLong(2, now);
                 ps.executeUpdate();
             }
             LeadMoves.Moved moved = LeadMoves.split(c, leadId, newLead, named);
+            LeadMoves.recomputeFirstSession(c, leadId, newLead);
             audit.record(c, now, actor, "disconnect", leadId, newLead, moved.detail());
             return new DisconnectResult(leadId, newLead, moved.identities(), moved.sessions().size(),
                     moved.sales().size());

@@ -53,21 +53,27 @@ final class LeadLinker {
     private record Merge(String from, String into) {
     }
 
+    /** Up to this many identities are looked up with an IN list, more through the staging table. */
+    private static final int INLINE_LOOKUP = 50;
+
     private final LeadIds ids;
     private final Audit audit;
+    private final Engine engine;
 
-    LeadLinker(LeadIds ids, Audit audit) {
+    LeadLinker(LeadIds ids, Audit audit, Engine engine) {
         this.ids = ids;
         this.audit = audit;
+        this.engine = engine;
     }
 
     Links link(Connection c, List<Subject> subjects, String actor, long nowMs) throws SQLException {
         Set<Identity> all = new LinkedHashSet<>();
         subjects.forEach(s -> all.addAll(s.identities()));
-        Map<Identity, String> known = lookup(c, all);
-        Map<String, Rank> ranks = ranks(c, new LinkedHashSet<>(known.values()));
+        Map<Identity, String> known = all.size() <= INLINE_LOOKUP ? lookup(c, all) : lookupStaged(c, all);
+        Map<String, Rank> ranks = ranks(c, mergeCandidates(subjects, known));
         Map<String, String> parent = new HashMap<>();
         Map<String, Long> newLeads = new LinkedHashMap<>();
+        Map<String, Long> firstSession = new HashMap<>();
         Map<Identity, String> newLinks = new LinkedHashMap<>();
         List<Merge> merges = new ArrayList<>();
         List<String> leads = new ArrayList<>(subjects.size());
@@ -96,6 +102,8 @@ final class LeadLinker {
                 survivor = ids.lead();
                 newLeads.put(survivor, subject.atMs());
                 ranks.put(survivor, new Rank(Long.MAX_VALUE, subject.atMs(), survivor));
+            } else if (found.size() == 1) {
+                survivor = found.iterator().next();
             } else {
                 survivor = found.stream().map(ranks::get).min(Rank.ORDER).orElseThrow().id();
                 for (String other : found) {
@@ -110,9 +118,12 @@ final class LeadLinker {
                 }
             }
             if (subject.sessionStartMs() != null) {
+                firstSession.merge(survivor, subject.sessionStartMs(), Math::min);
                 Rank s = ranks.get(survivor);
-                ranks.put(survivor, new Rank(Math.min(s.firstSessionMs(), subject.sessionStartMs()), s.createdMs(),
-                        survivor));
+                if (s != null) {
+                    ranks.put(survivor, new Rank(Math.min(s.firstSessionMs(), subject.sessionStartMs()), s.createdMs(),
+                            survivor));
+                }
             }
             for (Identity identity : subject.identities()) {
                 if (!known.containsKey(identity)) {
@@ -124,13 +135,24 @@ final class LeadLinker {
         }
 
         insertLeads(c, newLeads);
-        for (Merge merge : merges) {
+        if (merges.size() == 1) {
+            Merge merge = merges.get(0);
             LeadMoves.Moved moved = LeadMoves.merge(c, merge.from(), merge.into(), nowMs);
             audit.record(c, nowMs, actor, "merge", merge.from(), merge.into(), moved.detail());
+        } else if (!merges.isEmpty()) {
+            Map<String, String> toRoot = new LinkedHashMap<>();
+            merges.forEach(m -> toRoot.put(m.from(), root(parent, m.from())));
+            Map<String, LeadMoves.Moved> moved = LeadMoves.mergeAll(c, engine, toRoot, nowMs);
+            List<Audit.Change> changes = new ArrayList<>(toRoot.size());
+            toRoot.forEach((from, into) -> changes.add(new Audit.Change("merge", from, into, moved.get(from).detail())));
+            audit.recordAll(c, nowMs, actor, changes);
         }
         Map<Identity, String> links = new LinkedHashMap<>();
         newLinks.forEach((identity, lead) -> links.put(identity, root(parent, lead)));
         insertLinks(c, links, nowMs);
+        Map<String, Long> firstByRoot = new HashMap<>();
+        firstSession.forEach((lead, first) -> firstByRoot.merge(root(parent, lead), first, Math::min));
+        LeadMoves.lowerFirstSessions(c, engine, firstByRoot);
         List<String> resolved = new ArrayList<>(leads.size());
         leads.forEach(l -> resolved.add(l == null ? null : root(parent, l)));
         return new Links(resolved, matched);
@@ -168,20 +190,18 @@ final class LeadLinker {
         return out;
     }
 
-    private static Map<String, Rank> ranks(Connection c, Set<String> leads) throws SQLException {
-        Map<String, Rank> out = new HashMap<>();
-        for (List<String> chunk : Sql.chunks(new ArrayList<>(leads))) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT l.id, l.created_ms, "
-                    + "(SELECT MIN(s.started_ms) FROM lead_sessions s WHERE s.lead_id = l.id) "
-                    + "FROM leads l WHERE l.id IN (" + Sql.marks(chunk.size()) + ")")) {
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 1, chunk.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        long first = rs.getLong(3);
-                        String id = rs.getString(1);
-                        out.put(id, new Rank(rs.wasNull() ? Long.MAX_VALUE : first, rs.getLong(2), id));
+    /**
+     * The stored leads that can take part in a merge: those of subjects with more than one
+     * identity (a subject with one identity finds at most one lead). Only they need a rank.
+     */
+    private static Set<String> mergeCandidates(List<Subject> subjects, Map<Identity, String> known) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Subject subject : subjects) {
+            if (subject.identities().size() > 1) {
+                for (Identity identity : subject.identities()) {
+                    String lead = known.get(identity);
+                    if (lead != null) {
+                        out.add(lead);
                     }
                 }
             }
@@ -189,34 +209,66 @@ final class LeadLinker {
         return out;
     }
 
-    private static void insertLeads(Connection c, Map<String, Long> leads) throws SQLException {
-        List<Map.Entry<String, Long>> rows = new ArrayList<>(leads.entrySet());
-        for (List<Map.Entry<String, Long>> chunk : Sql.chunks(rows)) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO leads (id, created_ms) VALUES "
-                    + Sql.tuples(chunk.size(), 2))) {
-                int p = 1;
-                for (Map.Entry<String, Long> row : chunk) {
-                    ps.setString(p++, row.getKey());
-                    ps.setLong(p++, row.getValue());
-                }
-                ps.executeUpdate();
+    /** The ranks of stored leads, staged and read in one join. */
+    private Map<String, Rank> ranks(Connection c, Set<String> leads) throws SQLException {
+        Map<String, Rank> out = new HashMap<>();
+        if (leads.isEmpty()) {
+            return out;
+        }
+        try (RowSink keys = RowSink.into(c, engine, "ingest_stage_keys", 2)) {
+            for (String lead : leads) {
+                keys.row("lead", lead);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT l.id, l.created_ms, l.first_ms "
+                + "FROM ingest_stage_keys k JOIN leads l ON l.id = k.value WHERE k.kind = 'lead'");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String id = rs.getString(1);
+                long created = rs.getLong(2);
+                long first = rs.getLong(3);
+                out.put(id, new Rank(rs.wasNull() ? Long.MAX_VALUE : first, created, id));
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM ingest_stage_keys")) {
+            ps.executeUpdate();
+        }
+        return out;
+    }
+
+    /** {@link #lookup} for a batch: the identities staged, then one join. */
+    private Map<Identity, String> lookupStaged(Connection c, Set<Identity> identities) throws SQLException {
+        try (RowSink keys = RowSink.into(c, engine, "ingest_stage_keys", 2)) {
+            for (Identity identity : identities) {
+                keys.row(identity.kind().wireName(), identity.value());
+            }
+        }
+        Map<Identity, String> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT i.kind, i.value, i.lead_id FROM ingest_stage_keys k "
+                + "JOIN identities i ON i.kind = k.kind AND i.value = k.value");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(new Identity(IdentityKind.fromWire(rs.getString(1)), rs.getString(2)), rs.getString(3));
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM ingest_stage_keys")) {
+            ps.executeUpdate();
+        }
+        return out;
+    }
+
+    private void insertLeads(Connection c, Map<String, Long> leads) throws SQLException {
+        try (RowSink sink = RowSink.into(c, engine, "leads", 5)) {
+            for (Map.Entry<String, Long> row : leads.entrySet()) {
+                sink.row(row.getKey(), row.getValue(), null, null, null);
             }
         }
     }
 
-    private static void insertLinks(Connection c, Map<Identity, String> links, long nowMs) throws SQLException {
-        List<Map.Entry<Identity, String>> rows = new ArrayList<>(links.entrySet());
-        for (List<Map.Entry<Identity, String>> chunk : Sql.chunks(rows)) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO identities (kind, value, lead_id, linked_ms) "
-                    + "VALUES " + Sql.tuples(chunk.size(), 4))) {
-                int p = 1;
-                for (Map.Entry<Identity, String> row : chunk) {
-                    ps.setString(p++, row.getKey().kind().wireName());
-                    ps.setString(p++, row.getKey().value());
-                    ps.setString(p++, row.getValue());
-                    ps.setLong(p++, nowMs);
-                }
-                ps.executeUpdate();
+    private void insertLinks(Connection c, Map<Identity, String> links, long nowMs) throws SQLException {
+        try (RowSink sink = RowSink.into(c, engine, "identities", 4)) {
+            for (Map.Entry<Identity, String> row : links.entrySet()) {
+                sink.row(row.getKey().kind().wireName(), row.getKey().value(), row.getValue(), nowMs);
             }
         }
     }

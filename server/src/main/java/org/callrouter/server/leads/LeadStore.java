@@ -69,7 +69,10 @@ public interface LeadStore extends AutoCloseable {
      */
     DisconnectResult disconnect(String leadId, List<Identity> identities, String actor);
 
-    /** The audit trail of a lead (oldest first): merges, assign-origin, disconnect, in which it took part. */
+    /**
+     * The audit trail of a lead: merges, assign-origin, disconnect, in which it took part, oldest
+     * first (entries of the same millisecond in no set order).
+     */
     List<AuditEntry> audit(String leadId);
 
     /** Sessions matching the query, newest first. */
