@@ -19,7 +19,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 sipp_dir=$repo/server/src/test/resources/sipp
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; sleep 1; rm -rf "$work"; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; sleep 1; [ -n "${KEEP_WORK:-}" ] && echo "kept $work" || rm -rf "$work"; }
 trap cleanup EXIT
 command -v sipp >/dev/null || { echo "sipp not found: apt-get install sip-tester"; exit 2; }
 export ROUTER_JAVA_OPTS=${ROUTER_JAVA_OPTS:-"-XX:+UseZGC -Xms2g -Xmx2g -XX:+AlwaysPreTouch"}
@@ -63,7 +63,7 @@ start_router() { # name
 start_router off
 start_router on
 for p in 47402 47412; do
-  sipp -sf "$sipp_dir/uas.xml" -i 127.0.0.1 -p $p -mp $((47500 + (p - 47402) * 10)) -nostdin -bg >/dev/null 2>&1
+  sipp -sf "$sipp_dir/uas.xml" -i 127.0.0.1 -p $p -mp $((47500 + (p - 47402) * 5)) -nostdin -bg >/dev/null 2>&1
 done
 sleep 1
 for p in $(pgrep -f "uas.xml -i 127.0.0.1 -p 474[01]2"); do pids+=("$p"); done
