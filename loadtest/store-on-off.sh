@@ -11,7 +11,7 @@
 #
 # Handlers: a SIPp UAS per router; the UAC is uac.xml (server/src/test/resources/sipp). Both
 # routers run with ROUTER_JAVA_OPTS (default: ZGC, 2 GB heap). Loopback only, ports 47400-47699;
-# every step bounded in calls and time.
+# every step bounded in calls and time. STORE_OPTS adds store settings to both (", threads: 1").
 set -u
 rates=${1:-"1500 2000 2500 3000 3500"}
 secs=${2:-10}
@@ -37,7 +37,7 @@ server:
   health: { enabled: false }
   admin: { listen: "127.0.0.1:$3" }
   records: { fsync_interval_ms: 100 }
-  store: { enabled: $5 }
+  store: { enabled: $5${STORE_OPTS:-} }
 sources:
   - id: bench
 handlers:
