@@ -14,27 +14,25 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.callrouter.routing.config.AttributionConfig;
 import org.callrouter.routing.lead.CreditModel;
 import org.callrouter.routing.lead.Identity;
 import org.callrouter.routing.lead.ReportRow;
 import org.callrouter.routing.lead.ReportSpec;
 import org.callrouter.server.records.RecordJson;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link JournalIngest} over a real embedded store (DuckDB): whole lines only, restarts from
+ * {@link JournalIngest} over a real store, embedded DuckDB and PostgreSQL ({@link StoreEngines}): whole lines only, restarts from
  * the stored positions, a failing database then its recovery with nothing lost or doubled.
  * The rounds are run one by one ({@link JournalIngest#step}), so nothing waits on time.
  */
@@ -51,15 +49,20 @@ class JournalIngestTest {
     LeadStore store;
     final List<Throwable> errors = new ArrayList<>();
 
-    @BeforeEach
-    void open() throws IOException {
+    @RegisterExtension
+    static final StoreEngines ENGINES = new StoreEngines();
+
+    /** A fresh store on {@code engine} and an empty journal. */
+    void open(String engine) throws IOException {
         journal = Files.createDirectories(dir.resolve("journal"));
-        store = LeadStores.open(StoreSettings.DEFAULT, dir, AttributionConfig.DEFAULT);
+        store = ENGINES.open(engine);
     }
 
     @AfterEach
     void close() {
-        store.close();
+        if (store != null) {
+            store.close();
+        }
     }
 
     /** A call line as the journal writes it, received at {@code T0 + i} seconds. */
@@ -139,8 +142,10 @@ class JournalIngestTest {
         return ids;
     }
 
-    @Test
-    void wholeLinesAreStoredInBatchesAndAPartialLastLineWaitsForItsNewline() throws IOException {
+    @ParameterizedTest
+    @MethodSource("org.callrouter.server.leads.StoreEngines#names")
+    void wholeLinesAreStoredInBatchesAndAPartialLastLineWaitsForItsNewline(String engine) throws IOException {
+        open(engine);
         appendCalls(0, 10);
         final String eleventh = callLine(10);
         append("calls-" + DAY + ".jsonl", eleventh.substring(0, 100));
@@ -164,8 +169,10 @@ class JournalIngestTest {
         assertEquals("facebook", stored.path("tags").path("utm_source").asText());
     }
 
-    @Test
-    void aRestartGoesOnFromTheStoredPositionsAndStoresNothingTwice() throws IOException {
+    @ParameterizedTest
+    @MethodSource("org.callrouter.server.leads.StoreEngines#names")
+    void aRestartGoesOnFromTheStoredPositionsAndStoresNothingTwice(String engine) throws IOException {
+        open(engine);
         appendCalls(0, 7);
         final JournalIngest first = ingest(store);
         drain(first);
@@ -187,8 +194,10 @@ class JournalIngestTest {
         assertEquals(all, storedIds());
     }
 
-    @Test
-    void aFailingDatabaseMakesLinesWaitInTheJournalAndNothingIsLostOrDoubledWhenItIsBack() throws IOException {
+    @ParameterizedTest
+    @MethodSource("org.callrouter.server.leads.StoreEngines#names")
+    void aFailingDatabaseMakesLinesWaitInTheJournalAndNothingIsLostOrDoubledWhenItIsBack(String engine) throws IOException {
+        open(engine);
         final Failing failing = new Failing(store);
         appendCalls(0, 6);
         final JournalIngest ingest = ingest(failing);
@@ -222,8 +231,10 @@ class JournalIngestTest {
         assertTrue(converted.path("converted").asBoolean(), converted::toString);
     }
 
-    @Test
-    void aLineThatIsNotARecordIsSkippedAndALineTheStoreKeepsRefusingIsSkippedAlone() throws IOException {
+    @ParameterizedTest
+    @MethodSource("org.callrouter.server.leads.StoreEngines#names")
+    void aLineThatIsNotARecordIsSkippedAndALineTheStoreKeepsRefusingIsSkippedAlone(String engine) throws IOException {
+        open(engine);
         appendCalls(0, 3);
         append("calls-" + DAY + ".jsonl", "{\"record\":\"call\",\"id\":\"c-cut-sho\n");
         appendCalls(3, 9);
@@ -238,8 +249,10 @@ class JournalIngestTest {
         assertEquals(0, ingest.lagBytes());
     }
 
-    @Test
-    void visitsAndTheirEndsAreStored() throws IOException {
+    @ParameterizedTest
+    @MethodSource("org.callrouter.server.leads.StoreEngines#names")
+    void visitsAndTheirEndsAreStored(String engine) throws IOException {
+        open(engine);
         final String session = "0123456789abcdef0123456789abcdef";
         append("visits-" + DAY + ".jsonl", "{\"record\":\"visit\",\"session\":\"" + session + "\",\"pool\":\"web\","
                 + "\"campaign\":\"sales\",\"source\":\"facebook-ads\",\"created_at\":\"" + RecordJson.time(T0)
@@ -254,8 +267,10 @@ class JournalIngestTest {
         assertTrue(store.leadOf(new Identity(org.callrouter.routing.lead.IdentityKind.VISITOR, session)).isPresent());
     }
 
-    @Test
-    void retentionDeletesOldRowsAndTheOldFilesWhoseLinesAreAllStored() throws IOException {
+    @ParameterizedTest
+    @MethodSource("org.callrouter.server.leads.StoreEngines#names")
+    void retentionDeletesOldRowsAndTheOldFilesWhoseLinesAreAllStored(String engine) throws IOException {
+        open(engine);
         final long fiveDaysAgo = T0 - 5 * 86_400_000L;
         append("calls-2026-12-01.jsonl", callLine(0, fiveDaysAgo) + "\n" + callLine(1, fiveDaysAgo) + "\n");
         // An old file with a line not yet complete: kept until that line is stored.
