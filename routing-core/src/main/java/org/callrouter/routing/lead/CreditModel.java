@@ -1,7 +1,5 @@
 package org.callrouter.routing.lead;
 
-import java.util.Locale;
-
 /** Which session of a lead a sale is credited to ({@code attribution.credit}). */
 public enum CreditModel {
     /** The lead's earliest session (its origin), by start time then id. */
@@ -26,14 +24,6 @@ public enum CreditModel {
      * @throws IllegalArgumentException naming the allowed names
      */
     public static CreditModel fromWire(String name) {
-        if (name != null) {
-            String lower = name.trim().toLowerCase(Locale.ROOT);
-            for (CreditModel model : values()) {
-                if (model.wireName.equals(lower)) {
-                    return model;
-                }
-            }
-        }
-        throw new IllegalArgumentException("unknown credit model \"" + name + "\"; use first_touch or last_touch");
+        return WireNames.parse(values(), CreditModel::wireName, name, "credit model", "first_touch or last_touch");
     }
 }

@@ -1,7 +1,5 @@
 package org.callrouter.routing.lead;
 
-import java.util.Locale;
-
 /**
  * The kinds of identity a lead has (server README, "Leads, sessions and sales"). Declared in
  * the order a sale matches them: the first kind of the sale that matches a lead decides the
@@ -42,15 +40,7 @@ public enum IdentityKind {
      * @throws IllegalArgumentException naming the allowed names
      */
     public static IdentityKind fromWire(String name) {
-        if (name != null) {
-            String lower = name.trim().toLowerCase(Locale.ROOT);
-            for (IdentityKind kind : values()) {
-                if (kind.wireName.equals(lower)) {
-                    return kind;
-                }
-            }
-        }
-        throw new IllegalArgumentException("unknown identity kind \"" + name
-                + "\"; use phone, email, lead_ref, visitor or customer");
+        return WireNames.parse(values(), IdentityKind::wireName, name, "identity kind",
+                "phone, email, lead_ref, visitor or customer");
     }
 }

@@ -28,15 +28,7 @@ public enum ReportDimension {
      * @throws IllegalArgumentException naming the allowed names
      */
     public static ReportDimension fromWire(String name) {
-        if (name != null) {
-            String lower = name.trim().toLowerCase(Locale.ROOT);
-            for (ReportDimension d : values()) {
-                if (d.wireName().equals(lower)) {
-                    return d;
-                }
-            }
-        }
-        throw new IllegalArgumentException("unknown report dimension \"" + name + "\"; use campaign, source, "
-                + "handler, utm_source, utm_campaign, utm_term, landing_page, currency, day or hour");
+        return WireNames.parse(values(), ReportDimension::wireName, name, "report dimension",
+                "campaign, source, handler, utm_source, utm_campaign, utm_term, landing_page, currency, day or hour");
     }
 }

@@ -33,16 +33,8 @@ public enum SessionStatus {
      * @throws IllegalArgumentException naming the allowed names
      */
     public static SessionStatus fromWire(String name) {
-        if (name != null) {
-            String lower = name.trim().toLowerCase(Locale.ROOT);
-            for (SessionStatus status : values()) {
-                if (status.wireName().equals(lower)) {
-                    return status;
-                }
-            }
-        }
-        throw new IllegalArgumentException("unknown session status \"" + name
-                + "\"; use new, processing, complete, rejected, failed or expired");
+        return WireNames.parse(values(), SessionStatus::wireName, name, "session status",
+                "new, processing, complete, rejected, failed or expired");
     }
 
     /**

@@ -187,11 +187,15 @@ final class CallIngest {
             return List.of();
         }
         stageKeys(c, "web", bySession.keySet());
+        // a visit's web session starts at its creation: the range lets DuckDB skip old row groups
         try (PreparedStatement ps = c.prepareStatement("SELECT k.value FROM ingest_stage_keys k JOIN lead_sessions s "
-                + "ON s.kind = 'web' AND s.id = k.value WHERE k.kind = 'web'");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                bySession.remove(rs.getString(1));
+                + "ON s.kind = 'web' AND s.id = k.value WHERE k.kind = 'web' AND s.started_ms BETWEEN ? AND ?")) {
+            ps.setLong(1, visits.stream().mapToLong(VisitRow::createdMs).min().orElseThrow());
+            ps.setLong(2, visits.stream().mapToLong(VisitRow::createdMs).max().orElseThrow());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    bySession.remove(rs.getString(1));
+                }
             }
         }
         clearStage(c, "ingest_stage_keys");
@@ -284,8 +288,9 @@ final class CallIngest {
         try (PreparedStatement ps = c.prepareStatement("SELECT x.visitor_session, s.status, x.received_ms "
                 + "FROM ingest_stage_keys k JOIN calls x ON x.visitor_session = k.value "
                 + "JOIN lead_sessions s ON s.kind = 'call' AND s.id = x.id "
-                + "WHERE k.kind = 'web' AND x.received_ms >= ?")) {
+                + "WHERE k.kind = 'web' AND x.received_ms >= ? AND s.started_ms >= ?")) {
             ps.setLong(1, from);
+            ps.setLong(2, from);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     webStatus.merge(rs.getString(1), new WebStatus(SessionStatus.fromWire(rs.getString(2)),

@@ -13,7 +13,8 @@ final class Credit {
 
     /**
      * A query of {@code sale_id, kind, id, campaign, source, handler, utm_source, utm_campaign,
-     * utm_term, landing_page, rn} over the sales matching {@code saleFilter} (SQL on {@code s}).
+     * utm_term, landing_page, rn} over the sales matching {@code saleFilter} (SQL on {@code s}
+     * and {@code ls}, the sessions).
      * First touch: the earliest session; last touch: the latest started at or before the sale,
      * else the earliest. Ties break by session kind and id.
      */

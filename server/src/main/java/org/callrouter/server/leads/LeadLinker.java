@@ -53,7 +53,7 @@ final class LeadLinker {
     private record Merge(String from, String into) {
     }
 
-    /** Up to this many identities are looked up with an IN list, more through the staging table. */
+    /** Up to this many identities are looked up one by one (by index), more through the staging table. */
     private static final int INLINE_LOOKUP = 50;
 
     private final LeadIds ids;
@@ -166,23 +166,19 @@ final class LeadLinker {
         return at;
     }
 
-    /** The lead of each identity that has one. */
+    /**
+     * The lead of each identity that has one: a point lookup per identity, which both engines
+     * answer from the primary key's index (an IN list makes DuckDB scan the table).
+     */
     static Map<Identity, String> lookup(Connection c, Set<Identity> identities) throws SQLException {
-        Map<IdentityKind, List<String>> byKind = new LinkedHashMap<>();
-        identities.forEach(i -> byKind.computeIfAbsent(i.kind(), k -> new ArrayList<>()).add(i.value()));
         Map<Identity, String> out = new HashMap<>();
-        for (Map.Entry<IdentityKind, List<String>> entry : byKind.entrySet()) {
-            for (List<String> chunk : Sql.chunks(entry.getValue())) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT value, lead_id FROM identities WHERE kind = ? "
-                        + "AND value IN (" + Sql.marks(chunk.size()) + ")")) {
-                    ps.setString(1, entry.getKey().wireName());
-                    for (int i = 0; i < chunk.size(); i++) {
-                        ps.setString(i + 2, chunk.get(i));
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.put(new Identity(entry.getKey(), rs.getString(1)), rs.getString(2));
-                        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT lead_id FROM identities WHERE kind = ? AND value = ?")) {
+            for (Identity identity : identities) {
+                ps.setString(1, identity.kind().wireName());
+                ps.setString(2, identity.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        out.put(identity, rs.getString(1));
                     }
                 }
             }

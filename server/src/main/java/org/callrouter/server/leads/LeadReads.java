@@ -116,8 +116,10 @@ final class LeadReads {
             if (!sessionsByLead.containsKey(r.lead())) {
                 sessionsByLead.put(r.lead(), sessions(c, "WHERE lead_id = ?", List.of(r.lead())));
                 try (PreparedStatement ps = c.prepareStatement("SELECT sale_id, kind, id FROM ("
-                        + Credit.rankedSessions(credit, "s.lead_id = ?") + ") ranked WHERE rn = 1")) {
+                        + Credit.rankedSessions(credit, "s.lead_id = ? AND ls.lead_id = ?") + ") ranked WHERE rn = 1")) {
+                    // the constant on ls lets the engines read the lead's sessions by index, not scan them all
                     ps.setString(1, r.lead());
+                    ps.setString(2, r.lead());
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             String sale = rs.getString(1);

@@ -3,6 +3,7 @@ package org.callrouter.server.leads;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,6 +79,27 @@ class JdbcLeadStoreTest {
             assertEquals(Map.of("calls", new JournalPosition("calls-2026-06-01.jsonl", 4096)), store.positions("n1"));
             assertEquals(Map.of(), store.positions("n2"));
             assertEquals(1, store.lead(store.leadOf(ALICE_PHONE).orElseThrow()).orElseThrow().sessions().size());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.callrouter.server.leads.StoreEngines#names")
+    void aBatchThatFailsStoresNothingNotEvenItsPosition(String engine) {
+        try (JdbcLeadStore store = open(engine)) {
+            store.ingest(new IngestBatch("n1", List.of(), List.of(), List.of(), List.of(),
+                    Map.of("calls", new JournalPosition("calls-a.jsonl", 10))));
+            CallRow good = LeadRows.call("c1", T0, "+15551230001", "camp");
+            CallRow bad = new CallRow("c2", T0, null, null, null, 0, "camp", null, null, "+15551230002", null, false,
+                    false, false, null, null, 0, null, null, null, Map.of(), "{}", List.of());
+            IngestBatch batch = new IngestBatch("n1", List.of(good, bad), List.of(), List.of(), List.of(),
+                    Map.of("calls", new JournalPosition("calls-a.jsonl", 500)));
+            assertThrows(LeadStoreException.class, () -> store.ingest(batch));
+            assertNotNull(store.health().lastError());
+            assertEquals(Map.of("calls", new JournalPosition("calls-a.jsonl", 10)), store.positions("n1"));
+            assertEquals(List.of(), store.callRecords(new CallQuery(null, null, null, null, null, 0, 10)));
+            assertTrue(store.leadOf(ALICE_PHONE).isEmpty());
+            store.ingest(LeadRows.calls(good));
+            assertTrue(store.leadOf(ALICE_PHONE).isPresent());
         }
     }
 
