@@ -86,45 +86,15 @@ for p in $(pgrep -f "uas.xml -i 127.0.0.1 -p 4806[12]"); do pids+=("$p"); done
 ( while true; do curl -s -o /dev/null http://127.0.0.1:48080/metrics; sleep 5; done ) &
 pids+=($!)
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-step() { # name port rate
-  local name=$1 tport=$2 r=$3 n=$(( $3 * secs )) start end cpu0 cpu1
-  rm -f "$work/stat.csv"
-  cpu0=$(cpu_ticks "${rpid[$name]}")
-  start=$(date +%s.%N)
-  (cd "$work" && timeout $((secs*4+20)) sipp 127.0.0.1:$tport -sf "$sipp_dir/uac.xml" -s 18005550100 -i 127.0.0.1 \
-      -p 48063 -mp 48400 -r "$r" -m "$n" -l $((r*2)) -t u1 -trace_stat -stf stat.csv -fd 1 -nostdin \
-      -timeout $((secs*4+10))s -max_recv_loops 10000 -max_sched_loops 10000 >/dev/null 2>&1)
-  end=$(date +%s.%N)
-  cpu1=$(cpu_ticks "${rpid[$name]}")
-  python3 "$repo/loadtest/bench/sipp-verdict.py" "$name" "$r" "$start" "$end" "$work/stat.csv" \
-      $(( (cpu1 - cpu0) * 1000 / $(getconf CLK_TCK) ))
-}
+uac_port=48063 uac_media_port=48400
+. "$repo/loadtest/bench/on-off-steps.sh"
 # Warm both JVMs up (JIT) before measuring.
 step off 48060 1000 > "$work/warmup.txt"
 step on 48064 1000 >> "$work/warmup.txt"
 step off 48060 2000 >> "$work/warmup.txt"
 step on 48064 2000 >> "$work/warmup.txt"
-# The order alternates from rate to rate, so neither router always runs right after the other.
-i=0
-for r in $rates; do
-  if [ $((i % 2)) -eq 0 ]; then
-    step off 48060 "$r"; step on 48064 "$r"
-  else
-    step on 48064 "$r"; step off 48060 "$r"
-  fi
-  i=$((i + 1))
-done | tee "$work/results.txt"
-python3 - "$work/results.txt" <<'PY'
-import sys
-best = {}
-for line in open(sys.argv[1]):
-    f = line.split()
-    if f[-1] == 'clean':
-        best[f[0]] = max(best.get(f[0], 0), int(f[1].split('=')[1][:-3]))
-off, on = best.get('off', 0), best.get('on', 0)
-print(f"max clean rate: off={off}cps on={on}cps ratio={on / off if off else 0:.3f}")
-PY
+alternate "$rates" 48060 48064 | tee "$work/results.txt"
+best_rates "$work/results.txt"
 sleep 2
 placed=$(cat "$work/warmup.txt" "$work/results.txt" | awk '$1=="on"{split($3,a,"="); split($4,b,"="); s+=a[2]+b[2]} END{print s+0}')
 lines=$(cat "$work"/data-on/journal/calls-*.jsonl 2>/dev/null | wc -l)
