@@ -219,6 +219,11 @@ public final class RouterService implements AutoCloseable {
         return server.router().pools().status(wall.millis());
     }
 
+    /** The lead store, or null when {@code server.store.enabled} is false (wired by the ingest branch). */
+    public org.callrouter.server.leads.LeadStore leadStore() {
+        return null;
+    }
+
     /** Where the tracking listener listens, or null when it is off. */
     public InetSocketAddress trackingAddress() {
         return server.tracking() == null ? null : server.tracking().address();
