@@ -125,7 +125,7 @@ public final class ReportFormat {
     }
 
     /** A value for a terminal: control characters (a visitor's UTM value may hold any) as {@code ?}. */
-    private static String printable(String value) {
+    public static String printable(String value) {
         final StringBuilder out = new StringBuilder(value.length());
         value.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
         return out.toString();
