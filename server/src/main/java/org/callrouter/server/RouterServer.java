@@ -18,6 +18,7 @@ import org.callrouter.routing.config.ConfigException;
 import org.callrouter.routing.config.HandlerConfig;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.config.ServerSettings;
+import org.callrouter.routing.pool.SessionListener;
 import org.callrouter.sip.codec.SipLimits;
 import org.callrouter.sip.validate.RequestValidator;
 import org.callrouter.server.b2bua.B2bua;
@@ -87,7 +88,7 @@ public final class RouterServer implements AutoCloseable {
     private boolean closed;
 
     private RouterServer(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
-                         CrashRecovery recovery) {
+                         CrashRecovery recovery, SessionListener visits) {
         this.config = config;
         final ServerSettings settings = config.server();
         final ServerSettings.Sip sip = settings.sip();
@@ -96,6 +97,8 @@ public final class RouterServer implements AutoCloseable {
         // the seed of a thread that never called current() uninitialised).
         final RandomGenerator perThread = () -> ThreadLocalRandom.current().nextLong();
         this.router = Router.open(config, wall, perThread);
+        // Before the tracking listener starts, so that no visitor session goes untold.
+        router.pools().listener(visits);
         if (Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))) {
             warmUp();
         }
@@ -199,7 +202,7 @@ public final class RouterServer implements AutoCloseable {
      * @throws IllegalArgumentException when the TLS certificate, key or CA file cannot be used.
      */
     public static RouterServer start(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters) {
-        return new RouterServer(config, wall, events, counters, null);
+        return new RouterServer(config, wall, events, counters, null, SessionListener.NONE);
     }
 
     /**
@@ -208,7 +211,16 @@ public final class RouterServer implements AutoCloseable {
      */
     public static RouterServer start(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
                                      CrashRecovery recovery) {
-        return new RouterServer(config, wall, events, counters, recovery);
+        return new RouterServer(config, wall, events, counters, recovery, SessionListener.NONE);
+    }
+
+    /**
+     * As {@link #start(RouterConfig, Clock, CallEvents, MessageCounters, CrashRecovery)}, telling
+     * {@code visits} of every visitor session the number pools create and forget (the visits journal).
+     */
+    public static RouterServer start(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
+                                     CrashRecovery recovery, SessionListener visits) {
+        return new RouterServer(config, wall, events, counters, recovery, visits);
     }
 
     /** The sockets bound, with real ports. */

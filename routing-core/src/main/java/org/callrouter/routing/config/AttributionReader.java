@@ -32,7 +32,7 @@ final class AttributionReader {
         List<String> emails = normalised(ignore, "emails", IdentityKind.EMAIL, phones);
         ignore.finish();
         section.finish();
-        return new AttributionConfig(credit, numbers, emails);
+        return new AttributionConfig(credit, numbers, emails, phones.region());
     }
 
     private static List<String> normalised(MapReader ignore, String key, IdentityKind kind, PhoneNumbers phones) {

@@ -21,10 +21,47 @@ import java.util.Map;
  * @param stores              {@code stores}: capacities of the off-heap stores
  * @param dns                 {@code dns}: the resolver of handler host names (RFC 3263)
  * @param tracking            {@code tracking}: the public listener of number pools' landing-page script
+ * @param store               {@code store}: the SQL store of leads, sessions, sales and call rows
  */
 public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTimeoutSeconds, Admin admin,
                              Records records, WebhookDelivery webhookDelivery, Stores stores, Dns dns,
-                             Tracking tracking) {
+                             Tracking tracking, Store store) {
+
+    /**
+     * {@code server.store}: the SQL database leads, sessions, sales and call rows are fed into
+     * from the journal (embedded DuckDB by default, or PostgreSQL).
+     *
+     * @param enabled       {@code enabled} [true]: false = no database; the journal is the only
+     *                      record store and {@code /v1/calls} reads it
+     * @param url           {@code url} [null]: a JDBC URL ({@code jdbc:duckdb:...},
+     *                      {@code jdbc:postgresql://...}); null = {@code jdbc:duckdb:<data_dir>/leads.duckdb}
+     * @param user          {@code user} [null]: the database user (PostgreSQL)
+     * @param password      from {@code password_env} (an environment variable's name) or
+     *                      {@code password_file} (a file whose trimmed text is the password);
+     *                      null = none. Never written in the configuration, never logged
+     * @param memoryLimitMb {@code memory_limit_mb} [512]: DuckDB's {@code memory_limit} (its own
+     *                      default is 80% of the machine's memory)
+     * @param threads       {@code threads} [2]: DuckDB's worker threads
+     * @param batchMax      {@code batch_max} [5000]: most journal lines written in one transaction
+     * @param pollMs        {@code poll_ms} [100]: how often the ingest looks for new journal lines
+     *                      when it has caught up
+     */
+    public record Store(boolean enabled, String url, String user, String password, int memoryLimitMb, int threads,
+                        int batchMax, int pollMs) {
+
+        /** The JDBC URL in force: {@link #url}, or the embedded file under {@code dataDir}. */
+        public String jdbcUrl(Path dataDir) {
+            return url != null ? url : "jdbc:duckdb:" + dataDir.resolve("leads.duckdb");
+        }
+
+        /** The settings without the password, so that they can be printed (reload errors, logs). */
+        @Override
+        public String toString() {
+            return "Store[enabled=" + enabled + ", url=" + url + ", user=" + user + ", password="
+                    + (password == null ? "none" : "(set)") + ", memoryLimitMb=" + memoryLimitMb + ", threads="
+                    + threads + ", batchMax=" + batchMax + ", pollMs=" + pollMs + "]";
+        }
+    }
 
     /**
      * {@code server.tracking}: the public HTTP listener landing pages ask for a pool number
@@ -237,8 +274,10 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
      *                         risk on power loss; 0 = fsync every record
      * @param ringBufferBytes  {@code ring_buffer_bytes} [8388608]: a power of two
      * @param journalDir       {@code journal_dir} [&lt;data_dir&gt;/journal]
+     * @param retentionDays    {@code retention_days} [0]: store rows and journal files older
+     *                         than this many days are pruned once a day; 0 = kept forever
      */
-    public record Records(int fsyncIntervalMs, int ringBufferBytes, Path journalDir) {
+    public record Records(int fsyncIntervalMs, int ringBufferBytes, Path journalDir, int retentionDays) {
     }
 
     /**

@@ -61,8 +61,9 @@ final class ServerSettingsReader {
         s.finish();
         ServerSettings.Dns dns = dns(server.child("dns"));
         ServerSettings.Tracking tracking = tracking(server.child("tracking"));
+        ServerSettings.Store store = store(server.child("store"), secrets);
         server.finish();
-        return new ServerSettings(dataDir, sip, health, drain, admin, records, delivery, stores, dns, tracking);
+        return new ServerSettings(dataDir, sip, health, drain, admin, records, delivery, stores, dns, tracking, store);
     }
 
     private static ServerSettings.Sip sip(MapReader sip) {
@@ -347,8 +348,36 @@ final class ServerSettingsReader {
                     + " (nearest: " + Integer.highestOneBit(ring) + ")");
         }
         Path journal = records.has("journal_dir") ? path(records, "journal_dir", null) : dataDir.resolve("journal");
+        int retention = records.integer("retention_days", 0, 0, 36_500);
         records.finish();
-        return new ServerSettings.Records(fsync, ring, journal);
+        return new ServerSettings.Records(fsync, ring, journal, retention);
+    }
+
+    /** The engines {@code server.store.url} may name (the JDBC drivers the server ships). */
+    static final List<String> STORE_URL_PREFIXES = List.of("jdbc:duckdb:", "jdbc:postgresql:");
+
+    private static ServerSettings.Store store(MapReader store, Secrets secrets) {
+        boolean enabled = store.bool("enabled", true);
+        String url = store.string("url", null);
+        if (url != null && STORE_URL_PREFIXES.stream().noneMatch(url::startsWith)) {
+            // The URL is not echoed: it may carry a password (jdbc:postgresql://...?password=...).
+            store.error("url", "must be a JDBC URL starting with " + String.join(" or ", STORE_URL_PREFIXES));
+            url = null;
+        }
+        String user = store.string("user", null);
+        String password = null;
+        if (store.has("password")) {
+            store.error("password", "a password is not written in the configuration: give password_env (an "
+                    + "environment variable's name) or password_file");
+        } else {
+            password = secrets.read(store, "password", 1, null);
+        }
+        int memory = store.integer("memory_limit_mb", 512, 64, 1 << 20);
+        int threads = store.integer("threads", 2, 1, 256);
+        int batchMax = store.integer("batch_max", 5000, 1, 1_000_000);
+        int pollMs = store.integer("poll_ms", 100, 1, 60_000);
+        store.finish();
+        return new ServerSettings.Store(enabled, url, user, password, memory, threads, batchMax, pollMs);
     }
 
     /** A path setting, resolved against the process working directory. */

@@ -59,6 +59,16 @@ public final class PoolSessions implements AutoCloseable {
     private final Map<String, PoolCounters> counters = new ConcurrentHashMap<>();
     private volatile int maxSessionsPerAddress;
     private volatile Generation generation;
+    private volatile SessionListener listener = SessionListener.NONE;
+    /**
+     * Sessions forgotten as the pools opened (their grace window passed while the router was
+     * down), kept for the listener; null once it has them. Bounded by the sessions store.
+     */
+    private List<Ended> endedAtOpen = new ArrayList<>();
+    private boolean opening = true;
+
+    private record Ended(String sessionId, long endedMs) {
+    }
 
     /**
      * Opens the pools of a configuration over the sessions in {@code store}: live leases are
@@ -87,6 +97,27 @@ public final class PoolSessions implements AutoCloseable {
             }
         }
         this.generation = build(pools, stored, new Long2ObjectHashMap<>(), nowMs);
+        opening = false;
+    }
+
+    /**
+     * Tells {@code next} of every session created or forgotten from now on, and first of those
+     * forgotten since the pools opened (sessions whose grace window passed while the router was
+     * down). Set once, before the tracking listener starts.
+     */
+    public void listener(SessionListener next) {
+        reconfiguring.writeLock().lock();
+        try {
+            listener = next;
+            if (endedAtOpen != null) {
+                for (Ended ended : endedAtOpen) {
+                    next.onEnded(ended.sessionId(), ended.endedMs());
+                }
+                endedAtOpen = null;
+            }
+        } finally {
+            reconfiguring.writeLock().unlock();
+        }
     }
 
     /**
@@ -125,13 +156,13 @@ public final class PoolSessions implements AutoCloseable {
             NumberPool pool = pools.get(s.poolId);
             Slot slot = pool == null ? null : slots.get(s.number);
             if (slot == null || slot.pool != pool || slot == pool.overflow) {
-                forget(s);
+                forget(s, nowMs);
             } else if (slot.session != null) {
                 // Two sessions of one number: allocate() removes the old one before storing the new
                 // one, so only a failed write could leave both; the newer one wins.
                 Session older = slot.session.createdAtMs <= s.createdAtMs ? slot.session : s;
                 slot.session = older == s ? slot.session : s;
-                forget(older);
+                forget(older, nowMs);
             } else {
                 slot.session = s;
             }
@@ -158,7 +189,7 @@ public final class PoolSessions implements AutoCloseable {
                         pool.schedule(s, s.leaseEndMs + pool.graceMs);
                     } else {
                         slot.session = null;
-                        forget(s);
+                        forget(s, s.leaseEndMs + pool.graceMs);
                         s = null;
                     }
                 }
@@ -281,12 +312,14 @@ public final class PoolSessions implements AutoCloseable {
             throw e;
         }
         if (previous != null) {
-            end(previous);
+            end(previous, nowMs);
         }
         slot.session = s;
         sessions.put(s.id, s);
         pool.schedule(s, s.leaseEndMs);
         pool.counters.created.increment();
+        listener.onCreated(s.id, pool.config.id(), pool.config.campaign(), pool.config.sourceFor(request.utmSource()),
+                nowMs, request);
         return new Allocation(Allocation.Status.CREATED, s.id, slot.text, s.leaseEndMs);
     }
 
@@ -470,14 +503,14 @@ public final class PoolSessions implements AutoCloseable {
                 if (s.attributable(nowMs, pool.graceMs)) {
                     pool.schedule(s, s.leaseEndMs + pool.graceMs);
                 } else {
-                    end(s);
+                    end(s, s.leaseEndMs + pool.graceMs);
                 }
             }
         }
     }
 
     /** Forgets a session whose number stays in the pool (its grace window passed or the number went on). */
-    private void end(Session s) {
+    private void end(Session s, long endedMs) {
         s.state = Session.State.ENDED;
         if (s.slot.session == s) {
             s.slot.session = null;
@@ -486,13 +519,23 @@ public final class PoolSessions implements AutoCloseable {
         if (store != null) {
             store.remove(s.high, s.low);
         }
+        ended(s, endedMs);
     }
 
     /** Forgets a session that no configured pool number points to. */
-    private void forget(Session s) {
+    private void forget(Session s, long endedMs) {
         s.state = Session.State.ENDED;
         if (store != null) {
             store.remove(s.high, s.low);
+        }
+        ended(s, endedMs);
+    }
+
+    private void ended(Session s, long endedMs) {
+        if (opening) {
+            endedAtOpen.add(new Ended(s.id, endedMs));
+        } else {
+            listener.onEnded(s.id, endedMs);
         }
     }
 

@@ -360,4 +360,58 @@ class PoolSessionsTest {
         assertEquals(3, web.sessionsCreated(), "counters are kept by pool id across a reload");
         assertEquals(2, web.held(), "a's lease and the new one");
     }
+
+    /** What a {@link SessionListener} was told, in order. */
+    private static final class Told implements SessionListener {
+        final List<String> events = new ArrayList<>();
+
+        @Override
+        public void onCreated(String sessionId, String poolId, String campaign, String source, long createdMs,
+                              SessionRequest request) {
+            events.add("created " + sessionId + " " + poolId + " " + campaign + " " + source + " " + createdMs
+                    + " " + request.utmSource());
+        }
+
+        @Override
+        public void onEnded(String sessionId, long endedMs) {
+            events.add("ended " + sessionId + " " + endedMs);
+        }
+    }
+
+    @Test
+    void theListenerHearsOfEachSessionCreatedAndForgottenNotOfRenewalsOrReleases() {
+        PoolSessions pools = new PoolSessions(null, List.of(pool(List.of(A, B))), 20, T0);
+        Told told = new Told();
+        pools.listener(told);
+        Allocation a = pools.create("web", null, request("google", "g1"), "10.0.0.1", T0);
+        Allocation b = pools.create("web", null, request(null, null), "10.0.0.2", T0 + MINUTE);
+        assertEquals(Allocation.Status.KEPT, pools.create("web", a.sessionId(), request("google", "g1"), "10.0.0.1",
+                T0 + 2 * MINUTE).status());
+        pools.renew(a.sessionId(), T0 + 3 * MINUTE);
+        assertTrue(pools.release(a.sessionId(), T0 + 4 * MINUTE));
+        assertEquals(List.of("created " + a.sessionId() + " web solar google-ads " + T0 + " google",
+                "created " + b.sessionId() + " web solar web " + (T0 + MINUTE) + " null"), told.events,
+                "a kept session, a renewal and a release are no news");
+
+        // a's grace window (10 minutes after its release) passes: ended at its end, not when noticed.
+        pools.expire(T0 + 60 * MINUTE);
+        assertEquals("ended " + a.sessionId() + " " + (T0 + 14 * MINUTE), told.events.get(2));
+        // b's lease (31 min) and grace (41 min) passed too, noticed in the same sweep.
+        assertEquals("ended " + b.sessionId() + " " + (T0 + 41 * MINUTE), told.events.get(3));
+
+        // A number in its grace window going to a new visitor ends the old session now.
+        Allocation c = pools.create("web", null, request(null, null), "10.0.0.3", T0 + 61 * MINUTE);
+        assertTrue(pools.release(c.sessionId(), T0 + 62 * MINUTE));
+        Allocation d = pools.create("web", null, request(null, null), "10.0.0.4", T0 + 63 * MINUTE);
+        Allocation e = pools.create("web", null, request(null, null), "10.0.0.5", T0 + 63 * MINUTE);
+        assertEquals(List.of("created " + c.sessionId(), "created " + d.sessionId(), "ended " + c.sessionId() + " "
+                + (T0 + 63 * MINUTE), "created " + e.sessionId()), told.events.subList(4, 8).stream()
+                .map(line -> line.startsWith("created") ? line.substring(0, line.indexOf(' ', 8)) : line).toList());
+
+        // A number leaving the configuration forgets its session at the reload.
+        pools.reconfigure(List.of(pool(List.of(A))), 20, T0 + 64 * MINUTE);
+        String gone = d.number().equals(B) ? d.sessionId() : e.sessionId();
+        assertEquals("ended " + gone + " " + (T0 + 64 * MINUTE), told.events.get(8));
+        assertEquals(9, told.events.size());
+    }
 }

@@ -157,7 +157,7 @@ public final class AdminApi {
                 new V1Route("GET", "/v1/live", read, (s, q, b) -> live()),
                 new V1Route("GET", "/v1/pools", read, (s, q, b) -> pools()),
                 new V1Route("POST", "/v1/caps/{handler}/reset", admin, (s, q, b) -> resetCap(s.get(2), q, b))));
-        table.addAll(new LeadsApi(() -> service.leadStore(), () -> service.config(), wall).routes());
+        table.addAll(new LeadsApi(() -> service.leads(), () -> service.config(), wall).routes());
         return List.copyOf(table);
     }
 
@@ -251,7 +251,7 @@ public final class AdminApi {
         final String sinceText = one(query, "since");
         final long since = sinceText == null ? wall.millis() - DEFAULT_SINCE_MS : instant("since", sinceText);
         final int limit = limit(query);
-        final List<ObjectNode> found = service.records().query(
+        final List<ObjectNode> found = service.calls(
                 new JournalReader.Query(filter(query, "campaign"), filter(query, "source"), filter(query, "handler"),
                         filter(query, "caller"), status, since, limit));
         final ObjectNode body = ApiResponse.JSON.createObjectNode();
@@ -263,7 +263,7 @@ public final class AdminApi {
 
     private ApiResponse call(String id) throws ApiException {
         try {
-            final Optional<ObjectNode> record = service.records().find(id);
+            final Optional<ObjectNode> record = service.call(id);
             if (record.isEmpty()) {
                 throw new ApiException(404, "no call " + id + " in the journal or in progress");
             }

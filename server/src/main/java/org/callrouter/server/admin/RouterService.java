@@ -6,8 +6,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -23,12 +26,21 @@ import org.callrouter.routing.config.HandlerConfig;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.config.ServerSettings;
 import org.callrouter.routing.pool.PoolStatus;
+import org.callrouter.routing.pool.SessionListener;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.callrouter.server.DistinctErrorHandler;
 import org.callrouter.server.Readiness;
 import org.callrouter.server.StoreFill;
 import org.callrouter.server.RouterServer;
 import org.callrouter.server.metrics.RouterMetrics;
+import org.callrouter.server.records.JournalReader;
+import org.callrouter.server.records.RecordJson;
 import org.callrouter.server.records.RecordPipeline;
+import org.callrouter.server.records.VisitJournal;
+import org.callrouter.server.leads.CallQuery;
+import org.callrouter.server.leads.JournalIngest;
+import org.callrouter.server.leads.LeadStore;
+import org.callrouter.server.leads.StoreFeed;
 import org.callrouter.server.recovery.CrashRecovery;
 import org.callrouter.server.recovery.LiveCallReleaser;
 import org.callrouter.server.webhook.WebhookScheduler;
@@ -55,6 +67,10 @@ public final class RouterService implements AutoCloseable {
     private final Readiness readiness = new Readiness();
     private final LiveCalls live = new LiveCalls();
     private final CrashRecovery recovery;
+    /** The visits journal (null when the tracking listener is off). */
+    private final VisitJournal visits;
+    private final StoreFeed feed;
+    private final JournalReader journal;
     private volatile RouterConfig config;
     private volatile boolean stopping;
     private boolean closed;
@@ -69,6 +85,8 @@ public final class RouterService implements AutoCloseable {
         WebhookScheduler hooks = null;
         RecordPipeline pipeline = null;
         RouterServer sip = null;
+        VisitJournal visitJournal = null;
+        StoreFeed storeFeed = null;
         // Crash recovery: opened by the SIP router once it owns the data directory.
         final CrashRecovery recovery = new CrashRecovery(settings.dataDir(),
                 settings.sip().overload().maxActiveCalls(), journalDir(settings), errors);
@@ -77,8 +95,18 @@ public final class RouterService implements AutoCloseable {
                     settings.records().fsyncIntervalMs(), wall, errors);
             pipeline = new RecordPipeline(settings.records(), journalDir(settings), longestCallMs(config),
                     List.of(metrics.calls(), hooks, new LiveCallReleaser(recovery), live), wall, errors);
-            sip = RouterServer.start(config, wall, pipeline.events(), metrics.sipMessages(), recovery);
+            if (settings.tracking().enabled()) {
+                visitJournal = VisitJournal.start(journalDir(settings), settings.records().fsyncIntervalMs(), wall,
+                        errors);
+            }
+            sip = RouterServer.start(config, wall, pipeline.events(), metrics.sipMessages(), recovery,
+                    visitJournal == null ? SessionListener.NONE : visitJournal);
             pipeline.conversions(sip.router().conversions());
+            // After the SIP router: it owns the data directory, so a second router fails there first.
+            storeFeed = StoreFeed.start(settings, journalDir(settings), config.attribution(), wall, errors);
+            this.visits = visitJournal;
+            this.feed = storeFeed;
+            this.journal = new JournalReader(journalDir(settings), wall, longestCallMs(config));
             this.webhooks = hooks;
             this.records = pipeline;
             this.server = sip;
@@ -86,6 +114,12 @@ public final class RouterService implements AutoCloseable {
             metrics.bind(sip, wall);
             metrics.bind(pipeline);
             metrics.bind(hooks);
+            if (visitJournal != null) {
+                metrics.bind(visitJournal);
+            }
+            if (storeFeed.ingest() != null) {
+                metrics.bind(storeFeed.ingest());
+            }
             FunctionCounter.builder("records.errors", errors,
                     DistinctErrorHandler::total).description("Errors in the record pipeline, webhooks and admin API")
                     .register(metrics.registry());
@@ -113,8 +147,14 @@ public final class RouterService implements AutoCloseable {
             started = true;
         } finally {
             if (!started) {
+                if (storeFeed != null) {
+                    storeFeed.close();
+                }
                 if (sip != null) {
                     sip.close();
+                }
+                if (visitJournal != null) {
+                    visitJournal.close();
                 }
                 if (pipeline != null) {
                     pipeline.close();
@@ -158,6 +198,81 @@ public final class RouterService implements AutoCloseable {
 
     public WebhookScheduler webhooks() {
         return webhooks;
+    }
+
+    /**
+     * The lead store (leads, sessions, sales, call rows; server README, "Store ingest"), for the
+     * admin API's routes; null when {@code server.store.enabled} is false. Thread-safe.
+     */
+    public LeadStore leads() {
+        return feed.store();
+    }
+
+    /** The journal ingest feeding {@link #leads()}, or null when the store is off. */
+    public JournalIngest ingest() {
+        return feed.ingest();
+    }
+
+    /**
+     * Problems that do not stop calls ({@code GET /health}): the lead store failing while the
+     * records wait in the journal, visit events dropped.
+     */
+    public List<String> warnings() {
+        final List<String> warnings = new ArrayList<>();
+        final String store = feed.problem();
+        if (store != null) {
+            warnings.add(store);
+        }
+        if (visits != null && visits.dropped() > 0) {
+            warnings.add("visits journal: " + visits.dropped() + " visit events dropped since start");
+        }
+        return warnings;
+    }
+
+    /**
+     * The record of call {@code id}: from the store, with conversion lines the store may not
+     * have yet merged from the journal; else from the journal or the calls in progress (a call
+     * not yet stored); empty when neither has it.
+     *
+     * @throws TimeoutException when the record emitter does not answer about calls in progress
+     */
+    public Optional<ObjectNode> call(String id) throws TimeoutException {
+        final LeadStore store = feed.store();
+        if (store != null) {
+            final Optional<String> line = store.callRecord(id);
+            if (line.isPresent()) {
+                return Optional.of(journal.withConversions(parse(line.get())));
+            }
+        }
+        return records.find(id);
+    }
+
+    /**
+     * Calls matching {@code query}: from the store when it is on (calls not yet stored, at
+     * most {@code poll_ms} old, are not there yet), else from the journal; in the order they
+     * ended, the latest {@code limit} of them.
+     */
+    public List<ObjectNode> calls(JournalReader.Query query) {
+        final LeadStore store = feed.store();
+        if (store == null) {
+            return records.query(query);
+        }
+        final List<ObjectNode> found = new ArrayList<>();
+        for (String line : store.callRecords(new CallQuery(query.campaign(), query.source(), query.handler(),
+                query.caller(), query.status(), query.sinceMs(), query.limit()))) {
+            found.add(parse(line));
+        }
+        found.sort(Comparator.comparing((ObjectNode call) -> call.path("ended_at").asText(""))
+                .thenComparing(call -> call.path("id").asText()));
+        return found;
+    }
+
+    private static ObjectNode parse(String line) {
+        try {
+            return RecordJson.parse(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the lead store holds a call line that is not JSON", e);
+        }
     }
 
     /** The configuration in force. */
@@ -219,11 +334,6 @@ public final class RouterService implements AutoCloseable {
         return server.router().pools().status(wall.millis());
     }
 
-    /** The lead store, or null when {@code server.store.enabled} is false (wired by the ingest branch). */
-    public org.callrouter.server.leads.LeadStore leadStore() {
-        return null;
-    }
-
     /** Where the tracking listener listens, or null when it is off. */
     public InetSocketAddress trackingAddress() {
         return server.tracking() == null ? null : server.tracking().address();
@@ -246,8 +356,8 @@ public final class RouterService implements AutoCloseable {
 
     /**
      * Applies a new configuration without dropping live calls ({@link RouterServer#reload}),
-     * then the webhook retry policy, the handler gauges and the admin token. {@code server.admin.listen} and {@code server.records} cannot change while
-     * running. On any error nothing changes.
+     * then the webhook retry policy, the handler gauges and the admin token. {@code server.admin.listen}, {@code server.records} and {@code server.store} cannot
+     * change while running. On any error nothing changes.
      *
      * @throws ConfigException with every reason the configuration was refused.
      */
@@ -262,6 +372,10 @@ public final class RouterService implements AutoCloseable {
         if (!Objects.equals(was.records(), now.records())) {
             problems.add(next.errorAt("server.records", "cannot change while running (running with "
                     + was.records() + "); restart the router"));
+        }
+        if (!Objects.equals(was.store(), now.store())) {
+            problems.add(next.errorAt("server.store", "cannot change while running (running with "
+                    + was.store() + "); restart the router"));
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -292,7 +406,12 @@ public final class RouterService implements AutoCloseable {
         stopping = true;
         server.close();
         admin.close();
+        if (visits != null) {
+            visits.close();
+        }
         records.close();
+        // After the records: the ingest may take the last lines (what it leaves, the next start takes).
+        feed.close();
         recovery.close();
         webhooks.close();
         metrics.close();

@@ -35,6 +35,8 @@ import org.callrouter.server.transaction.MessageCounters;
 import org.callrouter.server.transaction.TransactionLayer;
 import org.callrouter.server.transaction.TransactionStats;
 import org.callrouter.server.records.Journal;
+import org.callrouter.server.records.VisitJournal;
+import org.callrouter.server.leads.JournalIngest;
 import org.callrouter.server.webhook.WebhookDispatcher;
 import org.callrouter.server.webhook.WebhookScheduler;
 
@@ -183,6 +185,31 @@ public final class RouterMetrics implements AutoCloseable {
                 Journal::linesLost);
         gauge("journal.lines.unwritten", "Journal lines waiting in memory for the disk", journal,
                 Journal::unwrittenLines);
+    }
+
+    /**
+     * The store ingest: {@code leads_ingested_total{kind}}, {@code leads_ingest_errors_total},
+     * {@code leads_ingest_skipped_total} and {@code leads_ingest_lag_bytes}.
+     */
+    public void bind(JournalIngest ingest) {
+        for (JournalIngest.Kind kind : JournalIngest.Kind.values()) {
+            FunctionCounter.builder("leads.ingested", ingest, i -> i.ingested(kind))
+                    .description("Journal rows stored in the lead store, by kind").tag("kind", kind.label())
+                    .register(registry);
+        }
+        counter("leads.ingest.errors", "Journal reads and store batches that failed (tried again)", ingest,
+                JournalIngest::failures);
+        counter("leads.ingest.skipped", "Journal lines not stored: not JSON, incomplete, or refused by the store",
+                ingest, JournalIngest::skipped);
+        Gauge.builder("leads.ingest.lag", ingest, JournalIngest::lagBytes).baseUnit("bytes")
+                .description("Journal bytes written and not yet in the lead store").register(registry);
+    }
+
+    /** The visits journal: {@code visits_journal_lines_total}, {@code visits_journal_dropped_total}. */
+    public void bind(VisitJournal visits) {
+        counter("visits.journal.lines", "Lines written to the visits journal", visits, VisitJournal::written);
+        counter("visits.journal.dropped", "Visit events dropped: queue full, stopping, or the disk kept failing",
+                visits, VisitJournal::dropped);
     }
 
     /**

@@ -105,6 +105,19 @@ public final class JournalReader {
         return Optional.empty();
     }
 
+    /**
+     * {@code call} (a record from elsewhere, such as the lead store) with the journal's
+     * conversion lines of it merged in: the store may not have the latest yet.
+     */
+    public ObjectNode withConversions(ObjectNode call) {
+        final String id = call.path("id").asText();
+        final long receivedMs = arrivalOf(id);
+        if (receivedMs >= 0) {
+            mergeConversions(Map.of(id, call), Journal.day(receivedMs), Journal.day(wall.millis()));
+        }
+        return call;
+    }
+
     /** Calls received at or after {@code since} that match, in the order they ended. */
     public List<ObjectNode> query(Query query) {
         final String campaignField = query.campaign() == null ? null : "\"campaign\":" + RecordJson.quote(query.campaign());
@@ -149,10 +162,7 @@ public final class JournalReader {
             final List<ObjectNode> conversions = scan(dir.resolve(Journal.conversionsFile(day)), line -> true,
                     node -> calls.containsKey(node.path("id").asText()), Integer.MAX_VALUE);
             for (ObjectNode conversion : conversions) {
-                final ObjectNode call = calls.get(conversion.path("id").asText());
-                conversion.remove("record");
-                conversion.remove("id");
-                call.setAll(conversion);
+                RecordJson.mergeConversion(calls.get(conversion.path("id").asText()), conversion);
             }
         }
     }

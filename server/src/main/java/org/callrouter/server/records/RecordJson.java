@@ -191,6 +191,16 @@ public final class RecordJson {
         return MAPPER;
     }
 
+    /**
+     * Merges a {@code conversion} line into its call's line: the conversion's fields replace
+     * the call's (apply a call's conversions in journal order, the latest wins).
+     */
+    public static void mergeConversion(ObjectNode call, ObjectNode conversion) {
+        conversion.remove("record");
+        conversion.remove("id");
+        call.setAll(conversion);
+    }
+
     /** Writes a JSON tree as one line (no newline). */
     public static String toText(JsonNode node) {
         try {
