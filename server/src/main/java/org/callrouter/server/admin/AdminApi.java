@@ -70,11 +70,12 @@ public final class AdminApi {
     private final PostbackGuard postbacks = new PostbackGuard();
     private final ConsoleAssets console = ConsoleAssets.load();
     private final String openApi = openApi();
-    private final List<V1Route> routes = v1Routes();
+    private final List<V1Route> routes;
 
     AdminApi(RouterService service, Clock wall) {
         this.service = service;
         this.wall = wall;
+        this.routes = v1Routes();
     }
 
     /** Answers one request; never throws. */

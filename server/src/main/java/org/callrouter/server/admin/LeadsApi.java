@@ -229,7 +229,7 @@ final class LeadsApi {
 
     /** {@code GET /v1/reports?group_by=&zone=&from=&to=&credit=&format=&<dimension>=}. */
     private ApiResponse report(Map<String, List<String>> query) throws ApiException {
-        final ReportQuery asked = ReportQuery.parse(query, config.get().attribution().credit(), wall.millis());
+        final ReportRequest asked = ReportRequest.parse(query, config.get().attribution().credit(), wall.millis());
         final LeadStore leads = store();
         return guarded(() -> {
             final List<ReportRow> rows = leads.report(asked.spec(), asked.credit());
@@ -360,10 +360,10 @@ final class LeadsApi {
      *
      * @param csv whether {@code format=csv} was asked
      */
-    record ReportQuery(ReportSpec spec, CreditModel credit, boolean csv) {
+    record ReportRequest(ReportSpec spec, CreditModel credit, boolean csv) {
 
         /** The report parameters; {@code defaultCredit} is {@code attribution.credit}. */
-        static ReportQuery parse(Map<String, List<String>> query, CreditModel defaultCredit, long nowMs)
+        static ReportRequest parse(Map<String, List<String>> query, CreditModel defaultCredit, long nowMs)
                 throws ApiException {
             final List<ReportDimension> groupBy = new ArrayList<>();
             final String groups = AdminApi.filter(query, "group_by");
@@ -408,7 +408,7 @@ final class LeadsApi {
                 }
             }
             try {
-                return new ReportQuery(new ReportSpec(groupBy, zone, from, to, filters), credit, "csv".equals(format));
+                return new ReportRequest(new ReportSpec(groupBy, zone, from, to, filters), credit, "csv".equals(format));
             } catch (IllegalArgumentException e) {
                 throw new ApiException(400, e.getMessage());
             }
