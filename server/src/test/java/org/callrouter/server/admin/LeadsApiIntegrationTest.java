@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The lead routes' refusals on a running router with the embedded store (ports 47200-47399):
+ * The lead routes' refusals on a running router with the embedded store (ports 47200-47299):
  * scopes, methods, bodies (size, type, shape), ignored identities, the 409s of assign origin
  * and disconnect, bad query values; and with {@code server.store.enabled: false} every route
  * answers 503 naming the setting.
@@ -43,7 +43,7 @@ class LeadsApiIntegrationTest {
 
     @Test
     void refusalsSayWhatIsWrong() {
-        router = ServiceFixture.start(dir, 47200, 47399, ROUTING, "", """
+        router = ServiceFixture.start(dir, 47200, 47299, ROUTING, "", """
                 , tokens: [ { name: grafana, scope: read, token: "%s" } ]""".formatted(READER.substring(7)));
         final String a = sale("{\"email\": \"ann@example.com\", \"amount\": 10, \"currency\": \"USD\"}");
         final String b = sale("{\"phone\": \"+14155550199\", \"lead_ref\": \"crm-2\", \"amount\": 20, "
@@ -111,7 +111,7 @@ class LeadsApiIntegrationTest {
 
     @Test
     void withTheStoreOffEveryLeadRouteSaysSo() {
-        router = ServiceFixture.start(dir, 47200, 47399, ROUTING, "  store: { enabled: false }\n", "");
+        router = ServiceFixture.start(dir, 47200, 47299, ROUTING, "  store: { enabled: false }\n", "");
         for (String path : List.of("/v1/leads?email=a%40b.c", "/v1/leads/L0", "/v1/leads/L0/audit", "/v1/sessions",
                 "/v1/reports")) {
             refused(router.get(path), 503, "server.store.enabled: false");
