@@ -36,6 +36,8 @@ import org.callrouter.routing.config.HandlerConfig;
 import org.callrouter.routing.config.ServerSettings;
 import org.callrouter.routing.pool.PoolStatus;
 import org.callrouter.server.b2bua.CallStatus;
+import org.callrouter.server.leads.JournalIngest;
+import org.callrouter.server.leads.StoreHealth;
 import org.callrouter.server.records.JournalReader;
 import org.callrouter.server.records.PostbackResult;
 import org.callrouter.server.records.RecordJson;
@@ -96,6 +98,10 @@ public final class AdminApi {
             if (path.equals("/health/ready")) {
                 only(method, "GET");
                 return ready();
+            }
+            if (path.equals("/health")) {
+                only(method, "GET");
+                return health();
             }
             if (path.equals("/console")) {
                 only(method, "GET");
@@ -199,6 +205,34 @@ public final class AdminApi {
         final ArrayNode why = body.putArray("reasons");
         reasons.forEach(why::add);
         return ApiResponse.json(503, body);
+    }
+
+    /**
+     * {@code GET /health}: readiness with its reasons, and what is wrong without stopping calls
+     * (the lead store failing while records wait in the journal): 200 when ready, else 503.
+     */
+    private ApiResponse health() {
+        final List<String> reasons = service.notReady();
+        final ObjectNode body = ApiResponse.JSON.createObjectNode();
+        body.put("status", reasons.isEmpty() ? "ready" : "not ready");
+        final ArrayNode why = body.putArray("reasons");
+        reasons.forEach(why::add);
+        final ArrayNode warnings = body.putArray("warnings");
+        service.warnings().forEach(warnings::add);
+        final JournalIngest ingest = service.ingest();
+        if (ingest == null) {
+            body.putNull("store");
+        } else {
+            final ObjectNode store = body.putObject("store");
+            final StoreHealth health = service.leads().health();
+            store.put("engine", health.engine());
+            store.put("url", health.url());
+            store.put("node", ingest.node());
+            store.put("ingest", ingest.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            store.put("lag_bytes", ingest.lagBytes());
+            store.put("last_error", ingest.lastError());
+        }
+        return ApiResponse.json(reasons.isEmpty() ? 200 : 503, body);
     }
 
     private ApiResponse explain(Map<String, List<String>> query) throws ApiException {

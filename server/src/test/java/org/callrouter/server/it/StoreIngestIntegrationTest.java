@@ -83,7 +83,8 @@ class StoreIngestIntegrationTest {
     void everyJournalCallIsStoredOnceAfterAKillDashNineAndAfterACleanRestart() throws Exception {
         Sipp.requireInstalled();
         final String admin = "http://127.0.0.1:" + adminPort;
-        try (Sipp handler = Sipp.scenario("uas.xml").ports(47320, 47359).calls(100_000).start()) {
+        try (Sipp handler = Sipp.scenario("uas.xml").ports(47320, 47359).calls(100_000)
+                .timeout(Duration.ofMinutes(5)).start()) {
             final Path config = config(handler.hostPort());
             try (RouterProcess router = RouterProcess.start(config, admin, dir.resolve("first.log"));
                  Sipp carrier = Sipp.scenario("uac.xml").ports(47360, 47399).remote("127.0.0.1:" + sipPort)
@@ -106,20 +107,32 @@ class StoreIngestIntegrationTest {
                 }
                 assertEquals(0, router.terminate(), router.output());
             }
-            assertEquals(beforeRestart + 150, journalIds().size(), "the new calls are journaled");
+            assertTrue(journalIds().size() >= beforeRestart + 150, "the new calls are journaled");
 
             try (RouterProcess router = RouterProcess.start(config, admin, dir.resolve("third.log"))) {
                 assertStoredOnce(admin, router);
                 assertEquals(0, lag(admin), "nothing left to store");
+                final JsonNode health = readJson(get(admin + "/health"));
+                assertEquals("ready", health.path("status").asText(), health::toString);
+                assertEquals("duckdb", health.path("store").path("engine").asText(), health::toString);
+                assertEquals("running", health.path("store").path("ingest").asText(), health::toString);
+                assertTrue(health.path("store").path("last_error").isNull(), health::toString);
+                assertEquals(0, health.path("warnings").size(), health::toString);
             }
         }
     }
 
-    /** Waits for the ingest to catch up, then compares the store's calls with the journal's. */
-    private void assertStoredOnce(String admin, RouterProcess router) throws IOException {
-        final Set<String> journal = journalIds();
+    /**
+     * Waits for the ingest to catch up (the journal may still grow a little: calls live at a kill
+     * are recorded {@code interrupted} by the next start), then compares the store's calls with
+     * the journal's.
+     */
+    private void assertStoredOnce(String admin, RouterProcess router) {
+        final Set<String> journal = new TreeSet<>();
         final List<String> stored = new ArrayList<>();
         Await.until(WAIT, () -> {
+            journal.clear();
+            journal.addAll(journalIds());
             stored.clear();
             stored.addAll(storedIds(admin));
             return stored.size() >= journal.size();
@@ -130,7 +143,7 @@ class StoreIngestIntegrationTest {
     }
 
     /** The ids of every call line in the journal files (a line a crash cut short is no call). */
-    private Set<String> journalIds() throws IOException {
+    private Set<String> journalIds() {
         final Set<String> ids = new TreeSet<>();
         int lines = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.resolve("data/journal"), "calls-*.jsonl")) {
@@ -148,6 +161,8 @@ class StoreIngestIntegrationTest {
                     }
                 }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         assertEquals(lines, ids.size(), "the journal itself has each call once");
         return ids;
