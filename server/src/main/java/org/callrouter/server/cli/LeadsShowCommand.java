@@ -25,11 +25,6 @@ public final class LeadsShowCommand extends AdminApiCommand {
     private boolean json;
 
     @Override
-    String method() {
-        return "GET";
-    }
-
-    @Override
     String path() {
         return "/v1/leads/" + encode(id);
     }

@@ -50,11 +50,6 @@ public final class ReportCommand extends AdminApiCommand {
     private Format format = Format.table;
 
     @Override
-    String method() {
-        return "GET";
-    }
-
-    @Override
     String path() {
         final List<String> query = new ArrayList<>();
         add(query, "group_by", groupBy);
