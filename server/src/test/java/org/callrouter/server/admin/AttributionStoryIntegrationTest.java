@@ -179,6 +179,14 @@ class AttributionStoryIntegrationTest {
         assertEquals(0, shown.exit(), shown::err);
         assertTrue(shown.out().contains("phone     +14155550123"), shown.out());
         assertTrue(shown.out().contains("utm_source=facebook"), shown.out());
+        final CliTest.Run badGroup = CliTest.run("report", "--config", config, "--group-by", "country");
+        assertEquals(2, badGroup.exit(), badGroup::out);
+        assertTrue(badGroup.err().contains("group_by: unknown report dimension \"country\""), badGroup.err());
+        final CliTest.Run json = CliTest.run("report", "--config", config, "--format", "json", "--filter",
+                "utm_source=facebook", "--from", "2000-01-01", "--to", String.valueOf(tomorrowMs()));
+        assertEquals(0, json.exit(), json::err);
+        assertEquals("facebook", json(json.out()).at("/filters/utm_source").asText(), json.out());
+        assertEquals(1, json(json.out()).path("rows").size(), json.out());
         final CliTest.Run unknown = CliTest.run("leads", "show", "L00000000000000000000",
                 "--config", config);
         assertEquals(2, unknown.exit(), unknown::out);

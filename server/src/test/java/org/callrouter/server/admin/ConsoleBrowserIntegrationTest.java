@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * listener. A wrong token is refused with the API's reason; with the right one the live page,
  * already open, shows a real SIP call come up (calls up, the handler's concurrency bar) without
  * a reload; the calls page finds the call by its filters with the skipped handler's reason, and
- * its story; explain shows the plan for the same number. Each page is saved as a PNG under
+ * its story; explain shows the plan for the same number; the reports page groups the call (and an
+ * unattributed sale) as chosen, and the leads page finds the caller's lead and the sale's. Each
+ * page is saved as a PNG under
  * {@code target/console-screenshots/} (laptop width; the live page also at phone width).
  */
 class ConsoleBrowserIntegrationTest {
