@@ -70,9 +70,8 @@ public final class StoreFeed implements AutoCloseable {
         try {
             store = LeadStores.open(new StoreSettings(s.url(), s.user(), s.password(), s.memoryLimitMb(), s.threads()),
                     settings.dataDir(), attribution);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot open the lead store " + JdbcUrls.withoutPassword(
-                    s.jdbcUrl(settings.dataDir())) + ": " + e.getMessage(), e);
+        } catch (LeadStoreException e) {
+            throw new IllegalStateException(e.getMessage() + " (server.store)", e);
         }
         final JournalRetention retention = retentionDays > 0
                 ? new JournalRetention(journalDir, retentionDays, store, errors) : null;

@@ -64,8 +64,13 @@ class JournalIngestTest {
 
     /** A call line as the journal writes it, received at {@code T0 + i} seconds. */
     static String callLine(int i) {
-        final long received = T0 + i * 1000L;
-        return "{\"record\":\"call\",\"id\":\"" + callId(i) + "\",\"key\":\"k" + i + "\",\"status\":\"completed\","
+        return callLine(i, T0);
+    }
+
+    /** A call line received at {@code baseMs + i} seconds. */
+    static String callLine(int i, long baseMs) {
+        final long received = baseMs + i * 1000L;
+        return "{\"record\":\"call\",\"id\":\"" + callId(i, baseMs) + "\",\"key\":\"k" + i + "\",\"status\":\"completed\","
                 + "\"sip_status\":200,\"reason\":null,\"campaign\":\"sales\",\"source\":\"web\","
                 + "\"caller\":\"+1415555" + String.format("%04d", i) + "\",\"dialed\":\"+18005550100\","
                 + "\"received_at\":\"" + RecordJson.time(received) + "\",\"answered_at\":\""
@@ -78,7 +83,11 @@ class JournalIngestTest {
     }
 
     static String callId(int i) {
-        return "c" + Long.toHexString(T0 + i * 1000L) + String.format("%010d", i);
+        return callId(i, T0);
+    }
+
+    static String callId(int i, long baseMs) {
+        return "c" + Long.toHexString(baseMs + i * 1000L) + String.format("%010d", i);
     }
 
     void append(String file, String text) throws IOException {
@@ -243,6 +252,23 @@ class JournalIngestTest {
         assertEquals(1, ingest.ingested(JournalIngest.Kind.VISIT_END));
         assertEquals(0, ingest.skipped());
         assertTrue(store.leadOf(new Identity(org.callrouter.routing.lead.IdentityKind.VISITOR, session)).isPresent());
+    }
+
+    @Test
+    void retentionDeletesOldRowsAndTheOldFilesWhoseLinesAreAllStored() throws IOException {
+        final long fiveDaysAgo = T0 - 5 * 86_400_000L;
+        append("calls-2026-12-01.jsonl", callLine(0, fiveDaysAgo) + "\n" + callLine(1, fiveDaysAgo) + "\n");
+        // An old file with a line not yet complete: kept until that line is stored.
+        append("visits-2026-12-01.jsonl", "{\"record\":\"visit_end\",\"session\":\"0123456789abcdef0123456789abcdef\"");
+        appendCalls(0, 3);
+        final JournalIngest ingest = new JournalIngest(store, journal, "n-test", SETTINGS,
+                new JournalRetention(journal, 2, store, errors::add), WALL, errors::add);
+        drain(ingest);
+        assertEquals(ids(0, 3), storedIds(), "rows received five days ago are pruned, today's kept");
+        assertTrue(Files.exists(journal.resolve("calls-" + DAY + ".jsonl")));
+        assertTrue(!Files.exists(journal.resolve("calls-2026-12-01.jsonl")), "a stored old file is deleted");
+        assertTrue(Files.exists(journal.resolve("visits-2026-12-01.jsonl")), "an old file not fully stored is kept");
+        assertTrue(errors.isEmpty(), errors::toString);
     }
 
     private static JsonNode parse(String line) {
