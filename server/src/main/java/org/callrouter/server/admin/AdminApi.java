@@ -53,7 +53,8 @@ import org.callrouter.server.records.RecordJson;
  * alone and guarded against guessing ({@link PostbackGuard}); {@code /v1/*} needs a bearer
  * token of {@code server.admin}, whose scope ({@code read} or {@code admin}) must allow the
  * route (the table of {@link V1Route}s, each documented in {@code admin/openapi.json}, which
- * {@code GET /v1/openapi.json} serves); {@code /console/} serves the web console's files
+ * {@code GET /v1/openapi.json} serves; the lead, sale, session and report routes are
+ * {@link LeadsApi}'s); {@code /console/} serves the web console's files
  * ({@link ConsoleAssets}), which are open and read everything through {@code /v1} with the
  * operator's token.
  */
