@@ -7,7 +7,9 @@
 (function () {
   const TOKEN_KEY = 'callrouter.token';
   const POLL_MS = 2000;
-  const PAGES = ['login', 'live', 'calls', 'call', 'explain', 'pools'];
+  const PAGES = ['login', 'live', 'calls', 'call', 'explain', 'pools', 'reports', 'leads', 'lead'];
+  const FIGURES = ['calls', 'answered', 'converted', 'revenue', 'payout', 'sales_count', 'sales_amount',
+    'conversion_rate', 'avg_talk_seconds'];
   let pollTimer = null;
 
   const $ = (id) => document.getElementById(id);
@@ -323,6 +325,99 @@
     }
   }
 
+  async function reports() {
+    const form = $('reports-form');
+    const query = new URLSearchParams();
+    const groups = Array.from(form.querySelectorAll('input[name=group_by]:checked')).map((box) => box.value);
+    if (groups.length > 0) {
+      query.set('group_by', groups.join(','));
+    }
+    for (const name of ['from', 'to', 'zone', 'credit']) {
+      const value = form.elements[name].value.trim();
+      if (value) {
+        query.set(name, value);
+      }
+    }
+    const data = await api('GET', '/v1/reports?' + query.toString());
+    $('reports-range').textContent = 'From ' + time(data.from) + ' to ' + time(data.to) + ' (' + data.zone + '), sales '
+      + 'credited by ' + data.credit.replace('_', ' ') + '.';
+    const table = $('reports-table');
+    const head = document.createElement('tr');
+    for (const name of data.group_by.concat(FIGURES)) {
+      head.appendChild(element('th', name.replace(/_/g, ' ')));
+    }
+    table.tHead.replaceChildren(head);
+    const tbody = table.tBodies[0];
+    tbody.replaceChildren();
+    for (const r of data.rows) {
+      const keys = data.group_by.map((d) => r.key[d] === null ? '(none)' : r.key[d]);
+      row(tbody, keys.concat([r.calls, r.answered, r.converted, r.revenue, r.payout, r.sales_count, r.sales_amount,
+        percent(r.conversion_rate), r.avg_talk_seconds.toFixed(1) + ' s'])).dataset.key = keys.join('|');
+    }
+  }
+
+  async function findLead() {
+    const kind = $('leads-form-kind').value;
+    const value = $('leads-form-value').value.trim();
+    const lead = kind === 'lead' ? await api('GET', '/v1/leads/' + encodeURIComponent(value))
+      : await api('GET', '/v1/leads?' + new URLSearchParams([[kind, value]]).toString());
+    location.hash = '#lead/' + encodeURIComponent(lead.id);
+  }
+
+  function touchPairs(t) {
+    if (!t) {
+      return [['Session', 'none: the lead has no session (unattributed)']];
+    }
+    return [['Session', t.kind + ' ' + t.session], ['Started', time(t.started_at)], ['Campaign', t.campaign],
+      ['Source', t.source]].concat(Object.entries(t.tracking || {}));
+  }
+
+  function identityText(i) {
+    return i ? i.kind + ' ' + i.value : '';
+  }
+
+  function tracking(t) {
+    return Object.entries(t || {}).map(([k, v]) => k + '=' + v).join(', ');
+  }
+
+  async function lead(id) {
+    const l = await api('GET', '/v1/leads/' + encodeURIComponent(id));
+    $('lead-id').textContent = l.id;
+    definitions($('lead-summary'), [
+      ['Created', time(l.created_at)],
+      ['Merged into', l.merged_into],
+      ['Attribution', l.unattributed ? 'unattributed (no session)' : 'attributed'],
+      ['Sessions', l.sessions.length],
+      ['Sales', l.sales.length]
+    ]);
+    const identities = $('lead-identities').tBodies[0];
+    identities.replaceChildren();
+    for (const i of l.identities) {
+      row(identities, [i.kind, i.value, time(i.linked_at)]);
+    }
+    definitions($('lead-origin'), touchPairs(l.origin));
+    definitions($('lead-last-touch'), touchPairs(l.last_touch));
+    const sessions = $('lead-sessions').tBodies[0];
+    sessions.replaceChildren();
+    for (const s of l.sessions) {
+      let started = time(s.started_at);
+      if (s.kind === 'call') {
+        started = element('a', started);
+        started.href = '#call/' + encodeURIComponent(s.id);
+      }
+      row(sessions, [started, s.kind, s.status, s.campaign, s.source, identityText(s.via), tracking(s.tracking)])
+        .dataset.id = s.id;
+    }
+    const sales = $('lead-sales').tBodies[0];
+    sales.replaceChildren();
+    for (const s of l.sales) {
+      const credited = s.credited ? s.credited.kind + ' ' + (s.credited.campaign || '') + ' '
+        + tracking(s.credited.tracking) : 'unattributed';
+      row(sales, [time(s.sold_at), s.amount + ' ' + s.currency, s.order_id, identityText(s.via), credited])
+        .dataset.id = s.id;
+    }
+  }
+
   // ---- navigation --------------------------------------------------------------------------
 
   function stopPolling() {
@@ -337,7 +432,8 @@
       $('page-' + page).hidden = page !== name;
     }
     for (const link of document.querySelectorAll('nav a')) {
-      link.classList.toggle('current', link.id === 'nav-' + (name === 'call' ? 'calls' : name));
+      const nav = name === 'call' ? 'calls' : name === 'lead' ? 'leads' : name;
+      link.classList.toggle('current', link.id === 'nav-' + nav);
     }
     $('nav').hidden = name === 'login';
   }
@@ -359,6 +455,14 @@
       calls().catch(failed);
     } else if (hash === 'explain') {
       showPage('explain');
+    } else if (hash.startsWith('lead/')) {
+      showPage('lead');
+      lead(decodeURIComponent(hash.substring(5))).catch(failed);
+    } else if (hash === 'leads') {
+      showPage('leads');
+    } else if (hash === 'reports') {
+      showPage('reports');
+      reports().catch(failed);
     } else if (hash === 'pools') {
       showPage('pools');
       pools().catch(failed);
@@ -402,6 +506,16 @@
     $('explain-form').addEventListener('submit', (event) => {
       event.preventDefault();
       explain().catch(failed);
+    });
+    $('reports-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      show('');
+      reports().catch(failed);
+    });
+    $('leads-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      show('');
+      findLead().catch(failed);
     });
     window.addEventListener('hashchange', route);
     route();

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,7 +53,8 @@ import org.callrouter.server.records.RecordJson;
  * alone and guarded against guessing ({@link PostbackGuard}); {@code /v1/*} needs a bearer
  * token of {@code server.admin}, whose scope ({@code read} or {@code admin}) must allow the
  * route (the table of {@link V1Route}s, each documented in {@code admin/openapi.json}, which
- * {@code GET /v1/openapi.json} serves); {@code /console/} serves the web console's files
+ * {@code GET /v1/openapi.json} serves; the lead, sale, session and report routes are
+ * {@link LeadsApi}'s); {@code /console/} serves the web console's files
  * ({@link ConsoleAssets}), which are open and read everything through {@code /v1} with the
  * operator's token.
  */
@@ -71,11 +73,12 @@ public final class AdminApi {
     private final PostbackGuard postbacks = new PostbackGuard();
     private final ConsoleAssets console = ConsoleAssets.load();
     private final String openApi = openApi();
-    private final List<V1Route> routes = v1Routes();
+    private final List<V1Route> routes;
 
     AdminApi(RouterService service, Clock wall) {
         this.service = service;
         this.wall = wall;
+        this.routes = v1Routes();
     }
 
     /** Answers one request; never throws. */
@@ -117,7 +120,7 @@ public final class AdminApi {
             }
             if (parts[0].equals("v1")) {
                 final ApiToken token = authorize(request.authorization());
-                return v1(method, parts, decoded.parameters(), request.body(), token);
+                return v1(method, parts, decoded.parameters(), request, token);
             }
             throw new ApiException(404, "no such endpoint: " + path);
         } catch (ApiException e) {
@@ -149,7 +152,7 @@ public final class AdminApi {
     private List<V1Route> v1Routes() {
         final ApiToken.Scope read = ApiToken.Scope.READ;
         final ApiToken.Scope admin = ApiToken.Scope.ADMIN;
-        return List.of(
+        final List<V1Route> table = new ArrayList<>(List.of(
                 new V1Route("GET", "/v1/openapi.json", read, (s, q, b) -> ApiResponse.json(200, openApi)),
                 new V1Route("GET", "/v1/explain", read, (s, q, b) -> explain(q)),
                 new V1Route("POST", "/v1/reload", admin, (s, q, b) -> reload()),
@@ -161,16 +164,19 @@ public final class AdminApi {
                 new V1Route("GET", "/v1/caps/{handler}", read, (s, q, b) -> caps(List.of(s.get(2)))),
                 new V1Route("GET", "/v1/live", read, (s, q, b) -> live()),
                 new V1Route("GET", "/v1/pools", read, (s, q, b) -> pools()),
-                new V1Route("POST", "/v1/caps/{handler}/reset", admin, (s, q, b) -> resetCap(s.get(2), q, b)));
+                new V1Route("POST", "/v1/caps/{handler}/reset", admin, (s, q, b) -> resetCap(s.get(2), q, b))));
+        table.addAll(new LeadsApi(() -> service.leads(), () -> service.config(), wall).routes());
+        return List.copyOf(table);
     }
 
-    private ApiResponse v1(String method, String[] parts, Map<String, List<String>> query, byte[] body,
+    private ApiResponse v1(String method, String[] parts, Map<String, List<String>> query, ApiRequest request,
                            ApiToken token) throws ApiException {
         final List<String> segments = List.of(parts);
         for (V1Route route : routes) {
             if (route.matches(segments)) {
                 allow(method, route.method(), token, route.scope());
-                return route.endpoint().answer(segments, query, body);
+                route.checkBody(request.contentType(), request.body());
+                return route.action().answer(new V1Route.Call(segments, query, request.body(), token));
             }
         }
         throw new ApiException(404, "no such endpoint: /" + String.join("/", parts));
@@ -280,19 +286,7 @@ public final class AdminApi {
         }
         final String sinceText = one(query, "since");
         final long since = sinceText == null ? wall.millis() - DEFAULT_SINCE_MS : instant("since", sinceText);
-        final String limitText = one(query, "limit");
-        int limit = DEFAULT_LIMIT;
-        if (limitText != null) {
-            try {
-                limit = Integer.parseInt(limitText);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > MAX_LIMIT) {
-                throw new ApiException(400, "limit must be a whole number from 1 to " + MAX_LIMIT + ", got \""
-                        + limitText + "\"");
-            }
-        }
+        final int limit = limit(query);
         final List<ObjectNode> found = service.calls(
                 new JournalReader.Query(filter(query, "campaign"), filter(query, "source"), filter(query, "handler"),
                         filter(query, "caller"), status, since, limit));
@@ -582,19 +576,38 @@ public final class AdminApi {
         return ApiResponse.json(code, body);
     }
 
+    /** {@code ?limit=}: 1 to {@value #MAX_LIMIT}, {@value #DEFAULT_LIMIT} when absent. */
+    static int limit(Map<String, List<String>> query) throws ApiException {
+        final String text = one(query, "limit");
+        if (text == null) {
+            return DEFAULT_LIMIT;
+        }
+        int limit;
+        try {
+            limit = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new ApiException(400, "limit must be a whole number from 1 to " + MAX_LIMIT + ", got \"" + text
+                    + "\"");
+        }
+        return limit;
+    }
+
     /** A filter's value; empty means no filter (what a form's blank field sends). */
-    private static String filter(Map<String, List<String>> query, String name) {
+    static String filter(Map<String, List<String>> query, String name) {
         final String value = one(query, name);
         return value == null || value.isBlank() ? null : value.trim();
     }
 
-    private static String one(Map<String, List<String>> query, String name) {
+    static String one(Map<String, List<String>> query, String name) {
         final List<String> values = query.get(name);
         return values == null || values.isEmpty() ? null : values.get(values.size() - 1);
     }
 
     /** An ISO-8601 instant ({@code 2026-03-09T14:00:00Z}, or with an offset) or epoch milliseconds. */
-    private static long instant(String name, String text) throws ApiException {
+    static long instant(String name, String text) throws ApiException {
         try {
             if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
                 return Long.parseLong(text);

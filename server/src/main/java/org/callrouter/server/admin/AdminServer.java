@@ -156,7 +156,8 @@ public final class AdminServer implements AutoCloseable {
                 return;
             }
             final ApiRequest call = new ApiRequest(request.method().name(), request.uri(),
-                    request.headers().get(HttpHeaderNames.AUTHORIZATION), ByteBufUtil.getBytes(request.content()),
+                    request.headers().get(HttpHeaderNames.AUTHORIZATION),
+                    request.headers().get(HttpHeaderNames.CONTENT_TYPE), ByteBufUtil.getBytes(request.content()),
                     ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
             try {
                 workers.execute(() -> {

@@ -24,8 +24,10 @@ abstract class AdminApiCommand implements Callable<Integer> {
     @Mixin
     private ConfigOption config;
 
-    /** The HTTP method of the request. */
-    abstract String method();
+    /** The HTTP method of the request: {@code GET} unless the command changes something. */
+    String method() {
+        return "GET";
+    }
 
     /** The request's path and query, encoded. */
     abstract String path();

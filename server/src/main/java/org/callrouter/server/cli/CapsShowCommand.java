@@ -18,11 +18,6 @@ public final class CapsShowCommand extends AdminApiCommand {
     private boolean json;
 
     @Override
-    String method() {
-        return "GET";
-    }
-
-    @Override
     String path() {
         return handler == null ? "/v1/caps" : "/v1/caps/" + encode(handler);
     }

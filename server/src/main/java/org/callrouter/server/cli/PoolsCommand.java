@@ -22,11 +22,6 @@ public final class PoolsCommand extends AdminApiCommand {
     private boolean json;
 
     @Override
-    String method() {
-        return "GET";
-    }
-
-    @Override
     String path() {
         return "/v1/pools";
     }

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
                 NumbersCommand.class,
                 CapsCommand.class,
                 PoolsCommand.class,
+                ReportCommand.class,
+                LeadsCommand.class,
                 SipParseCommand.class,
                 CommandLine.HelpCommand.class
         })

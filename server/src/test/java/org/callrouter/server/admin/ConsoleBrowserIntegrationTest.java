@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.callrouter.server.Await;
 import org.callrouter.server.sipua.Behaviour;
 import org.callrouter.server.sipua.CarrierCall;
 import org.callrouter.server.sipua.Peers;
@@ -25,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * listener. A wrong token is refused with the API's reason; with the right one the live page,
  * already open, shows a real SIP call come up (calls up, the handler's concurrency bar) without
  * a reload; the calls page finds the call by its filters with the skipped handler's reason, and
- * its story; explain shows the plan for the same number. Each page is saved as a PNG under
+ * its story; explain shows the plan for the same number; the reports page groups the call (and an
+ * unattributed sale) as chosen, and the leads page finds the caller's lead and the sale's. Each
+ * page is saved as a PNG under
  * {@code target/console-screenshots/} (laptop width; the live page also at phone width).
  */
 class ConsoleBrowserIntegrationTest {
@@ -168,6 +171,44 @@ class ConsoleBrowserIntegrationTest {
         // Pool, campaign, (the use bar), held, free, size.
         assertTrue(pool.replaceAll("\\s+", " ").startsWith("sales-web sales 0 3 3"), pool);
         operator.screenshot(SCREENSHOTS.resolve("pools.png"));
+
+        // Reports and leads: the call reached the lead store; a sale nobody matches is an unattributed lead.
+        final String caller = call.callerNumber();
+        Await.until(WAIT, () -> router.get("/v1/leads?phone=" + caller.replace("+", "%2B")).statusCode() == 200,
+                () -> "the call from " + caller + " in the lead store");
+        assertEquals(201, router.post("/v1/sales", "{\"email\": \"buyer@example.com\", \"amount\": \"99.00\", "
+                + "\"currency\": \"USD\", \"order_id\": \"web-7\"}").statusCode());
+        operator.click("nav-reports");
+        final String campaignRow = operator.awaitContains("#reports-table tbody tr[data-key='sales']", "sales");
+        assertTrue(campaignRow.replaceAll("\\s+", " ").startsWith("sales 1 1 "), campaignRow);
+        final String unattributed = operator.awaitContains("#reports-table tbody tr[data-key='(none)']", "(none)");
+        assertTrue(unattributed.replaceAll("\\s+", " ").matches("\\(none\\) 0 0 0 \\S+ \\S+ 1 99(\\.0+)? .*"),
+                unattributed);
+        operator.script("document.querySelector(\"#reports-group-by input[value='day']\").click()");
+        operator.click("reports-run");
+        operator.awaitContains("#reports-table thead", "day");
+        operator.screenshot(SCREENSHOTS.resolve("reports.png"));
+
+        operator.click("nav-leads");
+        operator.script("document.getElementById('leads-form-kind').value = 'phone'");
+        operator.type("leads-form-value", caller);
+        operator.click("leads-find");
+        operator.awaitContains("#lead-identities tbody", caller);
+        final String session = operator.awaitContains("#lead-sessions tbody tr", "call");
+        assertTrue(session.contains("complete") && session.contains("sales"), session);
+        operator.awaitContains("#lead-origin", "call");
+        operator.screenshot(SCREENSHOTS.resolve("lead.png"));
+        operator.click("nav-leads");
+        operator.script("document.getElementById('leads-form-kind').value = 'email'");
+        operator.type("leads-form-value", "Buyer@Example.com");
+        operator.click("leads-find");
+        operator.awaitContains("#lead-summary", "unattributed (no session)");
+        operator.awaitContains("#lead-sales tbody", "99");
+        operator.awaitContains("#lead-sales tbody", "unattributed");
+        operator.click("nav-leads");
+        operator.type("leads-form-value", "nobody@example.com");
+        operator.click("leads-find");
+        operator.awaitContains("#message", "404: no lead has email:nobody@example.com");
 
         // A read token sees everything but its actions are refused with the API's reason.
         operator.click("logout");

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
+import org.callrouter.server.Await;
 import org.callrouter.server.sipua.Behaviour;
 import org.callrouter.server.sipua.CarrierCall;
 import org.callrouter.server.sipua.Peers;
@@ -120,6 +121,7 @@ class OpenApiResponsesIntegrationTest {
         check("GET", "/v1/caps/{handler}", "/v1/caps/nobody", null, 404);
         check("POST", "/v1/caps/{handler}/reset", "/v1/caps/first/reset?window=concurrency", null, 400);
         check("GET", "/v1/pools", "/v1/pools", "", 405, "POST");
+        leadRoutes(call.callerNumber());
         router.writeRaw("handlers: [ {");
         check("POST", "/v1/reload", "/v1/reload", null, 422);
         validate("GET", "/v1/live", 401, router.request("GET", "/v1/live", null, null));
@@ -134,6 +136,57 @@ class OpenApiResponsesIntegrationTest {
         }
         assertTrue(checked.containsAll(documented), () -> "operations without a checked 200: " + documented
                 .stream().filter(o -> !checked.contains(o)).toList());
+    }
+
+    /**
+     * The lead store's routes: a sale nobody matches makes an unattributed lead, which is then
+     * merged into the caller's lead (once the call reached the store) and split off again.
+     */
+    private void leadRoutes(String caller) {
+        final String sale = "{\"email\": \"buyer@example.com\", \"amount\": 45.5, \"currency\": \"USD\", "
+                + "\"order_id\": \"o-1\"}";
+        final String lead = check("POST", "/v1/sales", "/v1/sales", sale, 201).path("lead").asText();
+        check("POST", "/v1/sales", "/v1/sales", sale, 200);
+        check("GET", "/v1/leads/{id}", "/v1/leads/" + lead, null, 200);
+        final String encoded = caller.replace("+", "%2B");
+        Await.until(WAIT, () -> router.get("/v1/leads?phone=" + encoded).statusCode() == 200,
+                () -> "the call from " + caller + " in the lead store");
+        final String callerLead = check("GET", "/v1/leads", "/v1/leads?phone=" + encoded, null, 200).path("id")
+                .asText();
+        check("POST", "/v1/leads/{id}/assign-origin", "/v1/leads/" + lead + "/assign-origin",
+                "{\"phone\": \"" + caller + "\"}", 200);
+        check("GET", "/v1/leads/{id}/audit", "/v1/leads/" + callerLead + "/audit", null, 200);
+        assertEquals(1, check("GET", "/v1/reports", "/v1/reports?group_by=campaign,utm_source,day&zone=America/New_York"
+                + "&from=2000-01-01&to=" + (System.currentTimeMillis() + 86_400_000L), null, 200).path("rows").size());
+        check("POST", "/v1/leads/{id}/disconnect", "/v1/leads/" + callerLead + "/disconnect",
+                "{\"identities\": [{\"kind\": \"email\", \"value\": \"buyer@example.com\"}]}", 200);
+        assertTrue(check("GET", "/v1/sessions", "/v1/sessions?kind=call", null, 200).path("count").asInt() >= 1);
+
+        check("POST", "/v1/sales", "/v1/sales", "{\"amount\": 1, \"currency\": \"USD\"}", 400);
+        check("GET", "/v1/leads", "/v1/leads", null, 400);
+        check("GET", "/v1/leads", "/v1/leads?email=nobody%40example.com", null, 404);
+        check("GET", "/v1/leads/{id}", "/v1/leads/L00000000000000000000", null, 404);
+        check("GET", "/v1/leads/{id}/audit", "/v1/leads/L00000000000000000000/audit", null, 404);
+        check("POST", "/v1/leads/{id}/assign-origin", "/v1/leads/" + callerLead + "/assign-origin",
+                "{\"lead\": \"" + callerLead + "\"}", 409);
+        check("POST", "/v1/leads/{id}/assign-origin", "/v1/leads/L00000000000000000000/assign-origin",
+                "{\"lead\": \"" + callerLead + "\"}", 404);
+        check("POST", "/v1/leads/{id}/assign-origin", "/v1/leads/" + callerLead + "/assign-origin", "{}", 400);
+        check("POST", "/v1/leads/{id}/disconnect", "/v1/leads/" + callerLead + "/disconnect",
+                "{\"identity\": {\"kind\": \"email\", \"value\": \"nobody@example.com\"}}", 409);
+        check("POST", "/v1/leads/{id}/disconnect", "/v1/leads/L00000000000000000000/disconnect",
+                "{\"identity\": {\"kind\": \"email\", \"value\": \"nobody@example.com\"}}", 404);
+        check("POST", "/v1/leads/{id}/disconnect", "/v1/leads/" + callerLead + "/disconnect", "[]", 400);
+        check("GET", "/v1/sessions", "/v1/sessions?status=done", null, 400);
+        check("GET", "/v1/reports", "/v1/reports?group_by=country", null, 400);
+        final HttpResponse<String> large = router.request("POST", "/v1/sales", "{\"email\": \"" + "a".repeat(20_000)
+                + "@example.com\"}", OPERATOR, "application/json");
+        assertEquals(413, large.statusCode(), large::body);
+        validate("POST", "/v1/sales", 413, large);
+        final HttpResponse<String> form = router.request("POST", "/v1/sales", "email=a%40example.com", OPERATOR,
+                "application/x-www-form-urlencoded");
+        assertEquals(415, form.statusCode(), form::body);
+        validate("POST", "/v1/sales", 415, form);
     }
 
     private JsonNode check(String method, String template, String uri, String body, int status) {

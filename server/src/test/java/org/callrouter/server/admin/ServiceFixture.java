@@ -21,7 +21,8 @@ import org.callrouter.server.sipua.Ports;
 
 /**
  * A real {@link RouterService} on loopback for integration tests: SIP over UDP and the admin
- * API on free ports of 48000-48399, its own data directory, and an HTTP client for the API.
+ * API on free ports of 48000-48399 (or a band the test names), its own data directory, and an
+ * HTTP client for the API.
  */
 final class ServiceFixture implements AutoCloseable {
 
@@ -30,16 +31,19 @@ final class ServiceFixture implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
-    private final int sipPort = Ports.free(48000, 48399);
-    private final int adminPort = Ports.free(48000, 48399);
+    private final int sipPort;
+    private final int adminPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String routing;
     private String extraServer;
     private final String extraAdmin;
     private RouterService service;
 
-    private ServiceFixture(Path dir, String routing, String extraServer, String extraAdmin) {
+    private ServiceFixture(Path dir, int firstPort, int lastPort, String routing, String extraServer,
+                           String extraAdmin) {
         this.dir = dir;
+        this.sipPort = Ports.free(firstPort, lastPort);
+        this.adminPort = Ports.free(firstPort, lastPort);
         this.routing = routing;
         this.extraServer = extraServer;
         this.extraAdmin = extraAdmin;
@@ -63,7 +67,13 @@ final class ServiceFixture implements AutoCloseable {
      *                   starting with a comma, such as {@code , tokens: [...]}.
      */
     static ServiceFixture start(Path dir, String routing, String extraServer, String extraAdmin) {
-        final ServiceFixture fixture = new ServiceFixture(dir, routing, extraServer, extraAdmin);
+        return start(dir, 48000, 48399, routing, extraServer, extraAdmin);
+    }
+
+    /** Starts a router whose SIP and admin ports are free ones of {@code firstPort}-{@code lastPort}. */
+    static ServiceFixture start(Path dir, int firstPort, int lastPort, String routing, String extraServer,
+                                String extraAdmin) {
+        final ServiceFixture fixture = new ServiceFixture(dir, firstPort, lastPort, routing, extraServer, extraAdmin);
         fixture.service = RouterService.start(fixture.writeConfig(routing, extraServer), Clock.systemUTC());
         return fixture;
     }
@@ -132,12 +142,20 @@ final class ServiceFixture implements AutoCloseable {
 
     /** An admin request; {@code authorization} null sends none. */
     HttpResponse<String> request(String method, String path, String body, String authorization) {
+        return request(method, path, body, authorization, null);
+    }
+
+    /** An admin request; {@code authorization} and {@code contentType} null send none. */
+    HttpResponse<String> request(String method, String path, String body, String authorization, String contentType) {
         final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(adminBase() + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             b.header("Authorization", authorization);
+        }
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
         }
         try {
             return http.send(b.build(), HttpResponse.BodyHandlers.ofString());

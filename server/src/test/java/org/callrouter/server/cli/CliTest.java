@@ -15,21 +15,24 @@ import picocli.CommandLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The routing commands run in-process through the real {@code router} command line. */
-class CliTest {
+/**
+ * The routing commands run in-process through the real {@code router} command line ({@link #run} is
+ * also how other packages' integration tests run a command).
+ */
+public class CliTest {
 
     @TempDir
     Path temp;
 
     /** Output, error output and exit code of one command. */
-    record Run(int exit, String out, String err) {
+    public record Run(int exit, String out, String err) {
     }
 
     /**
      * Runs a command with picocli's own writers over System.out and System.err, as the
      * process does: output a command leaves unflushed is lost here as it would be at exit.
      */
-    static synchronized Run run(String... args) {
+    public static synchronized Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream stdout = System.out;
