@@ -212,22 +212,11 @@ class CallbackDialIntegrationTest {
     void aTrunkAnswering403IsMarkedFailedAndNeverTriedAgain() throws IOException {
         start(2);
         trunk.forbidAll();
-        first.behaviour(Behaviour.answer());
+        assertFailsOnceThenAtOnce("403", 1, "forbidden");
 
-        final CallbackOutcome outcome = await(dial("cb-3", 1));
-        assertEquals(CallbackOutcome.Result.TRUNK_FAILED, outcome.result(), outcome::toString);
-        assertTrue(outcome.reason().contains("403"), outcome.reason());
-        first.awaitRequest("BYE", WAIT);
-        assertEquals(1, trunk.customer().inviteCount(), "one INVITE, no retry");
-
-        final CallbackOutcome again = await(dial("cb-3", 2));
-        assertEquals(CallbackOutcome.Result.TRUNK_FAILED, again.result(), again::toString);
-        assertNull(again.callId(), "refused before any call");
-        assertTrue(again.reason().contains("marked failed"), again.reason());
-        assertEquals(1, first.inviteCount(), "no handler is rung for a failed trunk");
-        assertEquals(1, trunk.customer().inviteCount());
-        assertTrue(metrics().contains("trunk_failures_total{reason=\"forbidden\",trunk=\"carrier\",} 1.0"),
-                this::metrics);
+        assertEquals(200, router.post("/v1/reload", null).statusCode());
+        assertEquals(CallbackOutcome.Result.TRUNK_FAILED, await(dial("cb-3", 3)).result());
+        assertEquals(2, trunk.customer().inviteCount(), "a reload clears the mark: the trunk is tried again");
         assertNothingLeft();
     }
 
@@ -235,17 +224,29 @@ class CallbackDialIntegrationTest {
     void aTrunkThatChallengesOurCredentialsAgainIsMarkedFailed() throws IOException {
         start(2);
         trunk.neverSatisfied();
-        first.behaviour(Behaviour.answer());
-
-        final CallbackOutcome outcome = await(dial("cb-4", 1));
-        assertEquals(CallbackOutcome.Result.TRUNK_FAILED, outcome.result(), outcome::toString);
-        assertTrue(outcome.reason().contains("challenged our credentials again"), outcome.reason());
+        assertFailsOnceThenAtOnce("challenged our credentials again", 2, "challenged_again");
         assertEquals(List.of("SHA-256"), trunk.accepted(), "the credentials were right; the trunk refused them");
+    }
+
+    /**
+     * A try through a trunk that refuses us: {@code TRUNK_FAILED} after {@code invites} INVITEs
+     * (no loop), the answered handler hung up; the next try fails at once, ringing nobody.
+     */
+    private void assertFailsOnceThenAtOnce(String why, int invites, String metricReason) {
+        first.behaviour(Behaviour.answer());
+        final CallbackOutcome outcome = await(dial("cb-3", 1));
+        assertEquals(CallbackOutcome.Result.TRUNK_FAILED, outcome.result(), outcome::toString);
+        assertTrue(outcome.reason().contains(why), outcome.reason());
         first.awaitRequest("BYE", WAIT);
-        assertEquals(2, trunk.customer().inviteCount(), "without, then with credentials: no loop");
-        assertEquals(CallbackOutcome.Result.TRUNK_FAILED, await(dial("cb-4", 2)).result());
-        assertEquals(2, trunk.customer().inviteCount());
-        assertTrue(metrics().contains("trunk_failures_total{reason=\"challenged_again\",trunk=\"carrier\",} 1.0"),
+        assertEquals(invites, trunk.customer().inviteCount(), "no retry");
+
+        final CallbackOutcome again = await(dial("cb-3", 2));
+        assertEquals(CallbackOutcome.Result.TRUNK_FAILED, again.result(), again::toString);
+        assertNull(again.callId(), "refused before any call");
+        assertTrue(again.reason().contains("marked failed"), again.reason());
+        assertEquals(1, first.inviteCount(), "no handler is rung for a failed trunk");
+        assertEquals(invites, trunk.customer().inviteCount());
+        assertTrue(metrics().contains("trunk_failures_total{reason=\"" + metricReason + "\",trunk=\"carrier\",} 1.0"),
                 this::metrics);
         assertNothingLeft();
     }
