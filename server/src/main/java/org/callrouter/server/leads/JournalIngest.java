@@ -157,12 +157,9 @@ public final class JournalIngest implements AutoCloseable {
             final List<JournalTail.Line> lines = tail.read(limit, fullScan, Journal.day(nowMs));
             lagBytes = tail.lagBytes();
             if (lines.isEmpty()) {
-                if (retention != null) {
-                    retention.runIfDue(nowMs, tail);
-                }
-                return settings.pollMs();
+                return caughtUp(nowMs);
             }
-            return store(lines);
+            return store(lines, nowMs);
         } catch (IOException e) {
             return failed(new IOException("journal ingest: cannot read the journal: " + e.getMessage(), e));
         } catch (RuntimeException e) {
@@ -176,8 +173,16 @@ public final class JournalIngest implements AutoCloseable {
         return offsets;
     }
 
+    /** Every line written is stored: prune when a day has passed, then pause a poll. */
+    private long caughtUp(long nowMs) {
+        if (retention != null) {
+            retention.runIfDue(nowMs, tail);
+        }
+        return settings.pollMs();
+    }
+
     /** Stores one batch; the pause before the next round. */
-    private long store(List<JournalTail.Line> lines) {
+    private long store(List<JournalTail.Line> lines, long nowMs) {
         final Batch batch = parse(lines);
         try {
             store.ingest(new IngestBatch(node, batch.calls, batch.conversions, batch.visits, batch.visitEnds,
@@ -198,10 +203,14 @@ public final class JournalIngest implements AutoCloseable {
         lastError = null;
         backoffMs = settings.initialBackoffMs();
         lineFailures = 0;
-        if (lines.size() >= limit) {
-            // The narrowed batch went through: widen again step by step.
-            limit = Math.min(settings.batchMax(), limit * 2);
+        if (lines.size() < limit) {
+            // Caught up: wait for a poll's worth of lines. Going straight back would store a few
+            // lines per transaction, and every transaction costs the same joins and commit
+            // whatever its size: the CPU the SIP loop needs.
+            return caughtUp(nowMs);
         }
+        // A full batch: more may wait. A narrowed batch went through: widen again step by step.
+        limit = Math.min(settings.batchMax(), limit * 2);
         return 0;
     }
 
