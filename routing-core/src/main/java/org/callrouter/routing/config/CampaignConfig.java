@@ -20,12 +20,13 @@ import org.callrouter.routing.criteria.Criterion;
  * @param blockedCallers   {@code blocked_callers}: E.164 numbers whose calls are rejected
  * @param require          criteria every call must meet, else it is rejected
  * @param pools            {@code pools}: number pools for landing-page visitors
+ * @param callback         {@code callback}: calling back its lost calls; {@code null} = never
  */
 public record CampaignConfig(String id, String name, boolean enabled, List<HandlerLink> handlers,
                              RepeatCallers repeatCallers, ConversionRule sourceConversion,
                              ConversionRule handlerConversion, List<WebhookConfig> webhooks,
                              boolean rejectAnonymous, List<String> blockedCallers, List<Criterion> require,
-                             List<PoolConfig> pools) {
+                             List<PoolConfig> pools, CallbackConfig callback) {
 
     public CampaignConfig {
         handlers = List.copyOf(handlers);

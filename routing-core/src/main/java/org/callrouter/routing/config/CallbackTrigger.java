@@ -1,0 +1,30 @@
+package org.callrouter.routing.config;
+
+import java.util.Locale;
+
+/** Which lost calls a campaign calls back ({@code callback.on}). */
+public enum CallbackTrigger {
+    /** {@code no-answer}: handlers were tried (or none could be) and none answered. */
+    NO_ANSWER,
+    /** {@code busy}: every handler tried was busy. */
+    BUSY,
+    /** {@code abandoned}: the caller hung up while ringing, after {@code abandoned_after_seconds}. */
+    ABANDONED,
+    /** {@code short}: answered, but the talk lasted less than {@code short_under_seconds}. */
+    SHORT;
+
+    /** The name in the configuration, records and the API ({@code no-answer}). */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The trigger named {@code label} ({@code no-answer} or {@code no_answer}), or null. */
+    public static CallbackTrigger of(String label) {
+        for (CallbackTrigger trigger : values()) {
+            if (trigger.label().equalsIgnoreCase(label.replace('_', '-'))) {
+                return trigger;
+            }
+        }
+        return null;
+    }
+}
