@@ -37,9 +37,4 @@ public final class LostCalls {
         };
         return trigger != null && config.on().contains(trigger) ? trigger : null;
     }
-
-    /** Whether {@code call} cancels the pending callbacks of its caller: it was answered and is not a callback try. */
-    public static boolean cancelsCallbacks(FinishedCall call) {
-        return call.ending() == FinishedCall.Ending.ANSWERED && !call.callback() && call.caller() != null;
-    }
 }
