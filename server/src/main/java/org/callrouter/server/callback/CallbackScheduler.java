@@ -34,45 +34,54 @@ public final class CallbackScheduler implements AutoCloseable {
     private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long PRUNE_EVERY_MS = 3_600_000L;
 
-    private final CallbackStore store;
-    private final CallbackDialer dialer;
     private final Supplier<RouterConfig> config;
     private final Clock wall;
     private final ErrorHandler errors;
     private final List<CallbackEvents> listeners;
     private final CallbackIds ids = new CallbackIds();
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
-    private final CallbackBook book;
-    private Thread thread;
+    /** Set by {@link #load}; then owned by the scheduler's thread. */
+    private CallbackBook book;
+    private CallbackDialer dialer;
+    private volatile CallbackStore store;
+    private volatile Thread thread;
     private volatile boolean running = true;
     private volatile int live;
     private long nextPruneMs;
 
     /**
-     * Loads the live callbacks from {@code store}; a callback left dialing by a process that died
-     * counts its try as not reached. Call {@link #start()} to run it on its thread.
+     * A scheduler that queues what it is told until {@link #start} gives it its store and dialer
+     * (the record pipeline starts before the SIP router that owns the data directory and dials).
      */
-    public CallbackScheduler(CallbackStore store, CallbackDialer dialer, Supplier<RouterConfig> config, Clock wall,
-                             ErrorHandler errors, List<CallbackEvents> listeners) {
-        this.store = store;
-        this.dialer = dialer;
+    public CallbackScheduler(Supplier<RouterConfig> config, Clock wall, ErrorHandler errors,
+                             List<CallbackEvents> listeners) {
         this.config = config;
         this.wall = wall;
         this.errors = errors;
         this.listeners = List.copyOf(listeners);
-        this.book = new CallbackBook(store.all());
-        for (Callback changed : book.recoverInterrupted(this::settings, wall.millis())) {
-            record(changed);
-        }
-        live = book.size();
     }
 
-    /** Starts the scheduler's thread. */
-    public CallbackScheduler start() {
+    /** Loads the schedule from {@code store} and runs it on its own thread, placing tries through {@code dialer}. */
+    public CallbackScheduler start(CallbackStore callbacks, CallbackDialer tries) {
+        load(callbacks, tries);
         thread = new Thread(this::run, "callback-scheduler");
         thread.setDaemon(true);
         thread.start();
         return this;
+    }
+
+    /**
+     * Loads the live callbacks from {@code callbacks}; a callback left dialing by a process that
+     * died counts its try as not reached. Tests call it and then {@link #step} with their own clock.
+     */
+    void load(CallbackStore callbacks, CallbackDialer tries) {
+        this.dialer = tries;
+        this.book = new CallbackBook(callbacks.all());
+        this.store = callbacks;
+        for (Callback changed : book.recoverInterrupted(this::settings, wall.millis())) {
+            record(changed);
+        }
+        live = book.size();
     }
 
     /** A call ended (record emitter thread): it may be lost and need a callback. */
@@ -127,9 +136,10 @@ public final class CallbackScheduler implements AutoCloseable {
         return answer;
     }
 
-    /** Every callback stored (live and recently finished), the latest change first (any thread). */
+    /** Every callback stored (live and recently finished), the latest change first (any thread); empty before the start. */
     public List<Callback> list() {
-        return store.all();
+        final CallbackStore callbacks = store;
+        return callbacks == null ? List.of() : callbacks.all();
     }
 
     /** Callbacks pending or dialing now. */
