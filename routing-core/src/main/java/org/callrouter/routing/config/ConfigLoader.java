@@ -87,9 +87,11 @@ public final class ConfigLoader {
         List<CampaignConfig> campaigns = model.campaigns(top);
         List<NumberConfig> numbers = model.numbers(top);
         AttributionConfig attribution = AttributionReader.read(top.child("attribution"), phones);
+        List<TrunkConfig> trunks = new TrunkReader(problems, phones, secrets).trunks(top);
         top.finish();
         new ConfigValidator(problems, locations).validate(server, sources, handlers, numbers, campaigns, model);
         problems.throwIfAny();
-        return new RouterConfig(file, server, region, sources, handlers, campaigns, numbers, attribution, locations);
+        return new RouterConfig(file, server, region, sources, handlers, campaigns, numbers, attribution, trunks,
+                locations);
     }
 }

@@ -128,7 +128,7 @@ final class ModelReader {
                 criteria, enabled, conversion);
     }
 
-    private static String sipUri(MapReader h) {
+    static String sipUri(MapReader h) {
         String uri = h.requiredString("uri");
         if (uri == null) {
             return null;
@@ -635,7 +635,7 @@ final class ModelReader {
     }
 
     /** The item's id: required, of id characters, and unique among {@code seen}. */
-    private static String id(MapReader r, Map<String, YamlNode.Mark> seen, String kind) {
+    static String id(MapReader r, Map<String, YamlNode.Mark> seen, String kind) {
         String id = r.requiredString("id");
         if (id == null) {
             return null;

@@ -26,10 +26,12 @@ public final class RouterConfig {
     private final Locations locations;
     private final List<PoolConfig> pools;
     private final AttributionConfig attribution;
+    private final List<TrunkConfig> trunks;
+    private final Map<String, TrunkConfig> trunksById = new LinkedHashMap<>();
 
     RouterConfig(Path file, ServerSettings server, String defaultRegion, List<SourceConfig> sources,
                  List<HandlerConfig> handlers, List<CampaignConfig> campaigns, List<NumberConfig> numbers,
-                 AttributionConfig attribution, Locations locations) {
+                 AttributionConfig attribution, List<TrunkConfig> trunks, Locations locations) {
         this.file = file;
         this.server = server;
         this.defaultRegion = defaultRegion;
@@ -38,6 +40,8 @@ public final class RouterConfig {
         this.campaigns = List.copyOf(campaigns);
         this.numbers = List.copyOf(numbers);
         this.attribution = attribution;
+        this.trunks = List.copyOf(trunks);
+        trunks.forEach(t -> trunksById.putIfAbsent(t.id(), t));
         this.locations = locations;
         sources.forEach(s -> sourcesById.putIfAbsent(s.id(), s));
         handlers.forEach(h -> handlersById.putIfAbsent(h.id(), h));
@@ -83,6 +87,16 @@ public final class RouterConfig {
     /** The {@code attribution:} section (defaults when absent). */
     public AttributionConfig attribution() {
         return attribution;
+    }
+
+    /** {@code trunks:}, the outbound SIP trunks, in file order. */
+    public List<TrunkConfig> trunks() {
+        return trunks;
+    }
+
+    /** The outbound trunk with this id. */
+    public Optional<TrunkConfig> trunk(String id) {
+        return Optional.ofNullable(trunksById.get(id));
     }
 
     /** Every number pool of every campaign, in file order. */

@@ -103,6 +103,10 @@ final class CallEventAdapter implements MessageHandler {
                 }
                 assembler.visitor(callId, session, path);
             }
+            case RecordMessages.CALLBACK -> {
+                at = index + Integer.BYTES;
+                assembler.callback(string(b), string(b), string(b), b.getInt(index));
+            }
             case RecordMessages.SKIPPED -> {
                 at = index;
                 assembler.skipped(string(b), repeated(b), repeated(b));

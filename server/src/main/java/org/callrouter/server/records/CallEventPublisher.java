@@ -107,6 +107,15 @@ public final class CallEventPublisher implements CallEvents {
     }
 
     @Override
+    public void callback(String callId, String callbackId, String lostCallId, int attempt) {
+        final ExpandableArrayBuffer b = scratch;
+        b.putInt(0, attempt);
+        int at = EventStrings.put(b, Integer.BYTES, callId);
+        at = EventStrings.put(b, at, callbackId);
+        publish(RecordMessages.CALLBACK, b, EventStrings.put(b, at, lostCallId));
+    }
+
+    @Override
     public void skipped(String callId, String handlerId, String reason) {
         final ExpandableArrayBuffer b = scratch;
         int at = EventStrings.put(b, 0, callId);

@@ -34,6 +34,13 @@ public interface CallEvents {
     default void visitor(String callId, String sessionId, List<String> pagePath) {
     }
 
+    /**
+     * The call is a callback of a lost call (issue 13, published right after {@link #received}):
+     * the record names the lost call, the callback and which try this is.
+     */
+    default void callback(String callId, String callbackId, String lostCallId, int attempt) {
+    }
+
     /** A handler was left out of the call's plan, with the reason ({@code cap: daily}, {@code closed}...). */
     void skipped(String callId, String handlerId, String reason);
 

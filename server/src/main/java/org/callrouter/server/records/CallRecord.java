@@ -32,6 +32,9 @@ public final class CallRecord {
     Map<String, String> tags = Map.of();
     String session;
     List<String> pagePath = List.of();
+    String callbackOf;
+    String callbackId;
+    int callbackAttempt;
     final List<Attempt> attempts = new ArrayList<>(2);
     final List<Skip> skipped = new ArrayList<>(0);
     String handler;
@@ -144,6 +147,21 @@ public final class CallRecord {
     /** The visitor's last page views, oldest first (empty without a session). */
     public List<String> pagePath() {
         return pagePath;
+    }
+
+    /** The id of the lost call this call is a callback of (issue 13), or null for other calls. */
+    public String callbackOf() {
+        return callbackOf;
+    }
+
+    /** The callback's id when this is a callback call, else null. */
+    public String callbackId() {
+        return callbackId;
+    }
+
+    /** Which try of its callback this call is (1 for the first), 0 for other calls. */
+    public int callbackAttempt() {
+        return callbackAttempt;
     }
 
     public List<Attempt> attempts() {

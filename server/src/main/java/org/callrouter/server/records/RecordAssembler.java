@@ -93,6 +93,14 @@ final class RecordAssembler implements CallEvents {
     }
 
     @Override
+    public void callback(String callId, String callbackId, String lostCallId, int attempt) {
+        final CallRecord r = record(callId);
+        r.callbackId = callbackId;
+        r.callbackOf = lostCallId;
+        r.callbackAttempt = attempt;
+    }
+
+    @Override
     public void skipped(String callId, String handlerId, String reason) {
         record(callId).skipped.add(new Skip(handlerId, reason));
     }

@@ -143,6 +143,11 @@ public final class RecordJson {
                 }
                 g.writeEndArray();
             }
+            if (r.callbackOf() != null) {
+                g.writeStringField("callback_of", r.callbackOf());
+                g.writeStringField("callback_id", r.callbackId());
+                g.writeNumberField("callback_attempt", r.callbackAttempt());
+            }
             g.writeFieldName("routing_seconds");
             if (r.routingNs() == CallEvents.NOT_ROUTED) {
                 g.writeNull();
@@ -252,6 +257,9 @@ public final class RecordJson {
             path.add(page.asText());
         }
         r.pagePath = List.copyOf(path);
+        r.callbackOf = text(line, "callback_of");
+        r.callbackId = text(line, "callback_id");
+        r.callbackAttempt = line.path("callback_attempt").asInt(0);
         final JsonNode routing = line.path("routing_seconds");
         r.routingNs = routing.isNumber() ? routing.decimalValue().movePointRight(9).longValue() : CallEvents.NOT_ROUTED;
         r.incomplete = line.path("incomplete").asBoolean(false);

@@ -17,6 +17,7 @@ import org.callrouter.routing.criteria.BuiltinTag;
  * POSTBACK         ticket atMs | str callId key journalLine      (from the admin API)
  * LOOKUP           ticket | str callId                           (from the admin API)
  * VISITOR          str callId session | int pages, str page*      (a pool visitor's session and page path)
+ * CALLBACK         int attempt | str callId callbackId lostCallId (a lost call's callback)
  * </pre>
  *
  * A tag's name is a {@code str}, or for a built-in tag the int {@link #BUILTIN_NAME} minus its
@@ -36,6 +37,7 @@ final class RecordMessages {
     static final int POSTBACK = 7;
     static final int LOOKUP = 8;
     static final int VISITOR = 9;
+    static final int CALLBACK = 10;
 
     /** A tag value that repeats the event's field of the same meaning. */
     static final int SAME_AS_FIELD = -2;
@@ -47,7 +49,7 @@ final class RecordMessages {
     /** Names for logs and the dropped-events metric, indexed by type. */
     private static final String[] NAMES = {
         "?", "received", "skipped", "attempt_started", "attempt_ended", "answered", "ended", "postback", "lookup",
-        "visitor"
+        "visitor", "callback"
     };
 
     private RecordMessages() {
