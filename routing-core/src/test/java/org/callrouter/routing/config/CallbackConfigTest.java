@@ -19,6 +19,7 @@ class CallbackConfigTest {
             sources: [ { id: web } ]
             handlers: [ { id: h, uri: "sip:h@127.0.0.1:5080" } ]
             numbers: [ { number: "+18005550100", campaign: solar, source: web } ]
+            trunks: [ { id: out, uri: "sip:127.0.0.1:5070", caller_id: "+18005550100" } ]
             """;
 
     private static RouterConfig load(String campaign) throws ConfigException {
@@ -76,14 +77,14 @@ class CallbackConfigTest {
     @Test
     void badSettingsAreErrorsWithFileLineColumnAndPath() {
         assertEquals(List.of(
-                "router.yaml:8:7: campaigns[0].callback.trunk: is required",
-                "router.yaml:9:18: campaigns[0].callback.on[1]: expected no-answer, busy, abandoned or short, got \"hangup\"",
-                "router.yaml:10:17: campaigns[0].callback.attempts: must be <= 10, got 11",
-                "router.yaml:11:23: campaigns[0].callback.intervals[1]: unknown unit 'x' in \"5x\" (use s, m, h, d, w or forever)",
-                "router.yaml:11:27: campaigns[0].callback.intervals[2]: must be at most 30d, got \"forever\"",
-                "router.yaml:12:18: campaigns[0].callback.time_zone: unknown time zone \"Mars/Base\"; use an IANA name such as America/New_York",
-                "router.yaml:13:44: campaigns[0].callback.within_hours[0].open: expected a time HH:MM such as \"09:00\", got \"9am\"",
-                "router.yaml:14:7: campaigns[0].callback.trunks: unknown key (did you mean 'trunk'?)"),
+                "router.yaml:9:7: campaigns[0].callback.trunk: is required",
+                "router.yaml:10:18: campaigns[0].callback.on[1]: expected no-answer, busy, abandoned or short, got \"hangup\"",
+                "router.yaml:11:17: campaigns[0].callback.attempts: must be <= 10, got 11",
+                "router.yaml:12:23: campaigns[0].callback.intervals[1]: unknown unit 'x' in \"5x\" (use s, m, h, d, w or forever)",
+                "router.yaml:12:27: campaigns[0].callback.intervals[2]: must be at most 30d, got \"forever\"",
+                "router.yaml:13:18: campaigns[0].callback.time_zone: unknown time zone \"Mars/Base\"; use an IANA name such as America/New_York",
+                "router.yaml:14:44: campaigns[0].callback.within_hours[0].open: expected a time HH:MM such as \"09:00\", got \"9am\"",
+                "router.yaml:15:7: campaigns[0].callback.trunks: unknown key (did you mean 'trunk'?)"),
                 errors("""
                     callback:
                       enabled: true
@@ -98,7 +99,7 @@ class CallbackConfigTest {
 
     @Test
     void moreIntervalsThanAttemptsIsAnError() {
-        assertEquals(List.of("router.yaml:10:18: campaigns[0].callback.intervals: 3 intervals but attempts=2;"
+        assertEquals(List.of("router.yaml:11:18: campaigns[0].callback.intervals: 3 intervals but attempts=2;"
                         + " the intervals after the last try would never be used"),
                 errors("""
                     callback:
@@ -106,6 +107,14 @@ class CallbackConfigTest {
                       attempts: 2
                       intervals: [1m, 2m, 3m]
                       trunk: out
+                """));
+    }
+
+    @Test
+    void theTrunkMustBeATrunkOfTrunks() {
+        assertEquals(List.of("router.yaml:8:39: campaigns[0].callback.trunk: unknown trunk \"carrier\" (defined: out)"),
+                errors("""
+                    callback: { enabled: true, trunk: carrier }
                 """));
     }
 

@@ -48,8 +48,6 @@ public final class CallRecord {
     ConversionOutcome conversion;
     long convertedAtMs = NO_TIME;
     boolean incomplete;
-    /** The lost call a callback try calls back (issue 13); null for every other call. */
-    String callbackOf;
     /** {@code converted} webhooks fired for this call so far (their idempotency keys count them). */
     int conversionsReported;
 
@@ -132,11 +130,6 @@ public final class CallRecord {
     /** Every tag of the call, built-ins included. */
     public Map<String, String> tags() {
         return Collections.unmodifiableMap(tags);
-    }
-
-    /** The id of the lost call this call is a callback try of, or null when it is not one. */
-    public String callbackOf() {
-        return callbackOf;
     }
 
     /** The pool visitor's session that held the dialed number, or null. */

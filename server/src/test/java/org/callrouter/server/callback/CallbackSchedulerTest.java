@@ -61,6 +61,7 @@ class CallbackSchedulerTest {
                 numbers:
                   - { number: "+18005550100", campaign: solar, source: web }
                   - { number: "+18005550101", campaign: plain, source: web }
+                trunks: [ { id: out, uri: "sip:127.0.0.1:5070", caller_id: "+18005550100" } ]
                 """);
     }
 
