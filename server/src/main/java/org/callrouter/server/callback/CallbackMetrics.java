@@ -20,7 +20,7 @@ public final class CallbackMetrics implements CallbackEvents {
     }
 
     /** Registers the gauge of the scheduler's live callbacks. */
-    public void bind(CallbackScheduler scheduler) {
+    public static void bind(MeterRegistry registry, CallbackScheduler scheduler) {
         Gauge.builder("callbacks.live", scheduler, CallbackScheduler::live)
                 .description("Callbacks pending or being dialed").register(registry);
     }
