@@ -18,10 +18,13 @@ import org.callrouter.routing.config.ConfigException;
 import org.callrouter.routing.config.HandlerConfig;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.config.ServerSettings;
+import org.callrouter.routing.config.TrunkConfig;
 import org.callrouter.routing.pool.SessionListener;
 import org.callrouter.sip.codec.SipLimits;
 import org.callrouter.sip.validate.RequestValidator;
 import org.callrouter.server.b2bua.B2bua;
+import org.callrouter.server.b2bua.B2buaCallbackDialer;
+import org.callrouter.server.callback.CallbackDialer;
 import org.callrouter.server.b2bua.B2buaSettings;
 import org.callrouter.server.b2bua.HandlerProber;
 import org.callrouter.server.b2bua.LocalContact;
@@ -71,6 +74,7 @@ public final class RouterServer implements AutoCloseable {
     private final NettySipTransport transport;
     private final TransactionLayer layer;
     private final B2bua b2bua;
+    private final CallbackDialer callbackDialer;
     private final HandlerProber prober;
     private final SipResolver resolver;
     private final SipTargets targets;
@@ -134,6 +138,8 @@ public final class RouterServer implements AutoCloseable {
             final List<HandlerProber.Target> probeTargets = resolveHandlers(config, targets);
             this.b2bua = new B2bua(layer, timers, RouterServer::monoMs, wall, router, events, local, targets,
                     RequestValidator.defaults(), B2buaSettings.of(sip), errors, transport);
+            b2bua.trunks().configure(config.trunks()); // before the loop takes its first event
+            this.callbackDialer = new B2buaCallbackDialer(b2bua, netty.loop());
             this.prober = settings.health().enabled()
                     ? new HandlerProber(layer, timers, RouterServer::monoMs, wall, router.health(), local, targets,
                     settings.health().probeIntervalSeconds() * 1000L, probeTargets)
@@ -230,6 +236,11 @@ public final class RouterServer implements AutoCloseable {
 
     public B2bua b2bua() {
         return b2bua;
+    }
+
+    /** Places lost-call callbacks through the configured trunks (from any thread). */
+    public CallbackDialer callbackDialer() {
+        return callbackDialer;
     }
 
     public Router router() {
@@ -350,6 +361,7 @@ public final class RouterServer implements AutoCloseable {
         final List<HandlerProber.Target> probes = probeTargets;
         netty.loop().submit(() -> {
             b2bua.settings(settings);
+            b2bua.trunks().configure(next.trunks());
             transport.inboundConnections().limits(now.connections().max(), now.connections().maxPerAddress());
             if (prober != null) {
                 prober.targets(probes);
@@ -431,7 +443,7 @@ public final class RouterServer implements AutoCloseable {
     }
 
     /**
-     * Starts resolving every handler URI and waits for the answers a bounded time (a name
+     * Starts resolving every handler and trunk URI and waits for the answers a bounded time (a name
      * server that does not answer must not stop the router from starting or reloading): a
      * handler whose name is not resolved by then is skipped by calls, with the reason, until its
      * answer comes.
@@ -444,6 +456,9 @@ public final class RouterServer implements AutoCloseable {
         for (HandlerConfig handler : config.handlers()) {
             out.add(new HandlerProber.Target(handler.id(), handler.uri()));
             uris.add(handler.uri());
+        }
+        for (TrunkConfig trunk : config.trunks()) {
+            uris.add(trunk.uri());
         }
         final long waitMs = config.server().dns().queryTimeoutMs() * RESOLVE_WAIT_QUERIES;
         try {

@@ -22,7 +22,11 @@ import org.callrouter.sip.header.NameAddress;
 import org.callrouter.sip.uri.Uri;
 import org.callrouter.sip.validate.Rejection;
 import org.callrouter.sip.validate.RequestValidator;
+import org.callrouter.server.callback.CallbackListener;
+import org.callrouter.server.callback.CallbackOutcome;
+import org.callrouter.server.callback.CallbackRequest;
 import org.callrouter.server.records.CallEvents;
+import org.callrouter.server.resolve.Resolution;
 import org.callrouter.server.recovery.LiveCallStore;
 import org.callrouter.server.timer.TimerService;
 import org.callrouter.server.transaction.BranchIds;
@@ -85,6 +89,7 @@ public final class B2bua implements TransactionUser {
     private final Object2ObjectHashMap<String, Call> calls = new Object2ObjectHashMap<>();
     private final ObjectHashSet<Call> live = new ObjectHashSet<>();
     private volatile boolean draining;
+    private final Trunks trunks = new Trunks();
     /** Where answered calls are kept for crash recovery; null when not in use. */
     private LiveCallStore liveCalls;
 
@@ -287,6 +292,93 @@ public final class B2bua implements TransactionUser {
         } catch (RuntimeException | Error e) {
             failSafe(call, e);
         }
+    }
+
+    // ---- callbacks (issue 13) ----------------------------------------------------------------
+
+    /**
+     * Places one try of a lost call's callback (on the SIP loop; {@link B2buaCallbackDialer}
+     * brings it here). Refused at once, without a call or a record, when the request is not
+     * usable, the router is draining or overloaded, or the trunk is unknown, failed, unresolved
+     * or at its {@code max_concurrent}; otherwise a {@link Call} whose customer is called once a
+     * handler answered. The listener hears the outcome exactly once, on this thread.
+     */
+    void dial(CallbackRequest request, CallbackListener listener) {
+        final Trunk trunk = trunks.get(request.trunk());
+        final String refused = refusal(request, trunk);
+        if (refused != null) {
+            tell(listener, new CallbackOutcome(CallbackOutcome.Result.FAILED, null, refused));
+            return;
+        }
+        if (trunk.failedBecause() != null) {
+            tell(listener, new CallbackOutcome(CallbackOutcome.Result.TRUNK_FAILED, null,
+                    "trunk " + trunk.id() + " is marked failed (" + trunk.failedBecause() + ")"));
+            return;
+        }
+        final Resolution where = targets.lookup(trunk.settings().config().uri());
+        final Destination trunkAt = where.resolved() ? where.destinations().get(0) : null;
+        if (trunkAt == null || !local.supports(trunkAt.transport())) {
+            final String why = "trunk " + trunk.id() + (trunkAt == null ? " does not resolve: " + where.reason()
+                    : " needs " + trunkAt.transport() + ", which the router does not listen on");
+            trunk.failed(Trunk.Failure.UNREACHABLE, why);
+            tell(listener, new CallbackOutcome(CallbackOutcome.Result.TRUNK_FAILED, null, why));
+            return;
+        }
+        if (!trunk.tryAcquire()) {
+            tell(listener, new CallbackOutcome(CallbackOutcome.Result.TRUNK_BUSY, null, "trunk busy (" + trunk.id()
+                    + ": max_concurrent " + trunk.settings().config().maxConcurrent() + ")"));
+            return;
+        }
+        final Call call = new Call(this, request, listener, trunk, trunkAt, newCallId(), newCallKey());
+        register(call.carrier.callId, call);
+        live.add(call);
+        stats.activeCalls++;
+        stats.pendingCalls++;
+        try {
+            call.startCallback();
+        } catch (RuntimeException | Error e) {
+            failSafe(call, e);
+        }
+    }
+
+    /**
+     * Why a callback try cannot be placed at all, or null: an unusable request (the customer's
+     * number goes into a Request-URI, so only E.164 will do), no such trunk, a drain, overload.
+     */
+    private String refusal(CallbackRequest request, Trunk trunk) {
+        if (request.callbackId() == null || request.lostCallId() == null || request.dialed() == null) {
+            return "callback request without callbackId, lostCallId or dialed number";
+        }
+        final String customer = request.customer();
+        if (customer == null || !customer.matches("\\+[1-9][0-9]{3,14}")) {
+            return "customer number " + (customer == null ? "missing" : "\"" + Reasons.quotable(customer) + "\"")
+                    + " is not E.164 (+ and 4 to 15 digits)";
+        }
+        if (trunk == null) {
+            return "no trunk \"" + request.trunk() + "\" is configured";
+        }
+        if (draining) {
+            return "router shutting down";
+        }
+        final B2buaSettings s = settings;
+        if (stats.activeCalls >= s.maxActiveCalls() || stats.pendingCalls >= s.maxPendingInvites()
+                || backlog.backlogged()) {
+            return "router overloaded";
+        }
+        return null;
+    }
+
+    private void tell(CallbackListener listener, CallbackOutcome outcome) {
+        try {
+            listener.onOutcome(outcome);
+        } catch (RuntimeException e) {
+            errors.onError(e);
+        }
+    }
+
+    /** The outbound trunks (callbacks); configured on the SIP loop at start and reload. */
+    public Trunks trunks() {
+        return trunks;
     }
 
     /**

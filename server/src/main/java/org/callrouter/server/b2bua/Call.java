@@ -23,12 +23,21 @@ import org.callrouter.server.timer.TimerService;
 import org.callrouter.server.timer.TimerTarget;
 import org.callrouter.server.transaction.InviteServerTransaction;
 import org.callrouter.server.transaction.ServerTransaction;
+import org.callrouter.server.callback.CallbackListener;
+import org.callrouter.server.callback.CallbackOutcome;
+import org.callrouter.server.callback.CallbackRequest;
+import org.callrouter.server.transport.Destination;
 import org.callrouter.server.resolve.Resolution;
 
 /**
  * One tracked call through the B2BUA (DESIGN.md, "The call, step by step"): the carrier's
  * dialog, the routing plan, the handler legs tried in plan order, and the end of the call.
  * Lives on the SIP event loop; every state change goes through {@link #state(State, String)}.
+ *
+ * <p>A lost call's callback (issue 13) is a Call too, whose A side the router originated: the
+ * customer's leg ({@link CustomerLeg}) stands where the carrier's INVITE transaction would, the
+ * handlers are tried the same way (with no offer), and once a handler and then the customer
+ * answered the two are joined (RFC 3725 flow I) and the call goes on as any other.
  */
 final class Call implements TimerTarget {
 
@@ -38,6 +47,8 @@ final class Call implements TimerTarget {
         RINGING,
         /** A handler answered; our 2xx to the carrier awaits its ACK. */
         ANSWERED,
+        /** A callback's handler answered; the customer is being called through the trunk. */
+        JOINING,
         /** The carrier acknowledged: both dialogs are up. */
         CONFIRMED,
         /** Over; the record has been emitted. */
@@ -47,7 +58,7 @@ final class Call implements TimerTarget {
     final B2bua b2bua;
     final String id;
     final String key;
-    /** The carrier's INVITE transaction; dropped once the carrier acknowledged the answer. */
+    /** The carrier's INVITE transaction; dropped once the carrier acknowledged the answer. Null for a callback. */
     private InviteServerTransaction invite;
     private final long inviteCseq;
     final Dialog carrier;
@@ -69,6 +80,8 @@ final class Call implements TimerTarget {
     private boolean handlerHungUp;
     private DtmfSender dtmf;
     private Relay pendingReinvite;
+    /** The customer's side when this call is a lost call's callback; null for a carrier's call. */
+    private final CustomerLeg callback;
 
     Call(B2bua b2bua, InviteServerTransaction invite, String id, String key) {
         this.b2bua = b2bua;
@@ -87,6 +100,23 @@ final class Call implements TimerTarget {
         carrier.peer = invite.peer();
         b2bua.updateTarget(request, carrier);
         invite.attach(this);
+        this.callback = null;
+    }
+
+    /**
+     * A lost call's callback: the customer is called through {@code trunk} (at {@code trunkAt})
+     * once a handler answered. Started by {@link #startCallback}.
+     */
+    Call(B2bua b2bua, CallbackRequest request, CallbackListener listener, Trunk trunk, Destination trunkAt,
+         String id, String key) {
+        this.b2bua = b2bua;
+        this.invite = null;
+        this.inviteCseq = 0;
+        this.id = id;
+        this.key = key;
+        this.receivedMonoMs = b2bua.monoMs();
+        this.callback = new CustomerLeg(this, request, listener, trunk, trunkAt);
+        this.carrier = callback.dialog;
     }
 
     State state() {
@@ -103,7 +133,8 @@ final class Call implements TimerTarget {
      * on our tag only, see {@link Dialog#matchesLocalTag}).
      */
     Dialog dialogOf(SipRequest request) {
-        if (carrier.matches(request)) {
+        // A callback's customer has a dialog only once it answered (before, its tag is unknown).
+        if (carrier.matches(request) && (callback == null || answered != null)) {
             return carrier;
         }
         if (answered != null && answered.dialog.matches(request)) {
@@ -150,6 +181,45 @@ final class Call implements TimerTarget {
         }
     }
 
+    /**
+     * A callback's routing decision (the lost call's dialed number, the customer as the caller,
+     * the lost call's tags), then the first handler. The campaign must still be the lost call's.
+     */
+    void startCallback() {
+        final CallbackRequest request = callback.request;
+        final long now = b2bua.wallMs();
+        final CallContext.Builder context = CallContext.builder()
+                .callId(id)
+                .dialedNumber(request.dialed())
+                .callerNumber(request.customer())
+                .nowMs(now);
+        request.tags().forEach(context::tag);
+        final long routingStartNs = System.nanoTime();
+        plan = b2bua.router().route(context.build());
+        final long routingNs = System.nanoTime() - routingStartNs;
+        b2bua.events().received(id, key, now, routingNs, plan.callerNumber(), plan.dialedNumber(), plan.campaignId(),
+                plan.sourceId(), plan.tags());
+        b2bua.events().callback(id, request.callbackId(), request.lostCallId(), request.attempt());
+        switch (plan.outcome()) {
+            case UNKNOWN_NUMBER -> refuse(404, plan.rejectionReason());
+            case REJECTED -> refuse(603, plan.rejectionReason());
+            case ROUTED -> {
+                if (request.campaign() != null && !request.campaign().equals(plan.campaignId())) {
+                    refuse(404, "number " + plan.dialedNumber() + " now belongs to campaign " + plan.campaignId()
+                            + ", not " + request.campaign());
+                    return;
+                }
+                reportNewSkips();
+                tryNextHandler();
+            }
+        }
+    }
+
+    /** Whether a handler's 2xx waits for its ACK until the customer answered (a callback, RFC 3725 flow I). */
+    boolean acknowledgesLater() {
+        return callback != null;
+    }
+
     // ---- handler legs -------------------------------------------------------------------
 
     private void tryNextHandler() {
@@ -176,7 +246,11 @@ final class Call implements TimerTarget {
                 continue;
             }
             ringing = new HandlerLeg(this, candidate, reservation, where.destinations(), callerFromHeader());
-            ringing.start(invite.request(), Math.max(0, invite.request().maxForwards() < 0 ? 69 : invite.request().maxForwards() - 1));
+            if (callback == null) {
+                ringing.start(invite.request(), Math.max(0, invite.request().maxForwards() < 0 ? 69 : invite.request().maxForwards() - 1));
+            } else {
+                ringing.start(null, 70);
+            }
             return;
         }
         if (state == State.RINGING) {
@@ -185,7 +259,7 @@ final class Call implements TimerTarget {
     }
 
     void onLegProvisional(HandlerLeg leg, SipResponse response) {
-        if (leg == ringing && state == State.RINGING) {
+        if (leg == ringing && state == State.RINGING && callback == null) {
             answerCarrier(response.statusCode(), response.reasonPhrase(), response);
         }
     }
@@ -196,6 +270,10 @@ final class Call implements TimerTarget {
             return;
         }
         ringing = null;
+        if (callback != null) {
+            callCustomer(leg, response);
+            return;
+        }
         answered = leg;
         answeredMonoMs = b2bua.monoMs();
         final long now = b2bua.wallMs();
@@ -206,12 +284,74 @@ final class Call implements TimerTarget {
         b2bua.events().answered(id, leg.handlerId(), now);
         state(State.ANSWERED, "answered by " + leg.handlerId());
         answerCarrier(response.statusCode(), response.reasonPhrase(), response);
+        talking(leg, now);
+    }
+
+    /** Both sides are up: kept for crash recovery, the maximum duration runs, send digits go. */
+    private void talking(HandlerLeg leg, long now) {
         DialogSnapshots.answered(this, plan, leg, now); // crash recovery: removed once the record is written
         maxDurationTimer = b2bua.timers().schedule(this, answeredMonoMs + b2bua.settings().maxCallDurationMs());
         final String digits = leg.candidate.sendDigits();
         if (digits != null && !digits.isEmpty()) {
             dtmf = new DtmfSender(this, leg.dialog, digits);
             dtmf.start();
+        }
+    }
+
+    // ---- a callback's customer (RFC 3725 flow I) --------------------------------------------
+
+    /**
+     * A callback's handler answered with an offer: the customer is called with it, and the
+     * handler's ACK waits for the customer's answer. The handler's reservation counts as
+     * answered (caps, repeat callers) only once the customer answered too.
+     */
+    private void callCustomer(HandlerLeg leg, SipResponse response) {
+        final long now = b2bua.wallMs();
+        PassiveHealth.report(b2bua.router().health(), leg.handlerId(), response.statusCode(), AttemptResult.ANSWERED,
+                true, now);
+        b2bua.events().attemptEnded(id, leg.handlerId(), AttemptResult.ANSWERED, response.statusCode(), now);
+        state(State.JOINING, "answered by " + leg.handlerId() + "; calling the customer");
+        if (response.bodyLength() == 0) {
+            // RFC 3261 13.2.1: a 2xx to an INVITE without an offer must carry one.
+            callback.take(leg);
+            onCustomerFailed(CallbackOutcome.Result.FAILED, CallStatus.FAILED, 0,
+                    "handler " + leg.handlerId() + " answered without an SDP offer");
+            return;
+        }
+        callback.start(leg, response);
+    }
+
+    /** The customer answered: the handler's ACK carries the customer's answer, and the call is up. */
+    void onCustomerAnswered(SipResponse response) {
+        final HandlerLeg leg = callback.take(null);
+        leg.acknowledge(response.contentType(), CustomerLeg.bodyOf(response));
+        answered = leg;
+        answeredMonoMs = b2bua.monoMs();
+        final long now = b2bua.wallMs();
+        leg.reservation.answered(now);
+        b2bua.events().answered(id, leg.handlerId(), now);
+        state(State.CONFIRMED, "customer answered");
+        talking(leg, now);
+        callback.report(CallbackOutcome.Result.CONNECTED, "joined " + leg.handlerId() + " and the customer");
+    }
+
+    /**
+     * The customer was not reached (or the trunk refused us): the waiting handler gets its ACK
+     * (refusing its offer) and a BYE, its slot back, and the call ends with {@code status}.
+     */
+    void onCustomerFailed(CallbackOutcome.Result result, CallStatus status, int sipStatus, String reason) {
+        releaseWaitingHandler();
+        callback.failure(result);
+        finish(status, sipStatus, reason);
+    }
+
+    /** Hangs up the handler that answered a callback and waits for the customer, if there is one. */
+    private void releaseWaitingHandler() {
+        final HandlerLeg leg = callback.take(null);
+        if (leg != null) {
+            leg.acknowledge(RejectingAnswer.CONTENT_TYPE, RejectingAnswer.to(callback.offer()));
+            leg.hangUp();
+            leg.reservation.failed(b2bua.wallMs());
         }
     }
 
@@ -227,7 +367,7 @@ final class Call implements TimerTarget {
         tally(result);
         if (isGlobalFailure(status)) {
             // RFC 3261 16.7: a 6xx means no other destination will do; relay it.
-            answerCarrier(status, reason, null);
+            refuseASide(status, reason, null, CallbackOutcome.Result.NO_HANDLER);
             finish(status == 600 ? CallStatus.BUSY : CallStatus.FAILED, status,
                     "handler " + leg.handlerId() + " answered " + status);
             return;
@@ -348,7 +488,7 @@ final class Call implements TimerTarget {
                 return;
             }
             hangUpHandler();
-            finish(CallStatus.COMPLETED, 200, "carrier hung up");
+            finish(CallStatus.COMPLETED, 200, aSide() + " hung up");
         } else if (answered != null) {
             transaction.respond(200, "OK");
             if (state == State.ANSWERED) {
@@ -358,7 +498,7 @@ final class Call implements TimerTarget {
                 b2bua.unregister(answered.dialog.callId);
                 return;
             }
-            b2bua.sendBye(carrier);
+            byeASide();
             finish(CallStatus.COMPLETED, 200, "handler hung up");
         } else {
             onHandlerByeBeforeAnswer(transaction);
@@ -435,7 +575,7 @@ final class Call implements TimerTarget {
      * BYE. Returns whether the carrier had been answered (so the call was up).
      */
     private boolean endLegs(String why) {
-        final boolean carrierAnswered = state != State.RINGING;
+        final boolean carrierAnswered = callback == null ? state != State.RINGING : state == State.CONFIRMED;
         final HandlerLeg leg = ringing;
         ringing = null;
         if (leg != null) {
@@ -448,7 +588,10 @@ final class Call implements TimerTarget {
             step(up::hangUp);
         }
         if (carrierAnswered) {
-            step(() -> b2bua.sendBye(carrier));
+            step(this::byeASide);
+        } else if (callback != null) {
+            step(callback::abandon);
+            step(this::releaseWaitingHandler);
         } else if (invite != null && invite.state() == InviteServerTransaction.State.PROCEEDING) {
             step(() -> answerCarrier(503, Reasons.of(503), null, why));
         }
@@ -467,14 +610,40 @@ final class Call implements TimerTarget {
     // ---- helpers -------------------------------------------------------------------------
 
     private void refuse(int status, String why) {
-        answerCarrier(status, Reasons.of(status), null, why);
+        refuseASide(status, Reasons.of(status), why, CallbackOutcome.Result.FAILED);
         finish(CallStatus.REJECTED, status, why);
+    }
+
+    /**
+     * The call fails before the answer: the carrier gets the final answer; a callback's
+     * listener will hear {@code result} when the call ends.
+     */
+    private void refuseASide(int status, String phrase, String why, CallbackOutcome.Result result) {
+        if (callback == null) {
+            answerCarrier(status, phrase, null, why);
+        } else {
+            callback.failure(result);
+        }
+    }
+
+    /** "carrier", or "customer" for a callback (in reasons). */
+    private String aSide() {
+        return callback == null ? "carrier" : "customer";
+    }
+
+    /** BYE to the A side: the carrier, or a callback's customer (through the trunk, answering its challenge). */
+    private void byeASide() {
+        if (callback == null) {
+            b2bua.sendBye(carrier);
+        } else {
+            callback.hangUp();
+        }
     }
 
     private void allHandlersFailed() {
         final int status = b2bua.settings().noHandlerStatus();
         final String why = attempts == 0 ? "no handler available" : "no handler answered";
-        answerCarrier(status, Reasons.of(status), null, why);
+        refuseASide(status, Reasons.of(status), why, CallbackOutcome.Result.NO_HANDLER);
         final CallStatus outcome = attempts == 0 ? CallStatus.FAILED
                 : busyAttempts == attempts ? CallStatus.BUSY
                 : noAnswerSeen ? CallStatus.NO_ANSWER
@@ -494,7 +663,7 @@ final class Call implements TimerTarget {
         if (answered != null) {
             hangUpHandler();
         }
-        b2bua.sendBye(carrier);
+        byeASide();
     }
 
     /** BYE to the answered handler, unless it hung up itself already. */
@@ -569,6 +738,9 @@ final class Call implements TimerTarget {
             b2bua.events().ended(id, outcome, sipStatus, why, now, ringMs, talkMs, conversion);
         } finally {
             b2bua.onCallEnded(this);
+            if (callback != null) {
+                callback.ended(why);
+            }
         }
     }
 
@@ -578,7 +750,8 @@ final class Call implements TimerTarget {
      * the pool's bookkeeping, not the call's: it is reported and the record is unaffected.
      */
     private void releaseVisitorNumber(long now) {
-        final Attribution visitor = plan == null ? null : plan.attribution();
+        // A callback's dialed number may be a pool number another visitor holds now: not its call.
+        final Attribution visitor = plan == null || callback != null ? null : plan.attribution();
         if (visitor == null || visitor.sessionId() == null || !visitor.releaseOnCallEnd()) {
             return;
         }
@@ -614,6 +787,9 @@ final class Call implements TimerTarget {
 
     /** The From of the B leg: the caller's number and display name, our host (topology hiding). */
     private String callerFromHeader() {
+        if (callback != null) {
+            return "<sip:" + callback.request.customer() + "@" + b2bua.local().host() + ">";
+        }
         final NameAddress from = invite.request().from();
         // As written (escapes kept): the parser accepted it as a URI user part, so it still is
         // one here; the decoded form may hold characters a header cannot carry.

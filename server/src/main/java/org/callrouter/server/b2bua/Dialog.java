@@ -9,6 +9,7 @@ import org.callrouter.sip.codec.SipRequestBuilder;
 import org.callrouter.sip.message.HeaderName;
 import org.callrouter.sip.message.SipMethod;
 import org.callrouter.sip.message.SipRequest;
+import org.callrouter.sip.message.SipResponse;
 import org.callrouter.server.transport.Destination;
 
 /**
@@ -113,6 +114,24 @@ final class Dialog {
         }
         final InetAddress address = known.address().getAddress();
         return address != null && address.equals(source.address().getAddress());
+    }
+
+    /**
+     * RFC 3261 12.1.2: the dialog state a UAC takes from the 2xx to its INVITE (the remote tag,
+     * the To value, the route set: the Record-Route values reversed). The remote target is the
+     * B2BUA's to take ({@link B2bua#updateTarget}).
+     */
+    void confirmAsUac(SipResponse response) {
+        remoteTag = response.toTag();
+        remoteHeader = response.header(HeaderName.TO);
+        final List<String> recordRoutes = response.headerValues(HeaderName.RECORD_ROUTE);
+        if (!recordRoutes.isEmpty()) {
+            final String[] reversed = new String[recordRoutes.size()];
+            for (int i = 0; i < reversed.length; i++) {
+                reversed[i] = recordRoutes.get(reversed.length - 1 - i);
+            }
+            routeSet = List.of(reversed);
+        }
     }
 
     /** Takes the next local CSeq number. */

@@ -35,7 +35,10 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
     /** Where the INVITE may go, in order (RFC 3263): the next one after a timeout or a 503. */
     private final List<Destination> destinations;
     private int destinationIndex;
-    /** Kept to send the INVITE to the next destination; dropped once one answered. */
+    /**
+     * Kept to send the INVITE to the next destination; dropped once one answered. Null for a
+     * callback: its INVITE has no offer (RFC 3725 flow I).
+     */
     private SipRequest carrierInvite;
     private int maxForwards;
     private InviteClientTransaction invite;
@@ -58,7 +61,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
         dialog.peer = dialog.destination;
     }
 
-    /** Sends the INVITE with the carrier's SDP and starts the ring timer. */
+    /** Sends the INVITE with the carrier's SDP (none when {@code carrierInvite} is null) and starts the ring timer. */
     void start(SipRequest carrierInvite, int maxForwards) {
         this.carrierInvite = carrierInvite;
         this.maxForwards = maxForwards;
@@ -76,7 +79,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
         b.header(HeaderName.ALLOW, B2bua.ALLOW)
                 .header(X_CALL_ID, call.id)
                 .header(X_CALL_KEY, call.key);
-        if (carrierInvite.bodyLength() > 0) {
+        if (carrierInvite != null && carrierInvite.bodyLength() > 0) {
             b.body(carrierInvite.contentType(), carrierInvite.array(), carrierInvite.bodyOffset(), carrierInvite.bodyLength());
         }
         final byte[] encoded = b.toBytes();
@@ -90,7 +93,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
      * @return false when there is none left
      */
     private boolean tryNextDestination() {
-        if (destinationIndex + 1 >= destinations.size() || carrierInvite == null) {
+        if (destinationIndex + 1 >= destinations.size() || answered) {
             return false;
         }
         dialog.destination = destinations.get(++destinationIndex);
@@ -156,6 +159,12 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
             carrierInvite = null;
             ringTimer = call.b2bua.timers().cancel(ringTimer);
             establish(response);
+            if (call.acknowledgesLater()) {
+                // A callback: the ACK carries the customer's answer to this 2xx's offer (RFC 3725
+                // flow I), so it waits for the customer; copies of the 2xx meanwhile go unanswered.
+                call.onLegAnswered(this, response);
+                return;
+            }
             sendAck();
             // Nothing is cancelled once answered. The transaction lingers for 64*T1 to catch
             // copies of the 2xx; all it needs for them is the ACK, not this leg and its call.
@@ -219,7 +228,12 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
             if (!answered) {
                 answered = true;
                 establish(response);
-                sendAck();
+                if (call.acknowledgesLater() && response.bodyLength() > 0) {
+                    // A callback's INVITE had no offer, so this 2xx has one: the ACK owes an answer.
+                    sendAck(RejectingAnswer.CONTENT_TYPE, RejectingAnswer.to(CustomerLeg.bodyOf(response)));
+                } else {
+                    sendAck();
+                }
                 call.b2bua.sendBye(dialog);
                 call.b2bua.stats().lateAnswers++;
             } else {
@@ -237,22 +251,36 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
 
     /** RFC 3261 12.1.2: the dialog state a UAC takes from a 2xx. */
     private void establish(SipResponse response) {
-        dialog.remoteTag = response.toTag();
-        dialog.remoteHeader = response.header(HeaderName.TO);
-        final List<String> recordRoutes = response.headerValues(HeaderName.RECORD_ROUTE);
-        if (!recordRoutes.isEmpty()) {
-            final String[] reversed = new String[recordRoutes.size()];
-            for (int i = 0; i < reversed.length; i++) {
-                reversed[i] = recordRoutes.get(reversed.length - 1 - i);
-            }
-            dialog.routeSet = List.of(reversed);
-        }
+        dialog.confirmAsUac(response);
         call.b2bua.updateTarget(response, dialog);
     }
 
     private void sendAck() {
+        sendAck(null, null);
+    }
+
+    /** Sends the ACK for the 2xx, with a body when {@code body} is not null. */
+    private void sendAck(String contentType, byte[] body) {
         final B2bua b2bua = call.b2bua;
-        ack = dialog.request(SipMethod.ACK, 1, b2bua.local().newVia(dialog.destination.transport()), null).toBytes();
+        final SipRequestBuilder b = dialog.request(SipMethod.ACK, 1, b2bua.local().newVia(dialog.destination.transport()),
+                null);
+        if (body != null) {
+            b.body(contentType, body, 0, body.length);
+        }
+        ack = b.toBytes();
         b2bua.layer().sendStateless(ack, dialog.destination);
+    }
+
+    /**
+     * A callback's held 2xx is acknowledged now (RFC 3725 flow I): with the customer's SDP
+     * answer, or with an answer refusing every stream when the customer was not reached. Copies
+     * of the 2xx get this ACK from then on.
+     */
+    void acknowledge(String contentType, byte[] body) {
+        sendAck(contentType, body);
+        if (invite != null) {
+            invite.listener(new AckRepeater(call.b2bua.layer(), ack, dialog.destination));
+            invite = null;
+        }
     }
 }

@@ -24,6 +24,8 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.server.RouterServer;
 import org.callrouter.server.b2bua.B2buaStats;
+import org.callrouter.server.b2bua.Trunk;
+import org.callrouter.server.b2bua.Trunks;
 import org.callrouter.server.tracking.TrackingStats;
 import org.callrouter.server.transport.InboundConnections;
 import org.callrouter.server.transport.NettySipTransport;
@@ -54,6 +56,7 @@ public final class RouterMetrics implements AutoCloseable {
     private final CallMetrics calls;
     private HandlerGauges handlers;
     private PoolGauges pools;
+    private Trunks trunks;
 
     /** A registry with the JVM's metrics and the record-driven call metrics. */
     public RouterMetrics() {
@@ -138,6 +141,29 @@ public final class RouterMetrics implements AutoCloseable {
         bindTracking(server);
         pools = new PoolGauges(registry, server.router().pools(), server.trackingStats(), wall);
         pools.refresh(server.config().pools());
+        trunks = server.b2bua().trunks();
+        bindTrunks();
+    }
+
+    /**
+     * Each outbound trunk: {@code trunk_calls_active{trunk}}, {@code trunk_calls_total{trunk}} and
+     * {@code trunk_failures_total{trunk,reason}}. A trunk a reload adds gets its meters then
+     * (registering the same name and tags again is a no-op).
+     */
+    private void bindTrunks() {
+        for (Trunk trunk : trunks.all()) {
+            Gauge.builder("trunk.calls.active", trunk, Trunk::active).tag("trunk", trunk.id())
+                    .description("Callback calls up or being set up through the trunk").register(registry);
+            FunctionCounter.builder("trunk.calls", trunk, Trunk::calls).tag("trunk", trunk.id())
+                    .description("Callback calls placed through the trunk").register(registry);
+            for (Trunk.Failure failure : Trunk.Failure.values()) {
+                FunctionCounter.builder("trunk.failures", trunk, t -> t.failures(failure)).tag("trunk", trunk.id())
+                        .tag("reason", failure.label())
+                        .description("Calls the trunk failed: refused (forbidden), credentials refused"
+                                + " (challenged_again), no or unsupported credentials, unreachable, 5xx")
+                        .register(registry);
+            }
+        }
     }
 
     /**
@@ -237,6 +263,9 @@ public final class RouterMetrics implements AutoCloseable {
         }
         if (pools != null) {
             pools.refresh(config.pools());
+        }
+        if (trunks != null) {
+            bindTrunks();
         }
     }
 

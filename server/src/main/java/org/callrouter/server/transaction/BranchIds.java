@@ -45,6 +45,11 @@ public final class BranchIds {
         return callKey(RANDOM.get());
     }
 
+    /** A client nonce for a Digest response (RFC 7616 3.4: {@code cnonce}): 128 bits, 32 hex digits. */
+    public static String cnonce() {
+        return callKey(RANDOM.get());
+    }
+
     /** A call key drawn from {@code random}. */
     static String callKey(SecureRandomBuffer random) {
         final long high = random.nextLong();
