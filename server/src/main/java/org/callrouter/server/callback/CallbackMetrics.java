@@ -1,12 +1,14 @@
 package org.callrouter.server.callback;
 
+import java.util.Locale;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.callrouter.routing.callback.Callback;
 
 /**
- * Callback metrics (server README, "Callbacks"): {@code callbacks_scheduled_total},
+ * Callback metrics (server README, "Callbacks of lost calls"): {@code callbacks_scheduled_total},
  * {@code callback_attempts_total}, {@code callbacks_connected_total},
  * {@code callbacks_gave_up_total}, {@code callbacks_cancelled_total}, each by {@code campaign},
  * and the gauge {@code callbacks_live} (pending or dialing now).
@@ -26,32 +28,18 @@ public final class CallbackMetrics implements CallbackEvents {
     }
 
     @Override
-    public void onScheduled(Callback callback) {
-        count("callbacks.scheduled", "Lost calls scheduled for a callback", callback);
-    }
-
-    @Override
-    public void onAttempt(Callback callback) {
-        count("callback.attempts", "Callback tries placed", callback);
-    }
-
-    @Override
-    public void onConnected(Callback callback) {
-        count("callbacks.connected", "Callbacks that joined a handler and the customer", callback);
-    }
-
-    @Override
-    public void onGaveUp(Callback callback) {
-        count("callbacks.gave.up", "Callbacks given up after their last try or a failed trunk", callback);
-    }
-
-    @Override
-    public void onCancelled(Callback callback) {
-        count("callbacks.cancelled", "Callbacks cancelled (caller answered again, an operator, turned off)", callback);
-    }
-
-    private void count(String name, String description, Callback callback) {
-        Counter.builder(name).description(description).tag("campaign", callback.campaign()).register(registry)
-                .increment();
+    public void on(Event event, Callback callback) {
+        final String name = switch (event) {
+            case SCHEDULED -> "callbacks.scheduled";
+            case ATTEMPT -> "callback.attempts";
+            case CONNECTED -> "callbacks.connected";
+            case GAVE_UP -> "callbacks.gave.up";
+            case CANCELLED -> "callbacks.cancelled";
+            case RETRY -> null;
+        };
+        if (name != null) {
+            Counter.builder(name).description("Callbacks of lost calls: " + event.name().toLowerCase(Locale.ROOT))
+                    .tag("campaign", callback.campaign()).register(registry).increment();
+        }
     }
 }

@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import org.agrona.ErrorHandler;
@@ -95,7 +94,7 @@ public final class CallbackScheduler implements AutoCloseable {
             final Callback scheduled = book.onFinished(call, campaign.callback(), blocked, ids.next());
             if (scheduled != null) {
                 store.put(scheduled);
-                tell(scheduled, CallbackEvents::onScheduled);
+                tell(CallbackEvents.Event.SCHEDULED, scheduled);
             }
         });
     }
@@ -214,19 +213,19 @@ public final class CallbackScheduler implements AutoCloseable {
     /** Stores a change of state, then tells the listeners. */
     private void record(Callback callback) {
         store.put(callback);
-        tell(callback, switch (callback.state()) {
-            case PENDING -> CallbackEvents::onRetry;
-            case DIALING -> CallbackEvents::onAttempt;
-            case CONNECTED -> CallbackEvents::onConnected;
-            case GAVE_UP -> CallbackEvents::onGaveUp;
-            case CANCELLED -> CallbackEvents::onCancelled;
-        });
+        tell(switch (callback.state()) {
+            case PENDING -> CallbackEvents.Event.RETRY;
+            case DIALING -> CallbackEvents.Event.ATTEMPT;
+            case CONNECTED -> CallbackEvents.Event.CONNECTED;
+            case GAVE_UP -> CallbackEvents.Event.GAVE_UP;
+            case CANCELLED -> CallbackEvents.Event.CANCELLED;
+        }, callback);
     }
 
-    private void tell(Callback callback, BiConsumer<CallbackEvents, Callback> event) {
+    private void tell(CallbackEvents.Event event, Callback callback) {
         for (CallbackEvents listener : listeners) {
             try {
-                event.accept(listener, callback);
+                listener.on(event, callback);
             } catch (RuntimeException e) {
                 errors.onError(e);
             }

@@ -14,22 +14,16 @@ public final class CallbackWebhooks implements CallbackEvents {
     }
 
     @Override
-    public void onScheduled(Callback callback) {
-        webhooks.callback(WebhookEvent.CALLBACK_SCHEDULED, callback);
-    }
-
-    @Override
-    public void onAttempt(Callback callback) {
-        webhooks.callback(WebhookEvent.CALLBACK_ATTEMPT, callback);
-    }
-
-    @Override
-    public void onConnected(Callback callback) {
-        webhooks.callback(WebhookEvent.CALLBACK_CONNECTED, callback);
-    }
-
-    @Override
-    public void onGaveUp(Callback callback) {
-        webhooks.callback(WebhookEvent.CALLBACK_GAVE_UP, callback);
+    public void on(Event event, Callback callback) {
+        final WebhookEvent hook = switch (event) {
+            case SCHEDULED -> WebhookEvent.CALLBACK_SCHEDULED;
+            case ATTEMPT -> WebhookEvent.CALLBACK_ATTEMPT;
+            case CONNECTED -> WebhookEvent.CALLBACK_CONNECTED;
+            case GAVE_UP -> WebhookEvent.CALLBACK_GAVE_UP;
+            case RETRY, CANCELLED -> null;
+        };
+        if (hook != null) {
+            webhooks.callback(hook, callback);
+        }
     }
 }

@@ -71,32 +71,14 @@ class CallbackSchedulerTest {
             store = CallbackStore.open(dir.resolve("data"), errors::add);
         }
         final CallbackScheduler scheduler = new CallbackScheduler(() -> config, clock, errors::add,
-                List.of(new CallbackEvents() {
-                    @Override
-                    public void onScheduled(Callback c) {
-                        events.add("scheduled " + c.id());
-                    }
-
-                    @Override
-                    public void onAttempt(Callback c) {
-                        events.add("attempt " + c.tries());
-                    }
-
-                    @Override
-                    public void onConnected(Callback c) {
-                        events.add("connected " + c.lastCallId());
-                    }
-
-                    @Override
-                    public void onGaveUp(Callback c) {
-                        events.add("gave-up " + c.reason());
-                    }
-
-                    @Override
-                    public void onCancelled(Callback c) {
-                        events.add("cancelled");
-                    }
-                }));
+                List.of((event, c) -> events.add(switch (event) {
+                    case SCHEDULED -> "scheduled " + c.id();
+                    case ATTEMPT -> "attempt " + c.tries();
+                    case CONNECTED -> "connected " + c.lastCallId();
+                    case GAVE_UP -> "gave-up " + c.reason();
+                    case CANCELLED -> "cancelled";
+                    case RETRY -> "retry " + c.tries();
+                })));
         scheduler.load(store, dialer);
         return scheduler;
     }
