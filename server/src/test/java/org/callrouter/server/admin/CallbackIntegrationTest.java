@@ -137,8 +137,8 @@ class CallbackIntegrationTest {
 
         assertEquals(List.of("callback_scheduled 0", "callback_attempt 1", "callback_connected 1"), hookEvents(3));
         final String metrics = router.get("/metrics").body();
-        assertTrue(metrics.contains("callbacks_scheduled_total{campaign=\"sales\"} 1.0"), metrics);
-        assertTrue(metrics.contains("callbacks_connected_total{campaign=\"sales\"} 1.0"), metrics);
+        assertTrue(metrics.contains("callbacks_scheduled_total{campaign=\"sales\",} 1.0"), metrics);
+        assertTrue(metrics.contains("callbacks_connected_total{campaign=\"sales\",} 1.0"), metrics);
     }
 
     @Test

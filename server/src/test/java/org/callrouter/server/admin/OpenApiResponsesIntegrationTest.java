@@ -145,7 +145,7 @@ class OpenApiResponsesIntegrationTest {
     private void callbackRoutes() {
         peers.first().behaviour(Behaviour.busy());
         peers.second().behaviour(Behaviour.busy());
-        assertEquals(486, peers.carrier().call(router.sipHostPort(), NUMBER).awaitFinal(WAIT).status());
+        assertEquals(480, peers.carrier().call(router.sipHostPort(), NUMBER).awaitFinal(WAIT).status());
         Await.until(WAIT, () -> ServiceFixture.json(router.get("/v1/callbacks")).path("count").asInt() == 1,
                 () -> "a callback: " + router.get("/v1/callbacks").body());
         final String id = check("GET", "/v1/callbacks", "/v1/callbacks?state=pending", null, 200).path("callbacks")
