@@ -1,6 +1,6 @@
 package org.callrouter.routing.callback;
 
-import java.util.Locale;
+import org.callrouter.routing.config.EnumLabels;
 
 /**
  * A callback's life (issue 13): {@code PENDING} until its next try is due, {@code DIALING} while
@@ -35,16 +35,11 @@ public enum CallbackState {
 
     /** The name in the API and webhooks ({@code gave-up}). */
     public String label() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return EnumLabels.label(this);
     }
 
     /** The state labelled {@code label}, or null. */
     public static CallbackState of(String label) {
-        for (CallbackState state : values()) {
-            if (state.label().equalsIgnoreCase(label.replace('_', '-'))) {
-                return state;
-            }
-        }
-        return null;
+        return EnumLabels.of(CallbackState.class, label);
     }
 }

@@ -1,7 +1,5 @@
 package org.callrouter.routing.config;
 
-import java.util.Locale;
-
 /** Which lost calls a campaign calls back ({@code callback.on}). */
 public enum CallbackTrigger {
     /** {@code no-answer}: handlers were tried (or none could be) and none answered. */
@@ -15,16 +13,11 @@ public enum CallbackTrigger {
 
     /** The name in the configuration, records and the API ({@code no-answer}). */
     public String label() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return EnumLabels.label(this);
     }
 
     /** The trigger named {@code label} ({@code no-answer} or {@code no_answer}), or null. */
     public static CallbackTrigger of(String label) {
-        for (CallbackTrigger trigger : values()) {
-            if (trigger.label().equalsIgnoreCase(label.replace('_', '-'))) {
-                return trigger;
-            }
-        }
-        return null;
+        return EnumLabels.of(CallbackTrigger.class, label);
     }
 }

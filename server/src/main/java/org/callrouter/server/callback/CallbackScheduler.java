@@ -2,7 +2,6 @@ package org.callrouter.server.callback;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +16,7 @@ import org.callrouter.routing.callback.FinishedCall;
 import org.callrouter.routing.callback.TryResult;
 import org.callrouter.routing.config.CallbackConfig;
 import org.callrouter.routing.config.CampaignConfig;
+import org.callrouter.routing.config.EnumLabels;
 import org.callrouter.routing.config.RouterConfig;
 
 /**
@@ -193,7 +193,7 @@ public final class CallbackScheduler implements AutoCloseable {
     private void onOutcome(String id, CallbackOutcome outcome) {
         final Callback current = book.get(id);
         final Callback changed = book.onTry(id, tryResult(outcome.result()), outcome.callId(),
-                outcome.result().name().toLowerCase(Locale.ROOT).replace('_', '-')
+                EnumLabels.label(outcome.result())
                         + (outcome.reason() == null ? "" : ": " + outcome.reason()),
                 current == null ? null : settings(current.campaign()), wall.millis());
         if (changed != null) {

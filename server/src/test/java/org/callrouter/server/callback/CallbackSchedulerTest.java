@@ -1,15 +1,12 @@
 package org.callrouter.server.callback;
 
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
+import org.callrouter.routing.TestClock;
 import org.callrouter.routing.callback.Callback;
 import org.callrouter.routing.callback.CallbackState;
 import org.callrouter.routing.callback.FinishedCall;
@@ -33,7 +30,7 @@ class CallbackSchedulerTest {
     @TempDir
     Path dir;
 
-    private final StepClock clock = new StepClock(1_000_000);
+    private final TestClock clock = new TestClock("2026-06-01T12:00:00Z");
     private final List<Throwable> errors = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
     private final RecordingDialer dialer = new RecordingDialer();
@@ -98,10 +95,10 @@ class CallbackSchedulerTest {
         assertEquals(clock.millis() + 2000, scheduled.nextTryMs());
         assertEquals(List.of("scheduled " + scheduled.id()), events);
 
-        clock.advance(1999);
+        clock.advanceMs(1999);
         scheduler.step(clock.millis());
         assertEquals(0, dialer.requests.size(), "not due yet");
-        clock.advance(1);
+        clock.advanceMs(1);
         scheduler.step(clock.millis());
         assertEquals(List.of(new CallbackRequest(scheduled.id(), "c-lost", 1, "solar", "+18005550100", CUSTOMER,
                 "out", Map.of("utm_source", "google"))), dialer.requests);
@@ -121,7 +118,7 @@ class CallbackSchedulerTest {
         scheduler.step(clock.millis());
         final long[] waits = {2000, 5000, 9000};
         for (int i = 0; i < 3; i++) {
-            clock.advance(waits[i]);
+            clock.advanceMs(waits[i]);
             scheduler.step(clock.millis());
             assertEquals(i + 1, dialer.requests.size());
             assertEquals(i + 1, dialer.requests.get(i).attempt());
@@ -139,12 +136,12 @@ class CallbackSchedulerTest {
         final CallbackScheduler scheduler = scheduler();
         scheduler.onFinished(lost("solar", CUSTOMER));
         scheduler.step(clock.millis());
-        clock.advance(2000);
+        clock.advanceMs(2000);
         scheduler.step(clock.millis());
         dialer.answer(0, new CallbackOutcome(CallbackOutcome.Result.TRUNK_BUSY, null, "trunk busy"));
         scheduler.step(clock.millis());
         assertEquals(0, store.all().get(0).tries());
-        clock.advance(2000);
+        clock.advanceMs(2000);
         scheduler.step(clock.millis());
         assertEquals(1, dialer.requests.get(1).attempt(), "the same try again");
         dialer.answer(1, new CallbackOutcome(CallbackOutcome.Result.TRUNK_FAILED, null, "403 Forbidden"));
@@ -165,7 +162,7 @@ class CallbackSchedulerTest {
         scheduler.onAnswered("solar", CUSTOMER, "c-again");
         scheduler.step(clock.millis());
         assertEquals(CallbackState.CANCELLED, store.all().get(0).state());
-        clock.advance(60_000);
+        clock.advanceMs(60_000);
         scheduler.step(clock.millis());
         assertTrue(dialer.requests.isEmpty());
     }
@@ -193,20 +190,20 @@ class CallbackSchedulerTest {
         CallbackScheduler scheduler = scheduler();
         scheduler.onFinished(lost("solar", CUSTOMER));
         scheduler.step(clock.millis());
-        clock.advance(2000);
+        clock.advanceMs(2000);
         scheduler.step(clock.millis());
         assertEquals(1, dialer.requests.size());
         // The process stops while the try rings: its outcome never comes.
         store.close();
         store = null;
-        clock.advance(100);
+        clock.advanceMs(100);
         final CallbackScheduler restarted = scheduler();
         final Callback recovered = store.all().get(0);
         assertEquals(CallbackState.PENDING, recovered.state());
         assertEquals(1, recovered.tries());
         assertEquals(clock.millis() + 5000, recovered.nextTryMs());
         assertEquals(1, restarted.live());
-        clock.advance(5000);
+        clock.advanceMs(5000);
         restarted.step(clock.millis());
         assertEquals(2, dialer.requests.get(1).attempt());
         assertNull(scheduler.cancel("x", "y").getNow(null), "the first scheduler is no longer stepped");
@@ -225,39 +222,6 @@ class CallbackSchedulerTest {
 
         void answer(int index, CallbackOutcome outcome) {
             listeners.get(index).onOutcome(outcome);
-        }
-    }
-
-    /** A clock the test moves. */
-    private static final class StepClock extends Clock {
-        private long nowMs;
-
-        StepClock(long nowMs) {
-            this.nowMs = nowMs;
-        }
-
-        void advance(long ms) {
-            nowMs += ms;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(nowMs);
-        }
-
-        @Override
-        public long millis() {
-            return nowMs;
         }
     }
 }
