@@ -313,7 +313,7 @@ final class Call implements TimerTarget {
         state(State.JOINING, "answered by " + leg.handlerId() + "; calling the customer");
         if (response.bodyLength() == 0) {
             // RFC 3261 13.2.1: a 2xx to an INVITE without an offer must carry one.
-            callback.take(leg);
+            callback.hold(leg);
             onCustomerFailed(CallbackOutcome.Result.FAILED, CallStatus.FAILED, 0,
                     "handler " + leg.handlerId() + " answered without an SDP offer");
             return;
@@ -323,7 +323,7 @@ final class Call implements TimerTarget {
 
     /** The customer answered: the handler's ACK carries the customer's answer, and the call is up. */
     void onCustomerAnswered(SipResponse response) {
-        final HandlerLeg leg = callback.take(null);
+        final HandlerLeg leg = callback.takeWaiting();
         leg.acknowledge(response.contentType(), CustomerLeg.bodyOf(response));
         answered = leg;
         answeredMonoMs = b2bua.monoMs();
@@ -347,9 +347,11 @@ final class Call implements TimerTarget {
 
     /** Hangs up the handler that answered a callback and waits for the customer, if there is one. */
     private void releaseWaitingHandler() {
-        final HandlerLeg leg = callback.take(null);
+        final HandlerLeg leg = callback.takeWaiting();
         if (leg != null) {
-            leg.acknowledge(RejectingAnswer.CONTENT_TYPE, RejectingAnswer.to(callback.offer()));
+            final byte[] offer = callback.offer();
+            // No offer (a 2xx without SDP) owes no answer.
+            leg.acknowledge(RejectingAnswer.CONTENT_TYPE, offer == null ? null : RejectingAnswer.to(offer));
             leg.hangUp();
             leg.reservation.failed(b2bua.wallMs());
         }

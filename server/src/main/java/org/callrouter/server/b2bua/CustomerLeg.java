@@ -93,7 +93,7 @@ final class CustomerLeg implements ClientTransactionListener, TimerTarget {
 
     /** The customer is called with the offer in {@code handlerAnswer}; {@code handler} waits. */
     void start(HandlerLeg handler, SipResponse handlerAnswer) {
-        waiting = handler;
+        hold(handler);
         offerType = handlerAnswer.contentType();
         offer = bodyOf(handlerAnswer);
         state = State.CALLING;
@@ -107,10 +107,15 @@ final class CustomerLeg implements ClientTransactionListener, TimerTarget {
         return offer;
     }
 
+    /** {@code handler} answered and waits for its ACK (without the customer being called: see {@link Call}). */
+    void hold(HandlerLeg handler) {
+        waiting = handler;
+    }
+
     /** Hands over the waiting handler (null when none waits) and forgets it. */
-    HandlerLeg take(HandlerLeg replacement) {
+    HandlerLeg takeWaiting() {
         final HandlerLeg leg = waiting;
-        waiting = replacement;
+        waiting = null;
         return leg;
     }
 

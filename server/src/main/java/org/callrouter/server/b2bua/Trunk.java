@@ -139,7 +139,7 @@ public final class Trunk {
         final int bit = 1 << failure.ordinal();
         if ((logged & bit) == 0) {
             logged |= bit;
-            LOG.warn("trunk {}: {}{}", id, reason, failure.marksFailed()
+            LOG.warn("{}{}", reason, failure.marksFailed()
                     ? "; callbacks through it fail until the configuration is reloaded" : "");
         }
     }

@@ -33,6 +33,14 @@ public final class Handler implements AutoCloseable {
     private final Map<String, Duration> hangUpAfterAck = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers;
     private final SipUa ua;
+    private volatile Gate gate = (agent, transaction, request, toTag) -> false;
+
+    /** Looks at a new INVITE before its behaviour does, and may answer it itself (a challenge, a refusal). */
+    @FunctionalInterface
+    interface Gate {
+        /** @return whether the gate answered the INVITE (its behaviour then does nothing) */
+        boolean answered(SipUa agent, ServerTransaction transaction, Request request, String toTag) throws Exception;
+    }
 
     private Handler(String name, int port, EnumSet<SipUa.Transport> transports, TlsIdentity tls) {
         timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -60,6 +68,12 @@ public final class Handler implements AutoCloseable {
     /** A handler on {@code port} listening on TLS only, presenting and trusting {@code tls}. */
     public static Handler openTls(String name, int port, TlsIdentity tls) {
         return new Handler(name, port, EnumSet.of(SipUa.Transport.TLS), tls);
+    }
+
+    /** Puts {@code next} in front of every new INVITE's behaviour. */
+    Handler gate(Gate next) {
+        gate = next;
+        return this;
     }
 
     /** Sets what every INVITE gets once the {@link #script} is used up; returns this handler. */
@@ -200,6 +214,9 @@ public final class Handler implements AutoCloseable {
 
     private void onInvite(SipUa agent, ServerTransaction transaction, Request request, ReceivedRequest received)
             throws Exception {
+        if (gate.answered(agent, transaction, request, SipUa.newTag())) {
+            return;
+        }
         Behaviour next = nextBehaviour();
         Invite invite = new Invite(agent, transaction, request);
         invites.put(received.branch(), invite);

@@ -103,6 +103,12 @@ public final class SipUa implements AutoCloseable {
                 throws Exception;
     }
 
+    /** Headers a role adds to one of its answers (a challenge's WWW-Authenticate, for example). */
+    @FunctionalInterface
+    interface ResponseHeaders {
+        void add(Response response) throws ParseException;
+    }
+
     /** A confirmed dialog and the transport it runs over. */
     private record Leg(Dialog dialog, Transport transport) {
     }
@@ -311,7 +317,14 @@ public final class SipUa implements AutoCloseable {
      */
     void respond(ServerTransaction transaction, Request request, int status, String toTag, boolean withSdp)
             throws Exception {
+        respond(transaction, request, status, toTag, withSdp, response -> { });
+    }
+
+    /** As {@link #respond(ServerTransaction, Request, int, String, boolean)}, {@code more} adding headers. */
+    void respond(ServerTransaction transaction, Request request, int status, String toTag, boolean withSdp,
+                 ResponseHeaders more) throws Exception {
         Response response = messageFactory.createResponse(status, request);
+        more.add(response);
         ToHeader to = (ToHeader) response.getHeader(ToHeader.NAME);
         if (status != Response.TRYING && to.getTag() == null) {
             to.setTag(toTag);
