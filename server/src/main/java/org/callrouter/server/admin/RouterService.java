@@ -105,7 +105,7 @@ public final class RouterService implements AutoCloseable {
                     settings.records().fsyncIntervalMs(), wall, errors);
             schedule = new CallbackScheduler(this::config, wall, errors,
                     List.of(new CallbackMetrics(metrics.registry()), new CallbackWebhooks(hooks)));
-            // The callback sink before the webhooks: callback events it causes go out in the same batch.
+            // The callback sink only hands ended and answered calls to the scheduler's thread.
             pipeline = new RecordPipeline(settings.records(), journalDir(settings), longestCallMs(config),
                     List.of(metrics.calls(), new CallbackSink(schedule), hooks, new LiveCallReleaser(recovery), live),
                     wall, errors);
