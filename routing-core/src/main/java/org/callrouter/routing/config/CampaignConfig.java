@@ -23,12 +23,13 @@ import org.callrouter.routing.criteria.Criterion;
  * @param passDiversion    {@code pass_diversion} [false]: the carrier's {@code Diversion} and
  *                         {@code History-Info} headers go to the handler; otherwise the handler
  *                         does not see them (the tags still record them)
+ * @param callback         {@code callback}: calling back its lost calls; {@code null} = never
  */
 public record CampaignConfig(String id, String name, boolean enabled, List<HandlerLink> handlers,
                              RepeatCallers repeatCallers, ConversionRule sourceConversion,
                              ConversionRule handlerConversion, List<WebhookConfig> webhooks,
                              boolean rejectAnonymous, List<String> blockedCallers, List<Criterion> require,
-                             List<PoolConfig> pools, boolean passDiversion) {
+                             List<PoolConfig> pools, boolean passDiversion, CallbackConfig callback) {
 
     public CampaignConfig {
         handlers = List.copyOf(handlers);

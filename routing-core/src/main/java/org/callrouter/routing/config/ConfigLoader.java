@@ -89,7 +89,9 @@ public final class ConfigLoader {
         AttributionConfig attribution = AttributionReader.read(top.child("attribution"), phones);
         List<TrunkConfig> trunks = new TrunkReader(problems, phones, secrets).trunks(top);
         top.finish();
-        new ConfigValidator(problems, locations).validate(server, sources, handlers, numbers, campaigns, model);
+        ConfigValidator validator = new ConfigValidator(problems, locations);
+        validator.validate(server, sources, handlers, numbers, campaigns, model);
+        validator.callbackTrunks(campaigns, trunks, model);
         problems.throwIfAny();
         return new RouterConfig(file, server, region, sources, handlers, campaigns, numbers, attribution, trunks,
                 locations);

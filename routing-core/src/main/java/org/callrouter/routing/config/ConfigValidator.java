@@ -2,6 +2,7 @@ package org.callrouter.routing.config;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,6 +46,19 @@ final class ConfigValidator {
         tls(server.sip(), handlers, model);
         staticNumberCaps(sources, numbers, model);
         pools(server, campaigns);
+    }
+
+    /** A campaign's {@code callback.trunk} names a trunk of {@code trunks:}. */
+    void callbackTrunks(List<CampaignConfig> campaigns, List<TrunkConfig> trunks, ModelReader model) {
+        Set<String> ids = new LinkedHashSet<>();
+        trunks.forEach(t -> ids.add(t.id()));
+        for (CampaignConfig campaign : campaigns) {
+            CallbackConfig callback = campaign.callback();
+            if (callback != null && callback.trunk() != null && !ids.contains(callback.trunk())) {
+                error(model.pathOf(callback) + ".trunk", "unknown trunk \"" + callback.trunk() + "\" ("
+                        + (ids.isEmpty() ? "no trunks are defined" : "defined: " + String.join(", ", ids)) + ")");
+            }
+        }
     }
 
     /**

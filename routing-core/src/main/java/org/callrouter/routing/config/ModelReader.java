@@ -40,6 +40,11 @@ final class ModelReader {
     static final int MAX_HANDLER_CRITERIA = 200;
     private static final int MAX_PRIORITY = 1_000_000;
     private static final int MAX_WEIGHT = 1_000_000;
+    private static final String EVENT_NAMES = "started, selected, answered, ended, converted, callback_scheduled,"
+            + " callback_attempt, callback_connected, callback_gave_up";
+    /** More tries than this is harassment, not a callback. */
+    static final int MAX_CALLBACK_ATTEMPTS = 10;
+    private static final long MAX_CALLBACK_INTERVAL_MS = 30L * 24 * 3_600_000L;
 
     private final Problems problems;
     private final PhoneNumbers phones;
@@ -107,7 +112,7 @@ final class ModelReader {
         int priority = h.integer("priority", 1, 0, MAX_PRIORITY);
         int weight = h.integer("weight", 1, 1, MAX_WEIGHT);
         ZoneId zone = zone(h);
-        List<HoursRange> hours = businessHours(h);
+        List<HoursRange> hours = businessHours(h, "business_hours");
         Caps caps = caps(h.child("caps"));
         List<Criterion> criteria = criteria(h, "criteria");
         if (criteria.size() > MAX_HANDLER_CRITERIA) {
@@ -188,11 +193,11 @@ final class ModelReader {
         }
     }
 
-    private List<HoursRange> businessHours(MapReader h) {
+    private List<HoursRange> businessHours(MapReader h, String key) {
         List<HoursRange> result = new ArrayList<>();
-        List<YamlNode> items = h.list("business_hours");
+        List<YamlNode> items = h.list(key);
         for (int i = 0; i < items.size(); i++) {
-            MapReader r = MapReader.of(items.get(i), h.path("business_hours") + "[" + i + "]", problems);
+            MapReader r = MapReader.of(items.get(i), h.path(key) + "[" + i + "]", problems);
             Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
             if (!r.has("days")) {
                 r.error("days", "is required, e.g. [mon, tue, wed, thu, fri]");
@@ -379,12 +384,69 @@ final class ModelReader {
         List<Criterion> require = criteria(c, "require");
         List<PoolConfig> campaignPools = pools.pools(c, id);
         boolean passDiversion = c.bool("pass_diversion", false);
+        CallbackConfig callback = c.has("callback") ? callback(c.child("callback")) : null;
         c.finish();
         if (id == null) {
             return null;
         }
-        return new CampaignConfig(id, name, enabled, links, repeat, source, handler, webhooks, rejectAnonymous,
-                blocked, require, campaignPools, passDiversion);
+        CampaignConfig campaign = new CampaignConfig(id, name, enabled, links, repeat, source, handler, webhooks,
+                rejectAnonymous, blocked, require, campaignPools, passDiversion, callback);
+        if (callback != null) {
+            paths.put(callback, c.path("callback"));
+        }
+        return campaign;
+    }
+
+    /** A campaign's {@code callback:} block (issue 13); null after an error that leaves nothing to use. */
+    private CallbackConfig callback(MapReader b) {
+        boolean enabled = b.bool("enabled", false);
+        Set<CallbackTrigger> on = EnumSet.of(CallbackTrigger.NO_ANSWER, CallbackTrigger.BUSY, CallbackTrigger.ABANDONED);
+        if (b.has("on")) {
+            on.clear();
+            for (MapReader.Item item : b.stringList("on", "must list at least one of no-answer, busy, abandoned, short")) {
+                CallbackTrigger trigger = CallbackTrigger.of(item.text());
+                if (trigger == null) {
+                    problems.add(item.mark(), item.path(), "expected no-answer, busy, abandoned or short, got \""
+                            + item.text() + "\"");
+                } else if (!on.add(trigger)) {
+                    problems.add(item.mark(), item.path(), "\"" + item.text() + "\" is listed twice");
+                }
+            }
+        }
+        int abandonedAfter = b.integer("abandoned_after_seconds", 10, 0, MAX_TIMEOUT_SECONDS);
+        int shortUnder = b.integer("short_under_seconds", 10, 1, MAX_TIMEOUT_SECONDS);
+        int attempts = b.integer("attempts", 3, 1, MAX_CALLBACK_ATTEMPTS);
+        List<Long> intervals = new ArrayList<>();
+        if (b.has("intervals")) {
+            for (MapReader.Item item : b.stringList("intervals", "must list at least one interval such as 2m")) {
+                try {
+                    DurationSetting interval = DurationSetting.parse(item.text());
+                    if (interval.isForever() || interval.millis() > MAX_CALLBACK_INTERVAL_MS) {
+                        problems.add(item.mark(), item.path(), "must be at most 30d, got \"" + item.text() + "\"");
+                    } else if (interval.millis() % 1000 != 0) {
+                        problems.add(item.mark(), item.path(), "must be whole seconds, got \"" + item.text() + "\"");
+                    } else {
+                        intervals.add(interval.millis());
+                    }
+                } catch (IllegalArgumentException e) {
+                    problems.add(item.mark(), item.path(), e.getMessage());
+                }
+            }
+            if (intervals.size() > attempts) {
+                b.error("intervals", intervals.size() + " intervals but attempts=" + attempts
+                        + "; the intervals after the last try would never be used");
+            }
+        } else {
+            intervals.addAll(CallbackConfig.DEFAULT_INTERVALS_MS);
+        }
+        ZoneId zone = zone(b);
+        List<HoursRange> within = businessHours(b, "within_hours");
+        String trunk = enabled ? b.requiredString("trunk") : b.string("trunk", null);
+        b.finish();
+        if (intervals.isEmpty() || enabled && trunk == null) {
+            return null;
+        }
+        return new CallbackConfig(enabled, on, abandonedAfter, shortUnder, attempts, intervals, zone, within, trunk);
     }
 
     private List<HandlerLink> links(MapReader c) {
@@ -461,7 +523,7 @@ final class ModelReader {
             MapReader w = MapReader.of(items.get(i), c.path("webhooks") + "[" + i + "]", problems);
             Set<WebhookEvent> on = EnumSet.noneOf(WebhookEvent.class);
             if (!w.has("on")) {
-                w.error("on", "is required: any of started, selected, answered, ended, converted");
+                w.error("on", "is required: any of " + EVENT_NAMES);
             }
             for (MapReader.Item item : w.stringList("on", "must list at least one event")) {
                 WebhookEvent event = null;
@@ -471,7 +533,7 @@ final class ModelReader {
                     }
                 }
                 if (event == null) {
-                    problems.add(item.mark(), item.path(), "expected started, selected, answered, ended or converted, got \""
+                    problems.add(item.mark(), item.path(), "expected one of " + EVENT_NAMES + ", got \""
                             + item.text() + "\"");
                 } else {
                     on.add(event);

@@ -11,5 +11,18 @@ public enum WebhookEvent {
     /** {@code ended}: the call is over (its record is complete). */
     ENDED,
     /** {@code converted}: the call converted (either side). */
-    CONVERTED
+    CONVERTED,
+    /** {@code callback_scheduled}: a lost call's callback was scheduled (issue 13). */
+    CALLBACK_SCHEDULED,
+    /** {@code callback_attempt}: a callback try is being placed. */
+    CALLBACK_ATTEMPT,
+    /** {@code callback_connected}: a callback try joined a handler and the customer. */
+    CALLBACK_CONNECTED,
+    /** {@code callback_gave_up}: a callback's last try failed, or its trunk failed. */
+    CALLBACK_GAVE_UP;
+
+    /** Whether the event is about a callback rather than a call's own progress. */
+    public boolean callback() {
+        return ordinal() >= CALLBACK_SCHEDULED.ordinal();
+    }
 }

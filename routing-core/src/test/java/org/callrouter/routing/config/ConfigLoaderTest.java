@@ -270,11 +270,13 @@ class ConfigLoaderTest {
                       - { url: "https://x/" }
                 """).stream().map(ConfigLoaderTest::pathAndMessage).toList();
         assertEquals(List.of(
-                "campaigns[0].webhooks[0].on[0]: expected started, selected, answered, ended or converted, got \"hangup\"",
+                "campaigns[0].webhooks[0].on[0]: expected one of started, selected, answered, ended, converted, callback_scheduled,"
+                        + " callback_attempt, callback_connected, callback_gave_up, got \"hangup\"",
                 "campaigns[0].webhooks[0].url: must be an http or https URL, got \"ftp://x/[a]\"",
                 "campaigns[0].webhooks[1].url: token [caller_number at character 11 is not closed by ']'",
                 "campaigns[0].webhooks[1].body: default of [a] at character 4 is not closed by '}'",
-                "campaigns[0].webhooks[2].on: is required: any of started, selected, answered, ended, converted"), messages);
+                "campaigns[0].webhooks[2].on: is required: any of started, selected, answered, ended, converted, callback_scheduled,"
+                        + " callback_attempt, callback_connected, callback_gave_up"), messages);
     }
 
     @Test

@@ -31,6 +31,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.callrouter.server.DistinctErrorHandler;
 import org.callrouter.server.Readiness;
 import org.callrouter.server.StoreFill;
+import org.callrouter.server.callback.CallbackMetrics;
+import org.callrouter.server.callback.CallbackScheduler;
+import org.callrouter.server.callback.CallbackSink;
+import org.callrouter.server.callback.CallbackStore;
+import org.callrouter.server.callback.CallbackWebhooks;
 import org.callrouter.server.RouterServer;
 import org.callrouter.server.metrics.RouterMetrics;
 import org.callrouter.server.records.JournalReader;
@@ -71,6 +76,9 @@ public final class RouterService implements AutoCloseable {
     private final VisitJournal visits;
     private final StoreFeed feed;
     private final JournalReader journal;
+    /** Lost calls' callbacks (issue 13): the schedule's thread and its durable store. */
+    private final CallbackScheduler callbacks;
+    private final CallbackStore callbackStore;
     private volatile RouterConfig config;
     private volatile boolean stopping;
     private boolean closed;
@@ -87,14 +95,20 @@ public final class RouterService implements AutoCloseable {
         RouterServer sip = null;
         VisitJournal visitJournal = null;
         StoreFeed storeFeed = null;
+        CallbackScheduler schedule = null;
+        CallbackStore scheduleStore = null;
         // Crash recovery: opened by the SIP router once it owns the data directory.
         final CrashRecovery recovery = new CrashRecovery(settings.dataDir(),
                 settings.sip().overload().maxActiveCalls(), journalDir(settings), errors);
         try {
             hooks = WebhookScheduler.start(settings.dataDir().resolve("webhooks"), this::config,
                     settings.records().fsyncIntervalMs(), wall, errors);
+            schedule = new CallbackScheduler(this::config, wall, errors,
+                    List.of(new CallbackMetrics(metrics.registry()), new CallbackWebhooks(hooks)));
+            // The callback sink only hands ended and answered calls to the scheduler's thread.
             pipeline = new RecordPipeline(settings.records(), journalDir(settings), longestCallMs(config),
-                    List.of(metrics.calls(), hooks, new LiveCallReleaser(recovery), live), wall, errors);
+                    List.of(metrics.calls(), new CallbackSink(schedule), hooks, new LiveCallReleaser(recovery), live),
+                    wall, errors);
             if (settings.tracking().enabled()) {
                 visitJournal = VisitJournal.start(journalDir(settings), settings.records().fsyncIntervalMs(), wall,
                         errors);
@@ -104,6 +118,10 @@ public final class RouterService implements AutoCloseable {
             pipeline.conversions(sip.router().conversions());
             // After the SIP router: it owns the data directory, so a second router fails there first.
             storeFeed = StoreFeed.start(settings, journalDir(settings), config.attribution(), wall, errors);
+            scheduleStore = CallbackStore.open(settings.dataDir(), errors);
+            schedule.start(scheduleStore, sip.callbackDialer());
+            this.callbacks = schedule;
+            this.callbackStore = scheduleStore;
             this.visits = visitJournal;
             this.feed = storeFeed;
             this.journal = new JournalReader(journalDir(settings), wall, longestCallMs(config));
@@ -114,6 +132,7 @@ public final class RouterService implements AutoCloseable {
             metrics.bind(sip, wall);
             metrics.bind(pipeline);
             metrics.bind(hooks);
+            CallbackMetrics.bind(metrics.registry(), schedule);
             if (visitJournal != null) {
                 metrics.bind(visitJournal);
             }
@@ -147,6 +166,12 @@ public final class RouterService implements AutoCloseable {
             started = true;
         } finally {
             if (!started) {
+                if (schedule != null) {
+                    schedule.close();
+                }
+                if (scheduleStore != null) {
+                    scheduleStore.close();
+                }
                 if (storeFeed != null) {
                     storeFeed.close();
                 }
@@ -198,6 +223,11 @@ public final class RouterService implements AutoCloseable {
 
     public WebhookScheduler webhooks() {
         return webhooks;
+    }
+
+    /** The callback schedule (lists and cancels callbacks for the admin API). */
+    public CallbackScheduler callbacks() {
+        return callbacks;
     }
 
     /**
@@ -404,6 +434,8 @@ public final class RouterService implements AutoCloseable {
         }
         closed = true;
         stopping = true;
+        // No new tries while the SIP side stops; a try in flight counts as made at the next start.
+        callbacks.close();
         server.close();
         admin.close();
         if (visits != null) {
@@ -412,6 +444,7 @@ public final class RouterService implements AutoCloseable {
         records.close();
         // After the records: the ingest may take the last lines (what it leaves, the next start takes).
         feed.close();
+        callbackStore.close();
         recovery.close();
         webhooks.close();
         metrics.close();

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 ExplainCommand.class,
                 NumbersCommand.class,
                 CapsCommand.class,
+                CallbacksCommand.class,
                 PoolsCommand.class,
                 ReportCommand.class,
                 LeadsCommand.class,

@@ -4,8 +4,12 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.callrouter.routing.callback.Callback;
 import org.callrouter.routing.config.WebhookConfig;
 import org.callrouter.routing.criteria.Criterion;
+import org.callrouter.routing.criteria.Tags;
+import org.callrouter.server.callback.CallbackJson;
 import org.callrouter.server.records.CallRecord;
 import org.callrouter.server.records.RecordJson;
 
@@ -30,8 +34,8 @@ public final class WebhookRenderer {
     private WebhookRenderer() {
     }
 
-    /** Whether the call meets every {@code when} criterion of the webhook. */
-    public static boolean matches(WebhookConfig webhook, CallTokens tokens) {
+    /** Whether the call (or callback) meets every {@code when} criterion of the webhook. */
+    public static boolean matches(WebhookConfig webhook, Tags tokens) {
         for (Criterion criterion : webhook.when()) {
             if (!criterion.test(tokens)) {
                 return false;
@@ -63,6 +67,34 @@ public final class WebhookRenderer {
         }
         return new WebhookRequest(key, tokens.value("event"), record.campaign(), record.id(), url, contentType, body,
                 nowMs);
+    }
+
+    /**
+     * The request for one webhook at one callback event: without a {@code body} template, the
+     * callback as the API lists it ({@link CallbackJson}) with {@code "event"} first.
+     *
+     * @param key the idempotency key.
+     */
+    public static WebhookRequest render(WebhookConfig webhook, Callback callback, CallbackTokens tokens, String key,
+                                        long nowMs) {
+        final String url = webhook.url().render(tokens::value, WebhookRenderer::percentEncode);
+        final String body;
+        final String contentType;
+        if (webhook.body() == null) {
+            final ObjectNode json = CallbackJson.node(callback);
+            final ObjectNode withEvent = json.objectNode().put("event", tokens.value("event"));
+            withEvent.setAll(json);
+            body = withEvent.toString();
+            contentType = JSON;
+        } else if (isJson(webhook.body().text())) {
+            body = webhook.body().render(tokens::value, WebhookRenderer::jsonEscape);
+            contentType = JSON;
+        } else {
+            body = webhook.body().render(tokens::value, WebhookRenderer::percentEncode);
+            contentType = FORM;
+        }
+        return new WebhookRequest(key, tokens.value("event"), callback.campaign(), callback.lostCallId(), url,
+                contentType, body, nowMs);
     }
 
     private static boolean isJson(String template) {

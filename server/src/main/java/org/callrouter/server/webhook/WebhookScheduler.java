@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
+
 import org.agrona.ErrorHandler;
+import org.callrouter.routing.callback.Callback;
 import org.callrouter.routing.ConversionOutcome;
 import org.callrouter.routing.config.CampaignConfig;
 import org.callrouter.routing.config.RouterConfig;
@@ -37,6 +40,8 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
     private final WebhookDispatcher dispatcher;
     private final Clock wall;
     private List<Delivery> batch = new ArrayList<>();
+    /** Callback events from the callback scheduler's thread, rendered on the emitter thread at the batch's end. */
+    private final ConcurrentLinkedQueue<CallbackEvent> callbackEvents = new ConcurrentLinkedQueue<>();
     private RouterConfig indexed;
     private Map<String, List<WebhookConfig>> byCampaign = Map.of();
 
@@ -135,9 +140,21 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
         fire(record, WebhookEvent.CONVERTED, null, "converted-" + record.nextConversionReport());
     }
 
+    /**
+     * A callback event (issue 13; any thread): rendered for the campaign's webhooks that listen
+     * to it at the emitter's next batch end, then stored and sent as call events are.
+     */
+    public void callback(WebhookEvent event, Callback callback) {
+        callbackEvents.add(new CallbackEvent(event, callback));
+    }
+
     /** Writes this drain's requests to the outbox, then hands them to the dispatcher. */
     @Override
     public void onBatchEnd(long nowNs) {
+        CallbackEvent next;
+        while ((next = callbackEvents.poll()) != null) {
+            fire(next);
+        }
         writer.write();
         writer.forceIfDue(nowNs);
         if (!batch.isEmpty()) {
@@ -183,6 +200,28 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
                 }
             }
         }
+    }
+
+    private void fire(CallbackEvent e) {
+        final List<WebhookConfig> hooks = webhooks(e.callback().campaign());
+        for (int i = 0; i < hooks.size(); i++) {
+            final WebhookConfig hook = hooks.get(i);
+            if (!hook.on().contains(e.event())) {
+                continue;
+            }
+            final CallbackTokens tokens = new CallbackTokens(e.callback(), e.event());
+            if (WebhookRenderer.matches(hook, tokens)) {
+                final Delivery stored = writer.append(WebhookRenderer.render(hook, e.callback(), tokens,
+                        e.callback().id() + ":" + CallTokens.eventName(e.event()) + "-" + e.callback().tries() + ":" + i,
+                        wall.millis()));
+                if (stored != null) {
+                    batch.add(stored);
+                }
+            }
+        }
+    }
+
+    private record CallbackEvent(WebhookEvent event, Callback callback) {
     }
 
     private List<WebhookConfig> webhooks(String campaign) {

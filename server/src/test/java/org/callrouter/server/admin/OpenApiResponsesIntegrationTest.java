@@ -75,12 +75,14 @@ class OpenApiResponsesIntegrationTest {
                     handlers: [first, second]
                     conversion:
                       handler: { type: postback, revenue: 25.00 }
+                    callback: { enabled: true, intervals: [1h], trunk: out }
                     pools:
                       - id: sales-web
                         numbers: ["%s"]
                         source: web
                 numbers:
                   - { number: "%s", campaign: sales, source: web }
+                trunks: [ { id: out, uri: "sip:127.0.0.1:9", caller_id: "+18005550199" } ]
                 """.formatted(peers.first().uri(), peers.second().uri(), POOL_NUMBER, NUMBER), "", """
                 , tokens: [ { name: grafana, scope: read, token: "%s" },
                             { name: ops, scope: admin, token: "%s" } ]"""
@@ -122,6 +124,7 @@ class OpenApiResponsesIntegrationTest {
         check("POST", "/v1/caps/{handler}/reset", "/v1/caps/first/reset?window=concurrency", null, 400);
         check("GET", "/v1/pools", "/v1/pools", "", 405, "POST");
         leadRoutes(call.callerNumber());
+        callbackRoutes();
         router.writeRaw("handlers: [ {");
         check("POST", "/v1/reload", "/v1/reload", null, 422);
         validate("GET", "/v1/live", 401, router.request("GET", "/v1/live", null, null));
@@ -136,6 +139,22 @@ class OpenApiResponsesIntegrationTest {
         }
         assertTrue(checked.containsAll(documented), () -> "operations without a checked 200: " + documented
                 .stream().filter(o -> !checked.contains(o)).toList());
+    }
+
+    /** The callback routes, on the callback of a call both handlers were busy for (its try an hour away). */
+    private void callbackRoutes() {
+        peers.first().behaviour(Behaviour.busy());
+        peers.second().behaviour(Behaviour.busy());
+        assertEquals(480, peers.carrier().call(router.sipHostPort(), NUMBER).awaitFinal(WAIT).status());
+        Await.until(WAIT, () -> ServiceFixture.json(router.get("/v1/callbacks")).path("count").asInt() == 1,
+                () -> "a callback: " + router.get("/v1/callbacks").body());
+        final String id = check("GET", "/v1/callbacks", "/v1/callbacks?state=pending", null, 200).path("callbacks")
+                .get(0).path("id").asText();
+        check("GET", "/v1/callbacks", "/v1/callbacks?state=waiting", null, 400);
+        check("DELETE", "/v1/callbacks/{id}", "/v1/callbacks/" + id, null, 200);
+        check("DELETE", "/v1/callbacks/{id}", "/v1/callbacks/" + id, null, 409);
+        check("DELETE", "/v1/callbacks/{id}", "/v1/callbacks/cb0000", null, 404);
+        check("GET", "/v1/callbacks", "/v1/callbacks?state=cancelled", null, 200);
     }
 
     /**
