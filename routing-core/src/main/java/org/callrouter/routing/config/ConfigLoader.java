@@ -87,9 +87,11 @@ public final class ConfigLoader {
         List<CampaignConfig> campaigns = model.campaigns(top);
         List<NumberConfig> numbers = model.numbers(top);
         AttributionConfig attribution = AttributionReader.read(top.child("attribution"), phones);
+        NumberPolicy numberPolicy = NumberPolicyReader.read(top.child("number_policy"));
         top.finish();
         new ConfigValidator(problems, locations).validate(server, sources, handlers, numbers, campaigns, model);
         problems.throwIfAny();
-        return new RouterConfig(file, server, region, sources, handlers, campaigns, numbers, attribution, locations);
+        return new RouterConfig(file, server, region, sources, handlers, campaigns, numbers, attribution,
+                numberPolicy, locations);
     }
 }

@@ -460,7 +460,8 @@ final class ModelReader {
             MapReader w = MapReader.of(items.get(i), c.path("webhooks") + "[" + i + "]", problems);
             Set<WebhookEvent> on = EnumSet.noneOf(WebhookEvent.class);
             if (!w.has("on")) {
-                w.error("on", "is required: any of started, selected, answered, ended, converted");
+                w.error("on", "is required: any of started, selected, answered, ended, converted, dni_canary,"
+                        + " number_flagged");
             }
             for (MapReader.Item item : w.stringList("on", "must list at least one event")) {
                 WebhookEvent event = null;
@@ -470,7 +471,8 @@ final class ModelReader {
                     }
                 }
                 if (event == null) {
-                    problems.add(item.mark(), item.path(), "expected started, selected, answered, ended or converted, got \""
+                    problems.add(item.mark(), item.path(), "expected started, selected, answered, ended, converted,"
+                            + " dni_canary or number_flagged, got \""
                             + item.text() + "\"");
                 } else {
                     on.add(event);
@@ -537,6 +539,7 @@ final class ModelReader {
             String text = n.requiredString("number");
             String campaign = n.requiredString("campaign");
             String source = n.requiredString("source");
+            boolean canary = n.bool("canary", false);
             n.finish();
             if (text == null) {
                 continue;
@@ -564,7 +567,7 @@ final class ModelReader {
                 n.error("source", "unknown source \"" + source + "\"");
             }
             if (campaign != null && source != null && campaignIds.containsKey(campaign) && sourceIds.containsKey(source)) {
-                NumberConfig config = new NumberConfig(PhoneNumbers.format(number), campaign, source);
+                NumberConfig config = new NumberConfig(PhoneNumbers.format(number), campaign, source, canary);
                 paths.put(config, n.path());
                 result.add(config);
             }

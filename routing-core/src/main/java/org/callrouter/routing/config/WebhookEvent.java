@@ -11,5 +11,15 @@ public enum WebhookEvent {
     /** {@code ended}: the call is over (its record is complete). */
     ENDED,
     /** {@code converted}: the call converted (either side). */
-    CONVERTED
+    CONVERTED,
+    /**
+     * {@code dni_canary}: a call to a {@code canary: true} number arrived (the site's hard-coded
+     * number: the visitor's page did not swap it); the call is still routed.
+     */
+    DNI_CANARY,
+    /**
+     * {@code number_flagged}: a call marked spam or misdirected brought its number's share of such
+     * calls over {@code number_policy.spam_threshold}; the number should be replaced.
+     */
+    NUMBER_FLAGGED
 }

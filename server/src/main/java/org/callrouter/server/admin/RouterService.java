@@ -32,6 +32,7 @@ import org.callrouter.server.DistinctErrorHandler;
 import org.callrouter.server.Readiness;
 import org.callrouter.server.StoreFill;
 import org.callrouter.server.RouterServer;
+import org.callrouter.server.metrics.NumberAlerts;
 import org.callrouter.server.metrics.RouterMetrics;
 import org.callrouter.server.records.JournalReader;
 import org.callrouter.server.records.RecordJson;
@@ -94,7 +95,8 @@ public final class RouterService implements AutoCloseable {
             hooks = WebhookScheduler.start(settings.dataDir().resolve("webhooks"), this::config,
                     settings.records().fsyncIntervalMs(), wall, errors);
             pipeline = new RecordPipeline(settings.records(), journalDir(settings), longestCallMs(config),
-                    List.of(metrics.calls(), hooks, new LiveCallReleaser(recovery), live), wall, errors);
+                    List.of(metrics.calls(), new NumberAlerts(metrics.registry(), this::config), hooks,
+                            new LiveCallReleaser(recovery), live), wall, errors);
             if (settings.tracking().enabled()) {
                 visitJournal = VisitJournal.start(journalDir(settings), settings.records().fsyncIntervalMs(), wall,
                         errors);

@@ -28,7 +28,8 @@ import org.callrouter.server.records.RecordSink;
  * <p>Events: {@code started} when the call arrives (any call of a campaign, refused ones too),
  * {@code selected} for each handler tried, {@code answered}, {@code ended} with the complete
  * record, and {@code converted} when the call converts: at its end (attempt, timer, or a
- * postback during the call) and again for each later postback that converts another side.
+ * postback during the call) and again for each later postback that converts another side;
+ * {@code dni_canary} beside {@code started} for a call to a {@code canary: true} number.
  */
 public final class WebhookScheduler implements RecordSink, AutoCloseable {
 
@@ -39,6 +40,7 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
     private List<Delivery> batch = new ArrayList<>();
     private RouterConfig indexed;
     private Map<String, List<WebhookConfig>> byCampaign = Map.of();
+    private Map<String, String> canaries = Map.of();
 
     private WebhookScheduler(Supplier<RouterConfig> config, OutboxWriter writer, WebhookDispatcher dispatcher,
                              Clock wall) {
@@ -110,6 +112,12 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
     @Override
     public void onStarted(CallRecord record) {
         fire(record, WebhookEvent.STARTED, null, "started");
+        if (record.dialed() != null && record.campaign() != null) {
+            webhooks(record.campaign());
+            if (canaries.containsKey(record.dialed())) {
+                fire(record, WebhookEvent.DNI_CANARY, null, "dni_canary");
+            }
+        }
     }
 
     @Override
@@ -195,6 +203,7 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
                 }
             }
             byCampaign = next;
+            canaries = current.canaryNumbers();
             indexed = current;
         }
         return byCampaign.getOrDefault(campaign, List.of());
