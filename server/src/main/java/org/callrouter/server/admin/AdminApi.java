@@ -166,6 +166,7 @@ public final class AdminApi {
                 new V1Route("GET", "/v1/pools", read, (s, q, b) -> pools()),
                 new V1Route("POST", "/v1/caps/{handler}/reset", admin, (s, q, b) -> resetCap(s.get(2), q, b))));
         table.addAll(new LeadsApi(() -> service.leads(), () -> service.config(), wall).routes());
+        table.addAll(new QuarantineApi(() -> service.server().router(), () -> service.config(), wall).routes());
         return List.copyOf(table);
     }
 
