@@ -29,6 +29,8 @@ import org.callrouter.routing.pool.Attribution;
 import org.callrouter.routing.pool.PoolSessions;
 import org.callrouter.routing.store.CallerIndex;
 import org.callrouter.routing.quarantine.QuarantinedNumber;
+import org.callrouter.routing.store.BlockedCallerStore;
+import org.callrouter.routing.store.NumberDayStore;
 import org.callrouter.routing.store.NumberStore;
 import org.callrouter.routing.store.QuarantineStore;
 import org.callrouter.routing.store.StoreCapacity;
@@ -50,6 +52,9 @@ import org.callrouter.routing.store.SymbolTable;
 public final class Router implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
+    /** The rejection reason of a call from a caller blocked as spam (a call of theirs was marked spam). */
+    public static final String SPAM_CALLER_REASON = "spam caller";
 
     private final Stores stores;
     private final boolean writable;
@@ -200,6 +205,9 @@ public final class Router implements AutoCloseable {
         }
         CallTags tags = new CallTags(call, dialed, caller, campaign.id, source, attribution);
         String rejection = campaign.rejection(tags);
+        if (rejection == null && tags.caller() >= 0 && stores.blockedCallers().contains(tags.caller())) {
+            rejection = SPAM_CALLER_REASON;
+        }
         if (rejection != null) {
             return RoutingPlan.rejected(this, call, nowMs, campaign, source, tags, rejection);
         }
@@ -314,6 +322,16 @@ public final class Router implements AutoCloseable {
     /** Numbers removed from their campaigns, waiting until they may be assigned again. */
     public QuarantineStore quarantine() {
         return stores.quarantine();
+    }
+
+    /** Calls and marked calls per number and day (the spam share). */
+    public NumberDayStore numberDays() {
+        return stores.numberDays();
+    }
+
+    /** Callers blocked as spam, refused by every campaign with reason {@link #SPAM_CALLER_REASON}. */
+    public BlockedCallerStore blockedCallers() {
+        return stores.blockedCallers();
     }
 
     /** Where the stores live. */

@@ -40,17 +40,22 @@ public final class Stores implements AutoCloseable {
     private final QuarantineStore quarantine;
     private final CounterStore counters;
     private final CallerIndex callers;
+    private final NumberDayStore numberDays;
+    private final BlockedCallerStore blockedCallers;
     private final SessionStore sessions;
     private final FileChannel lockChannel;
 
     private Stores(Path dataDir, SymbolTable symbols, NumberStore numbers, QuarantineStore quarantine,
-                   CounterStore counters, CallerIndex callers, SessionStore sessions, FileChannel lockChannel) {
+                   CounterStore counters, CallerIndex callers, NumberDayStore numberDays,
+                   BlockedCallerStore blockedCallers, SessionStore sessions, FileChannel lockChannel) {
         this.dataDir = dataDir;
         this.symbols = symbols;
         this.numbers = numbers;
         this.quarantine = quarantine;
         this.counters = counters;
         this.callers = callers;
+        this.numberDays = numberDays;
+        this.blockedCallers = blockedCallers;
         this.sessions = sessions;
         this.lockChannel = lockChannel;
     }
@@ -72,21 +77,29 @@ public final class Stores implements AutoCloseable {
         QuarantineStore quarantine = null;
         CounterStore counters = null;
         CallerIndex callers = null;
+        NumberDayStore numberDays = null;
         try {
             symbols = new SymbolTable(dataDir.resolve("symbols.cmap"), access != Access.INSPECT);
             numbers = new NumberStore(dataDir.resolve("numbers.cmap"), symbols, sizes.maxNumbers());
             quarantine = new QuarantineStore(dataDir.resolve("quarantine.cmap"), symbols, sizes.maxNumbers());
             if (access == Access.NUMBERS) {
-                return new Stores(dataDir, symbols, numbers, quarantine, null, null, null, null);
+                return new Stores(dataDir, symbols, numbers, quarantine, null, null, null, null, null, null);
             }
             counters = new CounterStore(dataDir.resolve("counters.cmap"), sizes.maxCounters(), access == Access.SERVE);
             callers = new CallerIndex(dataDir.resolve("callers.cmap"), sizes.maxCallers());
+            numberDays = new NumberDayStore(dataDir.resolve("number-days.cmap"), sizes.maxNumbers());
+            BlockedCallerStore blocked = new BlockedCallerStore(dataDir.resolve("blocked-callers.cmap"),
+                    sizes.maxCallers());
             // Only the serving router keeps visitor sessions; explaining a call to a pool number
             // needs the number's campaign and source alone.
             SessionStore sessions = access == Access.SERVE
                     ? new SessionStore(dataDir.resolve("pool-sessions.cmap"), sizes.maxSessions()) : null;
-            return new Stores(dataDir, symbols, numbers, quarantine, counters, callers, sessions, lock);
+            return new Stores(dataDir, symbols, numbers, quarantine, counters, callers, numberDays, blocked, sessions,
+                    lock);
         } catch (RuntimeException e) {
+            if (numberDays != null) {
+                numberDays.close();
+            }
             if (callers != null) {
                 callers.close();
             }
@@ -177,6 +190,22 @@ public final class Stores implements AutoCloseable {
         return callers;
     }
 
+    /** Calls and marked calls per number and day. @throws IllegalStateException when opened for {@link Access#NUMBERS} */
+    public NumberDayStore numberDays() {
+        if (numberDays == null) {
+            throw new IllegalStateException("opened for numbers only");
+        }
+        return numberDays;
+    }
+
+    /** Callers blocked as spam. @throws IllegalStateException when opened for {@link Access#NUMBERS} */
+    public BlockedCallerStore blockedCallers() {
+        if (blockedCallers == null) {
+            throw new IllegalStateException("opened for numbers only");
+        }
+        return blockedCallers;
+    }
+
     /** Visitor sessions of number pools; null unless opened for {@link Access#SERVE}. */
     public SessionStore sessions() {
         return sessions;
@@ -204,6 +233,8 @@ public final class Stores implements AutoCloseable {
         if (counters != null) {
             all.add(counters.capacity());
             all.add(callers.capacity());
+            all.add(numberDays.capacity());
+            all.add(blockedCallers.capacity());
         }
         if (sessions != null) {
             all.add(sessions.capacity());
@@ -219,6 +250,8 @@ public final class Stores implements AutoCloseable {
         }
         if (callers != null) {
             callers.close();
+            numberDays.close();
+            blockedCallers.close();
         }
         if (counters != null) {
             counters.close();

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -29,7 +31,8 @@ import org.callrouter.server.records.RecordSink;
  * {@code selected} for each handler tried, {@code answered}, {@code ended} with the complete
  * record, and {@code converted} when the call converts: at its end (attempt, timer, or a
  * postback during the call) and again for each later postback that converts another side;
- * {@code dni_canary} beside {@code started} for a call to a {@code canary: true} number.
+ * {@code dni_canary} beside {@code started} for a call to a {@code canary: true} number;
+ * {@code number_flagged} when a marked call flags its number ({@link #numberFlagged}).
  */
 public final class WebhookScheduler implements RecordSink, AutoCloseable {
 
@@ -38,6 +41,8 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
     private final WebhookDispatcher dispatcher;
     private final Clock wall;
     private List<Delivery> batch = new ArrayList<>();
+    /** Events from other threads ({@link #numberFlagged}), fired on the emitter thread at the next batch end. */
+    private final Queue<FlaggedNumber> flagged = new ConcurrentLinkedQueue<>();
     private RouterConfig indexed;
     private Map<String, List<WebhookConfig>> byCampaign = Map.of();
     private Map<String, String> canaries = Map.of();
@@ -143,9 +148,20 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
         fire(record, WebhookEvent.CONVERTED, null, "converted-" + record.nextConversionReport());
     }
 
+    /**
+     * Queues {@code number_flagged} webhooks of the flagged number's campaign; safe from any
+     * thread (the admin API's), fired on the emitter thread at its next batch end.
+     */
+    public void numberFlagged(FlaggedNumber flag) {
+        flagged.add(flag);
+    }
+
     /** Writes this drain's requests to the outbox, then hands them to the dispatcher. */
     @Override
     public void onBatchEnd(long nowNs) {
+        for (FlaggedNumber flag = flagged.poll(); flag != null; flag = flagged.poll()) {
+            fireFlagged(flag);
+        }
         writer.write();
         writer.forceIfDue(nowNs);
         if (!batch.isEmpty()) {
@@ -186,6 +202,20 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
             if (WebhookRenderer.matches(hook, tokens)) {
                 final Delivery stored = writer.append(WebhookRenderer.render(hook, record, tokens,
                         record.id() + ":" + eventKey + ":" + i, wall.millis()));
+                if (stored != null) {
+                    batch.add(stored);
+                }
+            }
+        }
+    }
+
+    private void fireFlagged(FlaggedNumber flag) {
+        final List<WebhookConfig> hooks = webhooks(flag.campaign());
+        for (int i = 0; i < hooks.size(); i++) {
+            final WebhookConfig hook = hooks.get(i);
+            if (hook.on().contains(WebhookEvent.NUMBER_FLAGGED) && WebhookRenderer.matches(hook, flag)) {
+                final Delivery stored = writer.append(WebhookRenderer.render(hook, flag,
+                        flag.callId() + ":number_flagged:" + i, wall.millis()));
                 if (stored != null) {
                     batch.add(stored);
                 }

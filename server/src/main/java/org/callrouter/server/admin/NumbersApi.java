@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,29 +16,36 @@ import org.callrouter.routing.config.ApiToken;
 import org.callrouter.routing.config.NumberPolicy;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.phone.PhoneNumbers;
+import org.callrouter.routing.quarantine.CallMark;
+import org.callrouter.routing.quarantine.NumberWindow;
 import org.callrouter.routing.quarantine.QuarantinedNumber;
+import org.callrouter.server.quarantine.NumberHealth;
 import org.callrouter.server.quarantine.QuarantineAudit;
 
 /**
- * The quarantine routes of {@code /v1}: the numbers removed from their campaigns
- * ({@code GET /v1/numbers/quarantine}) and taking one out early
+ * The number-health routes of {@code /v1}: the numbers removed from their campaigns
+ * ({@code GET /v1/numbers/quarantine}), taking one out early
  * ({@code POST /v1/numbers/quarantine/{number}/release}, {@code {"force": true}} before its time,
- * audited in {@link QuarantineAudit}).
+ * audited in {@link QuarantineAudit}), marking a call as spam or misdirected
+ * ({@code POST /v1/calls/{id}/spam}) and each number's share of such calls
+ * ({@code GET /v1/numbers/health}).
  */
-final class QuarantineApi {
+final class NumbersApi {
 
-    /** The largest release body: {@code {"force": true}}. */
+    /** The largest release or mark body: {@code {"force": true}}, {@code {"reason": "misdirected"}}. */
     static final int MAX_BODY_BYTES = 1024;
     /** The longest number text taken in a path (E.164 has at most 15 digits). */
     private static final int MAX_NUMBER_CHARS = 32;
 
+    private final RouterService service;
     private final Supplier<Router> router;
     private final Supplier<RouterConfig> config;
     private final Clock wall;
 
-    QuarantineApi(Supplier<Router> router, Supplier<RouterConfig> config, Clock wall) {
-        this.router = router;
-        this.config = config;
+    NumbersApi(RouterService service, Clock wall) {
+        this.service = service;
+        this.router = () -> service.server().router();
+        this.config = service::config;
         this.wall = wall;
     }
 
@@ -46,7 +54,10 @@ final class QuarantineApi {
         return List.of(
                 new V1Route("GET", "/v1/numbers/quarantine", ApiToken.Scope.READ, 0, c -> list()),
                 new V1Route("POST", "/v1/numbers/quarantine/{number}/release", ApiToken.Scope.ADMIN, MAX_BODY_BYTES,
-                        this::release));
+                        this::release),
+                new V1Route("GET", "/v1/numbers/health", ApiToken.Scope.READ, 0, c -> health()),
+                new V1Route("POST", "/v1/calls/{id}/spam", ApiToken.Scope.ADMIN, MAX_BODY_BYTES,
+                        c -> mark(c.segments().get(2), reason(c.body()), c.actor())));
     }
 
     private ApiResponse list() {
@@ -100,6 +111,76 @@ final class QuarantineApi {
         answer.set("released", json(q, policy, now));
         answer.put("forced", early);
         return ApiResponse.json(200, answer);
+    }
+
+    /** The {@code reason} of a mark's body. */
+    private static CallMark reason(byte[] body) throws ApiException {
+        final JsonNode json = RequestJson.object(body, "{\"reason\": \"spam\"}");
+        final JsonNode reason = json.get("reason");
+        if (reason != null && !reason.isTextual()) {
+            throw new ApiException(400, "reason must be spam or misdirected, got " + RequestJson.type(reason));
+        }
+        try {
+            return CallMark.fromWire(reason == null ? null : reason.asText());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
+        }
+    }
+
+    /**
+     * Marks call {@code id}: counts it against its number's share, blocks the caller of a spam
+     * call, flags the number when its share reaches the threshold (also for the postback route).
+     */
+    ApiResponse mark(String id, CallMark mark, String actor) throws ApiException {
+        final JsonNode call = record(id);
+        final NumberHealth.Marked marked;
+        try {
+            marked = service.numberHealth().mark(call, mark, actor, wall.millis());
+        } catch (NumberHealth.Refused e) {
+            throw new ApiException(e.status(), e.getMessage());
+        } catch (IOException e) {
+            throw new ApiException(503, "the mark cannot be written, so nothing was counted: " + e.getMessage());
+        }
+        final NumberPolicy policy = config.get().numberPolicy();
+        final ObjectNode answer = ApiResponse.JSON.createObjectNode();
+        answer.put("call_id", id);
+        answer.put("reason", mark.wireName());
+        answer.put("caller_blocked", marked.callerBlocked());
+        answer.set("number", health(marked.window(), policy));
+        answer.put("flagged_now", marked.flaggedNow());
+        return ApiResponse.json(200, answer);
+    }
+
+    /** The call's record as {@code GET /v1/calls/{id}} shows it. */
+    JsonNode record(String id) throws ApiException {
+        try {
+            return service.call(id).orElseThrow(() -> new ApiException(404, "no call " + id
+                    + " in the journal or in progress"));
+        } catch (TimeoutException e) {
+            throw new ApiException(503, e.getMessage());
+        }
+    }
+
+    private ApiResponse health() {
+        final NumberPolicy policy = config.get().numberPolicy();
+        final ObjectNode answer = ApiResponse.JSON.createObjectNode();
+        answer.put("window_days", policy.spamWindowDays());
+        answer.put("threshold", policy.spamThreshold());
+        answer.put("min_calls", policy.spamMinCalls());
+        final ArrayNode numbers = answer.putArray("numbers");
+        service.numberHealth().windows(wall.millis()).forEach(w -> numbers.add(health(w, policy)));
+        return ApiResponse.json(200, answer);
+    }
+
+    private ObjectNode health(NumberWindow w, NumberPolicy policy) {
+        final ObjectNode node = ApiResponse.JSON.createObjectNode();
+        node.put("number", w.number());
+        node.put("calls", w.calls());
+        node.put("spam", w.spam());
+        node.put("misdirected", w.misdirected());
+        node.put("share", w.share());
+        node.put("flagged", service.numberHealth().isFlagged(w.number()) || w.flagged(policy));
+        return node;
     }
 
     /** A quarantined number as the API shows it. */
