@@ -174,4 +174,71 @@ class QuarantineIntegrationTest {
             assertEquals(1.0, m.get("dni_canary_calls_total{campaign=\"sales\"}"), m::toString);
         }
     }
+
+    @Test
+    void spamMarksFlagTheNumberAndBlockTheCaller() {
+        try (HookReceiver hooks = HookReceiver.start(47750, 47799)) {
+            router = ServiceFixture.start(dir, 47750, 47799, routing("""
+                        webhooks:
+                          - on: [number_flagged]
+                            url: "%s/flagged/[number]"
+                    """.formatted(hooks.base())).replace("quarantine_status: 410 }",
+                    "quarantine_status: 410, spam_min_calls: 2, spam_threshold: 0.5 }"), "", "");
+            peers.first().behaviour(Behaviour.answer());
+            for (String caller : List.of("+14155550101", "+14155550102")) {
+                final CarrierCall call = peers.carrier().call(router.sipHostPort(), KEPT, caller, Map.of());
+                assertEquals(200, call.awaitFinal(WAIT).status());
+                assertEquals(200, call.bye(WAIT).status());
+            }
+            final List<JsonNode> calls = router.awaitCalls(2);
+            final JsonNode spammer = byCaller(calls, "+14155550101");
+            final JsonNode lost = byCaller(calls, "+14155550102");
+            final String spam = "/v1/calls/" + spammer.path("id").asText() + "/spam";
+
+            assertEquals(400, router.post(spam, "{\"reason\": \"boring\"}").statusCode());
+            assertEquals(400, router.post(spam, "{\"reason\": 7}").statusCode());
+            assertEquals(400, router.post(spam, "\"spam\"").statusCode());
+            assertEquals(400, router.post(spam, "").statusCode());
+            assertEquals(413, router.post(spam, "{\"reason\": \"" + "s".repeat(2000) + "\"}").statusCode());
+            assertEquals(404, router.post("/v1/calls/c-nope/spam", "{\"reason\": \"spam\"}").statusCode());
+            final var bad = router.post(spam, "{\"reason\": \"boring\"}");
+            assertTrue(json(bad).path("error").asText().contains("spam or misdirected"), bad::body);
+
+            final var marked = router.post(spam, "{\"reason\": \"spam\"}");
+            assertEquals(200, marked.statusCode(), marked::body);
+            final JsonNode answer = json(marked);
+            assertTrue(answer.path("caller_blocked").asBoolean(), answer::toString);
+            assertTrue(answer.path("flagged_now").asBoolean(), answer::toString);
+            assertEquals(2, answer.path("number").path("calls").asInt(), answer::toString);
+            assertEquals(409, router.post(spam, "{\"reason\": \"misdirected\"}").statusCode(), "marked once");
+
+            final List<HookReceiver.Received> got = hooks.await(1, r -> r.uri().startsWith("/flagged/"), WAIT);
+            final JsonNode flag = json(got.get(0).body());
+            assertEquals("number_flagged", flag.path("event").asText(), flag::toString);
+            assertEquals(KEPT, flag.path("number").asText());
+            assertEquals("sales", flag.path("campaign").asText());
+            assertEquals(0.5, flag.path("spam_share").asDouble());
+            final JsonNode health = json(router.get("/v1/numbers/health"));
+            assertTrue(health.path("numbers").get(0).path("flagged").asBoolean(), health::toString);
+            final Map<String, Double> m = PrometheusText.samples(router.get("/metrics").body());
+            assertEquals(1.0, m.get("numbers_flagged"), m::toString);
+            assertEquals(1.0, m.get("blocked_callers"), m::toString);
+
+            // The spammer is refused from now on; the other caller still gets through.
+            final CarrierCall again = peers.carrier().call(router.sipHostPort(), KEPT, "+14155550101", Map.of());
+            assertEquals(603, again.awaitFinal(WAIT).status());
+            final JsonNode refused = byCaller(router.awaitCalls(3).subList(2, 3), "+14155550101");
+            assertEquals("spam caller", refused.path("reason").asText(), refused::toString);
+
+            // The handler's system marks by postback, with the call's key.
+            final String postback = "/postback/" + lost.path("id").asText();
+            assertEquals(403, router.request("POST", postback + "?key=wrong&reason=misdirected", null, null)
+                    .statusCode());
+            final var byPostback = router.request("POST", postback + "?key=" + lost.path("key").asText()
+                    + "&reason=misdirected", null, null);
+            assertEquals(200, byPostback.statusCode(), byPostback::body);
+            assertEquals(1, json(byPostback).path("number").path("misdirected").asInt());
+            assertFalse(json(byPostback).path("caller_blocked").asBoolean(), "misdirected callers are not blocked");
+        }
+    }
 }
