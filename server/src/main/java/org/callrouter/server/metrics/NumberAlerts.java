@@ -40,6 +40,7 @@ public final class NumberAlerts implements RecordSink {
     public NumberAlerts(MeterRegistry registry, Supplier<RouterConfig> config) {
         this.registry = registry;
         this.config = config;
+        canaries();
     }
 
     /** Whether a call to {@code dialed} is a canary call under the configuration in force. */
@@ -54,9 +55,7 @@ public final class NumberAlerts implements RecordSink {
             return;
         }
         final String campaign = record.campaign();
-        canary.computeIfAbsent(campaign, c -> Counter.builder("dni.canary.calls")
-                .description("Calls to a canary number (the site's hard-coded number: the number swap failed)")
-                .tag("campaign", c).register(registry)).increment();
+        canaryCounter(campaign).increment();
         // [last warning at, calls since it]
         final long[] state = warned.computeIfAbsent(campaign, c -> new long[] {Long.MIN_VALUE, 0});
         state[1]++;
@@ -79,12 +78,20 @@ public final class NumberAlerts implements RecordSink {
         }
     }
 
+    /** The canary numbers in force; each campaign that has one gets its counter at once (an alert reads it). */
     private Map<String, String> canaries() {
         final RouterConfig current = config.get();
         if (current != indexed) {
             canaries = current.canaryNumbers();
+            canaries.values().forEach(this::canaryCounter);
             indexed = current;
         }
         return canaries;
+    }
+
+    private Counter canaryCounter(String campaign) {
+        return canary.computeIfAbsent(campaign, c -> Counter.builder("dni.canary.calls")
+                .description("Calls to a canary number (the site's hard-coded number: the number swap failed)")
+                .tag("campaign", c).register(registry));
     }
 }
