@@ -45,7 +45,7 @@ final class NumbersApi {
     NumbersApi(RouterService service, Clock wall) {
         this.service = service;
         this.router = () -> service.server().router();
-        this.config = service::config;
+        this.config = () -> service.config();
         this.wall = wall;
     }
 
