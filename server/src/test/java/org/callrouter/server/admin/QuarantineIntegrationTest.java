@@ -20,11 +20,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.callrouter.routing.config.ConfigException;
+import org.callrouter.server.Await;
+import org.callrouter.server.RouterProcess;
+import org.callrouter.server.TestConfig;
 import org.callrouter.server.metrics.PrometheusText;
 import org.callrouter.server.quarantine.QuarantineAudit;
 import org.callrouter.server.sipua.Behaviour;
 import org.callrouter.server.sipua.CarrierCall;
 import org.callrouter.server.sipua.Peers;
+import org.callrouter.server.sipua.Ports;
 import org.callrouter.server.webhook.HookReceiver;
 
 /**
@@ -239,6 +243,47 @@ class QuarantineIntegrationTest {
             assertEquals(200, byPostback.statusCode(), byPostback::body);
             assertEquals(1, json(byPostback).path("number").path("misdirected").asInt());
             assertFalse(json(byPostback).path("caller_blocked").asBoolean(), "misdirected callers are not blocked");
+        }
+    }
+
+    @Test
+    void quarantineSurvivesAKillDashNine() {
+        final int sipPort = Ports.free(47750, 47799);
+        final int adminPort = Ports.free(47750, 47799);
+        final String server = """
+                server:
+                  data_dir: %s
+                  sip:
+                    listen: ["udp:127.0.0.1:%d"]
+                  health: { enabled: false }
+                  admin: { listen: "127.0.0.1:%d" }
+                """.formatted(dir.resolve("data"), sipPort, adminPort);
+        final String full = server + routing("");
+        final String without = full.replace(REMOVED_LINE, "");
+        final String admin = "http://127.0.0.1:" + adminPort;
+        final String target = "127.0.0.1:" + sipPort;
+        peers.first().behaviour(Behaviour.answer());
+        TestConfig.load(dir, full);
+        final Path config = dir.resolve("router.yaml");
+        try (RouterProcess router = RouterProcess.start(config, admin, dir.resolve("first.log"))) {
+            final CarrierCall tracked = peers.carrier().call(target, REMOVED);
+            assertEquals(200, tracked.awaitFinal(WAIT).status());
+            assertEquals(200, tracked.bye(WAIT).status());
+            TestConfig.load(dir, without);
+            router.hangUp();
+            Await.until(WAIT, () -> peers.carrier().call(target, REMOVED).awaitFinal(WAIT).status() == 410,
+                    () -> "the reload that removes " + REMOVED);
+            router.kill();
+        }
+        TestConfig.load(dir, full);
+        final AssertionError refused = assertThrows(AssertionError.class,
+                () -> RouterProcess.start(config, admin, dir.resolve("second.log")).close());
+        assertTrue(refused.getMessage().contains("numbers[1].number: " + REMOVED + " is quarantined until"),
+                refused.getMessage());
+        TestConfig.load(dir, without);
+        try (RouterProcess router = RouterProcess.start(config, admin, dir.resolve("third.log"))) {
+            assertEquals(410, peers.carrier().call(target, REMOVED).awaitFinal(WAIT).status());
+            router.terminate();
         }
     }
 }
