@@ -248,42 +248,50 @@ class QuarantineIntegrationTest {
 
     @Test
     void quarantineSurvivesAKillDashNine() {
-        final int sipPort = Ports.free(47750, 47799);
-        final int adminPort = Ports.free(47750, 47799);
-        final String server = """
-                server:
-                  data_dir: %s
-                  sip:
-                    listen: ["udp:127.0.0.1:%d"]
-                  health: { enabled: false }
-                  admin: { listen: "127.0.0.1:%d" }
-                """.formatted(dir.resolve("data"), sipPort, adminPort);
-        final String full = server + routing("");
-        final String without = full.replace(REMOVED_LINE, "");
-        final String admin = "http://127.0.0.1:" + adminPort;
-        final String target = "127.0.0.1:" + sipPort;
         peers.first().behaviour(Behaviour.answer());
-        TestConfig.load(dir, full);
+        final String without = routing("").replace(REMOVED_LINE, "");
         final Path config = dir.resolve("router.yaml");
-        try (RouterProcess router = RouterProcess.start(config, admin, dir.resolve("first.log"))) {
-            final CarrierCall tracked = peers.carrier().call(target, REMOVED);
+        String[] at = processConfig(routing(""));
+        try (RouterProcess router = RouterProcess.start(config, at[1], dir.resolve("first.log"))) {
+            final CarrierCall tracked = peers.carrier().call(at[0], REMOVED);
             assertEquals(200, tracked.awaitFinal(WAIT).status());
             assertEquals(200, tracked.bye(WAIT).status());
-            TestConfig.load(dir, without);
+            TestConfig.load(dir, processYaml(without, at));
             router.hangUp();
+            final String target = at[0];
             Await.until(WAIT, () -> peers.carrier().call(target, REMOVED).awaitFinal(WAIT).status() == 410,
                     () -> "the reload that removes " + REMOVED);
             router.kill();
         }
-        TestConfig.load(dir, full);
+        // Fresh ports for each start: another test may have taken the last ones meanwhile.
+        at = processConfig(routing(""));
+        final String admin = at[1];
         final AssertionError refused = assertThrows(AssertionError.class,
                 () -> RouterProcess.start(config, admin, dir.resolve("second.log")).close());
         assertTrue(refused.getMessage().contains("numbers[1].number: " + REMOVED + " is quarantined until"),
                 refused.getMessage());
-        TestConfig.load(dir, without);
-        try (RouterProcess router = RouterProcess.start(config, admin, dir.resolve("third.log"))) {
-            assertEquals(410, peers.carrier().call(target, REMOVED).awaitFinal(WAIT).status());
+        at = processConfig(without);
+        try (RouterProcess router = RouterProcess.start(config, at[1], dir.resolve("third.log"))) {
+            assertEquals(410, peers.carrier().call(at[0], REMOVED).awaitFinal(WAIT).status());
             router.terminate();
         }
+    }
+
+    /** Writes the configuration of a router process on fresh ports: {SIP host:port, admin base URL}. */
+    private String[] processConfig(String routing) {
+        final String[] at = {"127.0.0.1:" + Ports.free(47750, 47799), "http://127.0.0.1:" + Ports.free(47750, 47799)};
+        TestConfig.load(dir, processYaml(routing, at));
+        return at;
+    }
+
+    private String processYaml(String routing, String[] at) {
+        return """
+                server:
+                  data_dir: %s
+                  sip:
+                    listen: ["udp:%s"]
+                  health: { enabled: false }
+                  admin: { listen: "%s" }
+                """.formatted(dir.resolve("data"), at[0], at[1].substring("http://".length())) + routing;
     }
 }
