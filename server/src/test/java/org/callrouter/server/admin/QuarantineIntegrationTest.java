@@ -23,6 +23,7 @@ import org.callrouter.routing.config.ConfigException;
 import org.callrouter.server.Await;
 import org.callrouter.server.RouterProcess;
 import org.callrouter.server.TestConfig;
+import org.callrouter.server.cli.CliTest;
 import org.callrouter.server.metrics.PrometheusText;
 import org.callrouter.server.quarantine.QuarantineAudit;
 import org.callrouter.server.sipua.Behaviour;
@@ -118,6 +119,18 @@ class QuarantineIntegrationTest {
         router.writeConfig(without, "");
         router.restart();
         assertEquals(410, peers.carrier().call(router.sipHostPort(), REMOVED).awaitFinal(WAIT).status());
+
+        // The command line asks the running router.
+        final String config = router.configFile().toString();
+        final CliTest.Run list = CliTest.run("numbers", "quarantine", "list", "--config", config);
+        assertEquals(0, list.exit(), list::err);
+        assertTrue(list.out().matches("(?s).*\\" + REMOVED + "\\s+sales\\s.*\\s2\\s.*\\sno\\n.*"), list.out());
+        final CliTest.Run tooSoon = CliTest.run("numbers", "quarantine", "release", REMOVED, "--config", config);
+        assertEquals(2, tooSoon.exit(), tooSoon::out);
+        assertTrue(tooSoon.err().contains(REMOVED + " is quarantined until"), tooSoon.err());
+        final CliTest.Run health = CliTest.run("numbers", "health", "--config", config);
+        assertEquals(0, health.exit(), health::err);
+        assertTrue(health.out().contains("last 7 days"), health.out());
 
         final String release = "/v1/numbers/quarantine/" + REMOVED.replace("+", "%2B") + "/release";
         final var notYet = router.post(release, "{}");
@@ -270,11 +283,36 @@ class QuarantineIntegrationTest {
                 () -> RouterProcess.start(config, admin, dir.resolve("second.log")).close());
         assertTrue(refused.getMessage().contains("numbers[1].number: " + REMOVED + " is quarantined until"),
                 refused.getMessage());
-        at = processConfig(without);
-        try (RouterProcess router = RouterProcess.start(config, at[1], dir.resolve("third.log"))) {
-            assertEquals(410, peers.carrier().call(at[0], REMOVED).awaitFinal(WAIT).status());
+        try (RouterProcess router = startOnFreshPorts(without, config)) {
+            assertEquals(410, peers.carrier().call(processSip, REMOVED).awaitFinal(WAIT).status());
             router.terminate();
         }
+    }
+
+    /** The SIP address of the process {@link #startOnFreshPorts} started. */
+    private String processSip;
+
+    /**
+     * Starts a router process on fresh ports, up to three times: a port found free may be taken
+     * before the process binds it (the band lies in the kernel's ephemeral range, and the listener
+     * binds without SO_REUSEADDR), which the process reports as "Address already in use".
+     */
+    private RouterProcess startOnFreshPorts(String routing, Path config) {
+        AssertionError last = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            final String[] at = processConfig(routing);
+            try {
+                final RouterProcess router = RouterProcess.start(config, at[1], dir.resolve("start-" + attempt + ".log"));
+                processSip = at[0];
+                return router;
+            } catch (AssertionError e) {
+                if (!e.getMessage().contains("Address already in use")) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        throw last;
     }
 
     /** Writes the configuration of a router process on fresh ports: {SIP host:port, admin base URL}. */
