@@ -53,13 +53,6 @@ public final class BlockedCallerStore {
         return true;
     }
 
-    /** Unblocks a caller; whether it was blocked. */
-    public synchronized boolean unblock(long caller) {
-        boolean removed = map.remove(new LongCell(caller)) != null;
-        reread();
-        return removed;
-    }
-
     /** How many callers are blocked. */
     public long size() {
         return map.longSize();
