@@ -19,6 +19,8 @@ import org.callrouter.routing.caps.CapWindow;
 import org.callrouter.routing.config.Caps;
 import org.callrouter.routing.config.ConfigError;
 import org.callrouter.routing.config.ConfigException;
+import org.callrouter.routing.config.NumberConfig;
+import org.callrouter.routing.config.NumberPolicy;
 import org.callrouter.routing.config.RepeatCallers;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.config.ServerSettings;
@@ -26,7 +28,11 @@ import org.callrouter.routing.phone.PhoneNumbers;
 import org.callrouter.routing.pool.Attribution;
 import org.callrouter.routing.pool.PoolSessions;
 import org.callrouter.routing.store.CallerIndex;
+import org.callrouter.routing.quarantine.QuarantinedNumber;
+import org.callrouter.routing.store.BlockedCallerStore;
+import org.callrouter.routing.store.NumberDayStore;
 import org.callrouter.routing.store.NumberStore;
+import org.callrouter.routing.store.QuarantineStore;
 import org.callrouter.routing.store.StoreCapacity;
 import org.callrouter.routing.store.StoreException;
 import org.callrouter.routing.store.StoreFullException;
@@ -46,6 +52,9 @@ import org.callrouter.routing.store.SymbolTable;
 public final class Router implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
+    /** The rejection reason of a call from a caller blocked as spam (a call of theirs was marked spam). */
+    public static final String SPAM_CALLER_REASON = "spam caller";
 
     private final Stores stores;
     private final boolean writable;
@@ -110,6 +119,12 @@ public final class Router implements AutoCloseable {
         Stores stores = Stores.open(config.server().dataDir(), config.server().stores(), access);
         try {
             Router router = new Router(config, stores, access == Stores.Access.SERVE, clock, random, health);
+            if (router.writable) {
+                List<ConfigError> conflicts = router.quarantineConflicts(config);
+                if (!conflicts.isEmpty()) {
+                    throw new StoreException(new ConfigException(conflicts).getMessage());
+                }
+            }
             router.snapshot = router.compile(config);
             return router;
         } catch (RuntimeException e) {
@@ -121,12 +136,33 @@ public final class Router implements AutoCloseable {
     private Snapshot compile(RouterConfig config) {
         Snapshot next = new SnapshotBuilder(stores, writable, counters, health).build(config);
         if (writable) {
-            int removed = SnapshotBuilder.applyYamlNumbers(config, stores.numbers(), stores.symbols());
+            int removed = SnapshotBuilder.applyYamlNumbers(config, stores.numbers(), stores.quarantine(),
+                    stores.symbols(), clock.millis());
             if (removed > 0) {
-                LOG.info("removed {} tracked numbers no longer listed in {}", removed, config.file());
+                LOG.info("removed {} tracked numbers no longer listed in {}; they are quarantined for {} days",
+                        removed, config.file(), config.numberPolicy().quarantineDays());
             }
         }
         return next;
+    }
+
+    /**
+     * Errors for the numbers {@code config} assigns that are quarantined and may not be assigned
+     * yet, each naming the number, the campaign it left and until when it stays quarantined.
+     */
+    private List<ConfigError> quarantineConflicts(RouterConfig config) {
+        List<ConfigError> errors = new ArrayList<>();
+        if (stores.quarantine().size() == 0) {
+            return errors;
+        }
+        long nowMs = clock.millis();
+        NumberPolicy policy = config.numberPolicy();
+        for (NumberConfig number : config.trackedNumbers()) {
+            stores.quarantine().find(Long.parseLong(number.number().substring(1)))
+                    .filter(q -> !q.releasable(policy, nowMs))
+                    .ifPresent(q -> errors.add(config.errorAt(config.pathOf(number.number()), q.refusal(policy))));
+        }
+        return errors;
     }
 
     /**
@@ -145,6 +181,11 @@ public final class Router implements AutoCloseable {
         }
         long packed = s.lookup(dialed, stores.numbers());
         if (packed == NumberStore.NOT_FOUND) {
+            QuarantinedNumber quarantined = writable ? stores.quarantine().called(dialed, nowMs)
+                    : stores.quarantine().find(dialed).orElse(null);
+            if (quarantined != null) {
+                return RoutingPlan.quarantined(this, call, nowMs, dialed, caller);
+            }
             return RoutingPlan.unknown(this, call, nowMs, dialed, caller, PhoneNumbers.format(dialed) + " is not a tracked number");
         }
         CampaignRoute campaign = s.campaign(NumberStore.campaignCode(packed));
@@ -164,6 +205,9 @@ public final class Router implements AutoCloseable {
         }
         CallTags tags = new CallTags(call, dialed, caller, campaign.id, source, attribution);
         String rejection = campaign.rejection(tags);
+        if (rejection == null && tags.caller() >= 0 && stores.blockedCallers().contains(tags.caller())) {
+            rejection = SPAM_CALLER_REASON;
+        }
         if (rejection != null) {
             return RoutingPlan.rejected(this, call, nowMs, campaign, source, tags, rejection);
         }
@@ -231,6 +275,7 @@ public final class Router implements AutoCloseable {
                 errors.add(next.errorAt("server.stores", "max_numbers, max_counters, max_callers and max_sessions cannot change"
                         + " while running; restart the router"));
             }
+            errors.addAll(quarantineConflicts(next));
             if (!errors.isEmpty()) {
                 throw new ConfigException(errors);
             }
@@ -272,6 +317,21 @@ public final class Router implements AutoCloseable {
     /** The tracked numbers store (shared with {@code router numbers import}). */
     public NumberStore numbers() {
         return stores.numbers();
+    }
+
+    /** Numbers removed from their campaigns, waiting until they may be assigned again. */
+    public QuarantineStore quarantine() {
+        return stores.quarantine();
+    }
+
+    /** Calls and marked calls per number and day (the spam share). */
+    public NumberDayStore numberDays() {
+        return stores.numberDays();
+    }
+
+    /** Callers blocked as spam, refused by every campaign with reason {@link #SPAM_CALLER_REASON}. */
+    public BlockedCallerStore blockedCallers() {
+        return stores.blockedCallers();
     }
 
     /** Where the stores live. */

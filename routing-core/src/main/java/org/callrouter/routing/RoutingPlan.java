@@ -32,7 +32,12 @@ public final class RoutingPlan {
         /** The dialed number is not a tracked number (or its campaign is gone). */
         UNKNOWN_NUMBER,
         /** The campaign's caller rules refuse the call ({@link #rejectionReason()} says which). */
-        REJECTED
+        REJECTED,
+        /**
+         * The dialed number was removed from its campaign and is quarantined; answered with the
+         * number policy's {@code quarantine_status}, reason {@link #QUARANTINED_REASON}.
+         */
+        QUARANTINED
     }
 
     private final Router router;
@@ -91,6 +96,14 @@ public final class RoutingPlan {
     static RoutingPlan unknown(Router router, CallContext call, long nowMs, long dialed, long caller, String reason) {
         return new RoutingPlan(router, Outcome.UNKNOWN_NUMBER, reason, call, nowMs, dialed, caller, null, null, null,
                 NO_LINKS, NO_ORDER, 0, NO_REASONS);
+    }
+
+    /** {@link #rejectionReason()} of a {@link Outcome#QUARANTINED} plan, as records carry it. */
+    public static final String QUARANTINED_REASON = "quarantined";
+
+    static RoutingPlan quarantined(Router router, CallContext call, long nowMs, long dialed, long caller) {
+        return new RoutingPlan(router, Outcome.QUARANTINED, QUARANTINED_REASON, call, nowMs, dialed, caller, null, null,
+                null, NO_LINKS, NO_ORDER, 0, NO_REASONS);
     }
 
     static RoutingPlan rejected(Router router, CallContext call, long nowMs, CampaignRoute campaign, String sourceId,

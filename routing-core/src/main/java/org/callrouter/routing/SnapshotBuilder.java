@@ -22,6 +22,7 @@ import org.callrouter.routing.config.SourceConfig;
 import org.callrouter.routing.criteria.Criterion;
 import org.callrouter.routing.phone.PhoneNumbers;
 import org.callrouter.routing.store.NumberStore;
+import org.callrouter.routing.store.QuarantineStore;
 import org.callrouter.routing.store.Stores;
 import org.callrouter.routing.store.SymbolTable;
 import org.callrouter.routing.store.SymbolTable.Kind;
@@ -127,16 +128,19 @@ final class SnapshotBuilder {
     }
 
     /**
-     * Writes the YAML's numbers (static and pool numbers) into the store (they win over imported entries) and removes
-     * entries an earlier YAML added that this one no longer lists.
+     * Writes the YAML's numbers (static and pool numbers) into the store (they win over imported entries),
+     * takes them out of quarantine (the caller checked they may be assigned again), and moves entries an
+     * earlier YAML added that this one no longer lists into quarantine.
      *
-     * @return how many numbers were removed
+     * @return how many numbers were removed (and quarantined)
      */
-    static int applyYamlNumbers(RouterConfig config, NumberStore numbers, SymbolTable symbols) {
+    static int applyYamlNumbers(RouterConfig config, NumberStore numbers, QuarantineStore quarantine,
+                                SymbolTable symbols, long nowMs) {
         Set<Long> listed = new HashSet<>();
         for (NumberConfig number : config.trackedNumbers()) {
             long e164 = Long.parseLong(number.number().substring(1));
             listed.add(e164);
+            quarantine.release(e164);
             numbers.put(e164, symbols.intern(Kind.CAMPAIGN, number.campaign()),
                     symbols.intern(Kind.SOURCE, number.source()), true);
         }
@@ -146,7 +150,13 @@ final class SnapshotBuilder {
                 stale.add(e164);
             }
         });
-        stale.forEach(numbers::remove);
+        for (long e164 : stale) {
+            long packed = numbers.lookup(e164);
+            if (packed != NumberStore.NOT_FOUND) {
+                quarantine.quarantine(e164, NumberStore.campaignCode(packed), nowMs);
+            }
+            numbers.remove(e164);
+        }
         return stale.size();
     }
 }

@@ -51,8 +51,8 @@ class ReloadTest {
             live.ended(clock.millis(), 1000);
             assertEquals(0, router.capUsage("a", clock.millis()).get(0).used(), "the old reservation ends on the same counters");
             assertEquals("cap: daily", router.route(Fixture.call("+18005550100", null)).skipped().get(0).reason());
-            assertEquals(RoutingPlan.Outcome.UNKNOWN_NUMBER, router.route(Fixture.call("+18005550101", null)).outcome(),
-                    "a number removed from the YAML is removed from the store");
+            assertEquals(RoutingPlan.Outcome.QUARANTINED, router.route(Fixture.call("+18005550101", null)).outcome(),
+                    "a number removed from the YAML is removed from the store and quarantined");
             assertTrue(router.numbers().find("+18005550101").isEmpty());
         }
     }
@@ -77,7 +77,7 @@ class ReloadTest {
             router.numbers().put("+18005550177", "c", "s");
             router.reload(fixture.config(V1.replace("- { number: \"+18005550100\", campaign: c, source: s }", "")));
             assertEquals(RoutingPlan.Outcome.ROUTED, router.route(Fixture.call("+18005550177", null)).outcome());
-            assertEquals(RoutingPlan.Outcome.UNKNOWN_NUMBER, router.route(Fixture.call("+18005550100", null)).outcome());
+            assertEquals(RoutingPlan.Outcome.QUARANTINED, router.route(Fixture.call("+18005550100", null)).outcome());
         }
     }
 }

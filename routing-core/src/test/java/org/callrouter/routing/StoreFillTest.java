@@ -92,7 +92,8 @@ class StoreFillTest {
             assertEquals(new ConversionOutcome.Side(ConversionOutcome.Status.CONVERTED, new BigDecimal("5"),
                     "timer 20s >= 10s (caller index full: no dedupe)"), converted.source());
             assertEquals(4, callers.refused(), "the answer and the conversion of the new caller");
-            assertEquals(List.of("numbers", "counters", "callers", "sessions", "symbols"),
+            assertEquals(List.of("numbers", "quarantine", "counters", "callers", "number_days", "blocked_callers",
+                    "sessions", "symbols"),
                     router.storeCapacities().stream().map(StoreCapacity::name).toList());
         }
     }

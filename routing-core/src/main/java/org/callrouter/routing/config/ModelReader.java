@@ -40,8 +40,8 @@ final class ModelReader {
     static final int MAX_HANDLER_CRITERIA = 200;
     private static final int MAX_PRIORITY = 1_000_000;
     private static final int MAX_WEIGHT = 1_000_000;
-    private static final String EVENT_NAMES = "started, selected, answered, ended, converted, callback_scheduled,"
-            + " callback_attempt, callback_connected, callback_gave_up";
+    private static final String EVENT_NAMES = "started, selected, answered, ended, converted, dni_canary,"
+            + " number_flagged, callback_scheduled, callback_attempt, callback_connected, callback_gave_up";
     /** More tries than this is harassment, not a callback. */
     static final int MAX_CALLBACK_ATTEMPTS = 10;
     private static final long MAX_CALLBACK_INTERVAL_MS = 30L * 24 * 3_600_000L;
@@ -600,6 +600,7 @@ final class ModelReader {
             String text = n.requiredString("number");
             String campaign = n.requiredString("campaign");
             String source = n.requiredString("source");
+            boolean canary = n.bool("canary", false);
             n.finish();
             if (text == null) {
                 continue;
@@ -627,7 +628,7 @@ final class ModelReader {
                 n.error("source", "unknown source \"" + source + "\"");
             }
             if (campaign != null && source != null && campaignIds.containsKey(campaign) && sourceIds.containsKey(source)) {
-                NumberConfig config = new NumberConfig(PhoneNumbers.format(number), campaign, source);
+                NumberConfig config = new NumberConfig(PhoneNumbers.format(number), campaign, source, canary);
                 paths.put(config, n.path());
                 result.add(config);
             }

@@ -28,10 +28,12 @@ public final class RouterConfig {
     private final AttributionConfig attribution;
     private final List<TrunkConfig> trunks;
     private final Map<String, TrunkConfig> trunksById = new LinkedHashMap<>();
+    private final NumberPolicy numberPolicy;
 
     RouterConfig(Path file, ServerSettings server, String defaultRegion, List<SourceConfig> sources,
                  List<HandlerConfig> handlers, List<CampaignConfig> campaigns, List<NumberConfig> numbers,
-                 AttributionConfig attribution, List<TrunkConfig> trunks, Locations locations) {
+                 AttributionConfig attribution, List<TrunkConfig> trunks, NumberPolicy numberPolicy,
+                 Locations locations) {
         this.file = file;
         this.server = server;
         this.defaultRegion = defaultRegion;
@@ -42,6 +44,7 @@ public final class RouterConfig {
         this.attribution = attribution;
         this.trunks = List.copyOf(trunks);
         trunks.forEach(t -> trunksById.putIfAbsent(t.id(), t));
+        this.numberPolicy = numberPolicy;
         this.locations = locations;
         sources.forEach(s -> sourcesById.putIfAbsent(s.id(), s));
         handlers.forEach(h -> handlersById.putIfAbsent(h.id(), h));
@@ -99,6 +102,11 @@ public final class RouterConfig {
         return Optional.ofNullable(trunksById.get(id));
     }
 
+    /** The {@code number_policy:} section (defaults when absent). */
+    public NumberPolicy numberPolicy() {
+        return numberPolicy;
+    }
+
     /** Every number pool of every campaign, in file order. */
     public List<PoolConfig> pools() {
         return pools;
@@ -111,12 +119,44 @@ public final class RouterConfig {
     public List<NumberConfig> trackedNumbers() {
         List<NumberConfig> all = new ArrayList<>(numbers);
         for (PoolConfig pool : pools) {
-            pool.numbers().forEach(n -> all.add(new NumberConfig(n, pool.campaign(), pool.source())));
+            pool.numbers().forEach(n -> all.add(new NumberConfig(n, pool.campaign(), pool.source(), false)));
             if (pool.overflowNumber() != null) {
-                all.add(new NumberConfig(pool.overflowNumber(), pool.campaign(), pool.source()));
+                all.add(new NumberConfig(pool.overflowNumber(), pool.campaign(), pool.source(), false));
             }
         }
         return all;
+    }
+
+    /**
+     * The field path that assigns a tracked number ({@code numbers[2].number},
+     * {@code campaigns[0].pools[1].numbers}), for errors about it; {@code numbers} when none does.
+     */
+    public String pathOf(String e164) {
+        for (int i = 0; i < numbers.size(); i++) {
+            if (numbers.get(i).number().equals(e164)) {
+                return "numbers[" + i + "].number";
+            }
+        }
+        for (int c = 0; c < campaigns.size(); c++) {
+            List<PoolConfig> campaignPools = campaigns.get(c).pools();
+            for (int p = 0; p < campaignPools.size(); p++) {
+                PoolConfig pool = campaignPools.get(p);
+                if (e164.equals(pool.overflowNumber())) {
+                    return "campaigns[" + c + "].pools[" + p + "].overflow_number";
+                }
+                if (pool.numbers().contains(e164)) {
+                    return "campaigns[" + c + "].pools[" + p + "].numbers";
+                }
+            }
+        }
+        return "numbers";
+    }
+
+    /** The E.164 numbers marked {@code canary: true}, with their campaign. */
+    public Map<String, String> canaryNumbers() {
+        Map<String, String> canaries = new LinkedHashMap<>();
+        numbers.stream().filter(NumberConfig::canary).forEach(n -> canaries.put(n.number(), n.campaign()));
+        return canaries;
     }
 
     /** The source with this id. */

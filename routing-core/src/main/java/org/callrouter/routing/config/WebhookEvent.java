@@ -12,6 +12,16 @@ public enum WebhookEvent {
     ENDED,
     /** {@code converted}: the call converted (either side). */
     CONVERTED,
+    /**
+     * {@code dni_canary}: a call to a {@code canary: true} number arrived (the site's hard-coded
+     * number: the visitor's page did not swap it); the call is still routed.
+     */
+    DNI_CANARY,
+    /**
+     * {@code number_flagged}: a call marked spam or misdirected brought its number's share of such
+     * calls over {@code number_policy.spam_threshold}; the number should be replaced.
+     */
+    NUMBER_FLAGGED,
     /** {@code callback_scheduled}: a lost call's callback was scheduled (issue 13). */
     CALLBACK_SCHEDULED,
     /** {@code callback_attempt}: a callback try is being placed. */

@@ -12,12 +12,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.callrouter.routing.config.NumberConfig;
 import org.callrouter.routing.config.PoolConfig;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.config.SourceConfig;
 import org.callrouter.routing.phone.PhoneNumbers;
+import org.callrouter.routing.quarantine.QuarantinedNumber;
 import org.callrouter.routing.store.SymbolTable.Kind;
 
 /**
@@ -48,6 +50,10 @@ public final class NumberImporter {
     private final Map<Integer, Integer> capBySourceCode = new HashMap<>();
     private final Map<Long, String> yamlNumbers = new HashMap<>();
     private Map<Integer, Integer> countBySource;
+    private QuarantineStore quarantine;
+    private long nowMs;
+    private boolean force;
+    private Consumer<QuarantinedNumber> onForced;
 
     public NumberImporter(RouterConfig config, NumberStore store) {
         this.config = config;
@@ -63,6 +69,23 @@ public final class NumberImporter {
                 yamlNumbers.put(Long.parseLong(pool.overflowNumber().substring(1)), "overflow_number of pool " + pool.id());
             }
         }
+    }
+
+    /**
+     * Refuses rows whose number is quarantined and may not be assigned yet at {@code nowMs}
+     * (the row's error says until when), unless {@code force}: then {@code onForced} hears of
+     * the number (to audit it; an exception from it refuses the row) before it is taken out of
+     * quarantine and imported. A quarantined number whose time has come is taken out and imported.
+     *
+     * @return this importer
+     */
+    public NumberImporter checkQuarantine(QuarantineStore store, long nowMs, boolean force,
+                                          Consumer<QuarantinedNumber> onForced) {
+        this.quarantine = store;
+        this.nowMs = nowMs;
+        this.force = force;
+        this.onForced = onForced;
+        return this;
     }
 
     /**
@@ -134,6 +157,9 @@ public final class NumberImporter {
                     source = sourceCode(fields[2]);
                     error = capReached(number, source, fields[2]);
                 }
+                if (error == null && quarantine != null) {
+                    error = leaveQuarantine(number);
+                }
                 if (error == null) {
                     switch (put(number, campaign, source)) {
                         case INSERTED -> inserted++;
@@ -150,6 +176,26 @@ public final class NumberImporter {
             progress.rowsRead(rows, channel.position(), size);
         }
         return new ImportReport(rows, inserted, updated, unchanged, bad, firstBad, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Takes a quarantined number out if it may be assigned (or is forced); else why not. */
+    private String leaveQuarantine(long number) {
+        QuarantinedNumber q = quarantine.find(number).orElse(null);
+        if (q == null) {
+            return null;
+        }
+        if (!q.releasable(config.numberPolicy(), nowMs)) {
+            if (!force) {
+                return q.refusal(config.numberPolicy()) + " (or import with --force)";
+            }
+            try {
+                onForced.accept(q);
+            } catch (RuntimeException e) {
+                return "not imported: the forced reuse could not be audited: " + e.getMessage();
+            }
+        }
+        quarantine.release(number);
+        return null;
     }
 
     private void prepareCaps() {

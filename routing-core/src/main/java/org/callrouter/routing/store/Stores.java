@@ -17,7 +17,7 @@ import org.callrouter.routing.config.ServerSettings;
  *
  * <p>{@link Access#SERVE} takes an exclusive lock on {@code router.lock} so that two
  * routers cannot count the same caps; {@link Access#INSPECT} (explain) and
- * {@link Access#NUMBERS} (import) take no lock and can run beside a serving router, since
+ * {@link Access#NUMBERS} (import, quarantine) take no lock and can run beside a serving router, since
  * Chronicle Map's locks are shared through the files.
  */
 public final class Stores implements AutoCloseable {
@@ -28,7 +28,7 @@ public final class Stores implements AutoCloseable {
         SERVE,
         /** Explaining decisions: every store, counters read-only, no lock. */
         INSPECT,
-        /** Importing numbers: the symbol table and the numbers store only, no lock. */
+        /** Importing numbers: the symbol table, the numbers and the quarantine stores only, no lock. */
         NUMBERS
     }
 
@@ -37,18 +37,25 @@ public final class Stores implements AutoCloseable {
     private final Path dataDir;
     private final SymbolTable symbols;
     private final NumberStore numbers;
+    private final QuarantineStore quarantine;
     private final CounterStore counters;
     private final CallerIndex callers;
+    private final NumberDayStore numberDays;
+    private final BlockedCallerStore blockedCallers;
     private final SessionStore sessions;
     private final FileChannel lockChannel;
 
-    private Stores(Path dataDir, SymbolTable symbols, NumberStore numbers, CounterStore counters, CallerIndex callers,
-                   SessionStore sessions, FileChannel lockChannel) {
+    private Stores(Path dataDir, SymbolTable symbols, NumberStore numbers, QuarantineStore quarantine,
+                   CounterStore counters, CallerIndex callers, NumberDayStore numberDays,
+                   BlockedCallerStore blockedCallers, SessionStore sessions, FileChannel lockChannel) {
         this.dataDir = dataDir;
         this.symbols = symbols;
         this.numbers = numbers;
+        this.quarantine = quarantine;
         this.counters = counters;
         this.callers = callers;
+        this.numberDays = numberDays;
+        this.blockedCallers = blockedCallers;
         this.sessions = sessions;
         this.lockChannel = lockChannel;
     }
@@ -67,27 +74,40 @@ public final class Stores implements AutoCloseable {
         FileChannel lock = access == Access.SERVE ? lock(dataDir) : null;
         SymbolTable symbols = null;
         NumberStore numbers = null;
+        QuarantineStore quarantine = null;
         CounterStore counters = null;
         CallerIndex callers = null;
+        NumberDayStore numberDays = null;
         try {
             symbols = new SymbolTable(dataDir.resolve("symbols.cmap"), access != Access.INSPECT);
             numbers = new NumberStore(dataDir.resolve("numbers.cmap"), symbols, sizes.maxNumbers());
+            quarantine = new QuarantineStore(dataDir.resolve("quarantine.cmap"), symbols, sizes.maxNumbers());
             if (access == Access.NUMBERS) {
-                return new Stores(dataDir, symbols, numbers, null, null, null, null);
+                return new Stores(dataDir, symbols, numbers, quarantine, null, null, null, null, null, null);
             }
             counters = new CounterStore(dataDir.resolve("counters.cmap"), sizes.maxCounters(), access == Access.SERVE);
             callers = new CallerIndex(dataDir.resolve("callers.cmap"), sizes.maxCallers());
+            numberDays = new NumberDayStore(dataDir.resolve("number-days.cmap"), sizes.maxNumbers());
+            BlockedCallerStore blocked = new BlockedCallerStore(dataDir.resolve("blocked-callers.cmap"),
+                    sizes.maxCallers());
             // Only the serving router keeps visitor sessions; explaining a call to a pool number
             // needs the number's campaign and source alone.
             SessionStore sessions = access == Access.SERVE
                     ? new SessionStore(dataDir.resolve("pool-sessions.cmap"), sizes.maxSessions()) : null;
-            return new Stores(dataDir, symbols, numbers, counters, callers, sessions, lock);
+            return new Stores(dataDir, symbols, numbers, quarantine, counters, callers, numberDays, blocked, sessions,
+                    lock);
         } catch (RuntimeException e) {
+            if (numberDays != null) {
+                numberDays.close();
+            }
             if (callers != null) {
                 callers.close();
             }
             if (counters != null) {
                 counters.close();
+            }
+            if (quarantine != null) {
+                quarantine.close();
             }
             if (numbers != null) {
                 numbers.close();
@@ -149,6 +169,11 @@ public final class Stores implements AutoCloseable {
         return numbers;
     }
 
+    /** Numbers taken out of their campaign, waiting until they may be assigned again. */
+    public QuarantineStore quarantine() {
+        return quarantine;
+    }
+
     /** @throws IllegalStateException when opened for {@link Access#NUMBERS} */
     public CounterStore counters() {
         if (counters == null) {
@@ -163,6 +188,22 @@ public final class Stores implements AutoCloseable {
             throw new IllegalStateException("opened for numbers only");
         }
         return callers;
+    }
+
+    /** Calls and marked calls per number and day. @throws IllegalStateException when opened for {@link Access#NUMBERS} */
+    public NumberDayStore numberDays() {
+        if (numberDays == null) {
+            throw new IllegalStateException("opened for numbers only");
+        }
+        return numberDays;
+    }
+
+    /** Callers blocked as spam. @throws IllegalStateException when opened for {@link Access#NUMBERS} */
+    public BlockedCallerStore blockedCallers() {
+        if (blockedCallers == null) {
+            throw new IllegalStateException("opened for numbers only");
+        }
+        return blockedCallers;
     }
 
     /** Visitor sessions of number pools; null unless opened for {@link Access#SERVE}. */
@@ -188,9 +229,12 @@ public final class Stores implements AutoCloseable {
     public List<StoreCapacity> capacities() {
         List<StoreCapacity> all = new ArrayList<>(4);
         all.add(numbers.capacity());
+        all.add(quarantine.capacity());
         if (counters != null) {
             all.add(counters.capacity());
             all.add(callers.capacity());
+            all.add(numberDays.capacity());
+            all.add(blockedCallers.capacity());
         }
         if (sessions != null) {
             all.add(sessions.capacity());
@@ -206,10 +250,13 @@ public final class Stores implements AutoCloseable {
         }
         if (callers != null) {
             callers.close();
+            numberDays.close();
+            blockedCallers.close();
         }
         if (counters != null) {
             counters.close();
         }
+        quarantine.close();
         numbers.close();
         symbols.close();
         closeQuietly(lockChannel);

@@ -34,7 +34,7 @@ class ConfigFilesTest {
     void demoConfiguration() throws ConfigException {
         RouterConfig demo = ConfigLoader.load(CONFIG.resolve("router.yaml"));
         assertEquals(Path.of("./data").toAbsolutePath().normalize(), demo.server().dataDir());
-        assertEquals(List.of(new NumberConfig("+18005550100", "demo", "demo-source")), demo.numbers());
+        assertEquals(List.of(new NumberConfig("+18005550100", "demo", "demo-source", false)), demo.numbers());
         HandlerConfig primary = demo.handler("primary").orElseThrow();
         HandlerConfig backup = demo.handler("backup").orElseThrow();
         assertEquals("sip:127.0.0.1:5080", primary.uri());

@@ -88,7 +88,7 @@ class ConfigLoaderTest {
         assertEquals(7 * 86_400_000L, campaign.repeatCallers().window().millis());
         assertEquals(new BigDecimal("20.00"), campaign.sourceConversion().amount());
         assertEquals(90, campaign.handlerConversion().seconds());
-        assertEquals(List.of(new NumberConfig("+18005550100", "auto-insurance", "facebook")), config.numbers());
+        assertEquals(List.of(new NumberConfig("+18005550100", "auto-insurance", "facebook", false)), config.numbers());
         assertEquals(10, config.source("facebook").orElseThrow().staticNumberCap());
     }
 
@@ -270,13 +270,13 @@ class ConfigLoaderTest {
                       - { url: "https://x/" }
                 """).stream().map(ConfigLoaderTest::pathAndMessage).toList();
         assertEquals(List.of(
-                "campaigns[0].webhooks[0].on[0]: expected one of started, selected, answered, ended, converted, callback_scheduled,"
-                        + " callback_attempt, callback_connected, callback_gave_up, got \"hangup\"",
+                "campaigns[0].webhooks[0].on[0]: expected one of started, selected, answered, ended, converted, dni_canary,"
+                        + " number_flagged, callback_scheduled, callback_attempt, callback_connected, callback_gave_up, got \"hangup\"",
                 "campaigns[0].webhooks[0].url: must be an http or https URL, got \"ftp://x/[a]\"",
                 "campaigns[0].webhooks[1].url: token [caller_number at character 11 is not closed by ']'",
                 "campaigns[0].webhooks[1].body: default of [a] at character 4 is not closed by '}'",
-                "campaigns[0].webhooks[2].on: is required: any of started, selected, answered, ended, converted, callback_scheduled,"
-                        + " callback_attempt, callback_connected, callback_gave_up"), messages);
+                "campaigns[0].webhooks[2].on: is required: any of started, selected, answered, ended, converted, dni_canary,"
+                        + " number_flagged, callback_scheduled, callback_attempt, callback_connected, callback_gave_up"), messages);
     }
 
     @Test

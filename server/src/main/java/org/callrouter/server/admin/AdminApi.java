@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -27,6 +28,7 @@ import org.callrouter.routing.ConversionOutcome;
 import org.callrouter.routing.PlanFormat;
 import org.callrouter.routing.RoutingPlan;
 import org.callrouter.routing.caps.CapWindow;
+import org.callrouter.routing.quarantine.CallMark;
 import org.callrouter.routing.config.ApiToken;
 import org.callrouter.routing.config.CampaignConfig;
 import org.callrouter.routing.config.Caps;
@@ -71,6 +73,7 @@ public final class AdminApi {
     private final RouterService service;
     private final Clock wall;
     private final PostbackGuard postbacks = new PostbackGuard();
+    private final NumbersApi numbers;
     private final ConsoleAssets console = ConsoleAssets.load();
     private final String openApi = openApi();
     private final List<V1Route> routes;
@@ -78,6 +81,7 @@ public final class AdminApi {
     AdminApi(RouterService service, Clock wall) {
         this.service = service;
         this.wall = wall;
+        this.numbers = new NumbersApi(service, wall);
         this.routes = v1Routes();
     }
 
@@ -167,6 +171,7 @@ public final class AdminApi {
                 new V1Route("POST", "/v1/caps/{handler}/reset", admin, (s, q, b) -> resetCap(s.get(2), q, b))));
         table.addAll(new LeadsApi(() -> service.leads(), () -> service.config(), wall).routes());
         table.addAll(new CallbacksApi(() -> service.callbacks()).routes());
+        table.addAll(numbers.routes());
         return List.copyOf(table);
     }
 
@@ -318,13 +323,51 @@ public final class AdminApi {
         }
         final String key = key(query, request.body());
         try {
-            return conversion(id, key);
+            final String reason = postbackReason(query, request.body());
+            return reason == null ? conversion(id, key) : markByPostback(id, key, reason);
         } catch (ApiException e) {
             if (e.status() == 403 || e.status() == 404) {
                 postbacks.refused(request.client());
             }
             throw e;
         }
+    }
+
+    /**
+     * The postback's {@code reason} ({@code spam} or {@code misdirected}: the handler's system marks
+     * the call instead of converting it): {@code ?reason=}, or the body's {@code "reason"}; null when none.
+     */
+    private static String postbackReason(Map<String, List<String>> query, byte[] body) throws ApiException {
+        final String reason = one(query, "reason");
+        if (reason != null || body.length == 0) {
+            return reason;
+        }
+        try {
+            final JsonNode json = ApiResponse.JSON.readTree(body);
+            final JsonNode value = json == null ? null : json.get("reason");
+            if (value != null && !value.isTextual()) {
+                throw new ApiException(400, "reason must be spam or misdirected, got " + RequestJson.type(value));
+            }
+            return value == null ? null : value.asText();
+        } catch (IOException e) {
+            throw new ApiException(400, "the body cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** A postback that marks the call: the call's key is checked as for a conversion. */
+    private ApiResponse markByPostback(String id, String key, String reason) throws ApiException {
+        final CallMark mark;
+        try {
+            mark = CallMark.fromWire(reason);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
+        }
+        final JsonNode call = numbers.record(id);
+        if (!MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8),
+                call.path("key").asText().getBytes(StandardCharsets.UTF_8))) {
+            throw new ApiException(403, "wrong key for call " + id);
+        }
+        return numbers.mark(id, mark, "postback");
     }
 
     /** The call's key: {@code ?key=}, or the body {@code {"key": "..."}}. */

@@ -90,7 +90,7 @@ final class LeadsApi {
                 config.get().defaultRegion(), wall.millis());
         final LeadStore leads = store();
         return guarded(() -> {
-            final var result = leads.recordSale(sale.input(), actor(call.token()));
+            final var result = leads.recordSale(sale.input(), call.actor());
             return ApiResponse.json(result.created() ? 201 : 200, LeadJson.saleResult(result));
         });
     }
@@ -162,7 +162,7 @@ final class LeadsApi {
             throw new ApiException(400, "name the origin with exactly one field: lead, email, phone, lead_ref, "
                     + "customer_id or visitor");
         }
-        final String actor = actor(call.token());
+        final String actor = call.actor();
         final String byLead = targetLead;
         final Identity byIdentity = target;
         final LeadStore leads = store();
@@ -198,7 +198,7 @@ final class LeadsApi {
                 identities.add(identityObject(list.get(i), "identities[" + i + "]"));
             }
         }
-        final String actor = actor(call.token());
+        final String actor = call.actor();
         final LeadStore leads = store();
         return guarded(() -> ApiResponse.json(200, LeadJson.disconnected(leads.disconnect(id, identities, actor))));
     }
@@ -286,11 +286,6 @@ final class LeadsApi {
 
     private static LeadView view(LeadStore leads, String id) {
         return leads.lead(id).orElseThrow(() -> new LeadNotFoundException("no lead " + id));
-    }
-
-    /** {@code api:<token name>}: who changed what, in the audit. */
-    private static String actor(ApiToken token) {
-        return "api:" + token.name();
     }
 
     /** The body as a JSON object; {@code example} goes into the refusal of anything else. */

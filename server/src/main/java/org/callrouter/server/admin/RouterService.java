@@ -11,12 +11,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import org.callrouter.routing.CallContext;
 import org.callrouter.routing.CapUsage;
 import org.callrouter.routing.HandlerHealth;
+import org.callrouter.routing.Router;
 import org.callrouter.routing.RoutingPlan;
 import org.callrouter.routing.caps.CapWindow;
 import org.callrouter.routing.config.ConfigError;
@@ -37,6 +40,8 @@ import org.callrouter.server.callback.CallbackSink;
 import org.callrouter.server.callback.CallbackStore;
 import org.callrouter.server.callback.CallbackWebhooks;
 import org.callrouter.server.RouterServer;
+import org.callrouter.server.metrics.NumberAlerts;
+import org.callrouter.server.quarantine.NumberHealth;
 import org.callrouter.server.metrics.RouterMetrics;
 import org.callrouter.server.records.JournalReader;
 import org.callrouter.server.records.RecordJson;
@@ -75,6 +80,9 @@ public final class RouterService implements AutoCloseable {
     /** The visits journal (null when the tracking listener is off). */
     private final VisitJournal visits;
     private final StoreFeed feed;
+    private final NumberHealth numberHealth;
+    /** The SIP router once started: the number-health sink may hear of a call before the constructor ends. */
+    private final AtomicReference<RouterServer> sipStarted = new AtomicReference<>();
     private final JournalReader journal;
     /** Lost calls' callbacks (issue 13): the schedule's thread and its durable store. */
     private final CallbackScheduler callbacks;
@@ -105,17 +113,28 @@ public final class RouterService implements AutoCloseable {
                     settings.records().fsyncIntervalMs(), wall, errors);
             schedule = new CallbackScheduler(this::config, wall, errors,
                     List.of(new CallbackMetrics(metrics.registry()), new CallbackWebhooks(hooks)));
+            final NumberHealth health = new NumberHealth(settings.dataDir(), this::startedRouter, this::config,
+                    hooks::numberFlagged, errors);
             // The callback sink only hands ended and answered calls to the scheduler's thread.
             pipeline = new RecordPipeline(settings.records(), journalDir(settings), longestCallMs(config),
-                    List.of(metrics.calls(), new CallbackSink(schedule), hooks, new LiveCallReleaser(recovery), live),
-                    wall, errors);
+                    List.of(metrics.calls(), new NumberAlerts(metrics.registry(), this::config), health,
+                            new CallbackSink(schedule), hooks, new LiveCallReleaser(recovery), live), wall, errors);
             if (settings.tracking().enabled()) {
                 visitJournal = VisitJournal.start(journalDir(settings), settings.records().fsyncIntervalMs(), wall,
                         errors);
             }
             sip = RouterServer.start(config, wall, pipeline.events(), metrics.sipMessages(), recovery,
                     visitJournal == null ? SessionListener.NONE : visitJournal);
+            sipStarted.set(sip);
             pipeline.conversions(sip.router().conversions());
+            health.start(wall.millis());
+            this.numberHealth = health;
+            Gauge.builder("numbers.flagged", health, NumberHealth::flaggedCount)
+                    .description("Numbers whose share of spam and misdirected calls reached number_policy.spam_threshold")
+                    .register(metrics.registry());
+            Gauge.builder("blocked.callers", sip.router().blockedCallers(), b -> b.size())
+                    .description("Callers blocked because a call of theirs was marked spam")
+                    .register(metrics.registry());
             // After the SIP router: it owns the data directory, so a second router fails there first.
             storeFeed = StoreFeed.start(settings, journalDir(settings), config.attribution(), wall, errors);
             scheduleStore = CallbackStore.open(settings.dataDir(), errors);
@@ -207,6 +226,17 @@ public final class RouterService implements AutoCloseable {
         } catch (UncheckedIOException e) {
             throw new IllegalStateException(e.getCause().getMessage(), e);
         }
+    }
+
+    /** The router, or null before the SIP side started (a call cannot arrive before it, but its record can lag). */
+    private Router startedRouter() {
+        final RouterServer sip = sipStarted.get();
+        return sip == null ? null : sip.router();
+    }
+
+    /** Spam marks and number health. */
+    public NumberHealth numberHealth() {
+        return numberHealth;
     }
 
     public RouterServer server() {

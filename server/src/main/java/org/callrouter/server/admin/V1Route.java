@@ -49,6 +49,11 @@ record V1Route(String method, String template, ApiToken.Scope scope, int maxBody
      * @param token    the bearer token that was accepted (its name says who asked).
      */
     record Call(List<String> segments, Map<String, List<String>> query, byte[] body, ApiToken token) {
+
+        /** {@code api:<token name>}: who changed what, in audits. */
+        String actor() {
+            return "api:" + token.name();
+        }
     }
 
     /** Whether the path's segments fit this template. */

@@ -212,6 +212,8 @@ final class Call implements TimerTarget {
         switch (plan.outcome()) {
             case UNKNOWN_NUMBER -> refuse(404, "number " + plan.call().dialedNumber() + " is not tracked");
             case REJECTED -> refuse(603, plan.rejectionReason());
+            case QUARANTINED -> refuse(b2bua.router().config().numberPolicy().quarantineStatus(),
+                    plan.rejectionReason());
             case ROUTED -> {
                 reportNewSkips();
                 tryNextHandler();

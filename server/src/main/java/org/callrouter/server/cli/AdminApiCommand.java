@@ -32,6 +32,11 @@ abstract class AdminApiCommand implements Callable<Integer> {
     /** The request's path and query, encoded. */
     abstract String path();
 
+    /** The request's JSON body; none (null) unless the command sends one. */
+    String body() {
+        return null;
+    }
+
     /** Whether a refusal with {@code status} is the operator's mistake (exit 2) rather than a failure (exit 1). */
     abstract boolean operatorError(int status);
 
@@ -48,7 +53,7 @@ abstract class AdminApiCommand implements Callable<Integer> {
         }
         final AdminClient.Answer answer;
         try {
-            answer = AdminClient.of(loaded).send(method(), path());
+            answer = AdminClient.of(loaded).send(method(), path(), body());
         } catch (AdminClient.Unreachable e) {
             err.println(e.getMessage());
             return 1;

@@ -70,9 +70,18 @@ final class AdminClient {
 
     /** Sends a request; {@link Unreachable} when no router answers. */
     Answer send(String method, String path) throws Unreachable {
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
-                .header("Authorization", "Bearer " + token.value())
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        return send(method, path, null);
+    }
+
+    /** Sends a request with a JSON body (none when null); {@link Unreachable} when no router answers. */
+    Answer send(String method, String path, String jsonBody) throws Unreachable {
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + token.value());
+        if (jsonBody != null) {
+            builder.header("Content-Type", "application/json");
+        }
+        final HttpRequest request = builder.method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(jsonBody)).build();
         try {
             final HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), JSON.readTree(response.body()));

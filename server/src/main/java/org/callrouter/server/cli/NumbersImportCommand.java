@@ -2,6 +2,7 @@ package org.callrouter.server.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -12,6 +13,7 @@ import org.callrouter.routing.store.ImportReport;
 import org.callrouter.routing.store.NumberImporter;
 import org.callrouter.routing.store.StoreException;
 import org.callrouter.routing.store.Stores;
+import org.callrouter.server.quarantine.QuarantineAudit;
 import org.callrouter.term.ProgressLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,6 +46,10 @@ public final class NumbersImportCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress line (there is none when not on a terminal).")
     private boolean quiet;
 
+    @Option(names = "--force", description = {"Import quarantined numbers before their time (each one audited in",
+        "<data_dir>/" + QuarantineAudit.FILE + ")."})
+    private boolean force;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -57,7 +63,17 @@ public final class NumbersImportCommand implements Callable<Integer> {
             ProgressLine line = ProgressLine.forStderr("rows", quiet);
             ImportReport report;
             try {
-                report = new NumberImporter(loaded, stores.numbers()).importCsv(csv, progress(line));
+                final QuarantineAudit audit = new QuarantineAudit(loaded.server().dataDir());
+                final String actor = "cli:" + System.getProperty("user.name", "unknown");
+                report = new NumberImporter(loaded, stores.numbers())
+                        .checkQuarantine(stores.quarantine(), System.currentTimeMillis(), force, q -> {
+                            try {
+                                audit.record(System.currentTimeMillis(), actor, "force-import", q, loaded.numberPolicy());
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        })
+                        .importCsv(csv, progress(line));
                 line.finish(report.rows(), report.rows());
             } finally {
                 line.end();

@@ -174,7 +174,8 @@ public final class RouterMetrics implements AutoCloseable {
 
     /**
      * The tracking listener: {@code callrouter_tracking_requests_total{status}},
-     * {@code callrouter_tracking_rate_limited_total{scope}}, and its connections when it runs.
+     * {@code callrouter_tracking_rate_limited_total{scope}},
+     * {@code callrouter_page_script_failures_total{pool,page}}, and its connections when it runs.
      */
     private void bindTracking(RouterServer server) {
         final TrackingStats tracking = server.trackingStats();
@@ -188,6 +189,11 @@ public final class RouterMetrics implements AutoCloseable {
                     .description("Tracking requests refused with 429 by a rate limit, by scope (address, pool)")
                     .tag("scope", scope.label()).register(registry);
         }
+        tracking.onNewPage(page -> FunctionCounter.builder("callrouter.page.script.failures", tracking,
+                        t -> t.scriptFailures(page))
+                .description("Failure reports of the landing-page script by pool and page (host and path; at most "
+                        + TrackingStats.MAX_FAILURE_PAGES + " pages, the rest as page=\"other\")")
+                .tags("pool", page.pool(), "page", page.page()).register(registry));
         if (server.tracking() != null) {
             final InboundConnections connections = server.tracking().connections();
             gauge("callrouter.tracking.connections", "Connections open to the tracking listener", connections,

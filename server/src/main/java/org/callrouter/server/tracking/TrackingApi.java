@@ -233,7 +233,7 @@ final class TrackingApi {
                     throw new TrackingException(400, "reason longer than " + SessionRequest.LIMITS.maxTextChars()
                             + " characters");
                 }
-                stats.scriptFailure(pool.id());
+                stats.scriptFailure(pool.id(), TrackingStats.pageOf(url));
                 return TrackingResponse.empty(204);
             }
             default -> throw new IllegalStateException(route.name());

@@ -18,7 +18,7 @@ import org.callrouter.server.records.RecordJson;
  *   <caption>Tokens</caption>
  *   <tr><th>token</th><th>value</th></tr>
  *   <tr><td>{@code call_id}, {@code call_key}</td><td>the record's id and postback key</td></tr>
- *   <tr><td>{@code event}</td><td>{@code started}, {@code selected}, {@code answered}, {@code ended}, {@code converted}</td></tr>
+ *   <tr><td>{@code event}</td><td>{@code started}, {@code selected}, {@code answered}, {@code ended}, {@code converted}, {@code dni_canary}, {@code number_flagged}</td></tr>
  *   <tr><td>{@code caller_number}, {@code dialed_number}, {@code campaign}, {@code source}</td><td>E.164 numbers and ids</td></tr>
  *   <tr><td>{@code handler}</td><td>the handler selected (at {@code selected}), else the one that answered, else the last tried</td></tr>
  *   <tr><td>{@code attempt}</td><td>the attempt's number, from 1 ({@code selected})</td></tr>

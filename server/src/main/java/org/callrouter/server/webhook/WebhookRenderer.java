@@ -3,6 +3,9 @@ package org.callrouter.server.webhook;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
+import java.util.function.Function;
+import java.util.function.Supplier;
+
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.callrouter.routing.callback.Callback;
@@ -51,22 +54,37 @@ public final class WebhookRenderer {
      */
     public static WebhookRequest render(WebhookConfig webhook, CallRecord record, CallTokens tokens, String key,
                                         long nowMs) {
-        final String url = webhook.url().render(tokens::value, WebhookRenderer::percentEncode);
+        return request(webhook, tokens::value, () -> {
+            final String line = new String(RecordJson.callLine(record), StandardCharsets.UTF_8);
+            return "{\"event\":\"" + tokens.value("event") + "\"," + line.substring(1);
+        }, record.campaign(), record.id(), key, nowMs);
+    }
+
+    /**
+     * The request for a {@code number_flagged} webhook; without a body template the body is the
+     * flag as JSON ({@link FlaggedNumber#json}).
+     */
+    public static WebhookRequest render(WebhookConfig webhook, FlaggedNumber flag, String key, long nowMs) {
+        return request(webhook, flag::value, flag::json, flag.campaign(), flag.callId(), key, nowMs);
+    }
+
+    private static WebhookRequest request(WebhookConfig webhook, Function<String, String> tokens,
+                                          Supplier<String> defaultBody, String campaign, String callId, String key,
+                                          long nowMs) {
+        final String url = webhook.url().render(tokens, WebhookRenderer::percentEncode);
         final String body;
         final String contentType;
         if (webhook.body() == null) {
-            final String line = new String(RecordJson.callLine(record), StandardCharsets.UTF_8);
-            body = "{\"event\":\"" + tokens.value("event") + "\"," + line.substring(1);
+            body = defaultBody.get();
             contentType = JSON;
         } else if (isJson(webhook.body().text())) {
-            body = webhook.body().render(tokens::value, WebhookRenderer::jsonEscape);
+            body = webhook.body().render(tokens, WebhookRenderer::jsonEscape);
             contentType = JSON;
         } else {
-            body = webhook.body().render(tokens::value, WebhookRenderer::percentEncode);
+            body = webhook.body().render(tokens, WebhookRenderer::percentEncode);
             contentType = FORM;
         }
-        return new WebhookRequest(key, tokens.value("event"), record.campaign(), record.id(), url, contentType, body,
-                nowMs);
+        return new WebhookRequest(key, tokens.apply("event"), campaign, callId, url, contentType, body, nowMs);
     }
 
     /**

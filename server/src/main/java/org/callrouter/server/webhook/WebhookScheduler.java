@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -31,7 +33,9 @@ import org.callrouter.server.records.RecordSink;
  * <p>Events: {@code started} when the call arrives (any call of a campaign, refused ones too),
  * {@code selected} for each handler tried, {@code answered}, {@code ended} with the complete
  * record, and {@code converted} when the call converts: at its end (attempt, timer, or a
- * postback during the call) and again for each later postback that converts another side.
+ * postback during the call) and again for each later postback that converts another side;
+ * {@code dni_canary} beside {@code started} for a call to a {@code canary: true} number;
+ * {@code number_flagged} when a marked call flags its number ({@link #numberFlagged}).
  */
 public final class WebhookScheduler implements RecordSink, AutoCloseable {
 
@@ -42,8 +46,11 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
     private List<Delivery> batch = new ArrayList<>();
     /** Callback events from the callback scheduler's thread, rendered on the emitter thread at the batch's end. */
     private final ConcurrentLinkedQueue<CallbackEvent> callbackEvents = new ConcurrentLinkedQueue<>();
+    /** Events from other threads ({@link #numberFlagged}), fired on the emitter thread at the next batch end. */
+    private final Queue<FlaggedNumber> flagged = new ConcurrentLinkedQueue<>();
     private RouterConfig indexed;
     private Map<String, List<WebhookConfig>> byCampaign = Map.of();
+    private Map<String, String> canaries = Map.of();
 
     private WebhookScheduler(Supplier<RouterConfig> config, OutboxWriter writer, WebhookDispatcher dispatcher,
                              Clock wall) {
@@ -115,6 +122,12 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
     @Override
     public void onStarted(CallRecord record) {
         fire(record, WebhookEvent.STARTED, null, "started");
+        if (record.dialed() != null && record.campaign() != null) {
+            webhooks(record.campaign());
+            if (canaries.containsKey(record.dialed())) {
+                fire(record, WebhookEvent.DNI_CANARY, null, "dni_canary");
+            }
+        }
     }
 
     @Override
@@ -148,12 +161,23 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
         callbackEvents.add(new CallbackEvent(event, callback));
     }
 
+    /**
+     * Queues {@code number_flagged} webhooks of the flagged number's campaign; safe from any
+     * thread (the admin API's), fired on the emitter thread at its next batch end.
+     */
+    public void numberFlagged(FlaggedNumber flag) {
+        flagged.add(flag);
+    }
+
     /** Writes this drain's requests to the outbox, then hands them to the dispatcher. */
     @Override
     public void onBatchEnd(long nowNs) {
         CallbackEvent next;
         while ((next = callbackEvents.poll()) != null) {
             fire(next);
+        }
+        for (FlaggedNumber flag = flagged.poll(); flag != null; flag = flagged.poll()) {
+            fireFlagged(flag);
         }
         writer.write();
         writer.forceIfDue(nowNs);
@@ -221,6 +245,20 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
         }
     }
 
+    private void fireFlagged(FlaggedNumber flag) {
+        final List<WebhookConfig> hooks = webhooks(flag.campaign());
+        for (int i = 0; i < hooks.size(); i++) {
+            final WebhookConfig hook = hooks.get(i);
+            if (hook.on().contains(WebhookEvent.NUMBER_FLAGGED) && WebhookRenderer.matches(hook, flag)) {
+                final Delivery stored = writer.append(WebhookRenderer.render(hook, flag,
+                        flag.callId() + ":number_flagged:" + i, wall.millis()));
+                if (stored != null) {
+                    batch.add(stored);
+                }
+            }
+        }
+    }
+
     private record CallbackEvent(WebhookEvent event, Callback callback) {
     }
 
@@ -234,6 +272,7 @@ public final class WebhookScheduler implements RecordSink, AutoCloseable {
                 }
             }
             byCampaign = next;
+            canaries = current.canaryNumbers();
             indexed = current;
         }
         return byCampaign.getOrDefault(campaign, List.of());

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.callrouter.routing.config.ConfigException;
 import org.callrouter.server.metrics.MonitoringQueries;
 import org.callrouter.server.metrics.PrometheusText;
 import org.callrouter.server.sipua.Behaviour;
@@ -39,6 +40,7 @@ class MonitoringQueriesIntegrationTest {
     /** The target labels Prometheus adds to every scraped series (scrape config's job, the address). */
     private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
     private static final String NUMBER = "+18005550100";
+    private static final String REMOVED = "+18005550101";
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})?$");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
@@ -59,9 +61,9 @@ class MonitoringQueriesIntegrationTest {
     }
 
     @Test
-    void alertsAndDashboardQueryOnlySeriesTheRouterExports() {
+    void alertsAndDashboardQueryOnlySeriesTheRouterExports() throws ConfigException {
         peers = Peers.open(48000, 48399);
-        router = ServiceFixture.start(dir, """
+        final String routing = """
                 sources:
                   - id: web
                 handlers:
@@ -69,14 +71,24 @@ class MonitoringQueriesIntegrationTest {
                 campaigns:
                   - id: sales
                     handlers: [first]
+                    pools:
+                      - { id: web-pool, numbers: ["+18005550150"], source: web, allowed_origins: ["*"] }
                 numbers:
                   - { number: "%s", campaign: sales, source: web }
-                """.formatted(peers.first().uri(), NUMBER), "");
+                  - { number: "+18005550102", campaign: sales, source: web, canary: true }
+                  - { number: "%s", campaign: sales, source: web }
+                """.formatted(peers.first().uri(), NUMBER, REMOVED);
+        router = ServiceFixture.start(dir, routing, "");
         peers.first().script(Behaviour.answer());
         final CarrierCall call = peers.carrier().call(router.sipHostPort(), NUMBER);
         assertEquals(200, call.awaitFinal(WAIT).status());
         assertEquals(200, call.bye(WAIT).status());
-        router.awaitCalls(1);
+        // A number taken out is quarantined; a call to it makes its series.
+        router.writeRaw(router.yaml(routing.replace("  - { number: \"" + REMOVED + "\", campaign: sales, source: web }\n",
+                ""), ""));
+        router.service().reload();
+        assertEquals(404, peers.carrier().call(router.sipHostPort(), REMOVED).awaitFinal(WAIT).status());
+        router.awaitCalls(2);
 
         final Map<String, List<Map<String, String>>> exported = series(
                 PrometheusText.samples(router.get("/metrics").body()));

@@ -38,6 +38,7 @@ class OpenApiResponsesIntegrationTest {
 
     private static final String NUMBER = "+18005550100";
     private static final String POOL_NUMBER = "+18005550200";
+    private static final String SPARE_NUMBER = "+18005550101";
     private static final String OPERATOR = "Bearer ops-admin-token-0123456";
     private static final String READER = "Bearer grafana-read-token-0123";
 
@@ -65,7 +66,7 @@ class OpenApiResponsesIntegrationTest {
 
     @Test
     void everyOperationAnswersWhatItsSchemaSays() {
-        router = ServiceFixture.start(dir, """
+        final String routing = """
                 sources: [ { id: web } ]
                 handlers:
                   - { id: first, uri: "%s", timeout_seconds: 5, caps: { hourly: 5, concurrency: 2 } }
@@ -82,8 +83,10 @@ class OpenApiResponsesIntegrationTest {
                         source: web
                 numbers:
                   - { number: "%s", campaign: sales, source: web }
+                  - { number: "%s", campaign: sales, source: web }
                 trunks: [ { id: out, uri: "sip:127.0.0.1:9", caller_id: "+18005550199" } ]
-                """.formatted(peers.first().uri(), peers.second().uri(), POOL_NUMBER, NUMBER), "", """
+                """.formatted(peers.first().uri(), peers.second().uri(), POOL_NUMBER, NUMBER, SPARE_NUMBER);
+        router = ServiceFixture.start(dir, routing, "", """
                 , tokens: [ { name: grafana, scope: read, token: "%s" },
                             { name: ops, scope: admin, token: "%s" } ]"""
                 .formatted(READER.substring(7), OPERATOR.substring(7)));
@@ -125,6 +128,7 @@ class OpenApiResponsesIntegrationTest {
         check("GET", "/v1/pools", "/v1/pools", "", 405, "POST");
         leadRoutes(call.callerNumber());
         callbackRoutes();
+        numberRoutes(routing, id);
         router.writeRaw("handlers: [ {");
         check("POST", "/v1/reload", "/v1/reload", null, 422);
         validate("GET", "/v1/live", 401, router.request("GET", "/v1/live", null, null));
@@ -155,6 +159,28 @@ class OpenApiResponsesIntegrationTest {
         check("DELETE", "/v1/callbacks/{id}", "/v1/callbacks/" + id, null, 409);
         check("DELETE", "/v1/callbacks/{id}", "/v1/callbacks/cb0000", null, 404);
         check("GET", "/v1/callbacks", "/v1/callbacks?state=cancelled", null, 200);
+    }
+
+    /** Spam marks, number health and quarantine: a reload takes the spare number out, then it is released. */
+    private void numberRoutes(String routing, String id) {
+        check("GET", "/v1/numbers/health", "/v1/numbers/health", null, 200);
+        check("POST", "/v1/calls/{id}/spam", "/v1/calls/" + id + "/spam", "{\"reason\": \"misdirected\"}", 200);
+        check("POST", "/v1/calls/{id}/spam", "/v1/calls/" + id + "/spam", "{\"reason\": \"spam\"}", 409);
+        check("POST", "/v1/calls/{id}/spam", "/v1/calls/" + id + "/spam", "{\"reason\": \"rude\"}", 400);
+        check("POST", "/v1/calls/{id}/spam", "/v1/calls/c0000000000000000000000/spam", "{\"reason\": \"spam\"}", 404);
+        assertEquals(1, check("GET", "/v1/numbers/health", "/v1/numbers/health", null, 200).path("numbers").size());
+
+        router.writeRaw(router.yaml(routing.replace("  - { number: \"" + SPARE_NUMBER
+                + "\", campaign: sales, source: web }\n", ""), ""));
+        check("POST", "/v1/reload", "/v1/reload", null, 200);
+        assertEquals(1, check("GET", "/v1/numbers/quarantine", "/v1/numbers/quarantine", null, 200).path("numbers")
+                .size());
+        final String release = "/v1/numbers/quarantine/" + SPARE_NUMBER.replace("+", "%2B") + "/release";
+        check("POST", "/v1/numbers/quarantine/{number}/release", release, "{}", 409);
+        check("POST", "/v1/numbers/quarantine/{number}/release", release, "{\"force\": 1}", 400);
+        check("POST", "/v1/numbers/quarantine/{number}/release", release, "{\"force\": true}", 200);
+        check("POST", "/v1/numbers/quarantine/{number}/release", release, "{\"force\": true}", 404);
+        check("POST", "/v1/numbers/quarantine/{number}/release", "/v1/numbers/quarantine/x/release", null, 400);
     }
 
     /**

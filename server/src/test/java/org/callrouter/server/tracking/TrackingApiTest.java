@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -319,6 +321,27 @@ class TrackingApiTest {
                 .status());
         assertEquals(404, post("/v1/pools/nope/failures", "{}").status());
         assertEquals(0, stats.scriptFailures("nope"));
+    }
+
+    @Test
+    void failureReportsAreCountedPerPageWithBoundedPages() {
+        final List<TrackingStats.PoolPage> seen = new ArrayList<>();
+        stats.onNewPage(seen::add);
+        assertEquals(204, post("/v1/pools/solar-web/failures", "{\"page_url\": \"https://solar.example/quote?gclid=1\"}")
+                .status());
+        assertEquals(204, post("/v1/pools/solar-web/failures", "{\"page_url\": \"https://solar.example/quote?gclid=2\"}")
+                .status());
+        assertEquals(204, post("/v1/pools/solar-web/failures", "{}").status());
+        assertEquals(2, stats.scriptFailures(new TrackingStats.PoolPage("solar-web", "solar.example/quote")),
+                "the query is not part of the page");
+        assertEquals(1, stats.scriptFailures(new TrackingStats.PoolPage("solar-web", TrackingStats.NO_PAGE)));
+        for (int i = 0; i < TrackingStats.MAX_FAILURE_PAGES + 50; i++) {
+            assertEquals(204, post("/v1/pools/solar-web/failures", "{\"page_url\": \"https://solar.example/p" + i
+                    + "\"}").status());
+        }
+        assertEquals(TrackingStats.MAX_FAILURE_PAGES + 1, seen.size(), "bounded, plus other: " + seen.size());
+        assertEquals(52, stats.scriptFailures(new TrackingStats.PoolPage("solar-web", TrackingStats.OTHER_PAGE)));
+        assertEquals(3 + TrackingStats.MAX_FAILURE_PAGES + 50, stats.scriptFailures("solar-web"));
     }
 
     @Test
