@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Scoped admin tokens and secrets read from the environment or a file ({@link Secrets}). */
 class AdminTokensTest {
 
-    private static final Path FILE = Path.of("config/test.yaml");
     private static final String OPS = "ops-token-0123456789abcdef";
     private static final String GRAFANA = "grafana-token-0123456789";
     private static final Map<String, String> ENV = Map.of("OPS_TOKEN", OPS, "HOOK_SECRET", "hook-secret-value");
@@ -28,20 +26,13 @@ class AdminTokensTest {
     @TempDir
     Path dir;
 
-    private static RouterConfig load(String yaml) throws ConfigException {
-        return ConfigLoader.parse(yaml, FILE, ENV::get);
-    }
-
-    private static List<String> errors(String yaml) {
-        return assertThrows(ConfigException.class, () -> load(yaml)).errors().stream().map(ConfigError::toString)
-                .toList();
-    }
+    private static final TestYaml YAML = new TestYaml(ENV);
 
     @Test
     void tokensComeWithTheirScopeFromTheFileTheEnvironmentOrAFile() throws Exception {
         final Path grafana = dir.resolve("grafana.token");
         Files.writeString(grafana, GRAFANA + "\n", StandardCharsets.UTF_8);
-        final ServerSettings.Admin admin = load("""
+        final ServerSettings.Admin admin = YAML.load("""
                 server:
                   admin:
                     token: "legacy-token-0123456789"
@@ -67,7 +58,7 @@ class AdminTokensTest {
     void errorsNameTheSettingButNeverTheToken() throws IOException {
         final Path shortFile = dir.resolve("short.token");
         Files.writeString(shortFile, "tiny-secret", StandardCharsets.UTF_8);
-        final List<String> errors = errors("""
+        final List<String> errors = YAML.errors("""
                 server:
                   admin:
                     tokens:
@@ -93,7 +84,7 @@ class AdminTokensTest {
 
     @Test
     void aWebhookSecretMayComeFromTheEnvironment() throws ConfigException {
-        final RouterConfig config = load("""
+        final RouterConfig config = YAML.load("""
                 handlers:
                   - { id: h, uri: "sip:h@127.0.0.1:5080" }
                 campaigns:
@@ -107,7 +98,7 @@ class AdminTokensTest {
         assertEquals("hook-secret-value", hook.secret());
         assertFalse(hook.toString().contains("hook-secret-value"), hook::toString);
         assertEquals("inline-secret", config.campaigns().get(0).webhooks().get(1).secret());
-        final List<String> errors = errors("""
+        final List<String> errors = YAML.errors("""
                 handlers:
                   - { id: h, uri: "sip:h@127.0.0.1:5080" }
                 campaigns:

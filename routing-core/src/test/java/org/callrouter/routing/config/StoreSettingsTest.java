@@ -3,7 +3,6 @@ package org.callrouter.routing.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -18,25 +17,17 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code server.store} and {@code server.records.retention_days}. */
 class StoreSettingsTest {
 
-    private static final Path FILE = Path.of("config/test.yaml");
     private static final String SECRET = "pg-secret-value";
     private static final Map<String, String> ENV = Map.of("PG_PASSWORD", SECRET);
 
     @TempDir
     Path dir;
 
-    private static RouterConfig load(String yaml) throws ConfigException {
-        return ConfigLoader.parse(yaml, FILE, ENV::get);
-    }
-
-    private static List<String> errors(String yaml) {
-        return assertThrows(ConfigException.class, () -> load(yaml)).errors().stream().map(ConfigError::toString)
-                .toList();
-    }
+    private static final TestYaml YAML = new TestYaml(ENV);
 
     @Test
     void defaultsAreAnEmbeddedDuckDbFileUnderTheDataDirectoryAndNoRetention() throws Exception {
-        final RouterConfig config = load("server: { data_dir: /var/lib/router }\n");
+        final RouterConfig config = YAML.load("server: { data_dir: /var/lib/router }\n");
         final ServerSettings.Store store = config.server().store();
         assertTrue(store.enabled());
         assertNull(store.url());
@@ -52,7 +43,7 @@ class StoreSettingsTest {
 
     @Test
     void postgresqlWithThePasswordFromTheEnvironmentOrAFile() throws Exception {
-        final ServerSettings.Store fromEnv = load("""
+        final ServerSettings.Store fromEnv = YAML.load("""
                 server:
                   store: { url: "jdbc:postgresql://127.0.0.1:5432/calls", user: router, password_env: PG_PASSWORD,
                            batch_max: 200, poll_ms: 50, memory_limit_mb: 1024, threads: 4 }
@@ -69,7 +60,7 @@ class StoreSettingsTest {
 
         final Path file = dir.resolve("pg.password");
         Files.writeString(file, "from-a-file\n", StandardCharsets.UTF_8);
-        final ServerSettings.Store fromFile = load("""
+        final ServerSettings.Store fromFile = YAML.load("""
                 server:
                   store: { url: "jdbc:postgresql://127.0.0.1/calls", password_file: "%s" }
                 """.formatted(file)).server().store();
@@ -78,7 +69,7 @@ class StoreSettingsTest {
 
     @Test
     void badValuesAreRefusedWithFileLineColumnAndNeverEchoTheSecretOrTheUrl() {
-        final List<String> errors = errors("""
+        final List<String> errors = YAML.errors("""
                 server:
                   store: { url: "mysql://db/x?password=hunter2", password: hunter2, batch_max: 0, poll_ms: -1,
                            threads: 0, memory_limit_mb: 1, enabld: false }
@@ -99,7 +90,7 @@ class StoreSettingsTest {
 
     @Test
     void aPasswordVariableThatIsNotSetIsNamed() {
-        final List<String> errors = errors("""
+        final List<String> errors = YAML.errors("""
                 server:
                   store: { url: "jdbc:postgresql://127.0.0.1/calls", password_env: NOT_SET_ANYWHERE }
                 """);

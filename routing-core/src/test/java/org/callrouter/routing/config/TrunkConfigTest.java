@@ -3,7 +3,6 @@ package org.callrouter.routing.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -18,27 +17,19 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code trunks:}: outbound trunks with digest credentials from the environment or a file. */
 class TrunkConfigTest {
 
-    private static final Path FILE = Path.of("config/test.yaml");
     private static final String SECRET = "trunk-password-s3cret";
     private static final Map<String, String> ENV = Map.of("TRUNK_PASSWORD", SECRET);
 
     @TempDir
     Path dir;
 
-    private static RouterConfig load(String yaml) throws ConfigException {
-        return ConfigLoader.parse(yaml, FILE, ENV::get);
-    }
-
-    private static List<String> errors(String yaml) {
-        return assertThrows(ConfigException.class, () -> load(yaml)).errors().stream().map(ConfigError::toString)
-                .toList();
-    }
+    private static final TestYaml YAML = new TestYaml(ENV);
 
     @Test
     void trunksReadWithDefaultsAndSecretsFromEnvironmentOrFile() throws Exception {
         final Path file = dir.resolve("trunk.pw");
         Files.writeString(file, "file-password\n", StandardCharsets.UTF_8);
-        final RouterConfig config = load("""
+        final RouterConfig config = YAML.load("""
                 trunks:
                   - id: carrier-a
                     uri: sip:127.0.0.1:5070
@@ -70,7 +61,7 @@ class TrunkConfigTest {
 
     @Test
     void badTrunksAreErrorsWithPositionAndNeverShowThePassword() {
-        final List<String> errors = errors("""
+        final List<String> errors = YAML.errors("""
                 trunks:
                   - { id: a, uri: "http://x", caller_id: "+15551230000" }
                   - { id: b, uri: "sip:1.2.3.4", password: "%s", username: u, caller_id: "+15551230000" }
