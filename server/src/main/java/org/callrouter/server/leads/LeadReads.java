@@ -66,7 +66,12 @@ final class LeadReads {
             }
         }
         List<SessionView> sessions = sessions(c, "WHERE lead_id = ? ORDER BY started_ms, kind, id", List.of(leadId));
-        List<SaleView> sales = sales(c, "WHERE lead_id = ? ORDER BY sold_ms, id", leadId, credit);
+        List<SaleView> sales = new ArrayList<>();
+        for (SaleRow r : saleRows(c, "WHERE lead_id = ? ORDER BY sold_ms, id", leadId)) {
+            // The sessions are at hand: credit from them rather than rank them again in SQL.
+            SessionView touched = credit.credited(sessions, SessionView::startedMs, r.soldMs());
+            sales.add(r.view(touched == null ? null : touch(touched)));
+        }
         TouchView origin = sessions.isEmpty() ? null : touch(sessions.get(0));
         TouchView last = sessions.isEmpty() ? null : touch(sessions.get(sessions.size() - 1));
         return Optional.of(new LeadView(lead.id(), lead.createdMs(), null, sessions.isEmpty(), identities, origin, last,
@@ -95,24 +100,35 @@ final class LeadReads {
     }
 
     /** Sales of one lead, or the one with an id or order id, each with its credited touch. */
-    static List<SaleView> sales(Connection c, String where, String arg, CreditModel credit) throws SQLException {
-        record Row(String id, String lead, String order, java.math.BigDecimal amount, String currency, long soldMs,
-                   long recordedMs, Identity via) {
+    /** A sale as stored, before its credit is known. */
+    private record SaleRow(String id, String lead, String order, java.math.BigDecimal amount, String currency,
+                           long soldMs, long recordedMs, Identity via) {
+
+        SaleView view(TouchView credited) {
+            return new SaleView(id, lead, order, amount, currency, soldMs, recordedMs, via, credited);
         }
-        List<Row> rows = new ArrayList<>();
+    }
+
+    private static List<SaleRow> saleRows(Connection c, String where, String arg) throws SQLException {
+        List<SaleRow> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(SALE_SELECT + where)) {
             ps.setString(1, arg);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4),
+                    rows.add(new SaleRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4),
                             rs.getString(5), rs.getLong(6), rs.getLong(7),
                             new Identity(IdentityKind.fromWire(rs.getString(8)), rs.getString(9))));
                 }
             }
         }
+        return rows;
+    }
+
+    static List<SaleView> sales(Connection c, String where, String arg, CreditModel credit) throws SQLException {
+        List<SaleRow> rows = saleRows(c, where, arg);
         Map<String, TouchView> credited = new HashMap<>();
         Map<String, List<SessionView>> sessionsByLead = new LinkedHashMap<>();
-        for (Row r : rows) {
+        for (SaleRow r : rows) {
             if (!sessionsByLead.containsKey(r.lead())) {
                 sessionsByLead.put(r.lead(), sessions(c, "WHERE lead_id = ?", List.of(r.lead())));
                 try (PreparedStatement ps = c.prepareStatement("SELECT sale_id, kind, id FROM ("
@@ -136,9 +152,8 @@ final class LeadReads {
             }
         }
         List<SaleView> out = new ArrayList<>(rows.size());
-        for (Row r : rows) {
-            out.add(new SaleView(r.id(), r.lead(), r.order(), r.amount(), r.currency(), r.soldMs(), r.recordedMs(),
-                    r.via(), credited.get(r.id())));
+        for (SaleRow r : rows) {
+            out.add(r.view(credited.get(r.id())));
         }
         return out;
     }

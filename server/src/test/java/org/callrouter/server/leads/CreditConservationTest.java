@@ -8,10 +8,13 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 import org.callrouter.routing.config.AttributionConfig;
@@ -55,6 +58,8 @@ class CreditConservationTest {
                 for (CreditModel model : CreditModel.values()) {
                     assertConserved(store, model, "seed " + seed + " step " + step + " (" + what + ")");
                 }
+                assertEquals(creditByOrigin(store), creditInLeadViews(store, known),
+                        "seed " + seed + " step " + step + " (" + what + "): lead views credit as the report does");
             }
         }
     }
@@ -126,6 +131,26 @@ class CreditConservationTest {
         Map.Entry<Long, BigDecimal> table = store.salesTotals();
         assertEquals(table.getKey(), count, where + " " + model + ": sales count");
         assertEquals(0, table.getValue().compareTo(amount), where + " " + model + ": " + table.getValue() + " vs " + amount);
+    }
+
+    /**
+     * {@link #creditByOrigin} worked out from the lead views instead (their sales credited in
+     * Java from the sessions the view read, where the report ranks them in SQL).
+     */
+    private static Map<List<String>, BigDecimal> creditInLeadViews(JdbcLeadStore store, List<Identity> known) {
+        Map<List<String>, BigDecimal> out = new HashMap<>();
+        Set<String> leads = new HashSet<>();
+        known.forEach(identity -> store.leadOf(identity).ifPresent(leads::add));
+        for (String lead : leads) {
+            for (SaleView sale : store.lead(lead).orElseThrow().sales()) {
+                TouchView touch = sale.credited();
+                List<String> key = Arrays.asList(touch == null ? null : touch.campaign(),
+                        touch == null ? null : touch.tracking().get("utm_source"), sale.currency());
+                out.merge(key, sale.amount(), BigDecimal::add);
+            }
+        }
+        out.replaceAll((key, amount) -> amount.stripTrailingZeros());
+        return out;
     }
 
     /** Sales amount per (campaign, utm_source, currency) under first touch. */
