@@ -43,7 +43,7 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
      *                      default is 80% of the machine's memory)
      * @param threads       {@code threads} [2]: DuckDB's worker threads
      * @param batchMax      {@code batch_max} [5000]: most journal lines written in one transaction
-     * @param pollMs        {@code poll_ms} [1000]: how often the ingest looks for new journal lines
+     * @param pollMs        {@code poll_ms} [100]: how often the ingest looks for new journal lines
      *                      when it has caught up
      */
     public record Store(boolean enabled, String url, String user, String password, int memoryLimitMb, int threads,

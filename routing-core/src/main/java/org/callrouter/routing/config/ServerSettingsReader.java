@@ -430,7 +430,7 @@ final class ServerSettingsReader {
         int memory = store.integer("memory_limit_mb", 512, 64, 1 << 20);
         int threads = store.integer("threads", 2, 1, 256);
         int batchMax = store.integer("batch_max", 5000, 1, 1_000_000);
-        int pollMs = store.integer("poll_ms", 1000, 1, 60_000);
+        int pollMs = store.integer("poll_ms", 100, 1, 60_000);
         store.finish();
         return new ServerSettings.Store(enabled, url, user, password, memory, threads, batchMax, pollMs);
     }

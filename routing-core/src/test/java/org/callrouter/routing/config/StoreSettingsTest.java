@@ -37,7 +37,7 @@ class StoreSettingsTest {
         assertEquals(512, store.memoryLimitMb());
         assertEquals(2, store.threads());
         assertEquals(5000, store.batchMax());
-        assertEquals(1000, store.pollMs());
+        assertEquals(100, store.pollMs());
         assertEquals(0, config.server().records().retentionDays());
     }
 
