@@ -211,7 +211,7 @@ final class CustomerLeg implements ClientTransactionListener, TimerTarget {
         state = State.ANSWERED;
         confirm(response);
         // Nothing is cancelled once answered; the lingering transaction needs only the ACK.
-        invite.listener(new AckRepeater(b2bua.layer(), ack, dialog.destination));
+        invite.listener(new AckRepeater(b2bua, ack, dialog));
         invite = null;
         call.onCustomerAnswered(response);
     }

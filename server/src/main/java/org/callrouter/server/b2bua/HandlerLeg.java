@@ -1,6 +1,7 @@
 package org.callrouter.server.b2bua;
 
 import java.util.List;
+import java.util.Objects;
 
 import org.callrouter.routing.Candidate;
 import org.callrouter.routing.Reservation;
@@ -47,6 +48,8 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
     private boolean cancelSent;
     private boolean answered;
     private byte[] ack;
+    /** A fork that answered after this leg's answer, while the ACK waits (a callback); else null. */
+    private LateFork lateFork;
 
     HandlerLeg(Call call, Candidate candidate, Reservation reservation, List<Destination> destinations, String from) {
         this.call = call;
@@ -155,7 +158,12 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
             }
         } else if (status < 300) {
             if (answered) {
-                resendAck();
+                if (Objects.equals(response.toTag(), dialog.remoteTag)) {
+                    resendAck();
+                } else if (lateFork == null || !lateFork.tag().equals(response.toTag())) {
+                    // Another fork answered while a callback holds this leg's ACK (RFC 3725 flow I).
+                    lateFork = LateFork.end(call.b2bua, response, null, dialog.localHeader, dialog.peer);
+                }
                 return;
             }
             answered = true;
@@ -171,7 +179,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
             sendAck();
             // Nothing is cancelled once answered. The transaction lingers for 64*T1 to catch
             // copies of the 2xx; all it needs for them is the ACK, not this leg and its call.
-            invite.listener(new AckRepeater(call.b2bua.layer(), ack, dialog.destination));
+            invite.listener(new AckRepeater(call.b2bua, ack, dialog));
             invite = null;
             call.onLegAnswered(this, response);
         } else {
@@ -282,7 +290,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
     void acknowledge(String contentType, byte[] body) {
         sendAck(contentType, body);
         if (invite != null) {
-            invite.listener(new AckRepeater(call.b2bua.layer(), ack, dialog.destination));
+            invite.listener(new AckRepeater(call.b2bua, ack, dialog));
             invite = null;
         }
     }
