@@ -63,20 +63,25 @@ public final class NumberHealth implements RecordSink {
     private final Supplier<Router> router;
     private final Supplier<RouterConfig> config;
     private final Consumer<FlaggedNumber> onFlagged;
+    private final Consumer<String> onSpamCaller;
     private final ErrorHandler errors;
     private final Path marksFile;
     private final Set<String> markedCalls = ConcurrentHashMap.newKeySet();
     private final Set<String> flagged = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param onFlagged hears of each number that becomes flagged (the webhooks)
+     * @param onFlagged    hears of each number that becomes flagged (the webhooks)
+     * @param onSpamCaller hears of the caller (E.164) of each call marked spam (the callback
+     *                     scheduler, which cancels the caller's pending callbacks)
      * @throws IOException when the marks file cannot be read
      */
     public NumberHealth(Path dataDir, Supplier<Router> router, Supplier<RouterConfig> config,
-                        Consumer<FlaggedNumber> onFlagged, ErrorHandler errors) throws IOException {
+                        Consumer<FlaggedNumber> onFlagged, Consumer<String> onSpamCaller, ErrorHandler errors)
+            throws IOException {
         this.router = router;
         this.config = config;
         this.onFlagged = onFlagged;
+        this.onSpamCaller = onSpamCaller;
         this.errors = errors;
         this.marksFile = dataDir.resolve(MARKS_FILE);
         if (Files.exists(marksFile)) {
@@ -159,6 +164,7 @@ public final class NumberHealth implements RecordSink {
         final long callerNumber = caller == null ? -1 : e164(caller);
         if (mark == CallMark.SPAM && callerNumber >= 0) {
             blocked = r.blockedCallers().block(callerNumber, nowMs);
+            onSpamCaller.accept(caller);
         }
         final NumberPolicy policy = config.get().numberPolicy();
         final NumberWindow window = r.numberDays().window(number, nowMs, policy.spamWindowDays());
