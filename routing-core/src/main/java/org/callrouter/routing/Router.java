@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ import org.callrouter.routing.store.CallerIndex;
 import org.callrouter.routing.quarantine.QuarantinedNumber;
 import org.callrouter.routing.store.BlockedCallerStore;
 import org.callrouter.routing.store.NumberDayStore;
+import org.callrouter.routing.store.NumberRemoval;
 import org.callrouter.routing.store.NumberStore;
 import org.callrouter.routing.store.QuarantineStore;
 import org.callrouter.routing.store.StoreCapacity;
@@ -288,6 +290,22 @@ public final class Router implements AutoCloseable {
             health.settings(next.server().health());
             pools.reconfigure(next.pools(), next.server().tracking().maxSessionsPerAddress(), clock.millis());
             snapshot = compiled;
+        }
+    }
+
+    /**
+     * Takes an imported number out of its campaign into quarantine (see {@link NumberRemoval}),
+     * under the reload lock so that a reload does not assign it meanwhile.
+     *
+     * @throws IllegalStateException on a read-only router
+     */
+    public NumberRemoval.Result removeNumber(long e164, Consumer<QuarantinedNumber> audit) {
+        if (!writable) {
+            throw new IllegalStateException("a read-only router does not remove numbers");
+        }
+        synchronized (reloadLock) {
+            return new NumberRemoval(snapshot.config, stores.numbers(), stores.quarantine()).remove(e164, clock.millis(),
+                    audit);
         }
     }
 

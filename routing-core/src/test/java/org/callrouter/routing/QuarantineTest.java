@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.callrouter.routing.config.ConfigException;
 import org.callrouter.routing.quarantine.QuarantinedNumber;
+import org.callrouter.routing.store.NumberRemoval;
 import org.callrouter.routing.store.StoreException;
 
 /**
@@ -103,6 +105,43 @@ class QuarantineTest {
                 assertEquals(RoutingPlan.Outcome.QUARANTINED, readOnly.route(Fixture.call("+18005550101", null)).outcome());
             }
             assertEquals(0, router.quarantine().list().get(0).calls());
+        }
+    }
+
+    @Test
+    void anImportedNumberRemovedByHandIsQuarantinedAndAYamlNumberIsRefused() {
+        Fixture fixture = new Fixture(temp);
+        TestClock clock = new TestClock("2026-06-01T12:00:00Z");
+        try (Router router = fixture.open(NUMBERS, clock, 5)) {
+            router.numbers().put("+18005550200", "c", "s");
+            List<QuarantinedNumber> audited = new ArrayList<>();
+
+            assertThrows(IllegalStateException.class, () -> router.removeNumber(18005550200L, q -> {
+                throw new IllegalStateException("audit disk full");
+            }));
+            assertEquals(RoutingPlan.Outcome.ROUTED, router.route(Fixture.call("+18005550200", null)).outcome(),
+                    "an unaudited removal is undone");
+            assertTrue(router.quarantine().list().isEmpty());
+
+            NumberRemoval.Result removed = router.removeNumber(18005550200L, audited::add);
+            assertEquals(NumberRemoval.Outcome.REMOVED, removed.outcome());
+            assertEquals(List.of(removed.quarantined()), audited);
+            assertEquals("c", removed.quarantined().campaign());
+            assertEquals(clock.millis(), removed.quarantined().removedAtMs());
+            assertEquals(RoutingPlan.Outcome.QUARANTINED, router.route(Fixture.call("+18005550200", null)).outcome());
+
+            NumberRemoval.Result again = router.removeNumber(18005550200L, audited::add);
+            assertEquals(NumberRemoval.Outcome.ALREADY_QUARANTINED, again.outcome());
+            assertTrue(again.reason().startsWith("+18005550200 is already quarantined (removed from campaign \"c\""),
+                    again.reason());
+            NumberRemoval.Result listed = router.removeNumber(18005550101L, audited::add);
+            assertEquals(NumberRemoval.Outcome.IN_CONFIG, listed.outcome());
+            assertTrue(listed.reason().startsWith("test.yaml:") && listed.reason().contains(
+                    ": numbers[1].number: +18005550101 is listed in the configuration file; remove it there and reload"),
+                    listed.reason());
+            assertEquals(NumberRemoval.Outcome.NOT_TRACKED, router.removeNumber(18005550299L, audited::add).outcome());
+            assertEquals(1, audited.size(), "refusals are not audited");
+            assertEquals(RoutingPlan.Outcome.ROUTED, router.route(Fixture.call("+18005550101", null)).outcome());
         }
     }
 }

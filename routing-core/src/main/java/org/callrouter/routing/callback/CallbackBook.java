@@ -23,6 +23,8 @@ public final class CallbackBook {
 
     /** The longest wait before a try the trunk was too busy for (its first interval when shorter). */
     static final long TRUNK_BUSY_RETRY_MS = 30_000;
+    /** The reason of a callback cancelled because its caller was marked spam. */
+    public static final String SPAM_REASON = "spam";
 
     private final Map<String, Callback> byId = new HashMap<>();
     private final Map<String, String> idByKey = new HashMap<>();
@@ -95,6 +97,25 @@ public final class CallbackBook {
         }
         return change(callback.state(CallbackState.CANCELLED, callback.tries(), callback.nextTryMs(),
                 "the caller called again and was answered (call " + callId + ")", callback.lastCallId(), nowMs));
+    }
+
+    /**
+     * A call of {@code caller} was marked spam: the caller's pending callbacks in every campaign
+     * are cancelled with reason {@code spam} (a try being placed goes on, as for an operator's
+     * cancel). Empty when there are none.
+     */
+    public List<Callback> onSpam(String caller, long nowMs) {
+        final List<Callback> cancelled = new ArrayList<>();
+        if (caller == null) {
+            return cancelled;
+        }
+        for (Callback callback : new ArrayList<>(due)) {
+            if (callback.state() == CallbackState.PENDING && caller.equals(callback.customer())) {
+                cancelled.add(change(callback.state(CallbackState.CANCELLED, callback.tries(), callback.nextTryMs(),
+                        SPAM_REASON, callback.lastCallId(), nowMs)));
+            }
+        }
+        return cancelled;
     }
 
     /**

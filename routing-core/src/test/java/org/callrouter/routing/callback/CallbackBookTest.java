@@ -133,6 +133,30 @@ class CallbackBookTest {
     }
 
     @Test
+    void aSpamMarkCancelsTheCallersPendingCallbacksInEveryCampaignButNotOneBeingDialed() {
+        CallbackBook book = new CallbackBook(List.of());
+        book.onFinished(lost("c1", CUSTOMER, 100), CONFIG, false, "cb1");
+        book.onFinished(new FinishedCall("c2", "roofing", CUSTOMER, "+18005550101", FinishedCall.Ending.BUSY, 0, 0,
+                100, false, Map.of()), CONFIG, false, "cb2");
+        book.onFinished(lost("c3", "+14155550999", 0), CONFIG, false, "cb3");
+        book.onFinished(lost("c4", "+14155550888", 100), CONFIG, false, "cb4");
+        List<Callback> dialing = book.takeDue(2000, 10, c -> CONFIG);
+        assertEquals(List.of("cb3"), dialing.stream().map(Callback::id).toList());
+
+        List<Callback> cancelled = book.onSpam(CUSTOMER, 2500);
+        assertEquals(List.of("cb1", "cb2"), cancelled.stream().map(Callback::id).sorted().toList());
+        for (Callback cb : cancelled) {
+            assertEquals(CallbackState.CANCELLED, cb.state());
+            assertEquals("spam", cb.reason());
+            assertEquals(2500, cb.updatedMs());
+        }
+        assertTrue(book.onSpam("+14155550999", 2600).isEmpty(), "a try being placed goes on");
+        assertTrue(book.onSpam(null, 2600).isEmpty());
+        assertEquals(2, book.size());
+        assertNull(book.get("cb1"));
+    }
+
+    @Test
     void anOperatorCancelsAPendingCallback() {
         CallbackBook book = new CallbackBook(List.of());
         book.onFinished(lost("c1", CUSTOMER, 0), CONFIG, false, "cb1");

@@ -1,6 +1,7 @@
 package org.callrouter.server.admin;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -19,12 +20,15 @@ import org.callrouter.routing.phone.PhoneNumbers;
 import org.callrouter.routing.quarantine.CallMark;
 import org.callrouter.routing.quarantine.NumberWindow;
 import org.callrouter.routing.quarantine.QuarantinedNumber;
+import org.callrouter.routing.store.NumberRemoval;
+import org.callrouter.routing.store.StoreFullException;
 import org.callrouter.server.quarantine.NumberHealth;
 import org.callrouter.server.quarantine.QuarantineAudit;
 
 /**
  * The number-health routes of {@code /v1}: the numbers removed from their campaigns
- * ({@code GET /v1/numbers/quarantine}), taking one out early
+ * ({@code GET /v1/numbers/quarantine}), removing an imported number into quarantine
+ * ({@code DELETE /v1/numbers/{number}}, audited in {@link QuarantineAudit}), taking one out early
  * ({@code POST /v1/numbers/quarantine/{number}/release}, {@code {"force": true}} before its time,
  * audited in {@link QuarantineAudit}), marking a call as spam or misdirected
  * ({@code POST /v1/calls/{id}/spam}) and each number's share of such calls
@@ -56,6 +60,7 @@ final class NumbersApi {
                 new V1Route("POST", "/v1/numbers/quarantine/{number}/release", ApiToken.Scope.ADMIN, MAX_BODY_BYTES,
                         this::release),
                 new V1Route("GET", "/v1/numbers/health", ApiToken.Scope.READ, 0, c -> health()),
+                new V1Route("DELETE", "/v1/numbers/{number}", ApiToken.Scope.ADMIN, 0, this::remove),
                 new V1Route("POST", "/v1/calls/{id}/spam", ApiToken.Scope.ADMIN, MAX_BODY_BYTES,
                         c -> mark(c.segments().get(2), reason(c.body()), c.actor())));
     }
@@ -71,15 +76,52 @@ final class NumbersApi {
         return ApiResponse.json(200, answer);
     }
 
-    private ApiResponse release(V1Route.Call call) throws ApiException {
-        final String text = call.segments().get(3);
-        final RouterConfig current = config.get();
+    /** A number in the path, in E.164 or any form the default region's {@link PhoneNumbers} reads. */
+    private static long number(String text, RouterConfig current) throws ApiException {
         final long e164 = text.length() > MAX_NUMBER_CHARS ? PhoneNumbers.INVALID
                 : new PhoneNumbers(current.defaultRegion()).parse(text);
         if (e164 < 0) {
             throw new ApiException(400, "\"" + (text.length() > MAX_NUMBER_CHARS ? text.substring(0, MAX_NUMBER_CHARS)
                     + "..." : text) + "\" is not a phone number (E.164 such as +18005550100)");
         }
+        return e164;
+    }
+
+    /**
+     * {@code DELETE /v1/numbers/{number}}: an imported number leaves its campaign for quarantine,
+     * audited; 409 for a number the configuration file lists or one already quarantined, 404 for
+     * one not tracked.
+     */
+    private ApiResponse remove(V1Route.Call call) throws ApiException {
+        final RouterConfig current = config.get();
+        final long e164 = number(call.segments().get(2), current);
+        final NumberPolicy policy = current.numberPolicy();
+        final QuarantineAudit audit = new QuarantineAudit(current.server().dataDir());
+        final NumberRemoval.Result result;
+        try {
+            result = router.get().removeNumber(e164, q -> {
+                try {
+                    audit.record(q.removedAtMs(), call.actor(), "remove", q, policy);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw new ApiException(503, "the quarantine audit cannot be written, so nothing was removed: "
+                    + e.getCause().getMessage());
+        } catch (StoreFullException e) {
+            throw new ApiException(507, e.getMessage());
+        }
+        return switch (result.outcome()) {
+            case REMOVED -> ApiResponse.json(200, json(result.quarantined(), policy, wall.millis()));
+            case NOT_TRACKED -> throw new ApiException(404, result.reason());
+            case IN_CONFIG, ALREADY_QUARANTINED -> throw new ApiException(409, result.reason());
+        };
+    }
+
+    private ApiResponse release(V1Route.Call call) throws ApiException {
+        final RouterConfig current = config.get();
+        final long e164 = number(call.segments().get(3), current);
         boolean force = false;
         if (call.body().length > 0) {
             final JsonNode body = RequestJson.object(call.body(), "{\"force\": true}");

@@ -114,7 +114,7 @@ public final class RouterService implements AutoCloseable {
             schedule = new CallbackScheduler(this::config, wall, errors,
                     List.of(new CallbackMetrics(metrics.registry()), new CallbackWebhooks(hooks)));
             final NumberHealth health = new NumberHealth(settings.dataDir(), this::startedRouter, this::config,
-                    hooks::numberFlagged, errors);
+                    hooks::numberFlagged, schedule::onSpam, errors);
             // The callback sink only hands ended and answered calls to the scheduler's thread.
             pipeline = new RecordPipeline(settings.records(), journalDir(settings), longestCallMs(config),
                     List.of(metrics.calls(), new NumberAlerts(metrics.registry(), this::config), health,

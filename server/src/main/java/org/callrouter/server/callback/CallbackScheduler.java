@@ -110,6 +110,18 @@ public final class CallbackScheduler implements AutoCloseable {
     }
 
     /**
+     * A call of {@code caller} was marked spam (any thread): the caller's pending callbacks, in
+     * any campaign, are cancelled with reason {@code spam}, stored and announced as any cancel.
+     */
+    public void onSpam(String caller) {
+        submit(() -> {
+            for (Callback cancelled : book.onSpam(caller, wall.millis())) {
+                record(cancelled);
+            }
+        });
+    }
+
+    /**
      * An operator cancels callback {@code id} (any thread).
      *
      * @return completes with the cancelled callback, or exceptionally: {@link CallbackNotFoundException}

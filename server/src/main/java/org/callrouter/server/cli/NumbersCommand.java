@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code router numbers ...}: the tracked numbers store. */
 @Command(name = "numbers", mixinStandardHelpOptions = true,
         description = "Manages tracked numbers.",
-        subcommands = {NumbersImportCommand.class, NumbersQuarantineCommand.class, NumbersHealthCommand.class,
+        subcommands = {NumbersImportCommand.class, NumbersRemoveCommand.class, NumbersQuarantineCommand.class, NumbersHealthCommand.class,
             CommandLine.HelpCommand.class})
 public final class NumbersCommand {
 }

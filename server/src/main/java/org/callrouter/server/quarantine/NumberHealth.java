@@ -1,11 +1,9 @@
 package org.callrouter.server.quarantine;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.agrona.ErrorHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.callrouter.routing.Router;
 import org.callrouter.routing.config.NumberPolicy;
@@ -32,14 +32,16 @@ import org.callrouter.server.webhook.FlaggedNumber;
  * in the router's number-day store (a record sink, on the emitter thread), applies marks
  * ({@code POST /v1/calls/{id}/spam}, a postback with {@code reason}), keeps the set of numbers
  * flagged for replacement, and tells the webhooks when a number becomes flagged. Marks are kept
- * in {@code <data_dir>/call-marks.jsonl} (who, when, which call, why), which also makes a second
- * mark of the same call a conflict after a restart.
+ * in {@link MarkJournal} (who, when, which call, why), which also makes a second mark of the same
+ * call a conflict after a restart. With {@code server.records.retention_days} set, mark files older
+ * than that, and older than {@code number_policy.spam_window_days}, are deleted at the start and
+ * then at most once a day when a mark is written (the only time the journal grows).
  */
 public final class NumberHealth implements RecordSink {
 
-    /** The marks file's name under the data directory. */
-    public static final String MARKS_FILE = "call-marks.jsonl";
+    private static final Logger LOG = LoggerFactory.getLogger(NumberHealth.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long DAY_MS = 86_400_000L;
 
     /** What a mark did. */
     public record Marked(NumberWindow window, boolean flaggedNow, boolean callerBlocked) {
@@ -63,34 +65,69 @@ public final class NumberHealth implements RecordSink {
     private final Supplier<Router> router;
     private final Supplier<RouterConfig> config;
     private final Consumer<FlaggedNumber> onFlagged;
+    private final Consumer<String> onSpamCaller;
     private final ErrorHandler errors;
-    private final Path marksFile;
+    private final MarkJournal marks;
     private final Set<String> markedCalls = ConcurrentHashMap.newKeySet();
     private final Set<String> flagged = ConcurrentHashMap.newKeySet();
+    /** When marks are next pruned (guarded by {@code this}). */
+    private long nextPruneMs = Long.MIN_VALUE;
 
     /**
-     * @param onFlagged hears of each number that becomes flagged (the webhooks)
+     * @param onFlagged    hears of each number that becomes flagged (the webhooks)
+     * @param onSpamCaller hears of the caller (E.164) of each call marked spam (the callback
+     *                     scheduler, which cancels the caller's pending callbacks)
      * @throws IOException when the marks file cannot be read
      */
     public NumberHealth(Path dataDir, Supplier<Router> router, Supplier<RouterConfig> config,
-                        Consumer<FlaggedNumber> onFlagged, ErrorHandler errors) throws IOException {
+                        Consumer<FlaggedNumber> onFlagged, Consumer<String> onSpamCaller, ErrorHandler errors)
+            throws IOException {
         this.router = router;
         this.config = config;
         this.onFlagged = onFlagged;
+        this.onSpamCaller = onSpamCaller;
         this.errors = errors;
-        this.marksFile = dataDir.resolve(MARKS_FILE);
-        if (Files.exists(marksFile)) {
-            for (String line : Files.readAllLines(marksFile, StandardCharsets.UTF_8)) {
-                final JsonNode mark = JSON.readTree(line);
-                if (mark != null && mark.path("call_id").isTextual()) {
-                    markedCalls.add(mark.path("call_id").asText());
-                }
-            }
-        }
+        this.marks = new MarkJournal(dataDir);
+        markedCalls.addAll(markedCallIds());
     }
 
-    /** Finds the numbers flagged now (once the router is open). */
+    private Set<String> markedCallIds() throws IOException {
+        final Set<String> ids = new HashSet<>();
+        for (JsonNode mark : marks.read()) {
+            if (mark.path("call_id").isTextual()) {
+                ids.add(mark.path("call_id").asText());
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Applies {@code server.records.retention_days} to the marks: deletes the mark files of days
+     * before {@code max(retention_days, spam_window_days)} days ago (none when retention is 0), and
+     * forgets their calls.
+     *
+     * @return the files deleted
+     */
+    public synchronized int pruneMarks(long nowMs) throws IOException {
+        nextPruneMs = nowMs + DAY_MS;
+        final RouterConfig current = config.get();
+        final int retentionDays = current.server().records().retentionDays();
+        if (retentionDays == 0) {
+            return 0;
+        }
+        final int keepDays = Math.max(retentionDays, current.numberPolicy().spamWindowDays());
+        final int deleted = marks.prune(nowMs, keepDays);
+        if (deleted > 0) {
+            final Set<String> kept = markedCallIds();
+            markedCalls.retainAll(kept);
+            LOG.info("retention: {} spam mark files older than {} days deleted", deleted, keepDays);
+        }
+        return deleted;
+    }
+
+    /** Finds the numbers flagged now (once the router is open), and prunes old marks. */
     public void start(long nowMs) {
+        pruneMarksQuietly(nowMs);
         final NumberPolicy policy = config.get().numberPolicy();
         for (NumberWindow w : router.get().numberDays().windows(nowMs, policy.spamWindowDays())) {
             if (w.flagged(policy)) {
@@ -146,11 +183,13 @@ public final class NumberHealth implements RecordSink {
             line.put("campaign", campaign);
             line.put("received_at", call.path("received_at").asText());
             try {
-                Files.write(marksFile, (line + "\n").getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+                marks.append(nowMs, line);
             } catch (IOException e) {
                 markedCalls.remove(id);
                 throw e;
+            }
+            if (nowMs >= nextPruneMs) {
+                pruneMarksQuietly(nowMs);
             }
         }
         final Router r = router.get();
@@ -159,6 +198,7 @@ public final class NumberHealth implements RecordSink {
         final long callerNumber = caller == null ? -1 : e164(caller);
         if (mark == CallMark.SPAM && callerNumber >= 0) {
             blocked = r.blockedCallers().block(callerNumber, nowMs);
+            onSpamCaller.accept(caller);
         }
         final NumberPolicy policy = config.get().numberPolicy();
         final NumberWindow window = r.numberDays().window(number, nowMs, policy.spamWindowDays());
@@ -167,6 +207,14 @@ public final class NumberHealth implements RecordSink {
             onFlagged.accept(new FlaggedNumber(campaign, id, caller, mark.wireName(), window, policy.spamWindowDays()));
         }
         return new Marked(window, flaggedNow, blocked);
+    }
+
+    private void pruneMarksQuietly(long nowMs) {
+        try {
+            pruneMarks(nowMs);
+        } catch (IOException e) {
+            errors.onError(new IOException("retention: cannot prune the spam marks in the data directory", e));
+        }
     }
 
     /** Every number with calls in the window, with whether it is flagged. */

@@ -18,10 +18,11 @@ import org.callrouter.routing.quarantine.QuarantinedNumber;
 /**
  * The quarantine's audit trail: {@code <data_dir>/quarantine-audit.jsonl}, one JSON line per
  * number taken out of quarantine by hand ({@code release}, or {@code force-release} and
- * {@code force-import} when its time had not come): when, who, which number, the campaign it had
- * left and until when it would have stayed. Written (and forced to disk) before the change is
- * answered, so a forced reuse is never unrecorded. Shared by the router's admin API and
- * {@code router numbers import}, which may run at once: each line is one append.
+ * {@code force-import} when its time had not come) or put into it by hand ({@code remove}): when,
+ * who, which number, the campaign it had left and until when it stays. Written (and forced to disk)
+ * before the change is answered, so a forced reuse or a removal is never unrecorded. Shared by the
+ * router's admin API and {@code router numbers import|remove}, which may run at once: each line is
+ * one append.
  */
 public final class QuarantineAudit {
 
@@ -39,7 +40,7 @@ public final class QuarantineAudit {
     /**
      * Appends one entry.
      *
-     * @param action {@code release}, {@code force-release} or {@code force-import}
+     * @param action {@code release}, {@code force-release}, {@code force-import} or {@code remove}
      * @param actor  who: {@code api:<token name>} or {@code cli:<OS user>}
      * @throws IOException when the line cannot be written (the caller must then not release)
      */

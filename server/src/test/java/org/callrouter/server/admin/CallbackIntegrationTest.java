@@ -12,6 +12,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.callrouter.server.Await;
+import org.callrouter.server.metrics.PrometheusText;
 import org.callrouter.server.sipua.Behaviour;
 import org.callrouter.server.sipua.CarrierCall;
 import org.callrouter.server.sipua.Handler;
@@ -195,5 +196,20 @@ class CallbackIntegrationTest {
         assertEquals("cancelled", awaitCallback("cancelled").path("state").asText());
         assertEquals(409, router.request("DELETE", "/v1/callbacks/" + id, null, "Bearer " + ServiceFixture.TOKEN)
                 .statusCode());
+    }
+
+    @Test
+    void aSpamMarkOfTheLostCallCancelsItsPendingCallback() {
+        start("{ enabled: true, intervals: [1h], trunk: out }");
+        lostCall();
+        final JsonNode pending = awaitCallback("pending");
+        final var marked = router.post("/v1/calls/" + pending.path("lost_call_id").asText() + "/spam",
+                "{\"reason\": \"spam\"}");
+        assertEquals(200, marked.statusCode(), marked::body);
+        final JsonNode cancelled = awaitCallback("cancelled");
+        assertEquals("spam", cancelled.path("reason").asText(), cancelled::toString);
+        final Map<String, Double> m = PrometheusText.samples(router.get("/metrics").body());
+        assertEquals(1.0, m.get("callbacks_cancelled_total{campaign=\"sales\"}"), m::toString);
+        assertEquals(0, customer.invites().size());
     }
 }

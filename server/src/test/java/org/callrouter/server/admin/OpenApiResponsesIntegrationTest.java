@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
@@ -19,6 +20,7 @@ import com.networknt.schema.Error;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
 import org.callrouter.server.Await;
+import org.callrouter.server.cli.CliTest;
 import org.callrouter.server.sipua.Behaviour;
 import org.callrouter.server.sipua.CarrierCall;
 import org.callrouter.server.sipua.Peers;
@@ -65,7 +67,7 @@ class OpenApiResponsesIntegrationTest {
     }
 
     @Test
-    void everyOperationAnswersWhatItsSchemaSays() {
+    void everyOperationAnswersWhatItsSchemaSays() throws IOException {
         final String routing = """
                 sources: [ { id: web } ]
                 handlers:
@@ -161,8 +163,11 @@ class OpenApiResponsesIntegrationTest {
         check("GET", "/v1/callbacks", "/v1/callbacks?state=cancelled", null, 200);
     }
 
-    /** Spam marks, number health and quarantine: a reload takes the spare number out, then it is released. */
-    private void numberRoutes(String routing, String id) {
+    /**
+     * Spam marks, number health and quarantine: a reload takes the spare number out, then it is released;
+     * an imported number is removed into quarantine.
+     */
+    private void numberRoutes(String routing, String id) throws IOException {
         check("GET", "/v1/numbers/health", "/v1/numbers/health", null, 200);
         check("POST", "/v1/calls/{id}/spam", "/v1/calls/" + id + "/spam", "{\"reason\": \"misdirected\"}", 200);
         check("POST", "/v1/calls/{id}/spam", "/v1/calls/" + id + "/spam", "{\"reason\": \"spam\"}", 409);
@@ -181,6 +186,16 @@ class OpenApiResponsesIntegrationTest {
         check("POST", "/v1/numbers/quarantine/{number}/release", release, "{\"force\": true}", 200);
         check("POST", "/v1/numbers/quarantine/{number}/release", release, "{\"force\": true}", 404);
         check("POST", "/v1/numbers/quarantine/{number}/release", "/v1/numbers/quarantine/x/release", null, 400);
+
+        final Path csv = dir.resolve("imported.csv");
+        Files.writeString(csv, "+18005550300,sales,web\n");
+        assertEquals(0, CliTest.run("numbers", "import", csv.toString(), "--config", router.configFile().toString())
+                .exit());
+        check("DELETE", "/v1/numbers/{number}", "/v1/numbers/%2B18005550300", null, 200);
+        check("DELETE", "/v1/numbers/{number}", "/v1/numbers/%2B18005550300", null, 409);
+        check("DELETE", "/v1/numbers/{number}", "/v1/numbers/" + NUMBER.replace("+", "%2B"), null, 409);
+        check("DELETE", "/v1/numbers/{number}", "/v1/numbers/%2B18005550399", null, 404);
+        check("DELETE", "/v1/numbers/{number}", "/v1/numbers/x", null, 400);
     }
 
     /**

@@ -175,6 +175,10 @@ final class ServiceFixture implements AutoCloseable {
         return request("POST", path, body, "Bearer " + TOKEN);
     }
 
+    HttpResponse<String> delete(String path) {
+        return request("DELETE", path, null, "Bearer " + TOKEN);
+    }
+
     static JsonNode json(HttpResponse<String> response) {
         return json(response.body());
     }

@@ -112,6 +112,31 @@ class CallbackSchedulerTest {
     }
 
     @Test
+    void aSpamMarkOfTheCallerCancelsItsPendingCallbackDurablyAndAnnouncesIt() {
+        final CallbackScheduler scheduler = scheduler();
+        scheduler.onFinished(lost("solar", CUSTOMER));
+        scheduler.onFinished(lost("solar", "+14155550999"));
+        scheduler.step(clock.millis());
+        final Callback other = store.all().stream().filter(c -> !c.customer().equals(CUSTOMER)).findFirst()
+                .orElseThrow();
+        events.clear();
+
+        scheduler.onSpam(CUSTOMER);
+        scheduler.step(clock.millis());
+        assertEquals(List.of("cancelled"), events);
+        final Callback cancelled = store.all().stream().filter(c -> c.customer().equals(CUSTOMER)).findFirst()
+                .orElseThrow();
+        assertEquals(CallbackState.CANCELLED, cancelled.state());
+        assertEquals("spam", cancelled.reason());
+        assertEquals(CallbackState.PENDING, store.get(other.id()).state(), "another caller's callback stays");
+        assertEquals(1, scheduler.live());
+        clock.advanceMs(2000);
+        scheduler.step(clock.millis());
+        assertEquals(List.of("+14155550999"), dialer.requests.stream().map(CallbackRequest::customer).toList(),
+                "only the other caller is dialed");
+    }
+
+    @Test
     void aCustomerWhoDoesNotAnswerIsRetriedThenGivenUpAfterTheLastTry() {
         final CallbackScheduler scheduler = scheduler();
         scheduler.onFinished(lost("solar", CUSTOMER));

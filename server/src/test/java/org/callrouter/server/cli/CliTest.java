@@ -210,4 +210,24 @@ public class CliTest {
         assertEquals(1, clean.exit());
         assertTrue(clean.err().contains("file not found"), clean.err());
     }
+
+    @Test
+    void numbersRemoveQuarantinesImportedNumbersAndRefusesListedOnes() throws IOException {
+        Path file = config();
+        Path csv = temp.resolve("numbers.csv");
+        Files.writeString(csv, "+18005550201,auto,facebook\n");
+        assertEquals(0, run("numbers", "import", csv.toString(), "--config", file.toString()).exit());
+        Run removed = run("numbers", "remove", "+18005550201", "--config", file.toString());
+        assertEquals(0, removed.exit(), removed.err());
+        assertTrue(removed.out().startsWith("+18005550201 removed from campaign auto; quarantined until "), removed.out());
+        Run refused = run("numbers", "remove", "+18005550100", "555", "--config", file.toString());
+        assertEquals(2, refused.exit(), refused.out());
+        assertTrue(refused.err().contains(file + ":") && refused.err().contains(
+                "numbers[0].number: +18005550100 is listed in the configuration file; remove it there and reload"),
+                refused.err());
+        assertTrue(refused.err().contains("\"555\" is not a phone number"), refused.err());
+        Run reimport = run("numbers", "import", csv.toString(), "--config", file.toString());
+        assertEquals(1, reimport.exit(), reimport.err());
+        assertTrue(reimport.out().contains("+18005550201 is quarantined until"), reimport.out());
+    }
 }
