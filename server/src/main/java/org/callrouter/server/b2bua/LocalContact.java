@@ -43,6 +43,12 @@ public final class LocalContact {
         return entry(transport).viaPrefix + BranchIds.branch() + ";rport";
     }
 
+    /** The Via sent-by ({@code host:port}) for {@code transport}, or null when the router does not listen on it. */
+    public String sentBy(Transport transport) {
+        final Entry entry = entries.get(transport);
+        return entry == null ? null : entry.sentBy;
+    }
+
     /** The Contact value for dialogs on {@code transport}. */
     public String contact(Transport transport) {
         return entry(transport).contact;
@@ -67,11 +73,13 @@ public final class LocalContact {
     }
 
     private static final class Entry {
+        final String sentBy;
         final String viaPrefix;
         final String contact;
 
         Entry(Transport transport, String host, int port) {
-            this.viaPrefix = "SIP/2.0/" + transport.name() + " " + host + ":" + port + ";branch=";
+            this.sentBy = host + ":" + port;
+            this.viaPrefix = "SIP/2.0/" + transport.name() + " " + sentBy + ";branch=";
             // Over TLS the Contact is a sips: URI: a dialog started with a sips: Request-URI
             // needs one (RFC 3261 12.1.1), and it keeps the peer's requests to us on TLS.
             this.contact = switch (transport) {
