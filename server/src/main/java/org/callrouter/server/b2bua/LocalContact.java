@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.EnumMap;
 import java.util.Map;
 
+import io.netty.util.NetUtil;
 import org.callrouter.server.transaction.BranchIds;
 import org.callrouter.server.transport.Transport;
 
@@ -67,8 +68,9 @@ public final class LocalContact {
         return entry;
     }
 
+    /** An IPv6 address in brackets and in its RFC 5952 form ({@code [::1]}, not {@code [0:0:0:0:0:0:0:1]}). */
     private static String hostText(InetSocketAddress address) {
-        final String h = address.getAddress().getHostAddress();
+        final String h = NetUtil.toAddressString(address.getAddress());
         return h.indexOf(':') >= 0 ? "[" + h + "]" : h;
     }
 

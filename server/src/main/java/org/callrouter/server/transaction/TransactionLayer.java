@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.function.LongSupplier;
 
+import io.netty.util.NetUtil;
 import org.agrona.collections.Object2ObjectHashMap;
 import org.callrouter.sip.codec.SipParser;
 import org.callrouter.sip.codec.SipMessageEditor;
@@ -268,10 +269,10 @@ public final class TransactionLayer {
      */
     private static SipRequest stampVia(SipRequest request, InetSocketAddress from) {
         final Via via = request.topVia();
-        final String sourceIp = from.getAddress().getHostAddress();
-        final boolean needsReceived = from.getAddress() instanceof Inet6Address
-                ? !sameIpv6(via.host(), from.getAddress())
-                : !sourceIp.equals(via.host());
+        final boolean v6 = from.getAddress() instanceof Inet6Address;
+        // An IPv6 received in its RFC 5952 form (::1), as the router writes its own addresses.
+        final String sourceIp = v6 ? NetUtil.toAddressString(from.getAddress()) : from.getAddress().getHostAddress();
+        final boolean needsReceived = v6 ? !sameIpv6(via.host(), from.getAddress()) : !sourceIp.equals(via.host());
         if (!needsReceived && !via.hasRport()) {
             return request;
         }
