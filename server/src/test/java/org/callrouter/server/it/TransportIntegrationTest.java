@@ -155,20 +155,19 @@ class TransportIntegrationTest {
              RawUdpPeer carrier = RawUdpPeer.open(Ports.free(FIRST_PORT, LAST_PORT))) {
             startRouter("127.0.0.1", Routing.oneHandler("sip:127.0.0.1:" + handler.port()), "");
             final InetSocketAddress router = new InetSocketAddress("127.0.0.1", sipPort);
-            // The carrier's own idea of its address: a private one behind a NAT, another port.
-            final String via = "SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bKnat1;rport";
+            // The carrier's own idea of its address (Via, Contact): a private one behind a NAT.
             final String sdp = Sdp.audio("carrier", 1);
             carrier.send(router, "INVITE sip:" + Routing.DIALED + "@127.0.0.1:" + sipPort + " SIP/2.0\r\n"
-                    + "Via: " + via + "\r\n"
+                    + "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bKnat1;rport\r\n"
                     + "Max-Forwards: 70\r\n"
-                    + "From: <sip:+14155550123@192.0.2.10>;tag=nat\r\n"
+                    + "From: <sip:+14155550123@10.0.0.5>;tag=nat\r\n"
                     + "To: <sip:" + Routing.DIALED + "@127.0.0.1>\r\n"
-                    + "Call-ID: nat1@192.0.2.10\r\n"
+                    + "Call-ID: nat1@10.0.0.5\r\n"
                     + "CSeq: 1 INVITE\r\n"
-                    + "Contact: <sip:caller@127.0.0.1:" + carrier.port() + ">\r\n"
+                    + "Contact: <sip:caller@10.0.0.5:5062>\r\n"
                     + "Content-Type: application/sdp\r\n"
                     + "Content-Length: " + sdp.length() + "\r\n\r\n" + sdp);
-            final String stamped = "SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bKnat1;rport=" + carrier.port()
+            final String stamped = "SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bKnat1;rport=" + carrier.port()
                     + ";received=127.0.0.1";
             final String trying = awaitResponse(carrier, "INVITE", 100);
             assertEquals(stamped, header(trying, "Via"), "at the source port, not 5062: " + trying);
@@ -176,27 +175,27 @@ class TransportIntegrationTest {
             assertEquals(stamped, header(ok, "Via"));
 
             final String routerTarget = header(ok, "Contact").replaceAll("^<|>$", "");
-            final String toWithTag = header(ok, "To");
             carrier.send(router, "ACK " + routerTarget + " SIP/2.0\r\n"
-                    + "Via: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bKnat2;rport\r\n"
+                    + "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bKnat2;rport\r\n"
                     + "Max-Forwards: 70\r\n"
-                    + "From: <sip:+14155550123@192.0.2.10>;tag=nat\r\n"
-                    + "To: " + toWithTag + "\r\n"
-                    + "Call-ID: nat1@192.0.2.10\r\n"
+                    + "From: <sip:+14155550123@10.0.0.5>;tag=nat\r\n"
+                    + "To: " + header(ok, "To") + "\r\n"
+                    + "Call-ID: nat1@10.0.0.5\r\n"
                     + "CSeq: 1 ACK\r\n"
                     + "Content-Length: 0\r\n\r\n");
-            carrier.send(router, "BYE " + routerTarget + " SIP/2.0\r\n"
-                    + "Via: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bKnat3;rport\r\n"
-                    + "Max-Forwards: 70\r\n"
-                    + "From: <sip:+14155550123@192.0.2.10>;tag=nat\r\n"
-                    + "To: " + toWithTag + "\r\n"
-                    + "Call-ID: nat1@192.0.2.10\r\n"
-                    + "CSeq: 2 BYE\r\n"
+            // The handler hangs up: the router's BYE reaches the carrier through its NAT binding
+            // (the source address and port), not at the private Contact.
+            final ReceivedRequest invite = handler.awaitInvites(1, WAIT).get(0);
+            assertEquals(200, handler.hangUp(invite.callId(), WAIT).status());
+            final String bye = awaitRequest(carrier, "BYE");
+            assertTrue(bye.startsWith("BYE sip:caller@10.0.0.5:5062 SIP/2.0\r\n"), "to the carrier's Contact: " + bye);
+            carrier.send(router, "SIP/2.0 200 OK\r\n"
+                    + "Via: " + header(bye, "Via") + "\r\n"
+                    + "From: " + header(bye, "From") + "\r\n"
+                    + "To: " + header(bye, "To") + "\r\n"
+                    + "Call-ID: " + header(bye, "Call-ID") + "\r\n"
+                    + "CSeq: " + header(bye, "CSeq") + "\r\n"
                     + "Content-Length: 0\r\n\r\n");
-            final String byeOk = awaitResponse(carrier, "BYE", 200);
-            assertEquals("SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bKnat3;rport=" + carrier.port()
-                    + ";received=127.0.0.1", header(byeOk, "Via"));
-            handler.awaitRequest("BYE", WAIT);
 
             // Without rport (RFC 3261 18.2.1, 18.2.2): received names the source address, and
             // the response goes there, at the port the Via names.
