@@ -25,7 +25,7 @@ public final class LocalContact {
     public LocalContact(String advertisedHost, Map<Transport, InetSocketAddress> bound) {
         String firstHost = null;
         for (Map.Entry<Transport, InetSocketAddress> e : bound.entrySet()) {
-            final String h = advertisedHost != null ? advertisedHost : hostText(e.getValue());
+            final String h = advertisedHost != null ? bracketed(advertisedHost) : hostText(e.getValue());
             if (firstHost == null) {
                 firstHost = h;
             }
@@ -66,6 +66,11 @@ public final class LocalContact {
             throw new IllegalStateException("the router does not listen on " + transport);
         }
         return entry;
+    }
+
+    /** An IPv6 literal as {@code advertised_host} may give it ({@code 2001:db8::1}), in brackets as a sent-by and URI host need it. */
+    private static String bracketed(String host) {
+        return host.indexOf(':') >= 0 && host.charAt(0) != '[' ? "[" + host + "]" : host;
     }
 
     /** An IPv6 address in brackets and in its RFC 5952 form ({@code [::1]}, not {@code [0:0:0:0:0:0:0:1]}). */
