@@ -115,6 +115,8 @@ class TransportIntegrationTest {
                     "the Contact stays UDP: " + invite.header("Contact"));
             assertEquals(1, largeRequests().overTcp());
             assertEquals(0, largeRequests().fellBack());
+            assertEquals(0, service.server().transport().inboundConnections().open(),
+                    "the handler answered on the router's connection, not on one of its own");
 
             assertEquals(200, call.bye(WAIT).status());
             // The dialog's requests follow the handler's Contact, which jain-sip wrote with
