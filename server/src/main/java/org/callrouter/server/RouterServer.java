@@ -37,6 +37,7 @@ import org.callrouter.server.stir.StirVerifier;
 import org.callrouter.server.timer.TimerService;
 import org.callrouter.server.tracking.TrackingServer;
 import org.callrouter.server.tracking.TrackingStats;
+import org.callrouter.server.transaction.LargeRequests;
 import org.callrouter.server.transaction.InboundDispatcher;
 import org.callrouter.server.transaction.InboundStats;
 import org.callrouter.server.transaction.MessageCounters;
@@ -125,8 +126,6 @@ public final class RouterServer implements AutoCloseable {
                     new SipLimits().maxMessageBytes(sip.maxMessageBytes()), errors, tls,
                     new InboundConnections(sip.connections().max(), sip.connections().maxPerAddress()));
             transport.start();
-            this.layer = new TransactionLayer(transport, timers, new SipTimers(sip.t1Ms(), sip.t2Ms(), sip.t4Ms()),
-                    RouterServer::monoMs, counters);
             final Map<Transport, InetSocketAddress> bound = new EnumMap<>(Transport.class);
             for (Transport t : Transport.values()) {
                 final InetSocketAddress address = transport.localAddress(t);
@@ -135,6 +134,8 @@ public final class RouterServer implements AutoCloseable {
                 }
             }
             final LocalContact local = new LocalContact(sip.advertisedHost(), bound);
+            this.layer = new TransactionLayer(transport, timers, new SipTimers(sip.t1Ms(), sip.t2Ms(), sip.t4Ms()),
+                    RouterServer::monoMs, counters, new LargeRequests(local.sentBy(Transport.TCP)));
             dns = SipResolver.open(netty.loop(), netty.datagramChannel(), settings.dns(), bound.keySet(),
                     RouterServer::monoMs);
             this.resolver = dns;

@@ -150,6 +150,36 @@ public final class SipMessageEditor extends Encodable {
     }
 
     /**
+     * Replaces the transport and sent-by of the topmost Via value, keeping its parameters
+     * (branch, rport...) as written: what a client transport does when it sends a request over
+     * another transport than the one its Via names (RFC 3261 18.1.1).
+     *
+     * @param transport the new transport token ({@code TCP})
+     * @param sentBy    the new {@code host[:port]}, an IPv6 host in brackets
+     * @throws IllegalArgumentException when the result is not a valid Via value
+     * @throws IllegalStateException    when there is no Via
+     */
+    public SipMessageEditor setTopViaSentBy(String transport, String sentBy) {
+        int i = first(HeaderName.VIA);
+        if (i < 0) {
+            throw new IllegalStateException("no Via to change");
+        }
+        FieldLine line = lines().get(i);
+        byte[] a = line.a;
+        ViaScanner via = new ViaScanner();
+        via.scan(a, line.valueStart, line.valueEnd);
+        byte[] v = new Segments().add("SIP/2.0/").add(transport).add(" ").add(sentBy)
+                .add(a, via.paramsStart, line.valueEnd).toBytes();
+        try {
+            new ViaScanner().scan(v, 0, v.length);
+        } catch (SipParseException e) {
+            throw new IllegalArgumentException("not a valid Via: '" + transport + " " + sentBy + "' (" + e.reason() + ")", e);
+        }
+        lines().set(i, line.withValue(v, 0, v.length));
+        return this;
+    }
+
+    /**
      * Replaces the Request-URI (RFC 3261 16.6 step 2).
      *
      * @throws IllegalStateException    when the message is a response

@@ -113,6 +113,25 @@ class SipMessageEditorTest {
     }
 
     @Test
+    void setTopViaSentByChangesTransportAndSentByOnly() {
+        SipMessage m = corpus("asterisk-invite");
+        String expected = replaced(m, "Via: SIP/2.0/UDP 203.0.113.10:5060;rport;branch=",
+                "Via: SIP/2.0/TCP [2001:db8::7]:5062;rport;branch=");
+        SipMessage edited = parse(text(SipMessageEditor.of(m).setTopViaSentBy("TCP", "[2001:db8::7]:5062")));
+        assertEquals(expected, edited.toString());
+        assertEquals("TCP", edited.topVia().transport());
+        assertEquals(5062, edited.topVia().port());
+
+        SipMessage twoVias = parse("SIP/2.0 200 OK\r\nv: SIP/2.0/UDP a.example.com;branch=z9hG4bK1, "
+                + "SIP/2.0/UDP other.example.com;branch=z9hG4bK0\r\nf: <sip:a@b>;tag=1\r\nt: <sip:c@d>;tag=2\r\n"
+                + "i: x@y\r\nCSeq: 1 INVITE\r\nl: 0\r\n\r\n");
+        assertEquals(replaced(twoVias, "v: SIP/2.0/UDP a.example.com;branch=z9hG4bK1,",
+                        "v: SIP/2.0/TCP 10.0.0.1:5060;branch=z9hG4bK1,"),
+                text(SipMessageEditor.of(twoVias).setTopViaSentBy("TCP", "10.0.0.1:5060")));
+        assertThrows(IllegalArgumentException.class, () -> SipMessageEditor.of(m).setTopViaSentBy("TCP", "a b"));
+    }
+
+    @Test
     void setRequestUriRewritesOnlyTheRequestLine() {
         SipMessage m = corpus("telnyx-invite");
         String expected = replaced(m, "INVITE sip:+15551234567@pbx.example.com SIP/2.0",

@@ -1,8 +1,10 @@
 package org.callrouter.routing.config;
 
 import java.math.BigDecimal;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
@@ -156,7 +158,42 @@ final class ModelReader {
                 return null;
             }
         }
+        String ipv6 = hostPort.startsWith("[") ? ipv6ReferenceProblem(hostPort) : null;
+        if (ipv6 != null) {
+            h.error("uri", ipv6 + " in \"" + uri + "\"");
+            return null;
+        }
         return uri;
+    }
+
+    /**
+     * What is wrong with {@code [v6]} or {@code [v6]:port} (RFC 3261 25.1 IPv6reference), or
+     * null. The brackets must hold an IPv6 address: anything with a colon is parsed as one,
+     * never looked up in DNS.
+     */
+    private static String ipv6ReferenceProblem(String hostPort) {
+        int close = hostPort.indexOf(']');
+        if (close < 0) {
+            return "an IPv6 address needs its closing bracket";
+        }
+        String address = hostPort.substring(1, close);
+        try {
+            if (address.indexOf(':') < 0 || InetAddress.getByName(address).getAddress().length != 16) {
+                return "brackets must hold an IPv6 address, got \"" + address + "\"";
+            }
+        } catch (UnknownHostException e) {
+            return "not an IPv6 address: \"" + address + "\"";
+        }
+        String rest = hostPort.substring(close + 1);
+        if (rest.isEmpty()) {
+            return null;
+        }
+        if (rest.charAt(0) != ':' || rest.length() == 1 || rest.length() > 6
+                || !rest.substring(1).chars().allMatch(c -> c >= '0' && c <= '9')
+                || Integer.parseInt(rest.substring(1)) > 65535) {
+            return "expected [IPv6] or [IPv6]:port, got \"" + hostPort + "\"";
+        }
+        return null;
     }
 
     private static int indexOfAny(String text, String chars) {

@@ -177,6 +177,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void handlerUrisWithIpv6Literals() throws ConfigException {
+        for (String uri : new String[] {"sip:[::1]:5080", "sip:+15551230001@[2001:db8::7]", "sip:[fd00::1]:5080;transport=tcp"}) {
+            assertEquals(uri, load("handlers: [{ id: a, uri: '" + uri + "' }]").handlers().get(0).uri());
+        }
+        assertEquals("handlers[0].uri: IPv6 addresses need brackets, e.g. [::1]:5060, got \"::1:5080\" in \"sip:::1:5080\"",
+                pathAndMessage(single("handlers: [{ id: a, uri: 'sip:::1:5080' }]")));
+        assertEquals("handlers[0].uri: an IPv6 address needs its closing bracket in \"sip:a@[::1:5080\"",
+                pathAndMessage(single("handlers: [{ id: a, uri: 'sip:a@[::1:5080' }]")));
+        assertEquals("handlers[0].uri: brackets must hold an IPv6 address, got \"example.com\" in \"sip:[example.com]:5080\"",
+                pathAndMessage(single("handlers: [{ id: a, uri: 'sip:[example.com]:5080' }]")));
+        assertEquals("handlers[0].uri: not an IPv6 address: \"::1::2\" in \"sip:[::1::2]\"",
+                pathAndMessage(single("handlers: [{ id: a, uri: 'sip:[::1::2]' }]")));
+        assertEquals("handlers[0].uri: expected [IPv6] or [IPv6]:port, got \"[::1]:99999\" in \"sip:[::1]:99999\"",
+                pathAndMessage(single("handlers: [{ id: a, uri: 'sip:[::1]:99999' }]")));
+    }
+
+    @Test
     void wrongTypes() {
         assertEquals("handlers[0].priority: expected a whole number, got the text \"high\"",
                 pathAndMessage(single("handlers: [{ id: a, uri: 'sip:a@h', priority: high }]")));

@@ -110,6 +110,7 @@ final class Call implements TimerTarget {
         carrier.destination = invite.peer();
         carrier.peer = invite.peer();
         b2bua.updateTarget(request, carrier);
+        carrier.destination = CarrierNat.target(request.topVia().hasRport(), carrier.destination, invite.peer());
         invite.attach(this);
         this.callback = null;
     }

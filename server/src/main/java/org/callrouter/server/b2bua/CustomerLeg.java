@@ -326,7 +326,8 @@ final class CustomerLeg implements ClientTransactionListener, TimerTarget {
     private void sendCancel() {
         cancelSent = true;
         final byte[] encoded = SipRequestBuilder.cancelFor(invite.request()).toBytes();
-        call.b2bua.layer().sendNonInvite(Dialog.parseOwn(encoded), encoded, dialog.destination, B2bua.IGNORE);
+        // Where the INVITE went, which is TCP when it was large (RFC 3261 9.1, 18.1.1).
+        call.b2bua.layer().sendNonInvite(Dialog.parseOwn(encoded), encoded, invite.peer(), B2bua.IGNORE);
         invite.cancelSent();
     }
 

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.EnumMap;
 import java.util.Map;
 
+import io.netty.util.NetUtil;
 import org.callrouter.server.transaction.BranchIds;
 import org.callrouter.server.transport.Transport;
 
@@ -24,7 +25,7 @@ public final class LocalContact {
     public LocalContact(String advertisedHost, Map<Transport, InetSocketAddress> bound) {
         String firstHost = null;
         for (Map.Entry<Transport, InetSocketAddress> e : bound.entrySet()) {
-            final String h = advertisedHost != null ? advertisedHost : hostText(e.getValue());
+            final String h = advertisedHost != null ? bracketed(advertisedHost) : hostText(e.getValue());
             if (firstHost == null) {
                 firstHost = h;
             }
@@ -41,6 +42,12 @@ public final class LocalContact {
     /** A top Via value with a new branch: {@code SIP/2.0/UDP host:port;branch=z9hG4bK...;rport}. */
     public String newVia(Transport transport) {
         return entry(transport).viaPrefix + BranchIds.branch() + ";rport";
+    }
+
+    /** The Via sent-by ({@code host:port}) for {@code transport}, or null when the router does not listen on it. */
+    public String sentBy(Transport transport) {
+        final Entry entry = entries.get(transport);
+        return entry == null ? null : entry.sentBy;
     }
 
     /** The Contact value for dialogs on {@code transport}. */
@@ -61,17 +68,25 @@ public final class LocalContact {
         return entry;
     }
 
+    /** An IPv6 literal as {@code advertised_host} may give it ({@code 2001:db8::1}), in brackets as a sent-by and URI host need it. */
+    private static String bracketed(String host) {
+        return host.indexOf(':') >= 0 && host.charAt(0) != '[' ? "[" + host + "]" : host;
+    }
+
+    /** An IPv6 address in brackets and in its RFC 5952 form ({@code [::1]}, not {@code [0:0:0:0:0:0:0:1]}). */
     private static String hostText(InetSocketAddress address) {
-        final String h = address.getAddress().getHostAddress();
+        final String h = NetUtil.toAddressString(address.getAddress());
         return h.indexOf(':') >= 0 ? "[" + h + "]" : h;
     }
 
     private static final class Entry {
+        final String sentBy;
         final String viaPrefix;
         final String contact;
 
         Entry(Transport transport, String host, int port) {
-            this.viaPrefix = "SIP/2.0/" + transport.name() + " " + host + ":" + port + ";branch=";
+            this.sentBy = host + ":" + port;
+            this.viaPrefix = "SIP/2.0/" + transport.name() + " " + sentBy + ";branch=";
             // Over TLS the Contact is a sips: URI: a dialog started with a sips: Request-URI
             // needs one (RFC 3261 12.1.1), and it keeps the peer's requests to us on TLS.
             this.contact = switch (transport) {

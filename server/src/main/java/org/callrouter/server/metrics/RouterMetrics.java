@@ -33,6 +33,7 @@ import org.callrouter.server.records.CallEventPublisher;
 import org.callrouter.server.records.RecordPipeline;
 import org.callrouter.server.records.RecordSink;
 import org.callrouter.server.transaction.InboundStats;
+import org.callrouter.server.transaction.LargeRequests;
 import org.callrouter.server.transaction.MessageCounters;
 import org.callrouter.server.transaction.TransactionLayer;
 import org.callrouter.server.transaction.TransactionStats;
@@ -138,6 +139,17 @@ public final class RouterMetrics implements AutoCloseable {
         FunctionCounter.builder("sip.connections.refused", connections, InboundConnections::refusedPerAddress)
                 .description("Inbound connections closed at once, by the bound reached").tag("limit", "max_per_address")
                 .register(registry);
+        final LargeRequests large = server.transactions().largeRequests();
+        for (String result : new String[] {"tcp", "udp_fallback", "udp_remembered"}) {
+            FunctionCounter.builder("sip.large.requests", large, switch (result) {
+                        case "tcp" -> LargeRequests::overTcp;
+                        case "udp_fallback" -> LargeRequests::fellBack;
+                        default -> LargeRequests::keptOnUdp;
+                    })
+                    .description("Requests over 1300 bytes for a UDP peer (RFC 3261 18.1.1): moved to TCP, sent over UDP"
+                            + " after the TCP connection failed, or over UDP at once after a recent failure")
+                    .tag("result", result).register(registry);
+        }
         counter("sip.tls.handshake.failures", "TLS handshakes that failed, inbound and outbound", server.transport(),
                 NettySipTransport::tlsHandshakeFailures);
         new NettyEventExecutorMetrics(server.sipLoop()).bindTo(registry);

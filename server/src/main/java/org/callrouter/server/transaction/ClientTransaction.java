@@ -5,6 +5,7 @@ import org.callrouter.sip.message.SipRequest;
 import org.callrouter.sip.message.SipResponse;
 import org.callrouter.server.transport.Destination;
 import org.callrouter.server.transport.SipSender;
+import org.callrouter.server.transport.Transport;
 
 /**
  * A client transaction (RFC 3261 17.1): sends a request, retransmits it over UDP, matches its
@@ -19,6 +20,10 @@ public abstract class ClientTransaction extends Transaction implements SipSender
     protected ClientTransactionListener listener;
     protected boolean finalReceived;
     private boolean timedOut;
+    /** A large request moved to TCP: its UDP form, sent if the connection fails (see {@link LargeRequests}). */
+    private Destination udpPeer;
+    private byte[] udpEncoded;
+    private SipRequest udpRequest;
 
     ClientTransaction(TransactionLayer layer, String key, Destination destination,
                       SipRequest request, byte[] encoded, ClientTransactionListener listener) {
@@ -56,6 +61,18 @@ public abstract class ClientTransaction extends Transaction implements SipSender
      * retransmission at T1 over UDP, and the 64*T1 transaction timeout.
      */
     final void start() {
+        // RFC 3261 18.1.1; a small request pays this comparison and nothing else.
+        if (encoded.length > LargeRequests.MAX_UDP_REQUEST_BYTES && peer.transport() == Transport.UDP) {
+            final LargeRequests.Switched tcp = layer.largeRequests().overTcp(request, peer, layer.nowMs());
+            if (tcp != null) {
+                udpPeer = peer;
+                udpEncoded = encoded;
+                udpRequest = request;
+                peer = tcp.destination();
+                encoded = tcp.encoded();
+                request = tcp.request();
+            }
+        }
         sendRequest();
         if (!peer.transport().reliable()) {
             startRetransmitTimer(layer.sipTimers().t1Ms());
@@ -72,9 +89,30 @@ public abstract class ClientTransaction extends Transaction implements SipSender
 
     @Override
     public void onSendFailure(Destination destination, Throwable cause) {
-        if (!finalReceived && !terminated()) {
+        if (finalReceived || terminated()) {
+            return;
+        }
+        if (udpPeer != null) {
+            fallBackToUdp();
+        } else {
             timeOut(true);
         }
+    }
+
+    /**
+     * The TCP connection for a large request failed: the request goes over UDP as it was first
+     * built, with retransmissions, in the same transaction (timer B or F keeps running).
+     */
+    private void fallBackToUdp() {
+        layer.largeRequests().refused(peer.address(), layer.nowMs());
+        peer = udpPeer;
+        encoded = udpEncoded;
+        request = udpRequest;
+        udpPeer = null;
+        udpEncoded = null;
+        udpRequest = null;
+        sendRequest();
+        startRetransmitTimer(layer.sipTimers().t1Ms());
     }
 
     /**
@@ -85,6 +123,9 @@ public abstract class ClientTransaction extends Transaction implements SipSender
     protected final void settled() {
         request = null;
         encoded = null;
+        udpPeer = null;
+        udpEncoded = null;
+        udpRequest = null;
     }
 
     protected final void timeOut(boolean transportError) {

@@ -11,7 +11,8 @@ import org.callrouter.server.transport.Destination;
 public abstract class Transaction implements TimerTarget {
 
     protected final TransactionLayer layer;
-    protected final Destination peer;
+    /** Final but for a client transaction's fall back from TCP to UDP ({@link LargeRequests}). */
+    protected Destination peer;
     final String key;
 
     /** Drives retransmissions (timers A, E, G). */

@@ -1,8 +1,12 @@
 package org.callrouter.server.transaction;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.function.LongSupplier;
 
+import io.netty.util.NetUtil;
 import org.agrona.collections.Object2ObjectHashMap;
 import org.callrouter.sip.codec.SipParser;
 import org.callrouter.sip.codec.SipMessageEditor;
@@ -39,6 +43,7 @@ public final class TransactionLayer {
     private final SipTimers sipTimers;
     private final LongSupplier clockMs;
     private final MessageCounters counters;
+    private final LargeRequests largeRequests;
     private final TransactionStats stats = new TransactionStats();
     private final Object2ObjectHashMap<String, ServerTransaction> serverTransactions = new Object2ObjectHashMap<>();
     private final Object2ObjectHashMap<String, ClientTransaction> clientTransactions = new Object2ObjectHashMap<>();
@@ -60,6 +65,13 @@ public final class TransactionLayer {
      */
     public TransactionLayer(SipSender sender, TimerService timers, SipTimers sipTimers, LongSupplier clockMs,
                             MessageCounters counters) {
+        this(sender, timers, sipTimers, clockMs, counters, LargeRequests.NEVER);
+    }
+
+    /** As above, with large requests moved from UDP to TCP as {@code largeRequests} says (RFC 3261 18.1.1). */
+    public TransactionLayer(SipSender sender, TimerService timers, SipTimers sipTimers, LongSupplier clockMs,
+                            MessageCounters counters, LargeRequests largeRequests) {
+        this.largeRequests = largeRequests;
         this.sender = sender;
         this.timers = timers;
         this.sipTimers = sipTimers;
@@ -213,6 +225,11 @@ public final class TransactionLayer {
         return stats;
     }
 
+    /** What became of requests too large for UDP. */
+    public LargeRequests largeRequests() {
+        return largeRequests;
+    }
+
     long nowMs() {
         return clockMs.getAsLong();
     }
@@ -252,8 +269,10 @@ public final class TransactionLayer {
      */
     private static SipRequest stampVia(SipRequest request, InetSocketAddress from) {
         final Via via = request.topVia();
-        final String sourceIp = from.getAddress().getHostAddress();
-        final boolean needsReceived = !sourceIp.equals(via.host());
+        final boolean v6 = from.getAddress() instanceof Inet6Address;
+        // An IPv6 received in its RFC 5952 form (::1), as the router writes its own addresses.
+        final String sourceIp = v6 ? NetUtil.toAddressString(from.getAddress()) : from.getAddress().getHostAddress();
+        final boolean needsReceived = v6 ? !sameIpv6(via.host(), from.getAddress()) : !sourceIp.equals(via.host());
         if (!needsReceived && !via.hasRport()) {
             return request;
         }
@@ -261,6 +280,23 @@ public final class TransactionLayer {
                 .setTopViaReceived(sourceIp, via.hasRport() ? from.getPort() : -1)
                 .toBytes();
         return (SipRequest) SipParser.parse(edited, 0, edited.length);
+    }
+
+    /**
+     * Whether a Via host is the IPv6 address {@code source}: the text cannot be compared, as
+     * {@code [::1]}, {@code [0:0::1]} and Java's {@code 0:0:0:0:0:0:0:1} are one address.
+     * A bracketed literal is parsed without a DNS lookup; a host name is never the same.
+     */
+    private static boolean sameIpv6(String viaHost, InetAddress source) {
+        if (viaHost.length() < 3 || viaHost.charAt(0) != '[' || viaHost.charAt(viaHost.length() - 1) != ']'
+                || viaHost.indexOf(':') < 0) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(viaHost.substring(1, viaHost.length() - 1)).equals(source);
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /**

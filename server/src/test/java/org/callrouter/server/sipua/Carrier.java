@@ -95,11 +95,17 @@ public final class Carrier implements AutoCloseable {
      */
     public CarrierCall call(SipUa.Transport transport, String targetHostPort, String dialedNumber,
                             String callerNumber, Map<String, String> extraHeaders) {
+        return call(transport, targetHostPort, dialedNumber, callerNumber, extraHeaders, ua.sdp());
+    }
+
+    /** As {@link #call(SipUa.Transport, String, String, String, Map)}, offering {@code sdp}. */
+    public CarrierCall call(SipUa.Transport transport, String targetHostPort, String dialedNumber,
+                            String callerNumber, Map<String, String> extraHeaders, String sdp) {
         if (!ua.transports().contains(transport)) {
             throw new IllegalArgumentException(ua.name() + " does not listen on " + transport);
         }
         try {
-            Request invite = invite(transport, targetHostPort, dialedNumber, callerNumber, extraHeaders);
+            Request invite = invite(transport, targetHostPort, dialedNumber, callerNumber, extraHeaders, sdp);
             ClientTransaction transaction = ua.provider().getNewClientTransaction(invite);
             transaction.sendRequest();
             return new CarrierCall(ua, transaction, dialedNumber, callerNumber);
@@ -109,7 +115,7 @@ public final class Carrier implements AutoCloseable {
     }
 
     private Request invite(SipUa.Transport transport, String targetHostPort, String dialedNumber,
-                           String callerNumber, Map<String, String> extraHeaders) throws Exception {
+                           String callerNumber, Map<String, String> extraHeaders, String sdp) throws Exception {
         HeaderFactory headers = ua.headerFactory();
         int colon = targetHostPort.lastIndexOf(':');
         if (colon <= 0) {
@@ -133,7 +139,7 @@ public final class Carrier implements AutoCloseable {
         ViaHeader via = headers.createViaHeader(Ports.LOOPBACK.getHostAddress(), ua.port(), transport.param(), null);
         MaxForwardsHeader maxForwards = headers.createMaxForwardsHeader(70);
         Request invite = ua.messageFactory().createRequest(target, Request.INVITE, callId, cseq, fromHeader,
-                toHeader, List.of(via), maxForwards, ua.contentType("application/sdp"), ua.sdp());
+                toHeader, List.of(via), maxForwards, ua.contentType("application/sdp"), sdp);
         invite.setHeader(ua.contact(callerNumber, transport));
         for (Map.Entry<String, String> extra : extraHeaders.entrySet()) {
             invite.setHeader(headers.createHeader(extra.getKey(), extra.getValue()));

@@ -24,4 +24,17 @@ public final class Sdp {
                 + "m=audio " + AUDIO_PORT + " RTP/AVP 0\r\n"
                 + "a=rtpmap:0 PCMU/8000\r\n";
     }
+
+    /**
+     * A description of {@link #audio} plus {@code candidates} ICE candidate lines (RFC 8839), about
+     * 70 bytes each: what makes real offers (ICE, video, many codecs) outgrow a datagram.
+     */
+    public static String withCandidates(String origin, int candidates) {
+        final StringBuilder sdp = new StringBuilder(audio(origin, 1));
+        for (int i = 0; i < candidates; i++) {
+            sdp.append("a=candidate:").append(i).append(" 1 UDP ").append(2_130_706_431 - i)
+                    .append(" 127.0.0.1 ").append(AUDIO_PORT + 2 * i).append(" typ host\r\n");
+        }
+        return sdp.toString();
+    }
 }

@@ -89,7 +89,7 @@ public final class Sipp implements AutoCloseable {
         return new Builder(resourceName);
     }
 
-    /** {@code 127.0.0.1:port} of its SIP socket. */
+    /** {@code host:port} of its SIP socket ({@code [::1]:port} for IPv6). */
     public String hostPort() {
         return hostPort;
     }
@@ -199,6 +199,7 @@ public final class Sipp implements AutoCloseable {
         private String remote;
         private String service;
         private String transportMode = "u1";
+        private String localIp = Ports.LOOPBACK.getHostAddress();
         private int localPort;
         private int mediaPort;
         private int controlPort;
@@ -233,6 +234,12 @@ public final class Sipp implements AutoCloseable {
             localPort = Ports.free(from, to);
             controlPort = Ports.free(from, to);
             mediaPort = Ports.freeBlock(from, to, 3);
+            return this;
+        }
+
+        /** {@code -i}: the address SIPp binds and writes in its messages ({@code ::1} for IPv6); 127.0.0.1 by default. */
+        public Builder localIp(String ip) {
+            localIp = ip;
             return this;
         }
 
@@ -290,7 +297,8 @@ public final class Sipp implements AutoCloseable {
                 Process process = new ProcessBuilder(command).directory(workDir.toFile())
                         .redirectErrorStream(true).redirectOutput(workDir.resolve(OUTPUT_FILE).toFile())
                                                 .start();
-                return new Sipp(process, workDir, timeout, Ports.LOOPBACK.getHostAddress() + ":" + localPort);
+                return new Sipp(process, workDir, timeout,
+                        (localIp.indexOf(':') >= 0 ? "[" + localIp + "]" : localIp) + ":" + localPort);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start sipp for " + resourceName + " in " + workDir, e);
             }
@@ -302,7 +310,7 @@ public final class Sipp implements AutoCloseable {
             if (remote != null) {
                 command.add(remote);
             }
-            command.addAll(List.of("-sf", scenario.toString(), "-i", Ports.LOOPBACK.getHostAddress(),
+            command.addAll(List.of("-sf", scenario.toString(), "-i", localIp,
                     "-p", Integer.toString(localPort), "-mp", Integer.toString(mediaPort),
                     "-cp", Integer.toString(controlPort), "-t", transportMode,
                     "-m", Integer.toString(calls), "-r", Integer.toString(rate),

@@ -271,6 +271,20 @@ class TransactionLayerTest {
         assertEquals("5090 SIP/2.0 200 OK", sent.get(sent.size() - 1));
     }
 
+    @Test
+    void anIpv6ViaIsComparedAsAnAddressNotAsText() {
+        final Destination v6 = Destination.of(Transport.UDP, new InetSocketAddress("::1", 5090));
+        layer.onRequest((SipRequest) parse(text("OPTIONS", "z9hG4bK12", "").replace("Via: SIP/2.0/UDP 127.0.0.1:5090",
+                "Via: SIP/2.0/UDP [::1]:5090")), v6);
+        assertEquals(null, lastServer.request().topVia().received(), "[::1] is 0:0:0:0:0:0:0:1");
+        layer.onRequest((SipRequest) parse(text("OPTIONS", "z9hG4bK13", "").replace("Via: SIP/2.0/UDP 127.0.0.1:5090",
+                "Via: SIP/2.0/UDP [2001:db8::5]:5090;rport")), v6);
+        assertEquals("::1", lastServer.request().topVia().received(), "RFC 5952 form");
+        lastServer.respond(200, "OK");
+        assertTrue(wire.get(wire.size() - 1).contains("Via: SIP/2.0/UDP [2001:db8::5]:5090;rport=5090;branch=z9hG4bK13;received=::1"),
+                wire.get(wire.size() - 1));
+    }
+
     // ---- client INVITE ----------------------------------------------------------------------
 
     @Test
