@@ -49,6 +49,9 @@ class SessionTimerIntegrationTest {
      * carrier's leg expires at 90 - min(32, 90/3) = 60 s after its refresh: BYE on both legs.
      * Call 2 (at the same time): the carrier's leg is long (1800 s), the handler answers the
      * router's refresh 481: BYE on both legs at once. Both records say the session expired.
+     * Call 3 (also at the same time): its handler does not allow UPDATE, so the router's refresh
+     * at 45 s is a re-INVITE offering the carrier's SDP again; the handler answers it, then
+     * hangs up.
      */
     @Test
     void anUnrefreshedOrRefusedSessionEndsBothLegs() {
@@ -56,35 +59,45 @@ class SessionTimerIntegrationTest {
         final RecordingEvents events = new RecordingEvents();
         try (Sipp quiet = Sipp.scenario("timer_handler.xml").ports(FROM, TO).timeout(EXPIRY_RUN).start();
              Sipp gone = Sipp.scenario("timer_handler_gone.xml").ports(FROM, TO).timeout(EXPIRY_RUN).start();
+             Sipp noUpdate = Sipp.scenario("timer_handler_reinvite.xml").ports(FROM, TO).timeout(EXPIRY_RUN).start();
              RouterFixture router = RouterFixture.start(dir.resolve("data"), """
                      sources:
                        - id: trunk
                      handlers:
                        - { id: quiet, uri: "sip:%s", timeout_seconds: 5 }
                        - { id: gone, uri: "sip:%s", timeout_seconds: 5 }
+                       - { id: no-update, uri: "sip:%s", timeout_seconds: 5 }
                      campaigns:
                        - { id: c1, handlers: [quiet] }
                        - { id: c2, handlers: [gone] }
+                       - { id: c3, handlers: [no-update] }
                      numbers:
                        - { number: "+18005550181", campaign: c1, source: trunk }
                        - { number: "+18005550182", campaign: c2, source: trunk }
-                     """.formatted(quiet.hostPort(), gone.hostPort()), SESSION_TIMER, "", Clock.systemUTC(), events,
+                       - { number: "+18005550185", campaign: c3, source: trunk }
+                     """.formatted(quiet.hostPort(), gone.hostPort(), noUpdate.hostPort()), SESSION_TIMER, "", Clock.systemUTC(), events,
                      MessageCounters.NONE);
              Sipp stopsRefreshing = Sipp.scenario("timer_carrier.xml").ports(FROM, TO).remote(router.hostPort())
                      .service("18005550181").timeout(EXPIRY_RUN).args("-set", "se", "90").start();
              Sipp longSession = Sipp.scenario("timer_carrier.xml").ports(FROM, TO).remote(router.hostPort())
-                     .service("18005550182").timeout(EXPIRY_RUN).args("-set", "se", "1800").start()) {
+                     .service("18005550182").timeout(EXPIRY_RUN).args("-set", "se", "1800").start();
+             Sipp refreshedByReinvite = Sipp.scenario("timer_carrier.xml").ports(FROM, TO).remote(router.hostPort())
+                     .service("18005550185").timeout(EXPIRY_RUN).args("-set", "se", "1800").start()) {
             assertSucceeded(longSession.awaitExit());
             assertSucceeded(gone.awaitExit());
             assertSucceeded(stopsRefreshing.awaitExit());
             assertSucceeded(quiet.awaitExit());
+            assertSucceeded(noUpdate.awaitExit());
+            assertSucceeded(refreshedByReinvite.awaitExit());
             final List<String> reasons = events.endReasons();
-            assertEquals(2, reasons.size(), reasons::toString);
+            assertEquals(3, reasons.size(), reasons::toString);
+            assertTrue(reasons.contains("handler hung up"), reasons::toString);
             assertTrue(reasons.contains("session expired: handler answered 481 to the session refresh"),
                     reasons::toString);
             assertTrue(reasons.contains("session expired: carrier did not refresh the session within 90 s"),
                     reasons::toString);
-            assertTrue(events.lines().containsAll(List.of("ended completed 200")), events.lines()::toString);
+            assertEquals(3, events.lines().stream().filter("ended completed 200"::equals).count(),
+                    events.lines()::toString);
             assertEquals(2, router.server().b2bua().stats().sessionsExpired);
             assertEquals(0, router.server().errors().total(), "internal errors");
         }
