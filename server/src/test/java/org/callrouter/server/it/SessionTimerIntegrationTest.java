@@ -192,6 +192,39 @@ class SessionTimerIntegrationTest {
         }
     }
 
+    /**
+     * A handler's 422 (RFC 4028 7.3): the router sends the INVITE once more, CSeq 2, with the
+     * handler's Min-SE (120) as its Session-Expires and Min-SE (the SIPp scenario checks them);
+     * the handler answers without a timer and the call goes on as usual.
+     */
+    @Test
+    void aHandlers422IsRetriedWithItsMinSe() {
+        Sipp.requireInstalled();
+        final RecordingEvents events = new RecordingEvents();
+        try (Sipp handler = Sipp.scenario("timer_handler_422.xml").ports(FROM, TO).start();
+             Carrier carrier = Carrier.open(Ports.free(FROM, TO));
+             RouterFixture router = RouterFixture.start(dir.resolve("data"), """
+                     sources:
+                       - id: trunk
+                     handlers:
+                       - { id: picky, uri: "sip:%s", timeout_seconds: 5 }
+                     campaigns:
+                       - { id: c, handlers: [picky] }
+                     numbers:
+                       - { number: "+18005550186", campaign: c, source: trunk }
+                     """.formatted(handler.hostPort()), SESSION_TIMER, "", Clock.systemUTC(), events,
+                     MessageCounters.NONE)) {
+            final CarrierCall call = carrier.call(router.hostPort(), "18005550186");
+            final ReceivedResponse answer = call.awaitFinal(WAIT);
+            assertEquals(200, answer.status(), answer::toString);
+            assertEquals(null, answer.header("Session-Expires"), "the carrier asked for no timer");
+            assertEquals(200, call.bye(WAIT).status());
+            assertSucceeded(handler.awaitExit());
+            assertEquals(List.of("carrier hung up"), events.endReasons());
+            assertEquals(0, router.server().errors().total(), "internal errors");
+        }
+    }
+
     /** Sends {@code request} to the router and returns its first final answer's text. */
     private static String finalAnswer(RawUdpPeer raw, String request, int routerPort) {
         raw.send(new InetSocketAddress(Ports.LOOPBACK, routerPort), request);
