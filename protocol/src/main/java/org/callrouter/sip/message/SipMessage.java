@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import org.callrouter.sip.header.CSeq;
 import org.callrouter.sip.header.NameAddress;
+import org.callrouter.sip.header.SessionExpires;
 import org.callrouter.sip.header.Via;
 import org.callrouter.sip.syntax.NameAddrScanner;
 import org.callrouter.sip.syntax.SipChars;
@@ -348,6 +349,37 @@ public abstract class SipMessage {
     /** The option tags of Supported (RFC 3261 20.37). */
     public List<String> supported() {
         return optionTags(HeaderName.SUPPORTED);
+    }
+
+    /**
+     * The {@code Session-Expires} value (RFC 4028 4), or null when absent (looked up by header
+     * id: nothing is parsed or allocated for a message without one).
+     *
+     * @throws org.callrouter.sip.codec.SipParseException (400) when malformed
+     */
+    public SessionExpires sessionExpires() {
+        int i = headers.indexOf(HeaderName.SESSION_EXPIRES, 0);
+        return i < 0 ? null : SessionExpires.parse(headerValue(i));
+    }
+
+    /**
+     * The {@code Min-SE} delta-seconds (RFC 4028 5), or -1 when absent.
+     *
+     * @throws org.callrouter.sip.codec.SipParseException (400) when malformed
+     */
+    public long minSe() {
+        int i = headers.indexOf(HeaderName.MIN_SE, 0);
+        return i < 0 ? -1 : SessionExpires.parseMinSe(headerValue(i));
+    }
+
+    /** Whether an option-tag list header ({@code Supported}, {@code Require}) lists {@code tag}, any case. */
+    public boolean listsOptionTag(HeaderName name, String tag) {
+        for (String listed : optionTags(name)) {
+            if (listed.equalsIgnoreCase(tag)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<String> optionTags(HeaderName name) {

@@ -78,6 +78,13 @@ public final class RequestValidator {
                 Set.of("sip", "sips", "tel"));
     }
 
+    /** This validator with {@code tags} supported too (as {@code timer} when session timers are on, RFC 4028). */
+    public RequestValidator supporting(String... tags) {
+        Set<String> more = new LinkedHashSet<>(supportedOptionTags);
+        more.addAll(List.of(tags));
+        return new RequestValidator(more, acceptedContentTypes, uriSchemes);
+    }
+
     private static Set<String> orderedSet(String... values) {
         return new LinkedHashSet<>(List.of(values));
     }

@@ -140,12 +140,13 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
      * @param connections            {@code connections}: bounds on inbound TCP and TLS connections
      * @param identity               {@code identity}: where the caller's number is read and how a
      *                               signed identity (STIR/SHAKEN) is checked
+     * @param sessionTimer           {@code session_timer}: RFC 4028 session timers on each leg
      */
     public record Sip(List<ListenAddress> listen, String advertisedHost, List<Cidr> trusted,
                       int t1Ms, int t2Ms, int t4Ms, int maxMessageBytes,
                       List<DialedNumberSource> dialedNumberFrom, Map<String, String> headerTags,
                       int noHandlerStatus, int maxCallDurationSeconds, Overload overload, Tls tls,
-                      Connections connections, Identity identity) {
+                      Connections connections, Identity identity, SessionTimer sessionTimer) {
 
         /** The host to put in Via/Contact/Record-Route for a socket. */
         public String advertisedHostFor(ListenAddress socket) {
@@ -239,6 +240,21 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
         public boolean verifies() {
             return trustAnchors != null;
         }
+    }
+
+    /**
+     * {@code server.sip.session_timer}: session timers (RFC 4028), negotiated on the carrier's leg
+     * (the router is its UAS) and on the handler's leg (its UAC) independently.
+     *
+     * @param enabled               {@code enabled} [true]: false = {@code Require: timer} gets 420,
+     *                              {@code Session-Expires} is ignored and handlers are offered none
+     * @param sessionExpiresSeconds {@code session_expires_seconds} [1800]: the interval offered to
+     *                              handlers and the longest granted to a carrier; at least
+     *                              {@code min_se_seconds}
+     * @param minSeSeconds          {@code min_se_seconds} [90]: a carrier's {@code Session-Expires}
+     *                              below it gets 422 with {@code Min-SE}; at least 90 (RFC 4028 4)
+     */
+    public record SessionTimer(boolean enabled, int sessionExpiresSeconds, int minSeSeconds) {
     }
 
     /** Where the dialed number is taken from (RFC 3261 8.1.1.1 Request-URI, 8.1.1.2 To). */

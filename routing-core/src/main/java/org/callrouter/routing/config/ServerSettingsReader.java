@@ -119,9 +119,24 @@ final class ServerSettingsReader {
                 c.integer("max_per_address", 100, 1, 1_000_000));
         c.finish();
         ServerSettings.Identity identity = identity(sip.child("identity"), trusted);
+        ServerSettings.SessionTimer sessionTimer = sessionTimer(sip.child("session_timer"));
         sip.finish();
         return new ServerSettings.Sip(List.copyOf(listen), advertised, List.copyOf(trusted), t1, t2, t4, maxMessage,
-                dialedFrom, headerTags, noHandler, maxDuration, overload, tls, connections, identity);
+                dialedFrom, headerTags, noHandler, maxDuration, overload, tls, connections, identity, sessionTimer);
+    }
+
+    /** RFC 4028: Min-SE is never below 90 s (section 4), and the interval offered never below Min-SE. */
+    private static ServerSettings.SessionTimer sessionTimer(MapReader timer) {
+        boolean enabled = timer.bool("enabled", true);
+        int minSe = timer.integer("min_se_seconds", 90, 90, 86_400);
+        int sessionExpires = timer.integer("session_expires_seconds", 1800, 90, 86_400);
+        if (sessionExpires < minSe) {
+            timer.error("session_expires_seconds", "session_expires_seconds=" + sessionExpires
+                    + " must be >= min_se_seconds=" + minSe);
+            sessionExpires = minSe;
+        }
+        timer.finish();
+        return new ServerSettings.SessionTimer(enabled, sessionExpires, minSe);
     }
 
     private static ServerSettings.Identity identity(MapReader identity, List<Cidr> trusted) {

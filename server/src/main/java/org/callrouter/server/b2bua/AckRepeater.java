@@ -43,7 +43,8 @@ final class AckRepeater implements ClientTransactionListener {
             b2bua.layer().sendStateless(lateFork.ack(), lateFork.destination());
         } else {
             final SipRequest answeredAck = Dialog.parseOwn(ack);
-            lateFork = LateFork.end(b2bua, response, answeredAck, answeredAck.header(HeaderName.FROM), destination);
+            lateFork = LateFork.end(b2bua, response, answeredAck.header(HeaderName.FROM),
+                    answeredAck.cseq().number(), answeredAck, destination);
         }
     }
 

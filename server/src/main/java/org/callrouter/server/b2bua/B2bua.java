@@ -19,6 +19,7 @@ import org.callrouter.sip.message.SipMethod;
 import org.callrouter.sip.message.SipRequest;
 import org.callrouter.sip.message.SipResponse;
 import org.callrouter.sip.header.NameAddress;
+import org.callrouter.sip.header.SessionExpires;
 import org.callrouter.sip.uri.Uri;
 import org.callrouter.sip.validate.Rejection;
 import org.callrouter.sip.validate.RequestValidator;
@@ -83,6 +84,8 @@ public final class B2bua implements TransactionUser {
     private final LocalContact local;
     private final SipTargets targets;
     private final RequestValidator validator;
+    /** The same, with {@code Require: timer} accepted: used while session timers are on. */
+    private final RequestValidator timerValidator;
     private final ErrorHandler errors;
     private final Backlog backlog;
     private volatile B2buaSettings settings;
@@ -122,6 +125,7 @@ public final class B2bua implements TransactionUser {
         this.local = local;
         this.targets = targets;
         this.validator = validator;
+        this.timerValidator = validator.supporting(SessionTimer.TIMER);
         this.settings = settings;
         this.errors = errors;
         this.backlog = backlog;
@@ -166,7 +170,7 @@ public final class B2bua implements TransactionUser {
             return;
         }
         // A malformed request gets 400 before its method is looked at (RFC 4475 3.1.2.13).
-        final Rejection rejection = validator.validate(request);
+        final Rejection rejection = validator().validate(request);
         if (rejection != null) {
             reject(transaction, rejection);
         } else if (method.equals(SipMethod.OPTIONS)) {
@@ -255,10 +259,10 @@ public final class B2bua implements TransactionUser {
         final SipRequest request = transaction.request();
         final B2buaSettings s = settings;
         if (request.maxForwards() == 0) {
-            refuseAndRecord(transaction, 483, "Max-Forwards is 0", null);
+            refuseAndRecord(transaction, 483, "Max-Forwards is 0", null, null);
             return;
         }
-        final Rejection rejection = validator.validate(request);
+        final Rejection rejection = validator().validate(request);
         if (rejection != null) {
             reject(transaction, rejection);
             record(request, rejection.status(), rejection.reason());
@@ -266,26 +270,49 @@ public final class B2bua implements TransactionUser {
         }
         final String dialedProblem = Call.dialedNumberProblem(Call.dialedNumber(request, s));
         if (dialedProblem != null) {
-            refuseAndRecord(transaction, 400, dialedProblem, null);
+            refuseAndRecord(transaction, 400, dialedProblem, null, null);
             return;
         }
         final String unreachable = unreachablePeer(request);
         if (unreachable != null) {
-            refuseAndRecord(transaction, 400, unreachable, null);
+            refuseAndRecord(transaction, 400, unreachable, null, null);
             return;
         }
+        // Looked up by header id: an INVITE without Session-Expires parses nothing more here.
+        final boolean asksForTimer = s.sessionTimer().enabled() && request.hasHeader(HeaderName.SESSION_EXPIRES);
+        SessionExpires asked = null;
+        long askedMinSe = -1;
+        if (asksForTimer) {
+            try {
+                asked = request.sessionExpires();
+                askedMinSe = request.minSe();
+            } catch (SipParseException e) {
+                refuseAndRecord(transaction, 400, e.reason(), null, null);
+                return;
+            }
+            final int minSe = s.sessionTimer().minSeSeconds();
+            if (asked.seconds() < minSe) {
+                // RFC 4028 9: too short an interval is refused, saying what we take.
+                refuseAndRecord(transaction, 422, "Session-Expires " + asked.seconds() + " is below our Min-SE " + minSe,
+                        HeaderName.MIN_SE, Integer.toString(minSe));
+                return;
+            }
+        }
         if (calls.containsKey(request.callId())) {
-            refuseAndRecord(transaction, 482, "a call with this Call-ID is in progress", null);
+            refuseAndRecord(transaction, 482, "a call with this Call-ID is in progress", null, null);
             return;
         }
         if (draining || stats.activeCalls >= s.maxActiveCalls() || stats.pendingCalls >= s.maxPendingInvites()
                 || backlog.backlogged()) {
             stats.overloadRejections++;
             refuseAndRecord(transaction, 503, draining ? "shutting down" : "overloaded",
-                    Integer.toString(s.retryAfterSeconds()));
+                    HeaderName.RETRY_AFTER, Integer.toString(s.retryAfterSeconds()));
             return;
         }
         final Call call = new Call(this, transaction, newCallId(), newCallKey());
+        if (asksForTimer) {
+            call.carrierSessionTimer(SessionTimer.forCarrier(call, request, asked, askedMinSe, s.sessionTimer()));
+        }
         register(request.callId(), call);
         live.add(call);
         stats.activeCalls++;
@@ -443,12 +470,13 @@ public final class B2bua implements TransactionUser {
         transaction.respond(rejection.status(), b.toBytes());
     }
 
-    private void refuse(ServerTransaction transaction, int status, String why, String retryAfter) {
+    /** Refuses with a Reason, and {@code extra} (Retry-After, Min-SE) when not null. */
+    private void refuse(ServerTransaction transaction, int status, String why, HeaderName extra, String extraValue) {
         final SipResponseBuilder b = SipResponseBuilder.forRequest(transaction.request(), status, Reasons.of(status))
                 .toTag(BranchIds.tag())
                 .header(HeaderName.REASON, Reasons.header(status, why));
-        if (retryAfter != null) {
-            b.header(HeaderName.RETRY_AFTER, retryAfter);
+        if (extra != null) {
+            b.header(extra, extraValue);
         }
         transaction.respond(status, b.toBytes());
     }
@@ -467,9 +495,10 @@ public final class B2bua implements TransactionUser {
         return BranchIds.callKey();
     }
 
-    private void refuseAndRecord(ServerTransaction transaction, int status, String why, String retryAfter) {
+    private void refuseAndRecord(ServerTransaction transaction, int status, String why, HeaderName extra,
+                                 String extraValue) {
         final SipRequest request = transaction.request(); // a transaction with its final answer lets go of it
-        refuse(transaction, status, why, retryAfter);
+        refuse(transaction, status, why, extra, extraValue);
         record(request, status, why);
     }
 
@@ -594,6 +623,11 @@ public final class B2bua implements TransactionUser {
 
     StirVerifier stirVerifier() {
         return stirVerifier;
+    }
+
+    /** The request checks of the settings now: {@code timer} is supported while session timers are on. */
+    private RequestValidator validator() {
+        return settings.sessionTimer().enabled() ? timerValidator : validator;
     }
 
     /** Swaps the settings after a configuration reload. */

@@ -17,10 +17,13 @@ import org.callrouter.routing.config.ServerSettings;
  * @param maxActiveCalls    calls in progress beyond which new INVITEs get 503.
  * @param maxPendingInvites calls not yet answered beyond which new INVITEs get 503.
  * @param retryAfterSeconds the Retry-After of those 503s.
+ * @param offeredSessionExpires the Session-Expires of our INVITEs to handlers (RFC 4028), written once.
+ * @param offeredMinSe      the Min-SE of our INVITEs to handlers, written once.
  */
 public record B2buaSettings(ServerSettings.Sip sip, List<String> dialedNumberFrom, Map<String, String> headerTags,
                             int noHandlerStatus, long maxCallDurationMs, int maxActiveCalls,
-                            int maxPendingInvites, int retryAfterSeconds) {
+                            int maxPendingInvites, int retryAfterSeconds, String offeredSessionExpires,
+                            String offeredMinSe) {
 
     /** Reads the settings from the configuration's {@code server.sip} section. */
     public static B2buaSettings of(ServerSettings.Sip sip) {
@@ -31,7 +34,14 @@ public record B2buaSettings(ServerSettings.Sip sip, List<String> dialedNumberFro
                 sip.maxCallDurationSeconds() * 1000L,
                 sip.overload().maxActiveCalls(),
                 sip.overload().maxPendingInvites(),
-                sip.overload().retryAfterSeconds());
+                sip.overload().retryAfterSeconds(),
+                Integer.toString(sip.sessionTimer().sessionExpiresSeconds()),
+                Integer.toString(sip.sessionTimer().minSeSeconds()));
+    }
+
+    /** {@code server.sip.session_timer} (RFC 4028). */
+    ServerSettings.SessionTimer sessionTimer() {
+        return sip.sessionTimer();
     }
 
     /** True when {@code address} (4 or 16 bytes) may send INVITEs. */

@@ -19,6 +19,8 @@ public final class B2buaStats {
     public volatile long attestationsInvalid;
     /** Calls routed with a PASSporT not verified: not back in time, certificate not had, no trust anchors. */
     public volatile long attestationsUnverified;
+    /** Answered calls ended because a leg's session timer ran out (RFC 4028: no refresh, or ours failed). */
+    public volatile long sessionsExpired;
     /** ACKs that matched no call. */
     public volatile long strayAcks;
 }

@@ -10,7 +10,9 @@ import org.callrouter.routing.RoutingPlan;
 import org.callrouter.routing.Skip;
 import org.callrouter.routing.config.ServerSettings;
 import org.callrouter.routing.pool.Attribution;
+import org.callrouter.sip.codec.SipParseException;
 import org.callrouter.sip.codec.SipResponseBuilder;
+import org.callrouter.sip.header.SessionExpires;
 import org.callrouter.sip.message.HeaderName;
 import org.callrouter.sip.message.SipMessage;
 import org.callrouter.sip.message.SipMethod;
@@ -60,6 +62,9 @@ final class Call implements TimerTarget {
         ENDED
     }
 
+    /** The start of a record's reason when a session timer ended the call (server README, "Carrier interop"). */
+    static final String SESSION_EXPIRED = "session expired";
+
     final B2bua b2bua;
     final String id;
     final String key;
@@ -93,6 +98,10 @@ final class Call implements TimerTarget {
     private long verificationTimer = TimerService.NO_TIMER;
     /** The customer's side when this call is a lost call's callback; null for a carrier's call. */
     private final CustomerLeg callback;
+    /** The carrier's leg's session timer (RFC 4028), when its INVITE asked for one; else null. */
+    private SessionTimer carrierTimer;
+    /** The answered handler's leg's session timer, when its 2xx granted one; else null. */
+    private SessionTimer handlerTimer;
 
     Call(B2bua b2bua, InviteServerTransaction invite, String id, String key) {
         this.b2bua = b2bua;
@@ -133,6 +142,16 @@ final class Call implements TimerTarget {
 
     State state() {
         return state;
+    }
+
+    /** The carrier's INVITE asked for a session timer: granted in our 2xx, armed once answered. */
+    void carrierSessionTimer(SessionTimer granted) {
+        carrierTimer = granted;
+    }
+
+    /** The session timer of one of the call's dialogs, or null when that leg has none. */
+    SessionTimer sessionTimerOf(Dialog dialog) {
+        return dialog == carrier ? carrierTimer : answered != null && dialog == answered.dialog ? handlerTimer : null;
     }
 
     String carrierTag() {
@@ -371,7 +390,17 @@ final class Call implements TimerTarget {
         b2bua.events().attemptEnded(id, leg.handlerId(), AttemptResult.ANSWERED, response.statusCode(), now);
         b2bua.events().answered(id, leg.handlerId(), now);
         state(State.ANSWERED, "answered by " + leg.handlerId());
+        // The transaction lets go of the INVITE once answered: the handler's leg keeps its offer first.
+        handlerTimer = leg.sessionTimer();
+        if (handlerTimer != null) {
+            handlerTimer.sdpSent(invite.request());
+            handlerTimer.start();
+        }
         answerCarrier(response.statusCode(), response.reasonPhrase(), response);
+        if (carrierTimer != null) {
+            carrierTimer.sdpSent(response);
+            carrierTimer.start();
+        }
         talking(leg, now);
     }
 
@@ -412,7 +441,13 @@ final class Call implements TimerTarget {
     /** The customer answered: the handler's ACK carries the customer's answer, and the call is up. */
     void onCustomerAnswered(SipResponse response) {
         final HandlerLeg leg = callback.takeWaiting();
-        leg.acknowledge(response.contentType(), CustomerLeg.bodyOf(response));
+        final byte[] answer = CustomerLeg.bodyOf(response);
+        leg.acknowledge(response.contentType(), answer);
+        handlerTimer = leg.sessionTimer();
+        if (handlerTimer != null) {
+            handlerTimer.sdpSent(response.contentType(), answer);
+            handlerTimer.start();
+        }
         answered = leg;
         answeredMonoMs = b2bua.monoMs();
         final long now = b2bua.wallMs();
@@ -561,7 +596,26 @@ final class Call implements TimerTarget {
             transaction.respond(491, Reasons.of(491));
             return;
         }
-        final Relay relay = new Relay(this, transaction, fromCarrier, fromCarrier ? answered.dialog : carrier);
+        final SessionTimer timer = sessionTimerOf(dialog);
+        SessionExpires granted = null;
+        if (timer != null && (method.equals(SipMethod.INVITE) || method.equals(SipMethod.UPDATE))) {
+            try {
+                granted = timer.negotiate(transaction, b2bua.settings().sessionTimer());
+            } catch (SipParseException e) {
+                transaction.respond(400, SipResponseBuilder.forRequest(request, 400, e.reason()).toBytes());
+                return;
+            }
+            if (granted == null) {
+                return; // answered 422
+            }
+            if (method.equals(SipMethod.UPDATE) && request.bodyLength() == 0) {
+                // Only a refresh: this leg's business, the other leg has its own timer (README).
+                timer.answerRefresh(transaction, granted);
+                return;
+            }
+        }
+        final Relay relay = new Relay(this, transaction, fromCarrier, fromCarrier ? answered.dialog : carrier,
+                timer, granted);
         if (method.equals(SipMethod.INVITE)) {
             pendingReinvite = relay;
         }
@@ -638,6 +692,19 @@ final class Call implements TimerTarget {
                 b2bua.failSafe(this, e);
             }
         }
+    }
+
+    /**
+     * A leg's session timer ran out (RFC 4028 10): its peer did not refresh in time, or did not
+     * take our refresh (408, 481, no answer). Both legs get BYE; the record says why.
+     */
+    void onSessionExpired(String why) {
+        if (state != State.CONFIRMED && state != State.ANSWERED) {
+            return;
+        }
+        b2bua.stats().sessionsExpired++;
+        hangUpBoth();
+        finish(CallStatus.COMPLETED, 200, SESSION_EXPIRED + ": " + why);
     }
 
     /** Ends the call from outside (shutdown after the drain timeout). */
@@ -786,6 +853,9 @@ final class Call implements TimerTarget {
                     .copyHeaders(request, HeaderName.RECORD_ROUTE)
                     .header(HeaderName.CONTACT, b2bua.local().contact(invite.peer().transport()))
                     .header(HeaderName.ALLOW, B2bua.ALLOW);
+            if (status >= 200 && carrierTimer != null) {
+                carrierTimer.addGrant(b);
+            }
         } else if (status >= 300) {
             b.toTag(carrierTag());
             if (why != null) {
@@ -809,6 +879,12 @@ final class Call implements TimerTarget {
         state(State.ENDED, reason);
         maxDurationTimer = b2bua.timers().cancel(maxDurationTimer);
         verificationTimer = b2bua.timers().cancel(verificationTimer);
+        if (carrierTimer != null) {
+            carrierTimer.stop();
+        }
+        if (handlerTimer != null) {
+            handlerTimer.stop();
+        }
         if (pendingContext != null) {
             // Ended while its signature was being verified (a CANCEL, shutdown): never routed,
             // the record still says who called.

@@ -5,7 +5,9 @@ import java.util.Objects;
 
 import org.callrouter.routing.Candidate;
 import org.callrouter.routing.Reservation;
+import org.callrouter.sip.codec.SipParseException;
 import org.callrouter.sip.codec.SipRequestBuilder;
+import org.callrouter.sip.header.SessionExpires;
 import org.callrouter.sip.message.HeaderName;
 import org.callrouter.sip.message.SipMethod;
 import org.callrouter.sip.message.SipRequest;
@@ -50,6 +52,15 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
     private byte[] ack;
     /** A fork that answered after this leg's answer, while the ACK waits (a callback); else null. */
     private LateFork lateFork;
+    /** The CSeq of our INVITE: 1, or 2 after a 422 asked for a longer session interval. */
+    private long inviteCseq = 1;
+    /** Whether our INVITE offered a session timer (RFC 4028 7.1), and with what. */
+    private boolean timerOffered;
+    private String offeredSessionExpires;
+    private String offeredMinSe;
+    /** What the handler's 2xx said of the session timer; null for none (the usual case). */
+    private SessionExpires answeredSessionExpires;
+    private boolean allowsUpdate;
 
     HandlerLeg(Call call, Candidate candidate, Reservation reservation, List<Destination> destinations, String from) {
         this.call = call;
@@ -69,6 +80,10 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
         this.carrierInvite = carrierInvite;
         this.maxForwards = maxForwards;
         final B2bua b2bua = call.b2bua;
+        final B2buaSettings settings = b2bua.settings();
+        timerOffered = settings.sessionTimer().enabled();
+        offeredSessionExpires = settings.offeredSessionExpires();
+        offeredMinSe = settings.offeredMinSe();
         b2bua.register(dialog.callId, call);
         ringTimer = b2bua.timers().schedule(this, b2bua.monoMs() + candidate.timeoutSeconds() * 1000L);
         sendInvite();
@@ -77,11 +92,17 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
     /** A new INVITE transaction (new branch) to the current destination. */
     private void sendInvite() {
         final B2bua b2bua = call.b2bua;
-        final SipRequestBuilder b = dialog.request(SipMethod.INVITE, 1, b2bua.local().newVia(dialog.destination.transport()),
+        final SipRequestBuilder b = dialog.request(SipMethod.INVITE, inviteCseq,
+                b2bua.local().newVia(dialog.destination.transport()),
                 b2bua.local().contact(dialog.destination.transport()), maxForwards);
         b.header(HeaderName.ALLOW, B2bua.ALLOW)
                 .header(X_CALL_ID, call.id)
                 .header(X_CALL_KEY, call.key);
+        if (timerOffered) {
+            b.header(HeaderName.SUPPORTED, SessionTimer.TIMER)
+                    .header(HeaderName.SESSION_EXPIRES, offeredSessionExpires)
+                    .header(HeaderName.MIN_SE, offeredMinSe);
+        }
         for (HeaderName diversion : call.diversionHeadersForHandler()) {
             b.copyHeaders(carrierInvite, diversion);
         }
@@ -106,6 +127,38 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
         dialog.peer = dialog.destination;
         sendInvite();
         return true;
+    }
+
+    /**
+     * RFC 4028 7.3: a 422 says our session interval is too short for the handler; the INVITE goes
+     * once more (same dialog, next CSeq) with its {@code Min-SE} as both our interval and Min-SE.
+     *
+     * @return false when it cannot (no timer offered, tried once already, no usable Min-SE)
+     */
+    private boolean retryWithLongerInterval(SipResponse response) {
+        if (!timerOffered || inviteCseq > 1) {
+            return false;
+        }
+        final long wanted;
+        try {
+            wanted = response.minSe();
+        } catch (SipParseException e) {
+            return false;
+        }
+        if (wanted <= Long.parseLong(offeredSessionExpires)) {
+            return false;
+        }
+        offeredSessionExpires = Long.toString(wanted);
+        offeredMinSe = offeredSessionExpires;
+        inviteCseq++;
+        sendInvite();
+        return true;
+    }
+
+    /** The handler's leg's session timer, from its 2xx (RFC 4028 7.2); null when it granted none. */
+    SessionTimer sessionTimer() {
+        return answeredSessionExpires == null ? null
+                : SessionTimer.forHandler(call, dialog, answeredSessionExpires, allowsUpdate);
     }
 
     String handlerId() {
@@ -162,7 +215,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
                     resendAck();
                 } else if (lateFork == null || !lateFork.tag().equals(response.toTag())) {
                     // Another fork answered while a callback holds this leg's ACK (RFC 3725 flow I).
-                    lateFork = LateFork.end(call.b2bua, response, null, dialog.localHeader, dialog.peer);
+                    lateFork = LateFork.end(call.b2bua, response, dialog.localHeader, inviteCseq, null, dialog.peer);
                 }
                 return;
             }
@@ -183,7 +236,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
             invite = null;
             call.onLegAnswered(this, response);
         } else {
-            if (status == 503 && tryNextDestination()) {
+            if (status == 503 && tryNextDestination() || status == 422 && retryWithLongerInterval(response)) {
                 return;
             }
             ringTimer = call.b2bua.timers().cancel(ringTimer);
@@ -265,6 +318,15 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
     private void establish(SipResponse response) {
         dialog.confirmAsUac(response);
         call.b2bua.updateTarget(response, dialog);
+        if (timerOffered && response.hasHeader(HeaderName.SESSION_EXPIRES)) {
+            try {
+                answeredSessionExpires = response.sessionExpires();
+                allowsUpdate = response.headerValues(HeaderName.ALLOW).stream().anyMatch("UPDATE"::equalsIgnoreCase);
+            } catch (SipParseException e) {
+                // An unreadable Session-Expires is no timer we could keep to.
+                answeredSessionExpires = null;
+            }
+        }
     }
 
     private void sendAck() {
@@ -274,8 +336,8 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
     /** Sends the ACK for the 2xx, with a body when {@code body} is not null. */
     private void sendAck(String contentType, byte[] body) {
         final B2bua b2bua = call.b2bua;
-        final SipRequestBuilder b = dialog.request(SipMethod.ACK, 1, b2bua.local().newVia(dialog.destination.transport()),
-                null);
+        final SipRequestBuilder b = dialog.request(SipMethod.ACK, inviteCseq,
+                b2bua.local().newVia(dialog.destination.transport()), null);
         if (body != null) {
             b.body(contentType, body, 0, body.length);
         }

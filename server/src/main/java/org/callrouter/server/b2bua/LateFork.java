@@ -22,25 +22,24 @@ record LateFork(String tag, byte[] ack, Destination destination) {
     /**
      * Acknowledges {@code forked} and sends BYE in its dialog.
      *
-     * @param answeredAck the ACK of the first answer (its Call-ID, From, CSeq and credentials are
-     *                    the late fork's too), or null before that ACK is sent: then the INVITE had
-     *                    CSeq 1 and no credentials
-     * @param localHeader our From, with our tag
-     * @param peer        where the INVITE went: the late fork's requests go there unless its
-     *                    Contact or Record-Route names an address
+     * @param localHeader    our From, with our tag
+     * @param inviteCseq     our INVITE's CSeq number (the ACK's, RFC 3261 13.2.2.4)
+     * @param credentialsFrom the first answer's ACK, whose {@code Authorization} or
+     *                       {@code Proxy-Authorization} the late fork's ACK repeats; null for none
+     * @param peer           where the INVITE went: the late fork's requests go there unless its
+     *                       Contact or Record-Route names an address
      */
-    static LateFork end(B2bua b2bua, SipResponse forked, SipRequest answeredAck, String localHeader,
-                        Destination peer) {
+    static LateFork end(B2bua b2bua, SipResponse forked, String localHeader, long inviteCseq,
+                        SipRequest credentialsFrom, Destination peer) {
         final Dialog fork = new Dialog(forked.callId(), localHeader, forked.header(HeaderName.TO), 1);
         fork.destination = peer;
         fork.confirmAsUac(forked);
         b2bua.updateTarget(forked, fork);
-        final long inviteCseq = answeredAck == null ? 1 : answeredAck.cseq().number();
         final SipRequestBuilder ack = fork.request(SipMethod.ACK, inviteCseq,
                 b2bua.local().newVia(fork.destination.transport()), null);
-        if (answeredAck != null) {
+        if (credentialsFrom != null) {
             for (HeaderName credentials : new HeaderName[] {HeaderName.AUTHORIZATION, HeaderName.PROXY_AUTHORIZATION}) {
-                final String value = answeredAck.header(credentials);
+                final String value = credentialsFrom.header(credentials);
                 if (value != null) {
                     ack.header(credentials, value);
                 }

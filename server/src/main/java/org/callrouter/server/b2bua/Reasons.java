@@ -16,6 +16,7 @@ final class Reasons {
             case 408 -> "Request Timeout";
             case 480 -> "Temporarily Unavailable";
             case 481 -> "Call/Transaction Does Not Exist";
+            case 422 -> "Session Interval Too Small";
             case 482 -> "Loop Detected";
             case 483 -> "Too Many Hops";
             case 486 -> "Busy Here";

@@ -2,6 +2,7 @@ package org.callrouter.server.b2bua;
 
 import org.callrouter.sip.codec.SipRequestBuilder;
 import org.callrouter.sip.codec.SipResponseBuilder;
+import org.callrouter.sip.header.SessionExpires;
 import org.callrouter.sip.message.HeaderName;
 import org.callrouter.sip.message.SipMethod;
 import org.callrouter.sip.message.SipRequest;
@@ -14,6 +15,10 @@ import org.callrouter.server.transaction.ServerTransaction;
  * An in-dialog request (re-INVITE, UPDATE, INFO, ...) passed from one side of the call to the
  * other: a new request in the other dialog, and its final answer passed back. For a re-INVITE
  * the originator's ACK is passed on too, carrying any SDP answer.
+ *
+ * <p>Session timers (RFC 4028) stay each leg's own: the request to the far side carries the far
+ * leg's {@code Session-Expires} and its 2xx refreshes that leg; the 2xx passed back carries what
+ * the router granted the originator, and refreshes the originator's leg.
  */
 final class Relay implements ClientTransactionListener {
 
@@ -23,12 +28,18 @@ final class Relay implements ClientTransactionListener {
     private final long originCseq;
     private final boolean fromCarrier;
     private final Dialog target;
+    /** The originator's leg's session timer and what the router grants its request; null when none. */
+    private final SessionTimer originTimer;
+    private final SessionExpires granted;
     private long cseq;
     private byte[] ack;
     private boolean answered;
 
-    Relay(Call call, ServerTransaction origin, boolean fromCarrier, Dialog target) {
+    Relay(Call call, ServerTransaction origin, boolean fromCarrier, Dialog target, SessionTimer originTimer,
+          SessionExpires granted) {
         this.call = call;
+        this.originTimer = originTimer;
+        this.granted = granted;
         this.origin = origin;
         this.method = origin.request().method();
         this.originCseq = origin.request().cseq().number();
@@ -48,6 +59,11 @@ final class Relay implements ClientTransactionListener {
         final SipRequestBuilder b = target.request(method, cseq, b2bua.local().newVia(target.destination.transport()),
                 targetRefresh ? b2bua.local().contact(target.destination.transport()) : null);
         copyContent(request, b);
+        final SessionTimer targetTimer = targetRefresh ? call.sessionTimerOf(target) : null;
+        if (targetTimer != null) {
+            targetTimer.addRequestHeaders(b);
+            targetTimer.sdpSent(request);
+        }
         final byte[] encoded = b.toBytes();
         final SipRequest out = Dialog.parseOwn(encoded);
         if (method.equals(SipMethod.INVITE)) {
@@ -85,12 +101,23 @@ final class Relay implements ClientTransactionListener {
             final boolean targetRefresh = invite || method.equals(SipMethod.UPDATE);
             if (targetRefresh) {
                 b.header(HeaderName.CONTACT, call.b2bua.local().contact(origin.peer().transport()));
+                final SessionTimer targetTimer = call.sessionTimerOf(target);
+                if (targetTimer != null) {
+                    targetTimer.refreshedByAnswer(response);
+                }
+                if (granted != null) {
+                    originTimer.addGrant(b, granted);
+                    originTimer.sdpSent(response);
+                }
             }
         }
         if (response.bodyLength() > 0) {
             b.body(response.contentType(), response.array(), response.bodyOffset(), response.bodyLength());
         }
         origin.respond(status, b.toBytes());
+        if (granted != null && status >= 200 && status < 300) {
+            originTimer.refreshedByPeer(granted);
+        }
         if (status >= 300 || (status >= 200 && !invite)) {
             call.onRelayDone(this);
         }
@@ -119,6 +146,10 @@ final class Relay implements ClientTransactionListener {
         final SipRequestBuilder b = target.request(SipMethod.ACK, cseq,
                 call.b2bua.local().newVia(target.destination.transport()), null);
         copyContent(originatorAck, b);
+        final SessionTimer targetTimer = call.sessionTimerOf(target);
+        if (targetTimer != null) {
+            targetTimer.sdpSent(originatorAck);
+        }
         ack = b.toBytes();
         call.b2bua.layer().sendStateless(ack, target.destination);
     }

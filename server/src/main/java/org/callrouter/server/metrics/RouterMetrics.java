@@ -105,6 +105,8 @@ public final class RouterMetrics implements AutoCloseable {
                 s -> s.overloadRejections);
         counter("b2bua.late.answers", "Handlers that answered after the call gave up on them", b2bua,
                 s -> s.lateAnswers);
+        counter("b2bua.sessions.expired", "Answered calls ended because a session timer ran out (RFC 4028)", b2bua,
+                s -> s.sessionsExpired);
         counter("stir.attestations.verified", "Calls whose STIR/SHAKEN PASSporT signature was verified", b2bua,
                 s -> s.attestationsVerified);
         counter("stir.attestations.invalid", "Calls whose PASSporT was found bad (check, signature, certificate)",
