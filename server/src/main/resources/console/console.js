@@ -273,6 +273,14 @@
     if (c.converted_at) {
       step(c.converted_at, 'Converted by postback', 'ok');
     }
+    for (const w of c.webhooks || []) {
+      const outcome = w.state === 'delivered' ? 'delivered' : w.state === 'dead' ? 'given up' : 'retrying';
+      const tries = w.tries + (w.tries === 1 ? ' try' : ' tries');
+      const status = w.http_status ? ', HTTP ' + w.http_status : '';
+      const error = w.error && w.state !== 'delivered' && w.error !== 'HTTP ' + w.http_status ? ': ' + w.error : '';
+      step(w.last_at, 'Webhook ' + w.event + ' to ' + w.url + ' ' + outcome + ' (' + tries + status + ')' + error,
+        w.state === 'delivered' ? 'ok webhook' : w.state === 'dead' ? 'fail webhook' : 'skip webhook');
+    }
     const conversion = c.conversion || {};
     const side = (s) => s ? s.status + (s.amount ? ' ' + s.amount : '') + (s.reason ? ' (' + s.reason + ')' : '') : null;
     definitions($('call-conversion'), [

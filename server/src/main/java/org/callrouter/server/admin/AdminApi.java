@@ -43,6 +43,7 @@ import org.callrouter.server.leads.StoreHealth;
 import org.callrouter.server.records.JournalReader;
 import org.callrouter.server.records.PostbackResult;
 import org.callrouter.server.records.RecordJson;
+import org.callrouter.server.webhook.CallWebhooks;
 
 /**
  * The admin HTTP API, without the HTTP: an {@link ApiRequest} in, an {@link ApiResponse} out.
@@ -309,6 +310,10 @@ public final class AdminApi {
             if (record.isEmpty()) {
                 throw new ApiException(404, "no call " + id + " in the journal or in progress");
             }
+            final ArrayNode webhooks = record.get().putArray("webhooks");
+            for (CallWebhooks.Entry w : service.webhooks().dispatcher().perCall().of(id)) {
+                webhooks.add(webhook(w));
+            }
             return ApiResponse.json(200, record.get());
         } catch (TimeoutException e) {
             throw new ApiException(503, e.getMessage());
@@ -555,6 +560,27 @@ public final class AdminApi {
             }
             c.put("used", cap.used());
         }
+        return node;
+    }
+
+    /** One webhook request of a call's story; its URL has no query string, nothing is secret. */
+    private static ObjectNode webhook(CallWebhooks.Entry w) {
+        final ObjectNode node = ApiResponse.JSON.createObjectNode();
+        node.put("event", w.event());
+        node.put("url", w.url());
+        node.put("state", w.state().label());
+        if (w.httpStatus() == 0) {
+            node.putNull("http_status");
+        } else {
+            node.put("http_status", w.httpStatus());
+        }
+        node.put("tries", w.tries());
+        if (w.lastAtMs() == CallWebhooks.Entry.UNKNOWN) {
+            node.putNull("last_at");
+        } else {
+            node.put("last_at", RecordJson.time(w.lastAtMs()));
+        }
+        node.put("error", w.error());
         return node;
     }
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.callrouter.server.Await;
@@ -17,6 +18,7 @@ import org.callrouter.server.sipua.Peers;
 import org.callrouter.server.sipua.Ports;
 import org.callrouter.server.testsupport.BrowserProfile;
 import org.callrouter.server.testsupport.Chromium;
+import org.callrouter.server.webhook.HookReceiver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  * a pending callback, which a read token cannot cancel (the API's 403 reason is shown) and an
  * admin token cancels after a confirmation; a number removed by a reload is quarantined, shown
  * with its time and calls, and released after two confirmations (the API's 409 for a release
- * before its time, then the forced release); a misdirected mark flags the number. Screenshots go
- * to {@code target/console-screenshots/}. Ports 49600-49799.
+ * before its time, then the forced release); a misdirected mark flags the number. The lost call's
+ * story shows its webhooks: one delivered, one given up on (nobody listens), their URLs without
+ * the query's token and no signing secret in the API's answer. Screenshots go to
+ * {@code target/console-screenshots/}. Ports 49600-49799.
  */
 class ConsoleActionsBrowserIntegrationTest {
 
@@ -38,12 +42,15 @@ class ConsoleActionsBrowserIntegrationTest {
     private static final String VIEWER = "viewer-token-0123456789";
     private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     private static final Duration CALLBACK_WAIT = Duration.ofSeconds(30);
+    private static final String SECRET = "signing-key-0123456789";
 
     @TempDir
     Path dir;
 
     private Chromium chromium;
     private Peers peers;
+    private HookReceiver hooks;
+    private int nobodyListens;
     private ServiceFixture router;
     private BrowserProfile operator;
 
@@ -51,6 +58,8 @@ class ConsoleActionsBrowserIntegrationTest {
     void start() throws IOException {
         chromium = Chromium.require();
         peers = Peers.open(49600, 49799);
+        hooks = HookReceiver.start(49600, 49799);
+        nobodyListens = Ports.free(49600, 49799);
         // The callback waits an hour, so it stays pending; the trunk is never dialed.
         router = ServiceFixture.start(dir, 49600, 49799, routing(REMOVED_LINE), "",
                 ", tokens: [ { name: viewer, scope: read, token: \"%s\" } ]".formatted(VIEWER));
@@ -68,12 +77,25 @@ class ConsoleActionsBrowserIntegrationTest {
                   - id: sales
                     handlers: [first]
                     callback: { enabled: true, intervals: [1h], trunk: out }
+                    webhooks:
+                      - { on: [ended], url: "%s/ok?token=query-token", secret: "%s" }
+                      - { on: [ended], url: "http://127.0.0.1:%d/down?token=query-token" }
                 trunks:
                   - { id: out, uri: "sip:127.0.0.1:%d", caller_id: "+18005550199" }
                 number_policy: { quarantine_days: 45, quiet_days: 14, spam_min_calls: 1, spam_threshold: 0.5 }
                 numbers:
                   - { number: "%s", campaign: sales, source: web }
-                %s""".formatted(peers.first().uri(), Ports.free(49600, 49799), KEPT, removedLine);
+                %s""".formatted(peers.first().uri(), hooks.base(), SECRET, nobodyListens, Ports.free(49600, 49799), KEPT,
+                removedLine);
+    }
+
+    private static JsonNode webhook(JsonNode call, String state) {
+        for (JsonNode w : call.path("webhooks")) {
+            if (w.path("state").asText().equals(state)) {
+                return w;
+            }
+        }
+        throw new AssertionError("no webhook " + state + " in " + call);
     }
 
     @AfterEach
@@ -83,6 +105,9 @@ class ConsoleActionsBrowserIntegrationTest {
         }
         if (router != null) {
             router.close();
+        }
+        if (hooks != null) {
+            hooks.close();
         }
         if (peers != null) {
             peers.close();
@@ -95,6 +120,25 @@ class ConsoleActionsBrowserIntegrationTest {
         final CarrierCall lost = peers.carrier().call(router.sipHostPort(), KEPT);
         assertEquals(480, lost.awaitFinal(WAIT).status());
         final JsonNode lostRecord = router.awaitCalls(1).get(0);
+        final String lostCall = "/v1/calls/" + lostRecord.path("id").asText();
+        final JsonNode[] story = {null};
+        // In the order first tried: the refused connection may come before or after the answer.
+        Await.until(CALLBACK_WAIT, () -> List.of("dead", "delivered").equals((story[0] = ServiceFixture.json(
+                router.get(lostCall))).path("webhooks").findValuesAsText("state").stream().sorted().toList()),
+                () -> "one webhook delivered and one dead: " + story[0]);
+        final JsonNode delivered = webhook(story[0], "delivered");
+        assertEquals("ended", delivered.path("event").asText());
+        assertEquals(hooks.base() + "/ok", delivered.path("url").asText());
+        assertEquals(200, delivered.path("http_status").asInt());
+        assertEquals(1, delivered.path("tries").asInt());
+        assertTrue(delivered.path("error").isNull(), delivered::toString);
+        final JsonNode dead = webhook(story[0], "dead");
+        assertEquals("http://127.0.0.1:" + nobodyListens + "/down", dead.path("url").asText());
+        assertEquals(5, dead.path("tries").asInt(), "server.webhook_delivery.max_attempts");
+        assertTrue(dead.path("http_status").isNull(), dead::toString);
+        assertTrue(dead.path("error").asText().contains("ConnectException"), dead::toString);
+        assertTrue(!story[0].toString().contains("query-token") && !story[0].toString().contains(SECRET),
+                story[0]::toString);
         Await.until(CALLBACK_WAIT, () -> ServiceFixture.json(router.get("/v1/callbacks?state=pending"))
                 .path("count").asInt() == 1, () -> "a pending callback for " + lost.callerNumber());
         final var marked = router.post("/v1/calls/" + lostRecord.path("id").asText() + "/spam",
@@ -119,6 +163,12 @@ class ConsoleActionsBrowserIntegrationTest {
         operator.click("logout");
         operator.type("token", ServiceFixture.TOKEN);
         operator.click("login");
+        operator.get(router.adminBase() + "/console/#call/" + lostRecord.path("id").asText());
+        operator.awaitContains("#call-story li.ok.webhook", "Webhook ended to " + hooks.base()
+                + "/ok delivered (1 try, HTTP 200)");
+        operator.awaitContains("#call-story li.fail.webhook", "Webhook ended to http://127.0.0.1:" + nobodyListens
+                + "/down given up (5 tries): ConnectException");
+        operator.screenshot(SCREENSHOTS.resolve("call-webhooks.png"));
         operator.click("nav-callbacks");
         operator.script("document.getElementById('callbacks-form-state').value = 'pending'");
         operator.type("callbacks-form-campaign", "sales");
