@@ -48,7 +48,7 @@
       body = null;
     }
     if (!response.ok) {
-      const reason = body && body.error ? body.error : 'HTTP ' + response.status;
+      const reason = body && body.error && body.error.message ? body.error.message : 'HTTP ' + response.status;
       const details = body && Array.isArray(body.errors) ? ': ' + body.errors.join('; ') : '';
       throw new ApiError(response.status, reason + details);
     }
