@@ -7,7 +7,8 @@
 (function () {
   const TOKEN_KEY = 'callrouter.token';
   const POLL_MS = 2000;
-  const PAGES = ['login', 'live', 'calls', 'call', 'explain', 'pools', 'reports', 'leads', 'lead'];
+  const PAGES = ['login', 'live', 'calls', 'call', 'explain', 'pools', 'reports', 'leads', 'lead', 'numbers',
+    'callbacks'];
   const FIGURES = ['calls', 'answered', 'converted', 'revenue', 'payout', 'sales_count', 'sales_amount',
     'conversion_rate', 'avg_talk_seconds'];
   let pollTimer = null;
@@ -25,11 +26,19 @@
     return sessionStorage.getItem(TOKEN_KEY);
   }
 
-  /** One API request; resolves with the JSON body, rejects with an ApiError carrying the API's reason. */
-  async function api(method, path) {
+  /**
+   * One API request, with an optional JSON body; resolves with the JSON answer, rejects with an
+   * ApiError carrying the API's reason.
+   */
+  async function api(method, path, json) {
+    const headers = { 'Authorization': 'Bearer ' + (token() || '') };
+    if (json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+    }
     const response = await fetch(path, {
       method: method,
-      headers: { 'Authorization': 'Bearer ' + (token() || '') },
+      headers: headers,
+      body: json === undefined ? undefined : JSON.stringify(json),
       cache: 'no-store'
     });
     let body = null;
@@ -39,7 +48,7 @@
       body = null;
     }
     if (!response.ok) {
-      const reason = body && body.error ? body.error : 'HTTP ' + response.status;
+      const reason = body && body.error && body.error.message ? body.error.message : 'HTTP ' + response.status;
       const details = body && Array.isArray(body.errors) ? ': ' + body.errors.join('; ') : '';
       throw new ApiError(response.status, reason + details);
     }
@@ -264,6 +273,14 @@
     if (c.converted_at) {
       step(c.converted_at, 'Converted by postback', 'ok');
     }
+    for (const w of c.webhooks || []) {
+      const outcome = w.state === 'delivered' ? 'delivered' : w.state === 'dead' ? 'given up' : 'retrying';
+      const tries = w.tries + (w.tries === 1 ? ' try' : ' tries');
+      const status = w.http_status ? ', HTTP ' + w.http_status : '';
+      const error = w.error && w.state !== 'delivered' && w.error !== 'HTTP ' + w.http_status ? ': ' + w.error : '';
+      step(w.last_at, 'Webhook ' + w.event + ' to ' + w.url + ' ' + outcome + ' (' + tries + status + ')' + error,
+        w.state === 'delivered' ? 'ok webhook' : w.state === 'dead' ? 'fail webhook' : 'skip webhook');
+    }
     const conversion = c.conversion || {};
     const side = (s) => s ? s.status + (s.amount ? ' ' + s.amount : '') + (s.reason ? ' (' + s.reason + ')' : '') : null;
     definitions($('call-conversion'), [
@@ -418,6 +435,103 @@
     }
   }
 
+  /** A small button that runs {@code action} when clicked. */
+  function button(text, action) {
+    const b = element('button', text, 'small');
+    b.type = 'button';
+    b.addEventListener('click', action);
+    return b;
+  }
+
+  async function numbers() {
+    const [quarantine, health] = await Promise.all([api('GET', '/v1/numbers/quarantine'),
+      api('GET', '/v1/numbers/health')]);
+    $('numbers-policy').textContent = 'A removed number stays out for ' + quarantine.quarantine_days
+      + ' days, and until it had no call for ' + quarantine.quiet_days + ' days.';
+    const tbody = $('numbers-quarantine').tBodies[0];
+    tbody.replaceChildren();
+    $('numbers-quarantine-empty').hidden = quarantine.numbers.length > 0;
+    for (const q of quarantine.numbers) {
+      const release = button(q.releasable ? 'Release' : 'Release early', () => releaseNumber(q.number));
+      row(tbody, [q.number, q.campaign, time(q.removed_at), time(q.until), q.calls, time(q.last_call_at), release])
+        .dataset.number = q.number;
+    }
+    $('numbers-health-policy').textContent = 'Marks of the last ' + health.window_days + ' days; a number is flagged '
+      + 'at a share of ' + percent(health.threshold) + ' over at least ' + health.min_calls
+      + (health.min_calls === 1 ? ' call.' : ' calls.');
+    const marks = $('numbers-health').tBodies[0];
+    marks.replaceChildren();
+    $('numbers-health-empty').hidden = health.numbers.length > 0;
+    const flaggedFirst = health.numbers.slice().sort((a, b) => Number(b.flagged) - Number(a.flagged));
+    for (const n of flaggedFirst) {
+      const tr = row(marks, [n.number, n.calls, n.spam, n.misdirected, percent(n.share), n.flagged ? 'flagged' : '']);
+      tr.dataset.number = n.number;
+      tr.classList.toggle('flagged', n.flagged);
+    }
+  }
+
+  /**
+   * Releases a quarantined number after a confirmation; when the API refuses because its time has
+   * not come (409), the operator is told why and may force it.
+   */
+  async function releaseNumber(number) {
+    if (!confirm('Release ' + number + ' from quarantine? It can then be tracked again.')) {
+      return;
+    }
+    const path = '/v1/numbers/quarantine/' + encodeURIComponent(number) + '/release';
+    try {
+      let answer;
+      try {
+        answer = await api('POST', path, {});
+      } catch (e) {
+        if (!(e instanceof ApiError) || e.status !== 409
+          || !confirm('The router refused: ' + e.message + '\n\nForce the release now?')) {
+          throw e;
+        }
+        answer = await api('POST', path, { force: true });
+      }
+      show(number + (answer.forced ? ' was released early (forced).' : ' was released.'), 'ok');
+      await numbers();
+    } catch (e) {
+      failed(e);
+    }
+  }
+
+  async function callbacks() {
+    const form = $('callbacks-form');
+    const query = new URLSearchParams();
+    for (const name of ['state', 'campaign']) {
+      const value = form.elements[name].value.trim();
+      if (value) {
+        query.set(name, value);
+      }
+    }
+    const data = await api('GET', '/v1/callbacks?' + query.toString());
+    $('callbacks-count').textContent = data.count + ' shown; ' + data.live + ' pending or being dialed.';
+    const tbody = $('callbacks-table').tBodies[0];
+    tbody.replaceChildren();
+    for (const c of data.callbacks) {
+      const lost = element('a', c.lost_call_id);
+      lost.href = '#call/' + encodeURIComponent(c.lost_call_id);
+      const cancel = c.state === 'pending' ? button('Cancel', () => cancelCallback(c)) : '';
+      row(tbody, [time(c.created_at), c.campaign, c.customer, c.state, cancel, c.tries, time(c.next_try_at), c.trigger,
+        c.reason, c.dialed, lost]).dataset.id = c.id;
+    }
+  }
+
+  async function cancelCallback(c) {
+    if (!confirm('Cancel the callback to ' + c.customer + ' (campaign ' + c.campaign + ')?')) {
+      return;
+    }
+    try {
+      await api('DELETE', '/v1/callbacks/' + encodeURIComponent(c.id));
+      show('The callback to ' + c.customer + ' was cancelled.', 'ok');
+      await callbacks();
+    } catch (e) {
+      failed(e);
+    }
+  }
+
   // ---- navigation --------------------------------------------------------------------------
 
   function stopPolling() {
@@ -463,6 +577,12 @@
     } else if (hash === 'reports') {
       showPage('reports');
       reports().catch(failed);
+    } else if (hash === 'numbers') {
+      showPage('numbers');
+      numbers().catch(failed);
+    } else if (hash === 'callbacks') {
+      showPage('callbacks');
+      callbacks().catch(failed);
     } else if (hash === 'pools') {
       showPage('pools');
       pools().catch(failed);
@@ -502,6 +622,11 @@
     $('calls-form').addEventListener('submit', (event) => {
       event.preventDefault();
       calls().catch(failed);
+    });
+    $('callbacks-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      show('');
+      callbacks().catch(failed);
     });
     $('explain-form').addEventListener('submit', (event) => {
       event.preventDefault();

@@ -43,12 +43,13 @@ import org.callrouter.server.leads.StoreHealth;
 import org.callrouter.server.records.JournalReader;
 import org.callrouter.server.records.PostbackResult;
 import org.callrouter.server.records.RecordJson;
+import org.callrouter.server.webhook.CallWebhooks;
 
 /**
  * The admin HTTP API, without the HTTP: an {@link ApiRequest} in, an {@link ApiResponse} out.
  * Called on the admin worker threads (it may read files and wait for the emitter). Every
- * refusal is a JSON {@code {"error": ...}} with a 4xx status (503 when the router cannot
- * answer now). See the server README, "Admin HTTP API".
+ * refusal is a JSON {@code {"error": {"code", "message", "field"}}} with a 4xx status (503 when
+ * the router cannot answer now). See the server README, "Admin HTTP API".
  *
  * <p>Routes: {@code /metrics} and {@code /health/*} are open (add a readiness reason in
  * {@link RouterService#notReady}); {@code /postback/<call id>} is authorised by the call's key
@@ -128,7 +129,7 @@ public final class AdminApi {
             }
             throw new ApiException(404, "no such endpoint: " + path);
         } catch (ApiException e) {
-            return ApiResponse.error(e.status(), e.getMessage()).with(e.headers());
+            return ApiResponse.error(e);
         } catch (RuntimeException e) {
             service.errors().onError(e);
             return ApiResponse.error(500, "internal error: " + e.getClass().getSimpleName());
@@ -148,7 +149,10 @@ public final class AdminApi {
         }
     }
 
-    /** The {@code /v1} routes, in the order they are tried; {@code admin/openapi.json} documents each. */
+    /**
+     * The {@code /v1} routes: a path goes to the route of its method among those it fits with the
+     * fewest {@code {variables}}; {@code admin/openapi.json} documents each.
+     */
     List<V1Route> routes() {
         return routes;
     }
@@ -165,10 +169,11 @@ public final class AdminApi {
                 new V1Route("POST", "/v1/calls/{id}/conversion", admin, (s, q, b) -> conversion(s.get(2), key(q, b))),
                 new V1Route("GET", "/v1/caps", read,
                         (s, q, b) -> caps(service.config().handlers().stream().map(HandlerConfig::id).toList())),
-                new V1Route("GET", "/v1/caps/{handler}", read, (s, q, b) -> caps(List.of(s.get(2)))),
+                new V1Route("GET", "/v1/caps/{handler}", read, (s, q, b) -> handlerCaps(s.get(2))),
                 new V1Route("GET", "/v1/live", read, (s, q, b) -> live()),
                 new V1Route("GET", "/v1/pools", read, (s, q, b) -> pools()),
-                new V1Route("POST", "/v1/caps/{handler}/reset", admin, (s, q, b) -> resetCap(s.get(2), q, b))));
+                new V1Route("POST", "/v1/caps/{handler}/reset", admin, V1Route.UNCHECKED,
+                        c -> resetCap(c.segments().get(2), c.query(), c.body(), c.ifMatch()))));
         table.addAll(new LeadsApi(() -> service.leads(), () -> service.config(), wall).routes());
         table.addAll(new CallbacksApi(() -> service.callbacks()).routes());
         table.addAll(numbers.routes());
@@ -178,12 +183,31 @@ public final class AdminApi {
     private ApiResponse v1(String method, String[] parts, Map<String, List<String>> query, ApiRequest request,
                            ApiToken token) throws ApiException {
         final List<String> segments = List.of(parts);
+        // The templates with the fewest {variables} win (/v1/numbers/quarantine over /v1/numbers/{number});
+        // among them the method picks the route, and none is a 405 that lists theirs.
+        int fewest = Integer.MAX_VALUE;
+        final List<V1Route> matched = new ArrayList<>();
         for (V1Route route : routes) {
             if (route.matches(segments)) {
+                if (route.variables() < fewest) {
+                    fewest = route.variables();
+                    matched.clear();
+                }
+                if (route.variables() == fewest) {
+                    matched.add(route);
+                }
+            }
+        }
+        for (V1Route route : matched) {
+            if (route.method().equals(method)) {
                 allow(method, route.method(), token, route.scope());
                 route.checkBody(request.contentType(), request.body());
-                return route.action().answer(new V1Route.Call(segments, query, request.body(), token));
+                return route.action().answer(new V1Route.Call(segments, query, request.body(), token,
+                        request.ifMatch()));
             }
+        }
+        if (!matched.isEmpty()) {
+            throw ApiException.methodNotAllowed(method, String.join(", ", matched.stream().map(V1Route::method).toList()));
         }
         throw new ApiException(404, "no such endpoint: /" + String.join("/", parts));
     }
@@ -245,7 +269,8 @@ public final class AdminApi {
     private ApiResponse explain(Map<String, List<String>> query) throws ApiException {
         final String number = one(query, "number");
         if (number == null || number.isBlank()) {
-            throw new ApiException(400, "number is required: /v1/explain?number=18005550100&caller=+14155550123");
+            throw ApiException.invalid("number",
+                    "number is required: /v1/explain?number=18005550100&caller=+14155550123");
         }
         final CallContext.Builder call = CallContext.builder().dialedNumber(number).callerNumber(one(query, "caller"));
         final String at = one(query, "at");
@@ -253,7 +278,7 @@ public final class AdminApi {
         for (String tag : query.getOrDefault("tag", List.of())) {
             final int eq = tag.indexOf('=');
             if (eq <= 0) {
-                throw new ApiException(400, "tag must be name=value, got \"" + tag + "\"");
+                throw ApiException.invalid("tag", "tag must be name=value, got \"" + tag + "\"");
             }
             call.tag(tag.substring(0, eq), tag.substring(eq + 1));
         }
@@ -268,8 +293,8 @@ public final class AdminApi {
         try {
             service.reload();
         } catch (ConfigException e) {
-            final ObjectNode body = ApiResponse.JSON.createObjectNode();
-            body.put("error", "configuration refused; the running configuration stays");
+            final ObjectNode body = ApiResponse.errorBody(422, "configuration refused; the running configuration "
+                    + "stays", null);
             final ArrayNode errors = body.putArray("errors");
             for (ConfigError error : e.errors()) {
                 errors.add(error.toString());
@@ -287,19 +312,25 @@ public final class AdminApi {
     private ApiResponse calls(Map<String, List<String>> query) throws ApiException {
         final String status = one(query, "status");
         if (status != null && !isStatus(status)) {
-            throw new ApiException(400, "status must be one of completed, no-answer, busy, failed, rejected, "
+            throw ApiException.invalid("status", "status must be one of completed, no-answer, busy, failed, rejected, "
                     + "canceled, interrupted; got \"" + status + "\"");
         }
         final String sinceText = one(query, "since");
         final long since = sinceText == null ? wall.millis() - DEFAULT_SINCE_MS : instant("since", sinceText);
         final int limit = limit(query);
-        final List<ObjectNode> found = service.calls(
-                new JournalReader.Query(filter(query, "campaign"), filter(query, "source"), filter(query, "handler"),
-                        filter(query, "caller"), status, since, limit));
+        final RouterService.CallPage page;
+        try {
+            page = service.calls(new JournalReader.Query(filter(query, "campaign"), filter(query, "source"),
+                    filter(query, "handler"), filter(query, "caller"), status, since, limit),
+                    Cursor.decode("calls", one(query, "cursor")));
+        } catch (IllegalArgumentException e) {
+            throw Cursor.refused("calls");
+        }
         final ObjectNode body = ApiResponse.JSON.createObjectNode();
-        body.put("count", found.size());
+        body.put("count", page.calls().size());
         body.put("since", RecordJson.time(since));
-        body.putArray("calls").addAll(found);
+        body.putArray("calls").addAll(page.calls());
+        body.put("next_cursor", Cursor.encode("calls", page.next()));
         return ApiResponse.json(200, body);
     }
 
@@ -308,6 +339,10 @@ public final class AdminApi {
             final Optional<ObjectNode> record = service.call(id);
             if (record.isEmpty()) {
                 throw new ApiException(404, "no call " + id + " in the journal or in progress");
+            }
+            final ArrayNode webhooks = record.get().putArray("webhooks");
+            for (CallWebhooks.Entry w : service.webhooks().dispatcher().perCall().of(id)) {
+                webhooks.add(webhook(w));
             }
             return ApiResponse.json(200, record.get());
         } catch (TimeoutException e) {
@@ -346,7 +381,8 @@ public final class AdminApi {
             final JsonNode json = ApiResponse.JSON.readTree(body);
             final JsonNode value = json == null ? null : json.get("reason");
             if (value != null && !value.isTextual()) {
-                throw new ApiException(400, "reason must be spam or misdirected, got " + RequestJson.type(value));
+                throw ApiException.invalid("reason",
+                        "reason must be spam or misdirected, got " + RequestJson.type(value));
             }
             return value == null ? null : value.asText();
         } catch (IOException e) {
@@ -389,7 +425,7 @@ public final class AdminApi {
             key = json.path("key").asText();
         }
         if (key == null || key.isEmpty()) {
-            throw new ApiException(400, "the call's key is required (the X-Call-Key header of the call): "
+            throw ApiException.invalid("key", "the call's key is required (the X-Call-Key header of the call): "
                     + "{\"key\": \"...\"} or ?key=");
         }
         return key;
@@ -422,6 +458,14 @@ public final class AdminApi {
             list.add(usage(handler));
         }
         return ApiResponse.json(200, body);
+    }
+
+    /** {@code GET /v1/caps/<handler>}: with the {@code ETag} a reset's {@code If-Match} names. */
+    private ApiResponse handlerCaps(String handler) throws ApiException {
+        final ObjectNode usage = usage(handler);
+        final ObjectNode body = ApiResponse.JSON.createObjectNode();
+        body.putArray("handlers").add(usage);
+        return ApiResponse.tagged(200, usage, body);
     }
 
     /**
@@ -505,8 +549,13 @@ public final class AdminApi {
         return ApiResponse.json(200, body);
     }
 
-    /** {@code POST /v1/caps/<handler>/reset?window=total}: sets one window's count to zero. */
-    private ApiResponse resetCap(String handler, Map<String, List<String>> query, byte[] body) throws ApiException {
+    /**
+     * {@code POST /v1/caps/<handler>/reset?window=total}: sets one window's count to zero; with
+     * {@code If-Match}, only while the handler's caps are as {@code GET /v1/caps/<handler>} showed
+     * them (412 otherwise; a call counted in between is a change).
+     */
+    private ApiResponse resetCap(String handler, Map<String, List<String>> query, byte[] body, String ifMatch)
+            throws ApiException {
         String name = one(query, "window");
         if (name == null && body.length > 0) {
             try {
@@ -523,14 +572,16 @@ public final class AdminApi {
             }
         }
         if (window == null) {
-            throw new ApiException(400, "window must be hourly, daily, monthly or total (concurrency counts live "
+            throw ApiException.invalid("window",
+                    "window must be hourly, daily, monthly or total (concurrency counts live "
                     + "calls and is not reset), got " + (name == null ? "none" : "\"" + name + "\""));
         }
-        usage(handler);
+        EntityTag.check(ifMatch, usage(handler), "the caps of handler " + handler);
         service.resetCap(handler, window);
-        final ObjectNode answer = usage(handler);
+        final ObjectNode now = usage(handler);
+        final ObjectNode answer = now.deepCopy();
         answer.put("reset", window.capName());
-        return ApiResponse.json(200, answer);
+        return ApiResponse.tagged(200, now, answer);
     }
 
     private ObjectNode usage(String handler) throws ApiException {
@@ -555,6 +606,27 @@ public final class AdminApi {
             }
             c.put("used", cap.used());
         }
+        return node;
+    }
+
+    /** One webhook request of a call's story; its URL has no query string, nothing is secret. */
+    private static ObjectNode webhook(CallWebhooks.Entry w) {
+        final ObjectNode node = ApiResponse.JSON.createObjectNode();
+        node.put("event", w.event());
+        node.put("url", w.url());
+        node.put("state", w.state().label());
+        if (w.httpStatus() == 0) {
+            node.putNull("http_status");
+        } else {
+            node.put("http_status", w.httpStatus());
+        }
+        node.put("tries", w.tries());
+        if (w.lastAtMs() == CallWebhooks.Entry.UNKNOWN) {
+            node.putNull("last_at");
+        } else {
+            node.put("last_at", RecordJson.time(w.lastAtMs()));
+        }
+        node.put("error", w.error());
         return node;
     }
 
@@ -633,7 +705,8 @@ public final class AdminApi {
             limit = -1;
         }
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ApiException(400, "limit must be a whole number from 1 to " + MAX_LIMIT + ", got \"" + text
+            throw ApiException.invalid("limit",
+                    "limit must be a whole number from 1 to " + MAX_LIMIT + ", got \"" + text
                     + "\"");
         }
         return limit;
@@ -658,7 +731,7 @@ public final class AdminApi {
             }
             return OffsetDateTime.parse(text).toInstant().toEpochMilli();
         } catch (DateTimeParseException | NumberFormatException e) {
-            throw new ApiException(400, name + " must be an ISO-8601 time such as 2026-03-09T14:00:00Z or epoch "
+            throw ApiException.invalid(name, name + " must be an ISO-8601 time such as 2026-03-09T14:00:00Z or epoch "
                     + "milliseconds, got \"" + text + "\"");
         }
     }

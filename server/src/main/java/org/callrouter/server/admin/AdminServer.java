@@ -157,7 +157,8 @@ public final class AdminServer implements AutoCloseable {
             }
             final ApiRequest call = new ApiRequest(request.method().name(), request.uri(),
                     request.headers().get(HttpHeaderNames.AUTHORIZATION),
-                    request.headers().get(HttpHeaderNames.CONTENT_TYPE), ByteBufUtil.getBytes(request.content()),
+                    request.headers().get(HttpHeaderNames.CONTENT_TYPE), request.headers().get(HttpHeaderNames.IF_MATCH),
+                    ByteBufUtil.getBytes(request.content()),
                     ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
             try {
                 workers.execute(() -> {

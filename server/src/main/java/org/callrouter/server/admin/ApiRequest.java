@@ -9,9 +9,10 @@ import java.net.InetAddress;
  * @param uri           the request target as sent: path and query, still %-encoded.
  * @param authorization the {@code Authorization} header, or null.
  * @param contentType   the {@code Content-Type} header, or null.
+ * @param ifMatch       the {@code If-Match} header, or null.
  * @param body          the body (empty when none).
  * @param client        the peer's address (what rate limits are kept per).
  */
-public record ApiRequest(String method, String uri, String authorization, String contentType, byte[] body,
-                         InetAddress client) {
+public record ApiRequest(String method, String uri, String authorization, String contentType, String ifMatch,
+                         byte[] body, InetAddress client) {
 }

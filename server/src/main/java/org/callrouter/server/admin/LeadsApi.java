@@ -32,6 +32,7 @@ import org.callrouter.server.leads.LeadStore;
 import org.callrouter.server.leads.LeadStoreException;
 import org.callrouter.server.leads.LeadView;
 import org.callrouter.server.leads.SessionQuery;
+import org.callrouter.server.leads.SessionView;
 import org.callrouter.server.records.RecordJson;
 
 /**
@@ -152,7 +153,8 @@ final class LeadsApi {
             } else {
                 final IdentityField kind = IdentityField.named(name);
                 if (kind == null) {
-                    throw new ApiException(400, "unknown field \"" + name + "\"; the origin is one of lead, email, "
+                    throw ApiException.invalid(name,
+                            "unknown field \"" + name + "\"; the origin is one of lead, email, "
                             + "phone, lead_ref, customer_id, visitor");
                 }
                 target = identity(kind.kind, name, value);
@@ -179,7 +181,7 @@ final class LeadsApi {
         for (var field = body.fieldNames(); field.hasNext(); ) {
             final String name = field.next();
             if (!name.equals("identity") && !name.equals("identities")) {
-                throw new ApiException(400, "unknown field \"" + name + "\"; give identity or identities");
+                throw ApiException.invalid(name, "unknown field \"" + name + "\"; give identity or identities");
             }
         }
         if (body.has("identity") == body.has("identities")) {
@@ -191,7 +193,7 @@ final class LeadsApi {
         } else {
             final JsonNode list = body.get("identities");
             if (!list.isArray() || list.isEmpty() || list.size() > MAX_IDENTITIES) {
-                throw new ApiException(400, "identities must be an array of 1 to " + MAX_IDENTITIES
+                throw ApiException.invalid("identities", "identities must be an array of 1 to " + MAX_IDENTITIES
                         + " {\"kind\", \"value\"} objects");
             }
             for (int i = 0; i < list.size(); i++) {
@@ -216,15 +218,41 @@ final class LeadsApi {
         }
         final String kind = AdminApi.filter(query, "kind");
         if (kind != null && !kind.equals("call") && !kind.equals("web")) {
-            throw new ApiException(400, "kind must be call or web, got \"" + kind + "\"");
+            throw ApiException.invalid("kind", "kind must be call or web, got \"" + kind + "\"");
         }
         final String since = AdminApi.filter(query, "since");
         final String until = AdminApi.filter(query, "until");
+        final int limit = AdminApi.limit(query);
         final SessionQuery asked = new SessionQuery(status, AdminApi.filter(query, "campaign"), kind,
                 since == null ? null : AdminApi.instant("since", since),
-                until == null ? null : AdminApi.instant("until", until), AdminApi.limit(query));
+                until == null ? null : AdminApi.instant("until", until), limit + 1,
+                sessionAfter(Cursor.decode("sessions", AdminApi.one(query, "cursor"))));
         final LeadStore leads = store();
-        return guarded(() -> ApiResponse.json(200, LeadJson.sessions(leads.sessions(asked))));
+        return guarded(() -> {
+            final List<SessionView> found = leads.sessions(asked);
+            final List<SessionView> page = found.subList(0, Math.min(limit, found.size()));
+            final ObjectNode body = LeadJson.sessions(page);
+            final SessionView last = found.size() > limit ? page.get(page.size() - 1) : null;
+            body.put("next_cursor", last == null ? null
+                    : Cursor.encode("sessions", last.startedMs() + " " + last.kind() + " " + last.id()));
+            return ApiResponse.json(200, body);
+        });
+    }
+
+    /** The session a {@code /v1/sessions} cursor names ({@code <started ms> <kind> <id>}), or null. */
+    private static SessionQuery.After sessionAfter(String position) throws ApiException {
+        if (position == null) {
+            return null;
+        }
+        final String[] at = position.split(" ", 3);
+        try {
+            if (at.length == 3) {
+                return new SessionQuery.After(Long.parseLong(at[0]), at[1], at[2]);
+            }
+        } catch (NumberFormatException e) {
+            throw Cursor.refused("sessions");
+        }
+        throw Cursor.refused("sessions");
     }
 
     /** {@code GET /v1/reports?group_by=&zone=&from=&to=&credit=&format=&<dimension>=}. */
@@ -296,7 +324,7 @@ final class LeadsApi {
     /** A string field's value, or 400 naming the field. */
     static String text(JsonNode value, String name) throws ApiException {
         if (!value.isTextual()) {
-            throw new ApiException(400, name + " must be a string, got " + RequestJson.type(value));
+            throw ApiException.invalid(name, name + " must be a string, got " + RequestJson.type(value));
         }
         return value.asText();
     }
@@ -305,7 +333,7 @@ final class LeadsApi {
         try {
             return Identity.parse(kind, raw, config.get().defaultRegion());
         } catch (IllegalArgumentException e) {
-            throw new ApiException(400, field + ": " + e.getMessage());
+            throw ApiException.invalid(field, field + ": " + e.getMessage());
         }
     }
 
@@ -369,14 +397,14 @@ final class LeadsApi {
                     }
                 }
             } catch (IllegalArgumentException e) {
-                throw new ApiException(400, "group_by: " + e.getMessage());
+                throw ApiException.invalid("group_by", "group_by: " + e.getMessage());
             }
             final String zoneText = AdminApi.filter(query, "zone");
             final ZoneId zone;
             try {
                 zone = zoneText == null ? ZoneOffset.UTC : ZoneId.of(zoneText);
             } catch (DateTimeException e) {
-                throw new ApiException(400, "zone must be an IANA time zone such as America/New_York, got \""
+                throw ApiException.invalid("zone", "zone must be an IANA time zone such as America/New_York, got \""
                         + zoneText + "\"");
             }
             final String toText = AdminApi.filter(query, "to");
@@ -389,11 +417,11 @@ final class LeadsApi {
             try {
                 credit = creditText == null ? defaultCredit : CreditModel.fromWire(creditText);
             } catch (IllegalArgumentException e) {
-                throw new ApiException(400, "credit: " + e.getMessage());
+                throw ApiException.invalid("credit", "credit: " + e.getMessage());
             }
             final String format = AdminApi.filter(query, "format");
             if (format != null && !format.equals("json") && !format.equals("csv")) {
-                throw new ApiException(400, "format must be json or csv, got \"" + format + "\"");
+                throw ApiException.invalid("format", "format must be json or csv, got \"" + format + "\"");
             }
             final Map<ReportDimension, String> filters = new EnumMap<>(ReportDimension.class);
             for (ReportDimension dimension : ReportDimension.values()) {
@@ -415,7 +443,7 @@ final class LeadsApi {
                 try {
                     return LocalDate.parse(text).atStartOfDay(zone).toInstant().toEpochMilli();
                 } catch (DateTimeParseException e) {
-                    throw new ApiException(400, name + " must be a date such as 2026-03-09, an ISO-8601 time or "
+                    throw ApiException.invalid(name, name + " must be a date such as 2026-03-09, an ISO-8601 time or "
                             + "epoch milliseconds, got \"" + text + "\"");
                 }
             }

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
@@ -56,7 +59,9 @@ final class NumbersApi {
     /** The routes, for {@link AdminApi}'s table. */
     List<V1Route> routes() {
         return List.of(
-                new V1Route("GET", "/v1/numbers/quarantine", ApiToken.Scope.READ, 0, c -> list()),
+                new V1Route("GET", "/v1/numbers/quarantine", ApiToken.Scope.READ, 0, c -> list(c.query())),
+                new V1Route("GET", "/v1/numbers/quarantine/{number}", ApiToken.Scope.READ, 0,
+                        c -> quarantined(c.segments().get(3))),
                 new V1Route("POST", "/v1/numbers/quarantine/{number}/release", ApiToken.Scope.ADMIN, MAX_BODY_BYTES,
                         this::release),
                 new V1Route("GET", "/v1/numbers/health", ApiToken.Scope.READ, 0, c -> health()),
@@ -65,15 +70,41 @@ final class NumbersApi {
                         c -> mark(c.segments().get(2), reason(c.body()), c.actor())));
     }
 
-    private ApiResponse list() {
+    /** {@code GET /v1/numbers/quarantine?limit=&cursor=}: by number, a page at a time. */
+    private ApiResponse list(Map<String, List<String>> query) throws ApiException {
         final NumberPolicy policy = config.get().numberPolicy();
         final long now = wall.millis();
+        final int limit = AdminApi.limit(query);
+        final String after = Cursor.decode("quarantine", AdminApi.one(query, "cursor"));
+        final List<QuarantinedNumber> all = new ArrayList<>(router.get().quarantine().list());
+        all.sort(Comparator.comparing(QuarantinedNumber::number));
         final ObjectNode answer = ApiResponse.JSON.createObjectNode();
         final ArrayNode numbers = answer.putArray("numbers");
-        router.get().quarantine().list().forEach(q -> numbers.add(json(q, policy, now)));
+        String next = null;
+        for (QuarantinedNumber q : all) {
+            if (after != null && q.number().compareTo(after) <= 0) {
+                continue;
+            }
+            if (numbers.size() == limit) {
+                next = numbers.get(limit - 1).path("number").asText();
+                break;
+            }
+            numbers.add(json(q, policy, now));
+        }
         answer.put("quarantine_days", policy.quarantineDays());
         answer.put("quiet_days", policy.quietDays());
+        answer.put("next_cursor", Cursor.encode("quarantine", next));
         return ApiResponse.json(200, answer);
+    }
+
+    /** {@code GET /v1/numbers/quarantine/{number}}: one entry with the {@code ETag} a release's {@code If-Match} names. */
+    private ApiResponse quarantined(String text) throws ApiException {
+        final RouterConfig current = config.get();
+        final long e164 = number(text, current);
+        final QuarantinedNumber q = router.get().quarantine().find(e164).orElseThrow(() -> new ApiException(404,
+                PhoneNumbers.format(e164) + " is not quarantined"));
+        final ObjectNode node = json(q, current.numberPolicy(), wall.millis());
+        return ApiResponse.tagged(200, node, node);
     }
 
     /** A number in the path, in E.164 or any form the default region's {@link PhoneNumbers} reads. */
@@ -81,7 +112,8 @@ final class NumbersApi {
         final long e164 = text.length() > MAX_NUMBER_CHARS ? PhoneNumbers.INVALID
                 : new PhoneNumbers(current.defaultRegion()).parse(text);
         if (e164 < 0) {
-            throw new ApiException(400, "\"" + (text.length() > MAX_NUMBER_CHARS ? text.substring(0, MAX_NUMBER_CHARS)
+            throw ApiException.invalid("number",
+                    "\"" + (text.length() > MAX_NUMBER_CHARS ? text.substring(0, MAX_NUMBER_CHARS)
                     + "..." : text) + "\" is not a phone number (E.164 such as +18005550100)");
         }
         return e164;
@@ -127,7 +159,7 @@ final class NumbersApi {
             final JsonNode body = RequestJson.object(call.body(), "{\"force\": true}");
             final JsonNode value = body.get("force");
             if (value != null && !value.isBoolean()) {
-                throw new ApiException(400, "force must be true or false, got " + RequestJson.type(value));
+                throw ApiException.invalid("force", "force must be true or false, got " + RequestJson.type(value));
             }
             force = value != null && value.booleanValue();
         }
@@ -136,6 +168,7 @@ final class NumbersApi {
         final long now = wall.millis();
         final QuarantinedNumber q = r.quarantine().find(e164).orElseThrow(() -> new ApiException(404,
                 PhoneNumbers.format(e164) + " is not quarantined"));
+        EntityTag.check(call.ifMatch(), json(q, policy, now), "quarantined number " + q.number());
         final boolean early = !q.releasable(policy, now);
         if (early && !force) {
             throw new ApiException(409, q.refusal(policy).replace("`router numbers quarantine release " + q.number()
@@ -160,7 +193,7 @@ final class NumbersApi {
         final JsonNode json = RequestJson.object(body, "{\"reason\": \"spam\"}");
         final JsonNode reason = json.get("reason");
         if (reason != null && !reason.isTextual()) {
-            throw new ApiException(400, "reason must be spam or misdirected, got " + RequestJson.type(reason));
+            throw ApiException.invalid("reason", "reason must be spam or misdirected, got " + RequestJson.type(reason));
         }
         try {
             return CallMark.fromWire(reason == null ? null : reason.asText());

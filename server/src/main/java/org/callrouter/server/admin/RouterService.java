@@ -5,6 +5,9 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -308,23 +311,62 @@ public final class RouterService implements AutoCloseable {
     }
 
     /**
-     * Calls matching {@code query}: from the store when it is on (calls not yet stored, at
-     * most {@code poll_ms} old, are not there yet), else from the journal; in the order they
-     * ended, the latest {@code limit} of them.
+     * A page of calls and where the next one starts.
+     *
+     * @param next the position after this page's calls ({@code s <received ms> <id>} in the store,
+     *             {@code j <day> <line>} in the journal), or null when there are no more.
      */
-    public List<ObjectNode> calls(JournalReader.Query query) {
+    public record CallPage(List<ObjectNode> calls, String next) {
+    }
+
+    /**
+     * A page of the calls matching {@code query}, at most its limit, after position {@code after}
+     * (null: the first page). From the store when it is on (calls not yet stored, at most
+     * {@code poll_ms} old, are not there yet): pages go from the newest received back, each page
+     * in the order its calls ended. Else from the journal: pages go forward from {@code since} in
+     * the order calls ended.
+     *
+     * @throws IllegalArgumentException when {@code after} is not a position of this source
+     */
+    public CallPage calls(JournalReader.Query query, String after) {
         final LeadStore store = feed.store();
-        if (store == null) {
-            return records.query(query);
+        final String[] at = after == null ? null : after.split(" ", 3);
+        final JournalReader.Query more = new JournalReader.Query(query.campaign(), query.source(), query.handler(),
+                query.caller(), query.status(), query.sinceMs(), query.limit() + 1);
+        try {
+            if (store == null) {
+                if (at != null && (at.length != 3 || !at[0].equals("j"))) {
+                    throw new IllegalArgumentException("not a position in the journal");
+                }
+                final List<JournalReader.Listed> listed = records.page(more, at == null ? null
+                        : new JournalReader.Position(LocalDate.parse(at[1]), Integer.parseInt(at[2])));
+                final List<JournalReader.Listed> kept = listed.subList(0, Math.min(query.limit(), listed.size()));
+                final JournalReader.Position last = kept.isEmpty() ? null : kept.get(kept.size() - 1).at();
+                return new CallPage(kept.stream().map(JournalReader.Listed::call).toList(),
+                        listed.size() > query.limit() ? "j " + last.day() + " " + last.line() : null);
+            }
+            if (at != null && (at.length != 3 || !at[0].equals("s"))) {
+                throw new IllegalArgumentException("not a position in the lead store");
+            }
+            final List<ObjectNode> found = new ArrayList<>();
+            for (String line : store.callRecords(new CallQuery(more.campaign(), more.source(), more.handler(),
+                    more.caller(), more.status(), more.sinceMs(), more.limit(), at == null ? 0 : Long.parseLong(at[1]),
+                    at == null ? null : at[2]))) {
+                found.add(parse(line));
+            }
+            final List<ObjectNode> kept = new ArrayList<>(found.subList(0, Math.min(query.limit(), found.size())));
+            String next = null;
+            if (found.size() > query.limit()) {
+                final ObjectNode last = kept.get(kept.size() - 1);
+                next = "s " + Instant.parse(last.path("received_at").asText()).toEpochMilli() + " "
+                        + last.path("id").asText();
+            }
+            kept.sort(Comparator.comparing((ObjectNode call) -> call.path("ended_at").asText(""))
+                    .thenComparing(call -> call.path("id").asText()));
+            return new CallPage(kept, next);
+        } catch (DateTimeException | NumberFormatException e) {
+            throw new IllegalArgumentException("not a position: " + after, e);
         }
-        final List<ObjectNode> found = new ArrayList<>();
-        for (String line : store.callRecords(new CallQuery(query.campaign(), query.source(), query.handler(),
-                query.caller(), query.status(), query.sinceMs(), query.limit()))) {
-            found.add(parse(line));
-        }
-        found.sort(Comparator.comparing((ObjectNode call) -> call.path("ended_at").asText(""))
-                .thenComparing(call -> call.path("id").asText()));
-        return found;
     }
 
     private static ObjectNode parse(String line) {

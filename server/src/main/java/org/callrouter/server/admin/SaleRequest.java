@@ -35,7 +35,7 @@ record SaleRequest(SaleInput input) {
         for (Iterator<Map.Entry<String, JsonNode>> f = body.fields(); f.hasNext(); ) {
             final String name = f.next().getKey();
             if (!(", " + FIELDS + ",").contains(", " + name + ",")) {
-                throw new ApiException(400, "unknown field \"" + name + "\"; a sale has " + FIELDS);
+                throw ApiException.invalid(name, "unknown field \"" + name + "\"; a sale has " + FIELDS);
             }
         }
         final String email = identity(body, LeadsApi.IdentityField.EMAIL, defaultRegion);
@@ -60,13 +60,13 @@ record SaleRequest(SaleInput input) {
         try {
             return Identity.parse(field.kind, LeadsApi.text(value, field.wire), defaultRegion).value();
         } catch (IllegalArgumentException e) {
-            throw new ApiException(400, field.wire + ": " + e.getMessage());
+            throw ApiException.invalid(field.wire, field.wire + ": " + e.getMessage());
         }
     }
 
     private static BigDecimal amount(JsonNode value) throws ApiException {
         if (value == null || value.isNull()) {
-            throw new ApiException(400, "amount is required: a number such as 45.00");
+            throw ApiException.invalid("amount", "amount is required: a number such as 45.00");
         }
         BigDecimal amount;
         if (value.isNumber()) {
@@ -75,18 +75,20 @@ record SaleRequest(SaleInput input) {
             try {
                 amount = new BigDecimal(value.asText().trim());
             } catch (NumberFormatException e) {
-                throw new ApiException(400, "amount must be a decimal number such as 45.00, got \"" + value.asText()
+                throw ApiException.invalid("amount",
+                        "amount must be a decimal number such as 45.00, got \"" + value.asText()
                         + "\"");
             }
         } else {
-            throw new ApiException(400, "amount must be a number, got " + RequestJson.type(value));
+            throw ApiException.invalid("amount", "amount must be a number, got " + RequestJson.type(value));
         }
         if (amount.signum() < 0) {
-            throw new ApiException(400, "amount must be 0 or more, got " + amount.toPlainString());
+            throw ApiException.invalid("amount", "amount must be 0 or more, got " + amount.toPlainString());
         }
         amount = amount.stripTrailingZeros();
         if (amount.scale() > MAX_SCALE || amount.precision() - amount.scale() > MAX_INTEGER_DIGITS) {
-            throw new ApiException(400, "amount must have at most " + MAX_INTEGER_DIGITS + " digits before the point "
+            throw ApiException.invalid("amount",
+                    "amount must have at most " + MAX_INTEGER_DIGITS + " digits before the point "
                     + "and " + MAX_SCALE + " after it, got " + amount.toPlainString());
         }
         return amount.setScale(Math.max(2, amount.scale()));
@@ -94,7 +96,7 @@ record SaleRequest(SaleInput input) {
 
     private static String currency(JsonNode value) throws ApiException {
         if (value == null || value.isNull()) {
-            throw new ApiException(400, "currency is required: an ISO 4217 code such as USD");
+            throw ApiException.invalid("currency", "currency is required: an ISO 4217 code such as USD");
         }
         final String code = LeadsApi.text(value, "currency").trim().toUpperCase(Locale.ROOT);
         try {
@@ -104,7 +106,8 @@ record SaleRequest(SaleInput input) {
         } catch (IllegalArgumentException e) {
             // not a code the JDK knows: refused below
         }
-        throw new ApiException(400, "currency must be an ISO 4217 code such as USD, got \"" + value.asText() + "\"");
+        throw ApiException.invalid("currency",
+                "currency must be an ISO 4217 code such as USD, got \"" + value.asText() + "\"");
     }
 
     private static String orderId(JsonNode value) throws ApiException {
@@ -113,7 +116,8 @@ record SaleRequest(SaleInput input) {
         }
         final String id = LeadsApi.text(value, "order_id").trim();
         if (id.isEmpty() || id.length() > MAX_ORDER_ID_CHARS || !id.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
-            throw new ApiException(400, "order_id must be 1 to " + MAX_ORDER_ID_CHARS + " printable ASCII characters");
+            throw ApiException.invalid("order_id",
+                    "order_id must be 1 to " + MAX_ORDER_ID_CHARS + " printable ASCII characters");
         }
         return id;
     }
@@ -126,7 +130,8 @@ record SaleRequest(SaleInput input) {
             return value.asLong();
         }
         if (!value.isTextual()) {
-            throw new ApiException(400, "sold_at must be an ISO-8601 time such as 2026-03-09T14:00:00Z or epoch "
+            throw ApiException.invalid("sold_at",
+                    "sold_at must be an ISO-8601 time such as 2026-03-09T14:00:00Z or epoch "
                     + "milliseconds, got " + (value.isNumber() ? value.asText() : RequestJson.type(value)));
         }
         return AdminApi.instant("sold_at", value.asText().trim());

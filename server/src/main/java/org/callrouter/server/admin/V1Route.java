@@ -47,13 +47,20 @@ record V1Route(String method, String template, ApiToken.Scope scope, int maxBody
      *
      * @param segments the request path's segments ({@code ["v1", "leads", "<id>"]}).
      * @param token    the bearer token that was accepted (its name says who asked).
+     * @param ifMatch  the {@code If-Match} header, or null ({@link EntityTag#check}).
      */
-    record Call(List<String> segments, Map<String, List<String>> query, byte[] body, ApiToken token) {
+    record Call(List<String> segments, Map<String, List<String>> query, byte[] body, ApiToken token,
+                String ifMatch) {
 
         /** {@code api:<token name>}: who changed what, in audits. */
         String actor() {
             return "api:" + token.name();
         }
+    }
+
+    /** How many {@code {name}} segments the template has: a route with fewer wins a path both fit. */
+    int variables() {
+        return (int) template.chars().filter(c -> c == '{').count();
     }
 
     /** Whether the path's segments fit this template. */

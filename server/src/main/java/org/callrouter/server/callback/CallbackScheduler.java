@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.agrona.ErrorHandler;
@@ -122,15 +123,23 @@ public final class CallbackScheduler implements AutoCloseable {
     }
 
     /**
-     * An operator cancels callback {@code id} (any thread).
+     * An operator cancels callback {@code id} (any thread), if {@code unchanged} holds for it as
+     * stored now: checked on the scheduler's thread, so nothing changes it between the check and
+     * the cancel.
      *
      * @return completes with the cancelled callback, or exceptionally: {@link CallbackNotFoundException}
-     *         when there is no such callback, {@link IllegalStateException} when it is finished or dialing
+     *         when there is no such callback, {@link CallbackChangedException} when {@code unchanged}
+     *         does not hold, {@link IllegalStateException} when it is finished or dialing
      */
-    public CompletableFuture<Callback> cancel(String id, String why) {
+    public CompletableFuture<Callback> cancel(String id, String why, Predicate<Callback> unchanged) {
         final CompletableFuture<Callback> answer = new CompletableFuture<>();
         submit(() -> {
             try {
+                final Callback now = store.get(id);
+                if (now != null && !unchanged.test(now)) {
+                    answer.completeExceptionally(new CallbackChangedException(now));
+                    return;
+                }
                 final Callback cancelled = book.cancel(id, why, wall.millis());
                 if (cancelled != null) {
                     record(cancelled);
@@ -295,6 +304,22 @@ public final class CallbackScheduler implements AutoCloseable {
     public static final class CallbackNotFoundException extends RuntimeException {
         CallbackNotFoundException(String id) {
             super("no callback " + id);
+        }
+    }
+
+    /** A cancel's precondition did not hold: the callback changed since the operator read it. */
+    public static final class CallbackChangedException extends RuntimeException {
+        private final transient Callback now;
+
+        CallbackChangedException(Callback now) {
+            super("callback " + now.id() + " changed since it was read (now " + now.state().label() + ", "
+                    + now.tries() + " tries)");
+            this.now = now;
+        }
+
+        /** The callback as it is now. */
+        public Callback now() {
+            return now;
         }
     }
 }

@@ -26,9 +26,9 @@ final class AdminClient {
     /** An answer: its HTTP status and JSON body. */
     record Answer(int status, JsonNode body) {
 
-        /** The {@code error} of a refusal. */
+        /** The message of a refusal's {@code {"error": {"code", "message", "field"}}}. */
         String error() {
-            return body.path("error").asText("HTTP " + status);
+            return body.path("error").path("message").asText("HTTP " + status);
         }
     }
 

@@ -275,6 +275,14 @@ public final class JdbcLeadStore implements LeadStore {
             where.append(" AND started_ms < ?");
             args.add(q.toMs());
         }
+        if (q.after() != null) {
+            where.append(" AND (started_ms < ? OR (started_ms = ? AND (kind > ? OR (kind = ? AND id > ?))))");
+            args.add(q.after().startedMs());
+            args.add(q.after().startedMs());
+            args.add(q.after().kind());
+            args.add(q.after().kind());
+            args.add(q.after().id());
+        }
         where.append(" ORDER BY started_ms DESC, kind, id LIMIT ?");
         args.add((long) Math.max(0, q.limit()));
         return db.read(c -> LeadReads.sessions(c, where.toString(), args));

@@ -180,6 +180,12 @@ final class LeadReads {
             args.add(q.handler());
             args.add(Sql.containsPattern(" " + q.handler() + " "));
         }
+        if (q.afterId() != null) {
+            where.append(" AND (received_ms < ? OR (received_ms = ? AND id > ?))");
+            args.add(q.afterReceivedMs());
+            args.add(q.afterReceivedMs());
+            args.add(q.afterId());
+        }
         where.append(" ORDER BY received_ms DESC, id LIMIT ?");
         args.add((long) Math.max(0, q.limit()));
         return callLines(c, where.toString(), args, q.limit());

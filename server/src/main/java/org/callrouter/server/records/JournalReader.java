@@ -118,8 +118,24 @@ public final class JournalReader {
         return call;
     }
 
+    /** Where a call's line is: its day's calls file and the line there, from 0. */
+    public record Position(LocalDate day, int line) {
+    }
+
+    /** A call found by {@link #page} and where its line is (the next page starts after it). */
+    public record Listed(ObjectNode call, Position at) {
+    }
+
     /** Calls received at or after {@code since} that match, in the order they ended. */
     public List<ObjectNode> query(Query query) {
+        return page(query, null).stream().map(Listed::call).toList();
+    }
+
+    /**
+     * Like {@link #query}, from the line after {@code after} (null: from the start): the files
+     * only grow, so a page's position stays where it was and no call is listed twice.
+     */
+    public List<Listed> page(Query query, Position after) {
         final String campaignField = query.campaign() == null ? null : "\"campaign\":" + RecordJson.quote(query.campaign());
         final String statusField = query.status() == null ? null : "\"status\":" + RecordJson.quote(query.status());
         final Predicate<String> cheap = line -> line.startsWith(CALL_LINE)
@@ -127,15 +143,17 @@ public final class JournalReader {
                 && (statusField == null || line.contains(statusField));
         final Predicate<ObjectNode> exact = node -> query.matches(node)
                 && millis(node.path("received_at").asText(null)) >= query.sinceMs();
-        final List<ObjectNode> out = new ArrayList<>();
+        final List<Listed> out = new ArrayList<>();
         final LocalDate first = Journal.day(query.sinceMs());
         final LocalDate today = Journal.day(wall.millis());
-        for (LocalDate day = first; !day.isAfter(today) && out.size() < query.limit(); day = day.plusDays(1)) {
-            out.addAll(scan(dir.resolve(Journal.callsFile(day)), cheap, exact, query.limit() - out.size()));
+        final LocalDate start = after == null || after.day().isBefore(first) ? first : after.day();
+        for (LocalDate day = start; !day.isAfter(today) && out.size() < query.limit(); day = day.plusDays(1)) {
+            final int from = after != null && day.equals(after.day()) ? after.line() + 1 : 0;
+            scan(dir.resolve(Journal.callsFile(day)), day, from, cheap, exact, query.limit() - out.size(), out);
         }
         final Map<String, ObjectNode> byId = new HashMap<>();
-        for (ObjectNode call : out) {
-            byId.put(call.path("id").asText(), call);
+        for (Listed listed : out) {
+            byId.put(listed.call().path("id").asText(), listed.call());
         }
         mergeConversions(byId, first, today);
         return out;
@@ -172,14 +190,22 @@ public final class JournalReader {
      * {@code limit}; none when the file does not exist (no call ended that day).
      */
     private static List<ObjectNode> scan(Path file, Predicate<String> cheap, Predicate<ObjectNode> exact, int limit) {
-        final List<ObjectNode> out = new ArrayList<>();
+        final List<Listed> out = new ArrayList<>();
+        scan(file, null, 0, cheap, exact, limit, out);
+        return out.stream().map(Listed::call).toList();
+    }
+
+    /** Adds to {@code out} at most {@code limit} matching lines of {@code file}, from line {@code fromLine}. */
+    private static void scan(Path file, LocalDate day, int fromLine, Predicate<String> cheap,
+                             Predicate<ObjectNode> exact, int limit, List<Listed> out) {
         if (limit <= 0) {
-            return out;
+            return;
         }
+        int found = 0;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
-            while ((line = in.readLine()) != null) {
-                if (!cheap.test(line)) {
+            for (int index = 0; (line = in.readLine()) != null; index++) {
+                if (index < fromLine || !cheap.test(line)) {
                     continue;
                 }
                 final ObjectNode node;
@@ -189,18 +215,17 @@ public final class JournalReader {
                     continue;
                 }
                 if (exact.test(node)) {
-                    out.add(node);
-                    if (out.size() >= limit) {
+                    out.add(new Listed(node, new Position(day, index)));
+                    if (++found >= limit) {
                         break;
                     }
                 }
             }
         } catch (NoSuchFileException absent) {
-            return out;
+            // No call that day.
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read journal file " + file, e);
         }
-        return out;
     }
 
     private static long millis(String iso) {

@@ -130,6 +130,11 @@ public final class RecordPipeline implements AutoCloseable {
         return reader.query(query);
     }
 
+    /** {@link JournalReader#page}: a page of the journal's calls, after {@code after} (null: the first). */
+    public List<JournalReader.Listed> page(JournalReader.Query query, JournalReader.Position after) {
+        return reader.page(query, after);
+    }
+
     /** Events published and not yet taken by the emitter. */
     public long pending() {
         return Math.max(0, publisher.published() - emitter.consumed());

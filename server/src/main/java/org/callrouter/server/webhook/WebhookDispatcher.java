@@ -55,6 +55,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private static final long STOP_WAIT_MS = 2000;
 
     private final OutboxAcks acks;
+    private final CallWebhooks perCall;
     private final Clock wall;
     private final ErrorHandler errors;
     private final Function<WebhookRequest, String> secrets;
@@ -101,6 +102,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         for (Outbox.Pending p : recovery.pending()) {
             due.add(new Scheduled(p.delivery(), p.tries(), p.nextTryMs()));
         }
+        this.perCall = CallWebhooks.recovered(dir, recovery, errors);
         outstanding.putAll(recovery.outstanding());
         sealed.addAll(recovery.outstanding().keySet());
         pending = due.size();
@@ -127,6 +129,11 @@ public final class WebhookDispatcher implements AutoCloseable {
     /** Takes a new retry policy (after a reload); the HTTP connect timeout stays as started. */
     public void policy(ServerSettings.WebhookDelivery next) {
         this.policy = next;
+    }
+
+    /** Each recent call's webhook requests and how their tries went. */
+    public CallWebhooks perCall() {
+        return perCall;
     }
 
     /** Requests delivered (answered 2xx) since start. */
@@ -271,6 +278,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         // The outcome is recorded before it is counted: whoever sees a count finds the files written.
         if (o.status >= 200 && o.status < 300) {
             acks.ack(s.delivery, Outbox.State.DONE, s.tries, 0);
+            perCall.record(s.delivery.request(), CallWebhooks.State.DELIVERED, o.status, s.tries, now, null);
             finished(s);
             delivered.incrementAndGet();
             return;
@@ -280,6 +288,7 @@ public final class WebhookDispatcher implements AutoCloseable {
                     s.delivery.request().url(), s.tries, o.error);
             acks.deadLetter(s.delivery.request(), s.tries, o.error, now);
             acks.ack(s.delivery, Outbox.State.DEAD, s.tries, 0);
+            perCall.record(s.delivery.request(), CallWebhooks.State.DEAD, o.status, s.tries, now, o.error);
             finished(s);
             failedTries.incrementAndGet();
             deadLettered.incrementAndGet();
@@ -287,6 +296,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         s.nextTryMs = now + Math.max(backoffMs(p, s.tries), retryAfterMs(o.retryAfter, p));
         acks.ack(s.delivery, Outbox.State.RETRY, s.tries, s.nextTryMs);
+        perCall.record(s.delivery.request(), CallWebhooks.State.RETRYING, o.status, s.tries, now, o.error);
         due.add(s);
         failedTries.incrementAndGet();
     }

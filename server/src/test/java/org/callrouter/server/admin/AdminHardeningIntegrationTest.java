@@ -183,7 +183,7 @@ class AdminHardeningIntegrationTest {
         assertEquals(200, router.request("GET", "/v1/explain?number=18005550100", null, read).statusCode());
         final var reload = router.request("POST", "/v1/reload", null, read);
         assertEquals(403, reload.statusCode());
-        assertEquals("the token \"grafana\" has scope read; this needs admin", json(reload).path("error").asText());
+        assertEquals("the token \"grafana\" has scope read; this needs admin", json(reload).path("error").path("message").asText());
         assertEquals(403, router.request("POST", "/v1/caps/first/reset?window=total", null, read).statusCode());
         assertEquals(403, router.request("POST", "/v1/calls/c1/conversion", "{\"key\": \"k\"}", read).statusCode());
         assertEquals(200, router.request("POST", "/v1/reload", null, "Bearer " + OPERATOR).statusCode());

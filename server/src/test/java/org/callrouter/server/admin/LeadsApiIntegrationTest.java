@@ -133,7 +133,7 @@ class LeadsApiIntegrationTest {
 
     private static void refused(HttpResponse<String> answer, int status, String reason) {
         assertEquals(status, answer.statusCode(), answer::body);
-        final String error = json(answer).path("error").asText();
+        final String error = json(answer).path("error").path("message").asText();
         assertTrue(!error.isEmpty() && error.contains(reason), () -> "\"" + reason + "\" in " + answer.body());
     }
 }

@@ -106,11 +106,11 @@ class NumberRemovalIntegrationTest {
 
         final var twice = router.delete(path);
         assertEquals(409, twice.statusCode());
-        assertTrue(json(twice).path("error").asText().contains(IMPORTED + " is already quarantined"), twice::body);
+        assertTrue(json(twice).path("error").path("message").asText().contains(IMPORTED + " is already quarantined"), twice::body);
         final var listed = router.delete("/v1/numbers/" + LISTED.replace("+", "%2B"));
         assertEquals(409, listed.statusCode());
-        assertTrue(json(listed).path("error").asText().startsWith(config + ":")
-                && json(listed).path("error").asText().contains("remove it there and reload"), listed::body);
+        assertTrue(json(listed).path("error").path("message").asText().startsWith(config + ":")
+                && json(listed).path("error").path("message").asText().contains("remove it there and reload"), listed::body);
         assertEquals(404, router.delete("/v1/numbers/%2B18005550399").statusCode());
         assertEquals(400, router.delete("/v1/numbers/not-a-number").statusCode());
         assertEquals(1, Files.readAllLines(router.dataDir().resolve(QuarantineAudit.FILE)).size(),

@@ -127,6 +127,8 @@ class OpenApiResponsesIntegrationTest {
         check("POST", "/v1/calls/{id}/conversion", "/v1/calls/" + id + "/conversion", "{}", 400);
         check("GET", "/v1/caps/{handler}", "/v1/caps/nobody", null, 404);
         check("POST", "/v1/caps/{handler}/reset", "/v1/caps/first/reset?window=concurrency", null, 400);
+        stale("POST", "/v1/caps/{handler}/reset", "/v1/caps/first/reset?window=hourly", null);
+        check("GET", "/v1/calls", "/v1/calls?cursor=bm9wZQ", null, 400);
         check("GET", "/v1/pools", "/v1/pools", "", 405, "POST");
         leadRoutes(call.callerNumber());
         callbackRoutes();
@@ -157,6 +159,10 @@ class OpenApiResponsesIntegrationTest {
         final String id = check("GET", "/v1/callbacks", "/v1/callbacks?state=pending", null, 200).path("callbacks")
                 .get(0).path("id").asText();
         check("GET", "/v1/callbacks", "/v1/callbacks?state=waiting", null, 400);
+        check("GET", "/v1/callbacks", "/v1/callbacks?cursor=bm9wZQ", null, 400);
+        check("GET", "/v1/callbacks/{id}", "/v1/callbacks/" + id, null, 200);
+        check("GET", "/v1/callbacks/{id}", "/v1/callbacks/cb0000", null, 404);
+        stale("DELETE", "/v1/callbacks/{id}", "/v1/callbacks/" + id, null);
         check("DELETE", "/v1/callbacks/{id}", "/v1/callbacks/" + id, null, 200);
         check("DELETE", "/v1/callbacks/{id}", "/v1/callbacks/" + id, null, 409);
         check("DELETE", "/v1/callbacks/{id}", "/v1/callbacks/cb0000", null, 404);
@@ -180,11 +186,17 @@ class OpenApiResponsesIntegrationTest {
         check("POST", "/v1/reload", "/v1/reload", null, 200);
         assertEquals(1, check("GET", "/v1/numbers/quarantine", "/v1/numbers/quarantine", null, 200).path("numbers")
                 .size());
-        final String release = "/v1/numbers/quarantine/" + SPARE_NUMBER.replace("+", "%2B") + "/release";
+        final String entry = "/v1/numbers/quarantine/" + SPARE_NUMBER.replace("+", "%2B");
+        check("GET", "/v1/numbers/quarantine/{number}", entry, null, 200);
+        check("GET", "/v1/numbers/quarantine/{number}", "/v1/numbers/quarantine/x", null, 400);
+        check("GET", "/v1/numbers/quarantine", "/v1/numbers/quarantine?cursor=bm9wZQ", null, 400);
+        final String release = entry + "/release";
+        stale("POST", "/v1/numbers/quarantine/{number}/release", release, "{\"force\": true}");
         check("POST", "/v1/numbers/quarantine/{number}/release", release, "{}", 409);
         check("POST", "/v1/numbers/quarantine/{number}/release", release, "{\"force\": 1}", 400);
         check("POST", "/v1/numbers/quarantine/{number}/release", release, "{\"force\": true}", 200);
         check("POST", "/v1/numbers/quarantine/{number}/release", release, "{\"force\": true}", 404);
+        check("GET", "/v1/numbers/quarantine/{number}", entry, null, 404);
         check("POST", "/v1/numbers/quarantine/{number}/release", "/v1/numbers/quarantine/x/release", null, 400);
 
         final Path csv = dir.resolve("imported.csv");
@@ -238,6 +250,7 @@ class OpenApiResponsesIntegrationTest {
                 "{\"identity\": {\"kind\": \"email\", \"value\": \"nobody@example.com\"}}", 404);
         check("POST", "/v1/leads/{id}/disconnect", "/v1/leads/" + callerLead + "/disconnect", "[]", 400);
         check("GET", "/v1/sessions", "/v1/sessions?status=done", null, 400);
+        check("GET", "/v1/sessions", "/v1/sessions?cursor=bm9wZQ", null, 400);
         check("GET", "/v1/reports", "/v1/reports?group_by=country", null, 400);
         final HttpResponse<String> large = router.request("POST", "/v1/sales", "{\"email\": \"" + "a".repeat(20_000)
                 + "@example.com\"}", OPERATOR, "application/json");
@@ -247,6 +260,13 @@ class OpenApiResponsesIntegrationTest {
                 "application/x-www-form-urlencoded");
         assertEquals(415, form.statusCode(), form::body);
         validate("POST", "/v1/sales", 415, form);
+    }
+
+    /** Sends {@code body} to {@code uri} with an {@code If-Match} no version has: a 412 as documented. */
+    private void stale(String method, String template, String uri, String body) {
+        final HttpResponse<String> answer = router.ifMatch(method, uri, body, "\"0000000000000000\"");
+        assertEquals(412, answer.statusCode(), () -> method + " " + uri + ": " + answer.body());
+        validate(method, template, 412, answer);
     }
 
     private JsonNode check(String method, String template, String uri, String body, int status) {

@@ -135,7 +135,7 @@ class QuarantineIntegrationTest {
         final String release = "/v1/numbers/quarantine/" + REMOVED.replace("+", "%2B") + "/release";
         final var notYet = router.post(release, "{}");
         assertEquals(409, notYet.statusCode());
-        assertTrue(json(notYet).path("error").asText().contains("is quarantined until"), notYet::body);
+        assertTrue(json(notYet).path("error").path("message").asText().contains("is quarantined until"), notYet::body);
         assertEquals(400, router.post(release, "{\"force\": \"yes\"}").statusCode());
         assertEquals(400, router.post(release, "[true]").statusCode());
         assertEquals(400, router.post("/v1/numbers/quarantine/not-a-number/release", "{}").statusCode());
@@ -219,7 +219,7 @@ class QuarantineIntegrationTest {
             assertEquals(413, router.post(spam, "{\"reason\": \"" + "s".repeat(2000) + "\"}").statusCode());
             assertEquals(404, router.post("/v1/calls/c-nope/spam", "{\"reason\": \"spam\"}").statusCode());
             final var bad = router.post(spam, "{\"reason\": \"boring\"}");
-            assertTrue(json(bad).path("error").asText().contains("spam or misdirected"), bad::body);
+            assertTrue(json(bad).path("error").path("message").asText().contains("spam or misdirected"), bad::body);
 
             final var marked = router.post(spam, "{\"reason\": \"spam\"}");
             assertEquals(200, marked.statusCode(), marked::body);

@@ -362,7 +362,7 @@ class RecordsIntegrationTest {
         final var none = router.request("GET", "/v1/calls", null, null);
         assertEquals(401, none.statusCode());
         assertEquals("Bearer realm=\"callrouter\"", none.headers().firstValue("WWW-Authenticate").orElse(""));
-        assertTrue(json(none).path("error").asText().contains("Authorization"));
+        assertTrue(json(none).path("error").path("message").asText().contains("Authorization"));
         assertEquals(401, router.request("GET", "/v1/calls", null, "Bearer wrong-token-0123456789").statusCode());
         assertEquals(401, router.request("GET", "/v1/calls", null, "Basic " + ServiceFixture.TOKEN).statusCode());
         assertEquals(200, router.get("/v1/calls").statusCode());
@@ -382,7 +382,7 @@ class RecordsIntegrationTest {
         router.service().reload();
         final var off = router.request("GET", "/v1/calls", null, "Bearer " + ServiceFixture.TOKEN);
         assertEquals(403, off.statusCode());
-        assertTrue(json(off).path("error").asText().contains("server.admin.token"));
+        assertTrue(json(off).path("error").path("message").asText().contains("server.admin.token"));
     }
 
     @Test

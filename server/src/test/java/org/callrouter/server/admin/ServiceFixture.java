@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -147,6 +148,16 @@ final class ServiceFixture implements AutoCloseable {
 
     /** An admin request; {@code authorization} and {@code contentType} null send none. */
     HttpResponse<String> request(String method, String path, String body, String authorization, String contentType) {
+        return request(method, path, body, authorization, contentType, Map.of());
+    }
+
+    /** An admin request with the default token and {@code If-Match: tag}. */
+    HttpResponse<String> ifMatch(String method, String path, String body, String tag) {
+        return request(method, path, body, "Bearer " + TOKEN, null, Map.of("If-Match", tag));
+    }
+
+    private HttpResponse<String> request(String method, String path, String body, String authorization,
+                                         String contentType, Map<String, String> headers) {
         final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(adminBase() + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -157,6 +168,7 @@ final class ServiceFixture implements AutoCloseable {
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
+        headers.forEach(b::header);
         try {
             return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

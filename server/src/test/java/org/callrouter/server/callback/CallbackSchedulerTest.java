@@ -198,13 +198,18 @@ class CallbackSchedulerTest {
         scheduler.onFinished(lost("solar", CUSTOMER));
         scheduler.step(clock.millis());
         final String id = store.all().get(0).id();
-        final var cancel = scheduler.cancel(id, "by ops");
-        final var unknown = scheduler.cancel("cb-nope", "by ops");
+        final var stale = scheduler.cancel(id, "by ops", c -> false);
+        scheduler.step(clock.millis());
+        final var changed = assertInstanceOf(CallbackScheduler.CallbackChangedException.class,
+                assertThrows(ExecutionException.class, stale::get).getCause());
+        assertEquals(CallbackState.PENDING, changed.now().state(), "a failed precondition cancels nothing");
+        final var cancel = scheduler.cancel(id, "by ops", c -> c.state() == CallbackState.PENDING);
+        final var unknown = scheduler.cancel("cb-nope", "by ops", c -> true);
         scheduler.step(clock.millis());
         assertEquals(CallbackState.CANCELLED, cancel.get().state());
         assertInstanceOf(CallbackScheduler.CallbackNotFoundException.class,
                 assertThrows(ExecutionException.class, unknown::get).getCause());
-        final var again = scheduler.cancel(id, "twice");
+        final var again = scheduler.cancel(id, "twice", c -> true);
         scheduler.step(clock.millis());
         assertEquals("callback " + id + " is already cancelled",
                 assertThrows(ExecutionException.class, again::get).getCause().getMessage());
@@ -231,7 +236,7 @@ class CallbackSchedulerTest {
         clock.advanceMs(5000);
         restarted.step(clock.millis());
         assertEquals(2, dialer.requests.get(1).attempt());
-        assertNull(scheduler.cancel("x", "y").getNow(null), "the first scheduler is no longer stepped");
+        assertNull(scheduler.cancel("x", "y", c -> true).getNow(null), "the first scheduler is no longer stepped");
     }
 
     /** Records each request and lets the test give its outcome, as the SIP loop would, later. */

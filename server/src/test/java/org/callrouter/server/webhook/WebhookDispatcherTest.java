@@ -81,6 +81,13 @@ class WebhookDispatcherTest {
         assertEquals("1", r.header("X-Webhook-Attempt"));
         Await.until(WAIT, () -> dispatcher.delivered() == 1 && dispatcher.pending() == 0,
                 () -> "delivered " + dispatcher.delivered());
+        final CallWebhooks.Entry story = dispatcher.perCall().of("c1").get(0);
+        assertEquals(receiver.base() + "/hooks/sales", story.url(), "no query string");
+        assertEquals(CallWebhooks.State.DELIVERED, story.state());
+        assertEquals(200, story.httpStatus());
+        assertEquals(1, story.tries());
+        assertEquals(null, story.error());
+        assertFalse(story.toString().contains("s3cret"), story::toString);
     }
 
     @Test
@@ -94,6 +101,8 @@ class WebhookDispatcherTest {
         Await.until(WAIT, () -> dispatcher.delivered() == 1, () -> "delivered " + dispatcher.delivered());
         assertEquals(2, dispatcher.failedTries());
         assertEquals(0, dispatcher.deadLettered());
+        assertEquals(List.of(new CallWebhooks.Entry("ended", receiver.base() + "/h", CallWebhooks.State.DELIVERED,
+                200, 3, dispatcher.perCall().of("c1").get(0).lastAtMs(), null)), dispatcher.perCall().of("c1"));
         Await.until(WAIT, () -> lines(Outbox.acks(dir, d.segment())).contains("0 done 3 0"),
                 () -> "acks " + lines(Outbox.acks(dir, d.segment())));
     }
@@ -107,9 +116,36 @@ class WebhookDispatcherTest {
         assertEquals(3, dispatcher.failedTries());
         assertEquals(0, dispatcher.delivered());
         Await.until(WAIT, () -> Files.exists(dir.resolve(Outbox.DEAD_LETTER)), () -> "no dead-letter file");
+        final CallWebhooks.Entry dead = dispatcher.perCall().of("c1").get(0);
+        assertEquals(CallWebhooks.State.DEAD, dead.state());
+        assertEquals(3, dead.tries());
+        assertEquals(500, dead.httpStatus());
+        assertEquals("HTTP 500", dead.error());
         writer.close();
         dispatcher.sealed(d.segment());
         Await.until(WAIT, () -> !Files.exists(Outbox.segment(dir, d.segment())), () -> "segment still there");
+    }
+
+    @Test
+    void afterARestartACallsStoryHasItsDeadLettersAndItsRetries() throws Exception {
+        receiver.answer(500);
+        send(receiver.base() + "/dead?token=t", null);
+        Await.until(WAIT, () -> dispatcher.deadLettered() == 1, () -> "dead " + dispatcher.deadLettered());
+        receiver.script(500).answer(200);
+        final Delivery retried = writer.append(new WebhookRequest("c2:ended:0", "ended", "sales", "c2",
+                receiver.base() + "/later", "application/json", "{}", 1));
+        writer.write();
+        // Acked as if the first try had failed just before a stop: due again an hour later.
+        new OutboxAcks(dir, errors::add).ack(retried, Outbox.State.RETRY, 1, System.currentTimeMillis() + 3_600_000);
+        dispatcher.close();
+        dispatcher = new WebhookDispatcher(dir, Outbox.recover(dir), FAST, Clock.systemUTC(), errors::add,
+                request -> null);
+        final CallWebhooks.Entry dead = dispatcher.perCall().of("c1").get(0);
+        assertEquals(new CallWebhooks.Entry("ended", receiver.base() + "/dead", CallWebhooks.State.DEAD, 0, 3,
+                dead.lastAtMs(), "HTTP 500"), dead);
+        assertTrue(dead.lastAtMs() > 0, dead::toString);
+        assertEquals(List.of(new CallWebhooks.Entry("ended", receiver.base() + "/later", CallWebhooks.State.RETRYING,
+                0, 1, CallWebhooks.Entry.UNKNOWN, null)), dispatcher.perCall().of("c2"));
     }
 
     @Test
