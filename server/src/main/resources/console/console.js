@@ -27,13 +27,16 @@
   }
 
   /**
-   * One API request, with an optional JSON body; resolves with the JSON answer, rejects with an
-   * ApiError carrying the API's reason.
+   * One API request, with an optional JSON body and an optional If-Match; resolves with the JSON
+   * answer and the ETag, rejects with an ApiError carrying the API's reason.
    */
-  async function api(method, path, json) {
+  async function send(method, path, json, ifMatch) {
     const headers = { 'Authorization': 'Bearer ' + (token() || '') };
     if (json !== undefined) {
       headers['Content-Type'] = 'application/json';
+    }
+    if (ifMatch) {
+      headers['If-Match'] = ifMatch;
     }
     const response = await fetch(path, {
       method: method,
@@ -52,7 +55,50 @@
       const details = body && Array.isArray(body.errors) ? ': ' + body.errors.join('; ') : '';
       throw new ApiError(response.status, reason + details);
     }
-    return body;
+    return { body: body, etag: response.headers.get('ETag') };
+  }
+
+  /** {@link send}'s answer alone. */
+  async function api(method, path, json, ifMatch) {
+    return (await send(method, path, json, ifMatch)).body;
+  }
+
+  /**
+   * The ETag of the resource an action changes, read as its confirmation is shown: the action
+   * then sends it as If-Match, so that what the operator confirmed is what gets changed.
+   */
+  async function versionOf(path) {
+    return (await send('GET', path)).etag;
+  }
+
+  /**
+   * After an action: a 412 means the thing changed between the confirmation and the action, and
+   * nothing was done; the page is drawn again as it is now and the operator told so. Any other
+   * failure is shown as it came.
+   */
+  async function actionFailed(error, what, redraw) {
+    if (!(error instanceof ApiError) || error.status !== 412) {
+      failed(error);
+      return;
+    }
+    try {
+      await redraw();
+    } catch (e) {
+      failed(e);
+      return;
+    }
+    show(what + ' changed after you were asked to confirm, so nothing was done. The page now shows it as it is: '
+      + 'look again and retry if still needed.');
+  }
+
+  /**
+   * The "More" button under a paged list: shown while the list's answer has a next_cursor, it
+   * asks for the next page and adds its rows below the ones shown.
+   */
+  function more(id, cursor, next) {
+    const button = $(id);
+    button.hidden = !cursor;
+    button.onclick = cursor ? () => next(cursor).catch(failed) : null;
   }
 
   function show(message, kind) {
@@ -184,15 +230,23 @@
   }
 
   async function resetCap(handler, window) {
+    const path = '/v1/caps/' + encodeURIComponent(handler);
+    let version;
+    try {
+      version = await versionOf(path);
+    } catch (e) {
+      failed(e);
+      return;
+    }
     if (!confirm('Reset the ' + window + ' count of handler ' + handler + ' to zero?')) {
       return;
     }
     try {
-      await api('POST', '/v1/caps/' + encodeURIComponent(handler) + '/reset?window=' + encodeURIComponent(window));
+      await api('POST', path + '/reset?window=' + encodeURIComponent(window), undefined, version);
       show('The ' + window + ' cap of ' + handler + ' was reset.', 'ok');
       await live();
     } catch (e) {
-      failed(e);
+      await actionFailed(e, 'The caps of ' + handler, live);
     }
   }
 
@@ -208,19 +262,24 @@
     }
   }
 
-  async function calls() {
+  /** The calls the form asks for; with a cursor, the next page added below the rows shown. */
+  async function calls(cursor) {
     const form = $('calls-form');
     const query = new URLSearchParams();
-    for (const name of ['campaign', 'source', 'handler', 'status', 'caller', 'since']) {
+    for (const name of ['campaign', 'source', 'handler', 'status', 'caller', 'since', 'limit']) {
       const value = form.elements[name].value.trim();
       if (value) {
         query.set(name, value);
       }
     }
+    if (cursor) {
+      query.set('cursor', cursor);
+    }
     const data = await api('GET', '/v1/calls?' + query.toString());
-    $('calls-count').textContent = data.count + ' calls received since ' + time(data.since);
     const tbody = $('calls-table').tBodies[0];
-    tbody.replaceChildren();
+    if (!cursor) {
+      tbody.replaceChildren();
+    }
     for (const c of data.calls) {
       const link = element('a', time(c.received_at));
       link.href = '#call/' + encodeURIComponent(c.id);
@@ -228,6 +287,9 @@
       row(tbody, [link, c.campaign, c.source, c.caller, c.status, c.handler, c.talk_seconds + ' s', skipped])
         .dataset.id = c.id;
     }
+    $('calls-count').textContent = tbody.rows.length + ' calls received since ' + time(data.since)
+      + (data.next_cursor ? ' shown (there are more)' : '');
+    more('calls-more', data.next_cursor, calls);
   }
 
   async function call(id) {
@@ -446,16 +508,9 @@
   async function numbers() {
     const [quarantine, health] = await Promise.all([api('GET', '/v1/numbers/quarantine'),
       api('GET', '/v1/numbers/health')]);
+    quarantined(quarantine, false);
     $('numbers-policy').textContent = 'A removed number stays out for ' + quarantine.quarantine_days
       + ' days, and until it had no call for ' + quarantine.quiet_days + ' days.';
-    const tbody = $('numbers-quarantine').tBodies[0];
-    tbody.replaceChildren();
-    $('numbers-quarantine-empty').hidden = quarantine.numbers.length > 0;
-    for (const q of quarantine.numbers) {
-      const release = button(q.releasable ? 'Release' : 'Release early', () => releaseNumber(q.number));
-      row(tbody, [q.number, q.campaign, time(q.removed_at), time(q.until), q.calls, time(q.last_call_at), release])
-        .dataset.number = q.number;
-    }
     $('numbers-health-policy').textContent = 'Marks of the last ' + health.window_days + ' days; a number is flagged '
       + 'at a share of ' + percent(health.threshold) + ' over at least ' + health.min_calls
       + (health.min_calls === 1 ? ' call.' : ' calls.');
@@ -470,34 +525,59 @@
     }
   }
 
+  /** A page of the quarantine list, in place of the rows shown or (more) below them. */
+  function quarantined(page, below) {
+    const tbody = $('numbers-quarantine').tBodies[0];
+    if (!below) {
+      tbody.replaceChildren();
+    }
+    for (const q of page.numbers) {
+      const release = button(q.releasable ? 'Release' : 'Release early', () => releaseNumber(q.number));
+      row(tbody, [q.number, q.campaign, time(q.removed_at), time(q.until), q.calls, time(q.last_call_at), release])
+        .dataset.number = q.number;
+    }
+    $('numbers-quarantine-empty').hidden = tbody.rows.length > 0;
+    more('numbers-quarantine-more', page.next_cursor, async (cursor) =>
+      quarantined(await api('GET', '/v1/numbers/quarantine?cursor=' + encodeURIComponent(cursor)), true));
+  }
+
   /**
    * Releases a quarantined number after a confirmation; when the API refuses because its time has
    * not come (409), the operator is told why and may force it.
    */
   async function releaseNumber(number) {
+    const entry = '/v1/numbers/quarantine/' + encodeURIComponent(number);
+    let version;
+    try {
+      version = await versionOf(entry);
+    } catch (e) {
+      failed(e);
+      return;
+    }
     if (!confirm('Release ' + number + ' from quarantine? It can then be tracked again.')) {
       return;
     }
-    const path = '/v1/numbers/quarantine/' + encodeURIComponent(number) + '/release';
+    const path = entry + '/release';
     try {
       let answer;
       try {
-        answer = await api('POST', path, {});
+        answer = await api('POST', path, {}, version);
       } catch (e) {
         if (!(e instanceof ApiError) || e.status !== 409
           || !confirm('The router refused: ' + e.message + '\n\nForce the release now?')) {
           throw e;
         }
-        answer = await api('POST', path, { force: true });
+        answer = await api('POST', path, { force: true }, version);
       }
       show(number + (answer.forced ? ' was released early (forced).' : ' was released.'), 'ok');
       await numbers();
     } catch (e) {
-      failed(e);
+      await actionFailed(e, 'Quarantined number ' + number, numbers);
     }
   }
 
-  async function callbacks() {
+  /** The callbacks the form asks for; with a cursor, the next page added below the rows shown. */
+  async function callbacks(cursor) {
     const form = $('callbacks-form');
     const query = new URLSearchParams();
     for (const name of ['state', 'campaign']) {
@@ -506,10 +586,14 @@
         query.set(name, value);
       }
     }
+    if (cursor) {
+      query.set('cursor', cursor);
+    }
     const data = await api('GET', '/v1/callbacks?' + query.toString());
-    $('callbacks-count').textContent = data.count + ' shown; ' + data.live + ' pending or being dialed.';
     const tbody = $('callbacks-table').tBodies[0];
-    tbody.replaceChildren();
+    if (!cursor) {
+      tbody.replaceChildren();
+    }
     for (const c of data.callbacks) {
       const lost = element('a', c.lost_call_id);
       lost.href = '#call/' + encodeURIComponent(c.lost_call_id);
@@ -517,18 +601,29 @@
       row(tbody, [time(c.created_at), c.campaign, c.customer, c.state, cancel, c.tries, time(c.next_try_at), c.trigger,
         c.reason, c.dialed, lost]).dataset.id = c.id;
     }
+    $('callbacks-count').textContent = tbody.rows.length + ' shown' + (data.next_cursor ? ' (there are more)' : '')
+      + '; ' + data.live + ' pending or being dialed.';
+    more('callbacks-more', data.next_cursor, callbacks);
   }
 
   async function cancelCallback(c) {
+    const path = '/v1/callbacks/' + encodeURIComponent(c.id);
+    let version;
+    try {
+      version = await versionOf(path);
+    } catch (e) {
+      failed(e);
+      return;
+    }
     if (!confirm('Cancel the callback to ' + c.customer + ' (campaign ' + c.campaign + ')?')) {
       return;
     }
     try {
-      await api('DELETE', '/v1/callbacks/' + encodeURIComponent(c.id));
+      await api('DELETE', path, undefined, version);
       show('The callback to ' + c.customer + ' was cancelled.', 'ok');
       await callbacks();
     } catch (e) {
-      failed(e);
+      await actionFailed(e, 'The callback to ' + c.customer, callbacks);
     }
   }
 
@@ -621,6 +716,7 @@
     $('reload').addEventListener('click', reload);
     $('calls-form').addEventListener('submit', (event) => {
       event.preventDefault();
+      show('');
       calls().catch(failed);
     });
     $('callbacks-form').addEventListener('submit', (event) => {

@@ -84,6 +84,21 @@ public final class ProgressLine {
     }
 
     /**
+     * Shows only the time since the start and {@code what}, for work that tells neither what it has
+     * done nor how much there is (a database that reports no progress): {@code [12s] what}.
+     */
+    public void elapsed(String what) {
+        if (out == null) {
+            return;
+        }
+        long now = clock.getAsLong();
+        if (now - lastDrawNs < MIN_REDRAW_NS) {
+            return;
+        }
+        print(now, '[' + duration((now - startNs) / NS_PER_S) + "] " + what, false);
+    }
+
+    /**
      * Draws the final counts (the rate then is the average of the whole run) and ends the line
      * with a newline, if a line was drawn; a job done before the first redraw leaves no trace.
      */
@@ -114,7 +129,12 @@ public final class ProgressLine {
 
     private void draw(long now, long done, long total, String detail, boolean last) {
         double rate = last ? perSecond(done, now - startNs) : perSecond(done - lastDone, now - lastDrawNs);
-        String text = format(now - startNs, done, total, rate, unit, detail);
+        print(now, format(now - startNs, done, total, rate, unit, detail), last);
+        lastDone = done;
+    }
+
+    /** Draws {@code text} over the line as it stands, padded over a longer previous one. */
+    private void print(long now, String text, boolean last) {
         StringBuilder sb = new StringBuilder(text.length() + 8).append('\r').append(text);
         // spaces over what a longer previous line left behind
         for (int i = text.length(); i < lastWidth; i++) {
@@ -127,7 +147,6 @@ public final class ProgressLine {
         out.flush();
         lastWidth = text.length();
         lastDrawNs = now;
-        lastDone = done;
         drawn = true;
     }
 

@@ -31,6 +31,7 @@ import org.callrouter.server.leads.LeadNotFoundException;
 import org.callrouter.server.leads.LeadStore;
 import org.callrouter.server.leads.LeadStoreException;
 import org.callrouter.server.leads.LeadView;
+import org.callrouter.server.leads.ReportProgress;
 import org.callrouter.server.leads.SessionQuery;
 import org.callrouter.server.leads.SessionView;
 import org.callrouter.server.records.RecordJson;
@@ -56,6 +57,7 @@ final class LeadsApi {
     private final Supplier<LeadStore> store;
     private final Supplier<RouterConfig> config;
     private final Clock wall;
+    private final RunningReports running;
 
     /**
      * @param store  the running store, or null when {@code server.store.enabled} is false.
@@ -65,6 +67,7 @@ final class LeadsApi {
         this.store = store;
         this.config = config;
         this.wall = wall;
+        this.running = new RunningReports(wall);
     }
 
     /** The routes, for {@link AdminApi}'s table. */
@@ -79,7 +82,9 @@ final class LeadsApi {
                 new V1Route("POST", "/v1/leads/{id}/assign-origin", admin, MAX_BODY_BYTES, this::assignOrigin),
                 new V1Route("POST", "/v1/leads/{id}/disconnect", admin, MAX_BODY_BYTES, this::disconnect),
                 new V1Route("GET", "/v1/sessions", read, 0, c -> sessions(c.query())),
-                new V1Route("GET", "/v1/reports", read, 0, c -> report(c.query())));
+                new V1Route("GET", "/v1/reports", read, 0, c -> report(c.query())),
+                new V1Route("GET", "/v1/reports/progress/{id}", read, 0,
+                        c -> ApiResponse.json(200, running.answer(RunningReports.checkId("id", c.segments().get(3))))));
     }
 
     // ---- endpoints -------------------------------------------------------------------------
@@ -255,12 +260,32 @@ final class LeadsApi {
         throw Cursor.refused("sessions");
     }
 
-    /** {@code GET /v1/reports?group_by=&zone=&from=&to=&credit=&format=&<dimension>=}. */
+    /**
+     * {@code GET /v1/reports?group_by=&zone=&from=&to=&credit=&format=&<dimension>=&progress=}; with
+     * {@code progress} the report's progress can be asked under that id while it runs.
+     */
     private ApiResponse report(Map<String, List<String>> query) throws ApiException {
         final ReportRequest asked = ReportRequest.parse(query, config.get().attribution().credit(), wall.millis());
+        final String progressId = AdminApi.one(query, "progress");
+        if (progressId != null) {
+            RunningReports.checkId("progress", progressId);
+        }
         final LeadStore leads = store();
+        if (progressId == null) {
+            return report(leads, asked, new ReportProgress());
+        }
+        final ReportProgress progress = running.start(progressId);
+        try {
+            return report(leads, asked, progress);
+        } finally {
+            running.end(progressId, progress);
+        }
+    }
+
+    private static ApiResponse report(LeadStore leads, ReportRequest asked, ReportProgress progress)
+            throws ApiException {
         return guarded(() -> {
-            final List<ReportRow> rows = leads.report(asked.spec(), asked.credit());
+            final List<ReportRow> rows = leads.report(asked.spec(), asked.credit(), progress);
             final ObjectNode body = ApiResponse.JSON.createObjectNode();
             final ArrayNode groupBy = body.putArray("group_by");
             asked.spec().groupBy().forEach(d -> groupBy.add(d.wireName()));

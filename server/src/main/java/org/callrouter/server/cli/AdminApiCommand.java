@@ -40,6 +40,11 @@ abstract class AdminApiCommand implements Callable<Integer> {
     /** Whether a refusal with {@code status} is the operator's mistake (exit 2) rather than a failure (exit 1). */
     abstract boolean operatorError(int status);
 
+    /** Sends the request; a command that shows progress while it waits overrides this. */
+    AdminClient.Answer ask(AdminClient client) throws AdminClient.Unreachable {
+        return client.send(method(), path(), body());
+    }
+
     /** Prints the body of a 200 answer. */
     abstract void print(JsonNode body, PrintWriter out);
 
@@ -53,7 +58,7 @@ abstract class AdminApiCommand implements Callable<Integer> {
         }
         final AdminClient.Answer answer;
         try {
-            answer = AdminClient.of(loaded).send(method(), path(), body());
+            answer = ask(AdminClient.of(loaded));
         } catch (AdminClient.Unreachable e) {
             err.println(e.getMessage());
             return 1;

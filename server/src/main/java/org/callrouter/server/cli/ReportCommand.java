@@ -1,11 +1,19 @@
 package org.callrouter.server.cli;
 
 import java.io.PrintWriter;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.callrouter.server.admin.ReportFormat;
+import org.callrouter.term.ProgressLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,8 +25,15 @@ import picocli.CommandLine.Option;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Reports calls and sales grouped by campaign, source, UTM values, day, ... from the running "
                 + "router (GET /v1/reports).",
+            "On a terminal a progress line (rows scanned, rows/s, time left) is redrawn on stderr while the "
+                + "report runs.",
             "Exit codes: 0 done, 1 no router answers or it refused, 2 bad option."})
 public final class ReportCommand extends AdminApiCommand {
+
+    /** How often the router is asked how far the report is. */
+    static final long POLL_MS = 250;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** How the report is printed. */
     enum Format { table, csv, json }
@@ -49,6 +64,12 @@ public final class ReportCommand extends AdminApiCommand {
     @Option(names = "--format", paramLabel = "FORMAT", description = "table (default), csv or json")
     private Format format = Format.table;
 
+    @Option(names = {"-q", "--quiet"}, description = "No progress line (there is none when not on a terminal).")
+    private boolean quiet;
+
+    /** The id the report's progress is asked under; null when no line is drawn. */
+    private String progressId;
+
     @Override
     String path() {
         final List<String> query = new ArrayList<>();
@@ -62,7 +83,90 @@ public final class ReportCommand extends AdminApiCommand {
             // A filter without '=' is sent as a dimension with no value: the API names what is wrong.
             add(query, eq < 0 ? filter : filter.substring(0, eq), eq < 0 ? "" : filter.substring(eq + 1));
         }
+        add(query, "progress", progressId);
         return "/v1/reports" + (query.isEmpty() ? "" : "?" + String.join("&", query));
+    }
+
+    /**
+     * On a terminal the report is asked on a thread of its own under a fresh progress id, and
+     * {@code GET /v1/reports/progress/{id}} is asked every {@value #POLL_MS} ms meanwhile; the
+     * report printed on stdout is the same either way.
+     */
+    @Override
+    AdminClient.Answer ask(AdminClient client) throws AdminClient.Unreachable {
+        final ProgressLine line = ProgressLine.forStderr("rows", quiet);
+        if (!line.enabled()) {
+            return super.ask(client);
+        }
+        progressId = newProgressId();
+        final CompletableFuture<AdminClient.Answer> report = CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.send(method(), path(), body());
+            } catch (AdminClient.Unreachable e) {
+                throw new CompletionException(e);
+            }
+        }, task -> {
+            final Thread thread = new Thread(task, "report");
+            thread.setDaemon(true);
+            thread.start();
+        });
+        final String progressPath = "/v1/reports/progress/" + progressId;
+        JsonNode last = null;
+        try {
+            while (true) {
+                try {
+                    final AdminClient.Answer answer = report.get(POLL_MS, TimeUnit.MILLISECONDS);
+                    finish(line, last);
+                    return answer;
+                } catch (TimeoutException e) {
+                    final AdminClient.Answer progress = client.send("GET", progressPath);
+                    if (progress.status() == 200) {
+                        last = progress.body();
+                        draw(line, last);
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AdminClient.Unreachable unreachable) {
+                throw unreachable;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminClient.Unreachable("interrupted");
+        } finally {
+            line.end();
+        }
+    }
+
+    /**
+     * Draws an answer of {@code GET /v1/reports/progress/{id}}: rows scanned of the estimated
+     * total while the database tells them (DuckDB), the time only when it does not (PostgreSQL).
+     */
+    static void draw(ProgressLine line, JsonNode progress) {
+        if (!progress.path("state").asText().equals("running")) {
+            return;
+        }
+        if (progress.path("rows_total").isNumber()) {
+            line.update(progress.path("rows_processed").asLong(), progress.path("rows_total").asLong());
+        } else {
+            line.elapsed("report running (the database tells no progress)");
+        }
+    }
+
+    /** Ends the line at the whole estimated total once the answer is in: every row was scanned. */
+    static void finish(ProgressLine line, JsonNode last) {
+        if (last != null && last.path("rows_total").isNumber()) {
+            final long total = Math.max(last.path("rows_total").asLong(), last.path("rows_processed").asLong());
+            line.finish(total, total);
+        }
+    }
+
+    /** 22 random URL-safe characters: 128 bits, so two reports never share one. */
+    static String newProgressId() {
+        final byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     @Override

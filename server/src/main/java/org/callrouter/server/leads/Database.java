@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Properties;
@@ -80,6 +81,14 @@ final class Database implements AutoCloseable {
         Connection c = engine == Engine.DUCKDB ? ((DuckDBConnection) writer).duplicate()
                 : DriverManager.getConnection(url, properties);
         c.setAutoCommit(true);
+        if (engine == Engine.DUCKDB) {
+            // counts what a query has scanned, for ReportProgress; DuckDB would also draw its own
+            // bar on the router's stdout after two seconds: that is turned off
+            try (Statement s = c.createStatement()) {
+                s.execute("SET enable_progress_bar = true");
+                s.execute("PRAGMA disable_print_progress_bar");
+            }
+        }
         return c;
     }
 

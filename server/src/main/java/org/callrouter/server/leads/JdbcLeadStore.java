@@ -289,8 +289,8 @@ public final class JdbcLeadStore implements LeadStore {
     }
 
     @Override
-    public List<ReportRow> report(ReportSpec spec, CreditModel model) {
-        return db.read(c -> new ReportQuery(spec, model).run(c));
+    public List<ReportRow> report(ReportSpec spec, CreditModel model, ReportProgress progress) {
+        return db.read(c -> new ReportQuery(spec, model, progress).run(c));
     }
 
     @Override

@@ -79,7 +79,12 @@ public interface LeadStore extends AutoCloseable {
     List<SessionView> sessions(SessionQuery query);
 
     /** Calls and sales grouped as asked, sales credited by {@code credit}. */
-    List<ReportRow> report(ReportSpec spec, CreditModel credit);
+    default List<ReportRow> report(ReportSpec spec, CreditModel credit) {
+        return report(spec, credit, new ReportProgress());
+    }
+
+    /** The same, telling {@code progress} which statement runs so that another thread can ask how far it is. */
+    List<ReportRow> report(ReportSpec spec, CreditModel credit, ReportProgress progress);
 
     /** The journal line of a call with its conversions merged (as {@code JournalReader} gives it). */
     Optional<String> callRecord(String callId);

@@ -26,10 +26,12 @@ final class ReportQuery {
     private final CreditModel credit;
     private final boolean byTime;
     private final List<ReportDimension> columns = new ArrayList<>();
+    private final ReportProgress progress;
 
-    ReportQuery(ReportSpec spec, CreditModel credit) {
+    ReportQuery(ReportSpec spec, CreditModel credit, ReportProgress progress) {
         this.spec = spec;
         this.credit = credit;
+        this.progress = progress;
         this.byTime = spec.groupBy().stream().anyMatch(ReportDimension::isTime);
         for (ReportDimension d : spec.groupBy()) {
             if (!d.isTime()) {
@@ -84,6 +86,7 @@ final class ReportQuery {
             for (int i = 0; i < args.size(); i++) {
                 ps.setString(i + 3, args.get(i));
             }
+            progress.started(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Map<ReportDimension, String> values = new EnumMap<>(ReportDimension.class);
@@ -99,6 +102,8 @@ final class ReportQuery {
                     rollup.addCalls(values, quarter, calls, rs.getLong(col++), rs.getLong(col++), rs.getBigDecimal(col++),
                             rs.getBigDecimal(col++), rs.getLong(col));
                 }
+            } finally {
+                progress.finished();
             }
         }
     }
@@ -140,6 +145,7 @@ final class ReportQuery {
             for (int i = 0; i < args.size(); i++) {
                 ps.setString(i + 5, args.get(i));
             }
+            progress.started(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Map<ReportDimension, String> values = new EnumMap<>(ReportDimension.class);
@@ -153,6 +159,8 @@ final class ReportQuery {
                         rollup.addSales(values, quarter, count, rs.getBigDecimal(col));
                     }
                 }
+            } finally {
+                progress.finished();
             }
         }
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.callrouter.server.Await;
@@ -31,7 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  * with its time and calls, and released after two confirmations (the API's 409 for a release
  * before its time, then the forced release); a misdirected mark flags the number. The lost call's
  * story shows its webhooks: one delivered, one given up on (nobody listens), their URLs without
- * the query's token and no signing secret in the API's answer. Screenshots go to
+ * the query's token and no signing secret in the API's answer. A second lost call: the calls page,
+ * one call a page, shows both after "More"; its callback, cancelled through the API while the
+ * console's confirmation is open, makes the console's cancel meet the API's 412, which the page
+ * explains before drawing the list afresh. Screenshots go to
  * {@code target/console-screenshots/}. Ports 49600-49799.
  */
 class ConsoleActionsBrowserIntegrationTest {
@@ -43,6 +47,7 @@ class ConsoleActionsBrowserIntegrationTest {
     private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     private static final Duration CALLBACK_WAIT = Duration.ofSeconds(30);
     private static final String SECRET = "signing-key-0123456789";
+    private static final String SECOND_CALLER = "+14155550142";
 
     @TempDir
     Path dir;
@@ -200,5 +205,39 @@ class ConsoleActionsBrowserIntegrationTest {
         operator.awaitContains("#message", REMOVED + " was released early (forced).");
         assertTrue(operator.displayed("numbers-quarantine-empty"));
         assertEquals(0, ServiceFixture.json(router.get("/v1/numbers/quarantine")).path("numbers").size());
+
+        // A second lost call: two calls to page through, and a callback that the API cancels while
+        // the console's confirmation is open, so the console's cancel meets a 412.
+        peers.first().script(Behaviour.ringForever());
+        final CarrierCall second = peers.carrier().call(router.sipHostPort(), KEPT, SECOND_CALLER, Map.of());
+        assertEquals(480, second.awaitFinal(WAIT).status());
+        final List<JsonNode> both = router.awaitCalls(2);
+        final JsonNode[] waiting = {null};
+        Await.until(CALLBACK_WAIT, () -> (waiting[0] = ServiceFixture.json(router.get("/v1/callbacks?state=pending")))
+                .path("count").asInt() == 1, () -> "a pending callback for " + SECOND_CALLER);
+        final String callback = waiting[0].path("callbacks").get(0).path("id").asText();
+
+        operator.click("nav-calls");
+        operator.type("calls-form-limit", "1");
+        operator.click("calls-search");
+        operator.awaitContains("#calls-count", "1 calls received since");
+        assertTrue(operator.displayed("calls-more"), "a More button under the first page");
+        operator.click("calls-more");
+        operator.awaitContains("#calls-count", "2 calls received since");
+        for (JsonNode c : both) {
+            operator.awaitContains("#calls-table tbody tr[data-id='" + c.path("id").asText() + "']", "sales");
+        }
+
+        operator.click("nav-callbacks");
+        operator.awaitContains("#callbacks-count", "1 shown; 1 pending or being dialed.");
+        operator.script("document.querySelector('#callbacks-table tbody tr button').click()");
+        assertEquals("Cancel the callback to " + SECOND_CALLER + " (campaign sales)?", operator.awaitDialog());
+        final var cancelledMeanwhile = router.delete("/v1/callbacks/" + callback);
+        assertEquals(200, cancelledMeanwhile.statusCode(), cancelledMeanwhile::body);
+        operator.acceptDialog();
+        operator.awaitContains("#message", "The callback to " + SECOND_CALLER + " changed after you were asked to "
+                + "confirm, so nothing was done.");
+        operator.awaitContains("#callbacks-count", "0 shown; 0 pending or being dialed.");
+        operator.screenshot(SCREENSHOTS.resolve("callback-changed.png"));
     }
 }

@@ -230,6 +230,14 @@ class OpenApiResponsesIntegrationTest {
         check("GET", "/v1/leads/{id}/audit", "/v1/leads/" + callerLead + "/audit", null, 200);
         assertEquals(1, check("GET", "/v1/reports", "/v1/reports?group_by=campaign,utm_source,day&zone=America/New_York"
                 + "&from=2000-01-01&to=" + (System.currentTimeMillis() + 86_400_000L), null, 200).path("rows").size());
+        check("GET", "/v1/reports", "/v1/reports?progress=Rp0-gress_id", null, 200);
+        final JsonNode done = check("GET", "/v1/reports/progress/{id}", "/v1/reports/progress/Rp0-gress_id", null, 200);
+        assertEquals("done", done.path("state").asText(), done::toString);
+        assertTrue(done.path("rows_total").isNumber(), done::toString);
+        assertEquals("unknown", check("GET", "/v1/reports/progress/{id}", "/v1/reports/progress/nobody", null, 200)
+                .path("state").asText());
+        check("GET", "/v1/reports/progress/{id}", "/v1/reports/progress/" + "x".repeat(65), null, 400);
+        check("GET", "/v1/reports", "/v1/reports?progress=a.b", null, 400);
         check("POST", "/v1/leads/{id}/disconnect", "/v1/leads/" + callerLead + "/disconnect",
                 "{\"identities\": [{\"kind\": \"email\", \"value\": \"buyer@example.com\"}]}", 200);
         assertTrue(check("GET", "/v1/sessions", "/v1/sessions?kind=call", null, 200).path("count").asInt() >= 1);

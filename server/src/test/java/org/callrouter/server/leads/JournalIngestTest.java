@@ -366,8 +366,8 @@ class JournalIngestTest {
         }
 
         @Override
-        public List<ReportRow> report(ReportSpec spec, CreditModel credit) {
-            return store.report(spec, credit);
+        public List<ReportRow> report(ReportSpec spec, CreditModel credit, ReportProgress progress) {
+            return store.report(spec, credit, progress);
         }
 
         @Override

@@ -172,20 +172,26 @@ public final class BrowserProfile implements AutoCloseable {
         return seen[0];
     }
 
-    /** Waits for the page's {@code confirm()} or {@code alert()}, returns its text and accepts it. */
-    public String acceptDialog() {
+    /** Waits for the page's {@code confirm()} or {@code alert()} and returns its text, leaving it open. */
+    public String awaitDialog() {
         final String[] text = {null};
         Await.until(WAIT, () -> {
             try {
-                final Alert alert = driver.switchTo().alert();
-                text[0] = alert.getText();
-                alert.accept();
+                text[0] = driver.switchTo().alert().getText();
                 return true;
             } catch (NoAlertPresentException e) {
                 return false;
             }
         }, () -> "a dialog on " + driver.getCurrentUrl());
         return text[0];
+    }
+
+    /** Waits for the page's {@code confirm()} or {@code alert()}, returns its text and accepts it. */
+    public String acceptDialog() {
+        final String text = awaitDialog();
+        final Alert alert = driver.switchTo().alert();
+        alert.accept();
+        return text;
     }
 
     /** Whether the element {@code #id} is shown. */
