@@ -1,0 +1,210 @@
+package org.callrouter.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.callrouter.server.b2bua.B2buaStats;
+import org.callrouter.server.sipua.Behaviour;
+import org.callrouter.server.sipua.Carrier;
+import org.callrouter.server.sipua.CarrierCall;
+import org.callrouter.server.sipua.Handler;
+import org.callrouter.server.sipua.Ports;
+import org.callrouter.server.sipua.RawUdpPeer;
+import org.callrouter.server.sipua.ReceivedRequest;
+import org.callrouter.server.sipua.ReceivedResponse;
+import org.callrouter.server.sipua.Sipp;
+import org.callrouter.server.sipua.SippResult;
+import org.callrouter.server.transaction.MessageCounters;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Reliable provisional responses (RFC 3262, PRACK) through a real router on loopback, each leg
+ * with its own RSeq and RAck (server README, "Carrier interop"): SIPp carriers requiring
+ * {@code 100rel} ({@code sipp/carrier_100rel*.xml}) and a SIPp handler sending a reliable 183
+ * ({@code sipp/handler_reliable_183.xml}); jain-sip-ri peers for the plain sides. The router's
+ * T1 is 100 ms here (RouterFixture), so 64*T1 is 6.4 s. Ports 46500-46599.
+ */
+class ReliableProvisionalsIntegrationTest {
+
+    private static final int FROM = 46500;
+    private static final int TO = 46599;
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private static String routing(String number, String handlerHostPort) {
+        return """
+                sources:
+                  - id: trunk
+                handlers:
+                  - { id: buyer, uri: "sip:%s", timeout_seconds: 8 }
+                campaigns:
+                  - { id: c, handlers: [buyer] }
+                numbers:
+                  - { number: "+%s", campaign: c, source: trunk }
+                """.formatted(handlerHostPort, number);
+    }
+
+    /**
+     * Call 1: the handler's reliable 183 (sent twice, then retransmitted) is relayed once, as a
+     * reliable 183 of the router's own RSeq; the router PRACKs the handler (RAck 1 1 INVITE, in
+     * the 183's early dialog) only once the carrier PRACKed the router's 183, 1.5 s later; the
+     * handler's 200 follows. Call 2 (at the same time): an unreliable 183 with SDP and a 200
+     * 300 ms later from a jain-sip-ri handler: the carrier gets the 183 reliably and the 200 only
+     * after its PRACK (the scenario fails on a 200 before it). Both scenarios check every
+     * RSeq, Require and RAck with ereg check_it.
+     */
+    @Test
+    void aReliable183IsPrackedOnEachLegAndTheAnswerWaitsForTheCarriersPrack() {
+        Sipp.requireInstalled();
+        final RecordingEvents events = new RecordingEvents();
+        try (Sipp reliable = Sipp.scenario("handler_reliable_183.xml").ports(FROM, TO).start();
+             Handler plain = Handler.open(Ports.free(FROM, TO))
+                     .behaviour(new Behaviour(false, true, Duration.ofMillis(300), 200, null));
+             RouterFixture router = RouterFixture.start(dir.resolve("data"), """
+                     sources:
+                       - id: trunk
+                     handlers:
+                       - { id: reliable, uri: "sip:%s", timeout_seconds: 8 }
+                       - { id: plain, uri: "sip:127.0.0.1:%d", timeout_seconds: 8 }
+                     campaigns:
+                       - { id: c1, handlers: [reliable] }
+                       - { id: c2, handlers: [plain] }
+                     numbers:
+                       - { number: "+18005550191", campaign: c1, source: trunk }
+                       - { number: "+18005550192", campaign: c2, source: trunk }
+                     """.formatted(reliable.hostPort(), plain.port()), "", "", Clock.systemUTC(), events,
+                     MessageCounters.NONE);
+             Sipp carrierOfReliable = Sipp.scenario("carrier_100rel.xml").ports(FROM, TO).remote(router.hostPort())
+                     .service("18005550191").start();
+             Sipp carrierOfPlain = Sipp.scenario("carrier_100rel.xml").ports(FROM, TO).remote(router.hostPort())
+                     .service("18005550192").start()) {
+            assertSucceeded(carrierOfReliable.awaitExit());
+            assertSucceeded(carrierOfPlain.awaitExit());
+            assertSucceeded(reliable.awaitExit());
+            final ReceivedRequest invite = plain.awaitInvites(1, WAIT).get(0);
+            assertTrue(invite.header("Supported").contains("100rel"), invite.headers().toString());
+            assertEquals(List.of("carrier hung up", "carrier hung up"), events.endReasons());
+            final B2buaStats stats = router.server().b2bua().stats();
+            assertEquals(1, stats.provisionalsPracked);
+            assertTrue(stats.provisionalsDiscarded >= 1, "the 183 sent twice was taken once");
+            assertEquals(0, router.server().errors().total(), "internal errors");
+        }
+    }
+
+    /**
+     * A carrier that requires 100rel and never PRACKs: the router retransmits its reliable 180
+     * and after 64*T1 (6.4 s) answers the INVITE 500 with a Reason (RFC 3262 3); the handler's
+     * INVITE is cancelled, and the record says failed with why.
+     */
+    @Test
+    void aCarrierThatNeverPracksGets500AndTheCallEnds() {
+        Sipp.requireInstalled();
+        final RecordingEvents events = new RecordingEvents();
+        try (Handler handler = Handler.open(Ports.free(FROM, TO)).behaviour(Behaviour.ringForever());
+             RouterFixture router = RouterFixture.start(dir.resolve("data"),
+                     routing("18005550193", "127.0.0.1:" + handler.port()), "", "", Clock.systemUTC(), events,
+                     MessageCounters.NONE);
+             Sipp carrier = Sipp.scenario("carrier_100rel_no_prack.xml").ports(FROM, TO).remote(router.hostPort())
+                     .service("18005550193").start()) {
+            assertSucceeded(carrier.awaitExit());
+            handler.awaitRequest("CANCEL", WAIT);
+            assertEquals(List.of("carrier sent no PRACK for a reliable provisional response within 6 s"),
+                    events.endReasons());
+            assertTrue(events.lines().contains("ended failed 500"), events.lines()::toString);
+            assertEquals(1, router.server().b2bua().stats().prackTimeouts);
+            assertEquals(0, router.server().errors().total(), "internal errors");
+        }
+    }
+
+    /**
+     * A carrier without 100rel gets the handler's reliable 183 as a plain one (no Require, no
+     * RSeq), once although the handler sent it twice; the router PRACKs the handler at once
+     * (the scenario checks the RAck) and the call goes on.
+     */
+    @Test
+    void aCarrierWithout100relGetsTheReliable183Unreliably() {
+        Sipp.requireInstalled();
+        final RecordingEvents events = new RecordingEvents();
+        try (Sipp handler = Sipp.scenario("handler_reliable_183.xml").ports(FROM, TO).start();
+             Carrier carrier = Carrier.open(Ports.free(FROM, TO));
+             RouterFixture router = RouterFixture.start(dir.resolve("data"), routing("18005550194",
+                     handler.hostPort()), "", "", Clock.systemUTC(), events, MessageCounters.NONE)) {
+            final CarrierCall call = carrier.call(router.hostPort(), "18005550194");
+            final ReceivedResponse answer = call.awaitFinal(WAIT);
+            assertEquals(200, answer.status(), answer::toString);
+            final List<ReceivedResponse> early = call.inviteResponses().stream().filter(r -> r.status() == 183).toList();
+            assertEquals(1, early.size(), call.inviteResponses()::toString);
+            assertNull(early.get(0).header("RSeq"), early.get(0)::toString);
+            assertNull(early.get(0).header("Require"), early.get(0)::toString);
+            assertTrue(early.get(0).body().contains("o=reliable"), early.get(0)::toString);
+            assertEquals(200, call.bye(WAIT).status());
+            assertSucceeded(handler.awaitExit());
+            assertEquals(1, router.server().b2bua().stats().provisionalsPracked);
+            assertTrue(router.server().b2bua().stats().provisionalsDiscarded >= 1);
+            assertEquals(List.of("carrier hung up"), events.endReasons());
+            assertEquals(0, router.server().errors().total(), "internal errors");
+        }
+    }
+
+    /**
+     * With {@code reliable_provisionals: off}, {@code Require: 100rel} gets 420 with
+     * {@code Unsupported: 100rel} (no handler rung, a rejected record), and a carrier that only
+     * supports it gets a plain 183, while handlers are not offered it.
+     */
+    @Test
+    void offRefusesRequireAndIgnoresSupported() {
+        final RecordingEvents events = new RecordingEvents();
+        try (Handler handler = Handler.open(Ports.free(FROM, TO))
+                     .behaviour(new Behaviour(false, true, Duration.ofMillis(200), 200, null));
+             Carrier carrier = Carrier.open(Ports.free(FROM, TO));
+             RawUdpPeer raw = RawUdpPeer.open(Ports.free(FROM, TO));
+             RouterFixture router = RouterFixture.start(dir.resolve("data"),
+                     routing("18005550195", "127.0.0.1:" + handler.port()), "    reliable_provisionals: off\n", "",
+                     Clock.systemUTC(), events, MessageCounters.NONE)) {
+            raw.send(new InetSocketAddress(Ports.LOOPBACK, router.port()), String.join("\r\n",
+                    "INVITE sip:18005550195@127.0.0.1:" + router.port() + " SIP/2.0",
+                    "Via: SIP/2.0/UDP 127.0.0.1:" + raw.port() + ";branch=z9hG4bKrequire100rel",
+                    "From: <sip:+14155550177@127.0.0.1>;tag=r1",
+                    "To: <sip:18005550195@127.0.0.1>",
+                    "Call-ID: require-100rel-off",
+                    "CSeq: 1 INVITE",
+                    "Contact: <sip:caller@127.0.0.1:" + raw.port() + ">",
+                    "Max-Forwards: 70",
+                    "Require: 100rel",
+                    "Content-Length: 0", "", ""));
+            final String refused = raw.receive(WAIT).orElseThrow(() -> new AssertionError("no answer")).text();
+            assertTrue(refused.startsWith("SIP/2.0 420 "), refused);
+            assertTrue(refused.contains("\r\nUnsupported: 100rel\r\n"), refused);
+            assertEquals(0, handler.inviteCount(), "no handler was rung");
+
+            final CarrierCall call = carrier.call(router.hostPort(), "18005550195", Carrier.nextCallerNumber(),
+                    Map.of("Supported", "100rel"));
+            assertEquals(200, call.awaitFinal(WAIT).status());
+            final ReceivedResponse early = call.awaitStatus(183, WAIT);
+            assertNull(early.header("RSeq"), early::toString);
+            final ReceivedRequest invite = handler.awaitInvites(1, WAIT).get(0);
+            final String supported = invite.header("Supported");
+            assertFalse(supported != null && supported.contains("100rel"), invite.headers().toString());
+            assertEquals(200, call.bye(WAIT).status());
+            assertEquals(List.of("Bad Extension", "carrier hung up"), events.endReasons());
+            assertEquals(0, router.server().errors().total(), "internal errors");
+        }
+    }
+
+    private static void assertSucceeded(SippResult result) {
+        assertEquals(0, result.exitCode(), result::toString);
+        assertEquals(1, result.successfulCalls(), result::toString);
+    }
+}
