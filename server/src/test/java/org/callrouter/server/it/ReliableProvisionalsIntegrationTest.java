@@ -104,6 +104,29 @@ class ReliableProvisionalsIntegrationTest {
     }
 
     /**
+     * Offer and answer inside PRACK and early UPDATE (RFC 3262 5, RFC 3311 5.1): the carrier's
+     * PRACK carries a new offer, relayed in the router's PRACK to the handler (whose 183 was
+     * reliable) and answered from the handler's 200; the carrier's early UPDATE and then the
+     * handler's go to the other leg's early dialog, each answer passed back. The SIPp scenarios
+     * check each SDP version where it must arrive.
+     */
+    @Test
+    void offersInPrackAndEarlyUpdateAreRelayed() {
+        Sipp.requireInstalled();
+        final RecordingEvents events = new RecordingEvents();
+        try (Sipp handler = Sipp.scenario("handler_reliable_183_update.xml").ports(FROM, TO).start();
+             RouterFixture router = RouterFixture.start(dir.resolve("data"), routing("18005550196",
+                     handler.hostPort()), "", "", Clock.systemUTC(), events, MessageCounters.NONE);
+             Sipp carrier = Sipp.scenario("carrier_100rel_update.xml").ports(FROM, TO).remote(router.hostPort())
+                     .service("18005550196").start()) {
+            assertSucceeded(carrier.awaitExit());
+            assertSucceeded(handler.awaitExit());
+            assertEquals(List.of("carrier hung up"), events.endReasons());
+            assertEquals(0, router.server().errors().total(), "internal errors");
+        }
+    }
+
+    /**
      * A carrier that requires 100rel and never PRACKs: the router retransmits its reliable 180
      * and after 64*T1 (6.4 s) answers the INVITE 500 with a Reason (RFC 3262 3); the handler's
      * INVITE is cancelled, and the record says failed with why.
@@ -201,6 +224,87 @@ class ReliableProvisionalsIntegrationTest {
             assertEquals(List.of("Bad Extension", "carrier hung up"), events.endReasons());
             assertEquals(0, router.server().errors().total(), "internal errors");
         }
+    }
+
+    /**
+     * The carrier's PRACKs, each answered by the router: one whose RAck matches nothing gets 481;
+     * one that matches but carries SDP while the handler's 183 was not reliable (no PRACK to
+     * the handler could carry it) gets 488 with a Reason, and still stops the retransmissions,
+     * so the handler's 200, held meanwhile, goes out next. A raw UDP carrier, to send exactly
+     * these PRACKs.
+     */
+    @Test
+    void prackMatchingNothingIs481AndAnOfferItCannotRelayIs488() {
+        final RecordingEvents events = new RecordingEvents();
+        try (Handler handler = Handler.open(Ports.free(FROM, TO))
+                     .behaviour(new Behaviour(false, true, Duration.ofSeconds(1), 200, null));
+             RawUdpPeer raw = RawUdpPeer.open(Ports.free(FROM, TO));
+             RouterFixture router = RouterFixture.start(dir.resolve("data"),
+                     routing("18005550197", "127.0.0.1:" + handler.port()), "", "", Clock.systemUTC(), events,
+                     MessageCounters.NONE)) {
+            final InetSocketAddress to = new InetSocketAddress(Ports.LOOPBACK, router.port());
+            final String sdp = "v=0\r\no=raw 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                    + "m=audio 4000 RTP/AVP 0\r\n";
+            raw.send(to, rawRequest("INVITE sip:18005550197@127.0.0.1:" + router.port(), raw.port(), "raw1", "",
+                    "1 INVITE", List.of("Contact: <sip:caller@127.0.0.1:" + raw.port() + ">", "Supported: 100rel"),
+                    sdp));
+            final String early = awaitResponse(raw, "183", "INVITE");
+            final String rseq = headerOf(early, "RSeq");
+            final String tag = headerOf(early, "To").replaceAll(".*;tag=", "");
+            final String uri = "PRACK sip:18005550197@127.0.0.1:" + router.port();
+            raw.send(to, rawRequest(uri, raw.port(), "raw2", tag, "2 PRACK",
+                    List.of("RAck: " + (Long.parseLong(rseq) + 7) + " 1 INVITE"), ""));
+            assertTrue(awaitResponse(raw, "481", "PRACK").contains("matches no unacknowledged"));
+            raw.send(to, rawRequest(uri, raw.port(), "raw3", tag, "3 PRACK", List.of("RAck: " + rseq + " 1 INVITE"),
+                    sdp));
+            final String refused = awaitResponse(raw, "488", "PRACK");
+            assertTrue(refused.contains("Reason: SIP;cause=488;text=\"an offer or answer in PRACK"), refused);
+            final String answer = awaitResponse(raw, "200", "INVITE");
+            assertTrue(answer.contains("\r\n\r\nv=0"), answer);
+            raw.send(to, rawRequest("ACK sip:18005550197@127.0.0.1:" + router.port(), raw.port(), "raw4", tag,
+                    "1 ACK", List.of(), ""));
+            raw.send(to, rawRequest("BYE sip:18005550197@127.0.0.1:" + router.port(), raw.port(), "raw5", tag,
+                    "4 BYE", List.of(), ""));
+            awaitResponse(raw, "200", "BYE");
+            assertEquals(List.of("carrier hung up"), events.endReasons());
+            assertEquals(0, router.server().errors().total(), "internal errors");
+        }
+    }
+
+    private static String rawRequest(String requestLine, int port, String branch, String toTag, String cseq,
+                                     List<String> extra, String body) {
+        final StringBuilder sb = new StringBuilder(requestLine).append(" SIP/2.0\r\n")
+                .append("Via: SIP/2.0/UDP 127.0.0.1:").append(port).append(";branch=z9hG4bK").append(branch)
+                .append("\r\n")
+                .append("From: <sip:+14155550197@127.0.0.1>;tag=raw\r\n")
+                .append("To: <sip:18005550197@127.0.0.1>").append(toTag.isEmpty() ? "" : ";tag=" + toTag)
+                .append("\r\n")
+                .append("Call-ID: raw-prack-call\r\nCSeq: ").append(cseq).append("\r\nMax-Forwards: 70\r\n");
+        extra.forEach(line -> sb.append(line).append("\r\n"));
+        if (!body.isEmpty()) {
+            sb.append("Content-Type: application/sdp\r\n");
+        }
+        return sb.append("Content-Length: ").append(body.length()).append("\r\n\r\n").append(body).toString();
+    }
+
+    /** The first response with {@code status} to {@code method}, skipping the others (retransmitted 183s...). */
+    private static String awaitResponse(RawUdpPeer raw, String status, String method) {
+        while (true) {
+            final String text = raw.receive(WAIT)
+                    .orElseThrow(() -> new AssertionError("no " + status + " to " + method)).text();
+            if (text.startsWith("SIP/2.0 " + status + " ") && headerOf(text, "CSeq").endsWith(" " + method)) {
+                return text;
+            }
+        }
+    }
+
+    private static String headerOf(String message, String name) {
+        for (String line : message.split("\r\n")) {
+            if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
+                return line.substring(name.length() + 1).trim();
+            }
+        }
+        throw new AssertionError("no " + name + " in " + message);
     }
 
     private static void assertSucceeded(SippResult result) {
