@@ -271,6 +271,72 @@ class ReliableProvisionalsIntegrationTest {
         }
     }
 
+    /**
+     * One reliable 18x unacknowledged at a time (RFC 3262 3): a SIPp handler's burst of plain
+     * 180, 180, 183 with SDP reaches a raw carrier requiring 100rel as the first 180 (its copies
+     * meanwhile all with the same RSeq), then, after its PRACK, the 183 with the next RSeq and
+     * the SDP: the waiting second 180 was dropped for the newer 183. After the 183's PRACK,
+     * the handler's 200.
+     */
+    @Test
+    void laterProvisionalsWaitForThePrackAndABodylessOneIsReplaced() {
+        Sipp.requireInstalled();
+        final RecordingEvents events = new RecordingEvents();
+        try (Sipp handler = Sipp.scenario("handler_progress_burst.xml").ports(FROM, TO).start();
+             RawUdpPeer raw = RawUdpPeer.open(Ports.free(FROM, TO));
+             RouterFixture router = RouterFixture.start(dir.resolve("data"), routing("18005550198",
+                     handler.hostPort()), "", "", Clock.systemUTC(), events, MessageCounters.NONE)) {
+            final InetSocketAddress to = new InetSocketAddress(Ports.LOOPBACK, router.port());
+            raw.send(to, rawRequest("INVITE sip:18005550198@127.0.0.1:" + router.port(), raw.port(), "seq1", "",
+                    "1 INVITE", List.of("Contact: <sip:caller@127.0.0.1:" + raw.port() + ">", "Require: 100rel"),
+                    "v=0\r\no=raw 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                            + "m=audio 4000 RTP/AVP 0\r\n"));
+            final String ringing = awaitResponse(raw, "180", "INVITE");
+            assertEquals("100rel", headerOf(ringing, "Require"));
+            final long rseq = Long.parseLong(headerOf(ringing, "RSeq"));
+            final String tag = headerOf(ringing, "To").replaceAll(".*;tag=", "");
+            // Half a second of the router's retransmissions: each the same 180 (T1 is 100 ms).
+            final long until = System.nanoTime() + Duration.ofMillis(500).toNanos();
+            while (System.nanoTime() < until) {
+                final var copy = raw.receive(Duration.ofMillis(200));
+                if (copy.isPresent() && !copy.get().text().startsWith("SIP/2.0 100 ")) {
+                    assertEquals(ringing, copy.get().text(), "nothing but copies of the first 180 before its PRACK");
+                }
+            }
+            final String uri = "PRACK sip:18005550198@127.0.0.1:" + router.port();
+            raw.send(to, rawRequest(uri, raw.port(), "seq2", tag, "2 PRACK", List.of("RAck: " + rseq + " 1 INVITE"),
+                    ""));
+            awaitResponse(raw, "200", "PRACK");
+            final String progress = awaitNextProvisional(raw, ringing);
+            assertTrue(progress.startsWith("SIP/2.0 183 "), progress);
+            assertEquals(Long.toString(rseq + 1), headerOf(progress, "RSeq"));
+            assertTrue(progress.contains("o=progress 53655765 1 "), progress);
+            raw.send(to, rawRequest(uri, raw.port(), "seq3", tag, "3 PRACK",
+                    List.of("RAck: " + (rseq + 1) + " 1 INVITE"), ""));
+            awaitResponse(raw, "200", "PRACK");
+            final String answer = awaitResponse(raw, "200", "INVITE");
+            assertTrue(answer.contains("o=progress 53655765 2 "), answer);
+            raw.send(to, rawRequest("ACK sip:18005550198@127.0.0.1:" + router.port(), raw.port(), "seq4", tag,
+                    "1 ACK", List.of(), ""));
+            raw.send(to, rawRequest("BYE sip:18005550198@127.0.0.1:" + router.port(), raw.port(), "seq5", tag,
+                    "4 BYE", List.of(), ""));
+            awaitResponse(raw, "200", "BYE");
+            assertSucceeded(handler.awaitExit());
+            assertEquals(List.of("carrier hung up"), events.endReasons());
+            assertEquals(0, router.server().errors().total(), "internal errors");
+        }
+    }
+
+    /** The next 18x to the INVITE that is not a copy of {@code previous}. */
+    private static String awaitNextProvisional(RawUdpPeer raw, String previous) {
+        while (true) {
+            final String text = raw.receive(WAIT).orElseThrow(() -> new AssertionError("no further 18x")).text();
+            if (text.startsWith("SIP/2.0 18") && !text.equals(previous)) {
+                return text;
+            }
+        }
+    }
+
     private static String rawRequest(String requestLine, int port, String branch, String toTag, String cseq,
                                      List<String> extra, String body) {
         final StringBuilder sb = new StringBuilder(requestLine).append(" SIP/2.0\r\n")
