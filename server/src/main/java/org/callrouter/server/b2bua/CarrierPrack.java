@@ -1,6 +1,7 @@
 package org.callrouter.server.b2bua;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -21,7 +22,7 @@ import org.callrouter.server.transaction.ServerTransaction;
  * reliably ({@code Require: 100rel}, {@code RSeq} from a random start, one higher each time),
  * retransmitted at T1, 2*T1, 4*T1... until the carrier's PRACK (section 3); one is
  * unacknowledged at a time and later ones wait in order (a waiting one without a body is
- * dropped when a newer one comes). The carrier's PRACK is answered here; a 2xx waits until
+ * dropped when a newer one comes; a handler's copy of its last plain 18x is not sent again). The carrier's PRACK is answered here; a 2xx waits until
  * the last reliable 18x sent was acknowledged. No PRACK within 64*T1: the call ends with 500
  * ({@link Call#onPrackTimeout}).
  */
@@ -54,6 +55,8 @@ final class CarrierPrack implements TimerTarget {
     private byte[] sent;
     private HandlerPrack.Owed sentOwed;
     private final ArrayDeque<Provisional> waiting = new ArrayDeque<>(2);
+    /** The latest 18x taken (sent or waiting): a copy of it from the handler adds nothing. */
+    private Provisional latest;
     /** The 2xx held until the unacknowledged 18x is acknowledged; null when none. */
     private byte[] held;
     private int heldStatus;
@@ -88,7 +91,13 @@ final class CarrierPrack implements TimerTarget {
             return;
         }
         final byte[] body = source.bodyLength() > 0 ? source.body() : null;
+        if (owed == null && latest != null && latest.status() == status && Arrays.equals(latest.body(), body)) {
+            // A handler resends its last plain 18x when our INVITE is retransmitted (RFC 3261
+            // 17.2.1): towards this carrier it would be one more 18x to PRACK, saying nothing new.
+            return;
+        }
         final Provisional next = new Provisional(status, reason, body == null ? null : source.contentType(), body, owed);
+        latest = next;
         if (state == State.IDLE) {
             send(next);
             return;
@@ -144,6 +153,7 @@ final class CarrierPrack implements TimerTarget {
         waiting.clear();
         sent = null;
         held = null;
+        latest = null;
     }
 
     /**

@@ -293,7 +293,13 @@ class ReliableProvisionalsIntegrationTest {
                     sdp));
             final String refused = awaitResponse(raw, "488", "PRACK");
             assertTrue(refused.contains("Reason: SIP;cause=488;text=\"an offer or answer in PRACK"), refused);
-            final String answer = awaitResponse(raw, "200", "INVITE");
+            final String answer;
+            try {
+                answer = awaitResponse(raw, "200", "INVITE");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; handler saw " + handler.requests() + ", events "
+                        + events.lines(), e);
+            }
             assertTrue(answer.contains("\r\n\r\nv=0"), answer);
             raw.send(to, rawRequest("ACK sip:18005550197@127.0.0.1:" + router.port(), raw.port(), "raw4", tag,
                     "1 ACK", List.of(), ""));
@@ -307,10 +313,10 @@ class ReliableProvisionalsIntegrationTest {
 
     /**
      * One reliable 18x unacknowledged at a time (RFC 3262 3): a SIPp handler's burst of plain
-     * 180, 180, 183 with SDP reaches a raw carrier requiring 100rel as the first 180 (its copies
+     * 180, 182, 183 with SDP reaches a raw carrier requiring 100rel as the 180 (its copies
      * meanwhile all with the same RSeq), then, after its PRACK, the 183 with the next RSeq and
-     * the SDP: the waiting second 180 was dropped for the newer 183. After the 183's PRACK,
-     * the handler's 200.
+     * the SDP: the waiting 182 was dropped for the newer 183. After the 183's PRACK, the
+     * handler's 200.
      */
     @Test
     void laterProvisionalsWaitForThePrackAndABodylessOneIsReplaced() {
@@ -389,12 +395,14 @@ class ReliableProvisionalsIntegrationTest {
 
     /** The first response with {@code status} to {@code method}, skipping the others (retransmitted 183s...). */
     private static String awaitResponse(RawUdpPeer raw, String status, String method) {
+        final List<String> skipped = new java.util.ArrayList<>();
         while (true) {
-            final String text = raw.receive(WAIT)
-                    .orElseThrow(() -> new AssertionError("no " + status + " to " + method)).text();
+            final String text = raw.receive(WAIT).orElseThrow(() -> new AssertionError("no " + status + " to " + method
+                    + "; received meanwhile: " + skipped)).text();
             if (text.startsWith("SIP/2.0 " + status + " ") && headerOf(text, "CSeq").endsWith(" " + method)) {
                 return text;
             }
+            skipped.add(text.substring(0, text.indexOf('\r')) + " (" + headerOf(text, "CSeq") + ")");
         }
     }
 
