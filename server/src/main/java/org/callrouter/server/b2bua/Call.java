@@ -611,20 +611,8 @@ final class Call implements TimerTarget {
         carrierPrack.onPrack(transaction, inviteCseq);
     }
 
-    /** The headers of an 18x to the carrier (our To tag, Contact, Allow); the caller adds the rest. */
-    SipResponseBuilder carrierProvisional(int status, String reason) {
-        return carrierResponse(status, reason, null);
-    }
-
-    /** Sends (or sends again) a reliable 18x to the carrier. */
-    void sendProvisional(int status, byte[] encoded) {
-        if (invite != null) {
-            invite.respond(status, encoded);
-        }
-    }
-
-    /** The carrier acknowledged the last reliable 18x: the 2xx held for it goes now. */
-    void sendHeldAnswer(int status, byte[] encoded) {
+    /** Sends a response {@link CarrierPrack} built or held to the carrier's INVITE: a reliable 18x (again), a held 2xx. */
+    void respondToCarrier(int status, byte[] encoded) {
         if (invite != null) {
             invite.respond(status, encoded);
         }
@@ -1006,7 +994,7 @@ final class Call implements TimerTarget {
     }
 
     /** A response to the carrier's INVITE without a body: our tag, and Contact and Allow for 1xx and 2xx. */
-    private SipResponseBuilder carrierResponse(int status, String reason, String why) {
+    SipResponseBuilder carrierResponse(int status, String reason, String why) {
         final SipRequest request = invite.request();
         final SipResponseBuilder b = SipResponseBuilder.forRequest(request, status, reason);
         if (status > 100 && status < 300) {

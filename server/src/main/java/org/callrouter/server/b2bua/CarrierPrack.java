@@ -74,10 +74,6 @@ final class CarrierPrack implements TimerTarget {
         return invite.listsOptionTag(HeaderName.SUPPORTED, TAG) || invite.listsOptionTag(HeaderName.REQUIRE, TAG);
     }
 
-    State state() {
-        return state;
-    }
-
     /**
      * A handler's 18x for the carrier: sent reliably now, or queued behind the unacknowledged
      * one. {@code owed} is the handler's PRACK when its 18x was reliable: it waits for the
@@ -206,12 +202,12 @@ final class CarrierPrack implements TimerTarget {
         } else if (held != null) {
             final byte[] answer = held;
             held = null;
-            call.sendHeldAnswer(heldStatus, answer);
+            call.respondToCarrier(heldStatus, answer);
         }
     }
 
     private void send(Provisional p) {
-        final SipResponseBuilder b = call.carrierProvisional(p.status(), p.reason())
+        final SipResponseBuilder b = call.carrierResponse(p.status(), p.reason(), null)
                 .header(HeaderName.REQUIRE, TAG)
                 .header(HeaderName.RSEQ, Long.toString(nextRseq));
         if (p.body() != null) {
@@ -222,7 +218,7 @@ final class CarrierPrack implements TimerTarget {
         sent = b.toBytes();
         sentOwed = p.owed();
         state = State.AWAITING_PRACK;
-        call.sendProvisional(sentStatus, sent);
+        call.respondToCarrier(sentStatus, sent);
         final long now = call.b2bua.monoMs();
         giveUpAtMs = now + 64 * t1Ms;
         intervalMs = t1Ms;
@@ -242,7 +238,7 @@ final class CarrierPrack implements TimerTarget {
                 call.onPrackTimeout(64 * t1Ms);
                 return;
             }
-            call.sendProvisional(sentStatus, sent);
+            call.respondToCarrier(sentStatus, sent);
             // RFC 3262 3: the interval starts at T1 and doubles, with no T2 cap (unlike timer G).
             intervalMs *= 2;
             timer = call.b2bua.timers().schedule(this, Math.min(now + intervalMs, giveUpAtMs));
