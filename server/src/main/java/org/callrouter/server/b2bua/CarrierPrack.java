@@ -81,9 +81,6 @@ final class CarrierPrack implements TimerTarget {
      */
     void relay(int status, String reason, SipMessage source, HandlerPrack.Owed owed) {
         if (state == State.STOPPED) {
-            if (owed != null) {
-                owed.send();
-            }
             return;
         }
         final byte[] body = source.bodyLength() > 0 ? source.body() : null;
@@ -113,7 +110,8 @@ final class CarrierPrack implements TimerTarget {
 
     /**
      * A 2xx for the carrier: held while a reliable 18x is unacknowledged (RFC 3262 3), and 18x
-     * still waiting are dropped (the 2xx says more). Their PRACKs owed to the handler go now.
+     * still waiting are dropped (the 2xx says more; the PRACKs they owed the handler went in
+     * {@link #onHandlerAnswer}).
      *
      * @return true when held; false when it may go now
      */
@@ -121,24 +119,25 @@ final class CarrierPrack implements TimerTarget {
         if (state != State.AWAITING_PRACK) {
             return false;
         }
-        while (!waiting.isEmpty()) {
-            final Provisional dropped = waiting.poll();
-            if (dropped.owed() != null) {
-                dropped.owed().send();
-            }
-        }
+        waiting.clear();
         held = answer;
         heldStatus = status;
         return true;
     }
 
     /**
-     * The handler answered: the PRACK owed for the unacknowledged 18x goes now, in the early
-     * dialog that is becoming the call's, before the dialog's own requests take the next CSeq.
+     * The handler answered: the PRACKs still owed to it (for the unacknowledged 18x and those
+     * waiting) go now, in the early dialog that is becoming the call's, before the dialog's own
+     * requests take the next CSeq.
      */
     void onHandlerAnswer() {
         if (sentOwed != null) {
             sentOwed.send();
+        }
+        for (Provisional p : waiting) {
+            if (p.owed() != null) {
+                p.owed().send();
+            }
         }
     }
 
@@ -192,7 +191,7 @@ final class CarrierPrack implements TimerTarget {
             } else {
                 transaction.respond(200, "OK");
             }
-            if (owed != null) {
+            if (owed != null && call.stillRinging(owed.leg)) {
                 owed.send();
             }
         }
