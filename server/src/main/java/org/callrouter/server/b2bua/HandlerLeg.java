@@ -1,6 +1,7 @@
 package org.callrouter.server.b2bua;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.callrouter.routing.Candidate;
@@ -246,7 +247,8 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
                     resendAck();
                 } else if (lateFork == null || !lateFork.tag().equals(response.toTag())) {
                     // Another fork answered while a callback holds this leg's ACK (RFC 3725 flow I).
-                    lateFork = LateFork.end(call.b2bua, response, dialog.localHeader, inviteCseq, null, dialog.peer);
+                    lateFork = LateFork.end(call.b2bua, response, dialog.localHeader, inviteCseq, inviteCseq, null,
+                            dialog.peer);
                 }
                 return;
             }
@@ -267,7 +269,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
             sendAck();
             // Nothing is cancelled once answered. The transaction lingers for 64*T1 to catch
             // copies of the 2xx; all it needs for them is the ACK, not this leg and its call.
-            invite.listener(new AckRepeater(call.b2bua, ack, dialog));
+            invite.listener(new AckRepeater(call.b2bua, ack, dialog, prack == null ? Map.of() : prack.cseqsByTag()));
             invite = null;
             call.onLegAnswered(this, response);
         } else {

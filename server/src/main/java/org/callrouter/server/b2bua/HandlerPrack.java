@@ -1,6 +1,8 @@
 package org.callrouter.server.b2bua;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 import org.callrouter.sip.codec.SipParseException;
 import org.callrouter.sip.codec.SipRequestBuilder;
@@ -86,6 +88,15 @@ final class HandlerPrack {
             }
         }
         return 0;
+    }
+
+    /** The last CSeq of each early dialog by its To tag: kept after the answer without the leg (see {@link AckRepeater}). */
+    Map<String, Long> cseqsByTag() {
+        final Map<String, Long> cseqs = new HashMap<>(forkCount * 2);
+        for (int i = 0; i < forkCount; i++) {
+            cseqs.put(forks[i].dialog.remoteTag, forks[i].dialog.localCseq);
+        }
+        return cseqs;
     }
 
     /** RFC 3261 12.1.2: the early dialog of {@code response}'s To tag, made from it the first time. */
