@@ -188,9 +188,9 @@ class ReliableProvisionalsIntegrationTest {
      * Each early dialog has its own RSeq space (RFC 3262 4): a SIPp handler behind a forking
      * proxy sends a reliable 183 with RSeq 1 from each of two forks; the router PRACKs both
      * ({@code RAck: 1 1 INVITE}, CSeq 2, each in its fork's dialog) and drops fork A's later
-     * RSeq 3 (out of order). Fork B answers, then fork A: A's late 2xx is acknowledged and its
-     * dialog ended with BYE, B's dialog ended when the carrier hangs up; each BYE goes on from its
-     * dialog's PRACK (CSeq 3). The plain carrier gets the two 183s.
+     * RSeq 3 (out of order). Fork B answers, then (once acknowledged) fork A: A's late 2xx is
+     * acknowledged and its dialog ended with BYE, B's dialog ended when the carrier hangs up;
+     * each BYE goes on from its dialog's PRACK (CSeq 3). The plain carrier gets the two 183s.
      */
     @Test
     void eachForkHasItsOwnRseqSpace() {
