@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import org.callrouter.sip.header.CSeq;
 import org.callrouter.sip.header.NameAddress;
+import org.callrouter.sip.header.RAck;
 import org.callrouter.sip.header.SessionExpires;
 import org.callrouter.sip.header.Via;
 import org.callrouter.sip.syntax.NameAddrScanner;
@@ -370,6 +371,27 @@ public abstract class SipMessage {
     public long minSe() {
         int i = headers.indexOf(HeaderName.MIN_SE, 0);
         return i < 0 ? -1 : SessionExpires.parseMinSe(headerValue(i));
+    }
+
+    /**
+     * The {@code RSeq} of a reliable provisional response (RFC 3262 7.1), or -1 when absent
+     * (looked up by header id: nothing is parsed for a message without one).
+     *
+     * @throws org.callrouter.sip.codec.SipParseException (400) when malformed
+     */
+    public long rseq() {
+        int i = headers.indexOf(HeaderName.RSEQ, 0);
+        return i < 0 ? -1 : RAck.parseRSeq(headerValue(i));
+    }
+
+    /**
+     * The {@code RAck} of a PRACK (RFC 3262 7.2), or null when absent.
+     *
+     * @throws org.callrouter.sip.codec.SipParseException (400) when malformed
+     */
+    public RAck rack() {
+        int i = headers.indexOf(HeaderName.RACK, 0);
+        return i < 0 ? null : RAck.parse(headerValue(i));
     }
 
     /** Whether an option-tag list header ({@code Supported}, {@code Require}) lists {@code tag}, any case. */

@@ -141,12 +141,15 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
      * @param identity               {@code identity}: where the caller's number is read and how a
      *                               signed identity (STIR/SHAKEN) is checked
      * @param sessionTimer           {@code session_timer}: RFC 4028 session timers on each leg
+     * @param reliableProvisionals   {@code reliable_provisionals} [supported]: RFC 3262 PRACK on
+     *                               each leg, or off
      */
     public record Sip(List<ListenAddress> listen, String advertisedHost, List<Cidr> trusted,
                       int t1Ms, int t2Ms, int t4Ms, int maxMessageBytes,
                       List<DialedNumberSource> dialedNumberFrom, Map<String, String> headerTags,
                       int noHandlerStatus, int maxCallDurationSeconds, Overload overload, Tls tls,
-                      Connections connections, Identity identity, SessionTimer sessionTimer) {
+                      Connections connections, Identity identity, SessionTimer sessionTimer,
+                      ReliableProvisionals reliableProvisionals) {
 
         /** The host to put in Via/Contact/Record-Route for a socket. */
         public String advertisedHostFor(ListenAddress socket) {
@@ -255,6 +258,21 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
      *                              below it gets 422 with {@code Min-SE}; at least 90 (RFC 4028 4)
      */
     public record SessionTimer(boolean enabled, int sessionExpiresSeconds, int minSeSeconds) {
+    }
+
+    /**
+     * {@code server.sip.reliable_provisionals}: reliable provisional responses (RFC 3262, option
+     * tag {@code 100rel}), each leg with its own RSeq and RAck.
+     */
+    public enum ReliableProvisionals {
+        /**
+         * {@code supported}: {@code Require: 100rel} accepted, 18x sent reliably to a carrier that
+         * supports or requires it, handlers offered {@code Supported: 100rel} and their reliable
+         * 18x acknowledged with PRACK.
+         */
+        SUPPORTED,
+        /** {@code off}: {@code Require: 100rel} gets 420 with {@code Unsupported}; {@code Supported: 100rel} is ignored. */
+        OFF
     }
 
     /** Where the dialed number is taken from (RFC 3261 8.1.1.1 Request-URI, 8.1.1.2 To). */

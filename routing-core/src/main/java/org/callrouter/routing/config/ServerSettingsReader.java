@@ -120,9 +120,23 @@ final class ServerSettingsReader {
         c.finish();
         ServerSettings.Identity identity = identity(sip.child("identity"), trusted);
         ServerSettings.SessionTimer sessionTimer = sessionTimer(sip.child("session_timer"));
+        ServerSettings.ReliableProvisionals reliable = reliableProvisionals(sip);
         sip.finish();
         return new ServerSettings.Sip(List.copyOf(listen), advertised, List.copyOf(trusted), t1, t2, t4, maxMessage,
-                dialedFrom, headerTags, noHandler, maxDuration, overload, tls, connections, identity, sessionTimer);
+                dialedFrom, headerTags, noHandler, maxDuration, overload, tls, connections, identity, sessionTimer, reliable);
+    }
+
+    /** {@code reliable_provisionals}: {@code supported} (RFC 3262 100rel) or {@code off}. */
+    private static ServerSettings.ReliableProvisionals reliableProvisionals(MapReader sip) {
+        String value = sip.string("reliable_provisionals", "supported");
+        return switch (value) {
+            case "supported" -> ServerSettings.ReliableProvisionals.SUPPORTED;
+            case "off" -> ServerSettings.ReliableProvisionals.OFF;
+            default -> {
+                sip.error("reliable_provisionals", "must be supported or off, got \"" + value + "\"");
+                yield ServerSettings.ReliableProvisionals.SUPPORTED;
+            }
+        };
     }
 
     /** RFC 4028: Min-SE is never below 90 s (section 4), and the interval offered never below Min-SE. */

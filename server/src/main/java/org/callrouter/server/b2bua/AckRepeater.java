@@ -1,5 +1,6 @@
 package org.callrouter.server.b2bua;
 
+import java.util.Map;
 import java.util.Objects;
 
 import org.callrouter.sip.message.HeaderName;
@@ -23,8 +24,15 @@ final class AckRepeater implements ClientTransactionListener {
     private final String answeredTag;
     /** The last late fork ended, so copies of its 2xx get its ACK again; null until one answers. */
     private LateFork lateFork;
+    /** The last CSeq of each early dialog (by To tag) whose PRACKs a late fork's BYE must go past; usually empty. */
+    private final Map<String, Long> earlyCseqs;
 
     AckRepeater(B2bua b2bua, byte[] ack, Dialog answered) {
+        this(b2bua, ack, answered, Map.of());
+    }
+
+    AckRepeater(B2bua b2bua, byte[] ack, Dialog answered, Map<String, Long> earlyCseqs) {
+        this.earlyCseqs = earlyCseqs;
         this.b2bua = b2bua;
         this.ack = ack;
         this.destination = answered.destination;
@@ -43,8 +51,9 @@ final class AckRepeater implements ClientTransactionListener {
             b2bua.layer().sendStateless(lateFork.ack(), lateFork.destination());
         } else {
             final SipRequest answeredAck = Dialog.parseOwn(ack);
-            lateFork = LateFork.end(b2bua, response, answeredAck.header(HeaderName.FROM),
-                    answeredAck.cseq().number(), answeredAck, destination);
+            final long inviteCseq = answeredAck.cseq().number();
+            lateFork = LateFork.end(b2bua, response, answeredAck.header(HeaderName.FROM), inviteCseq,
+                    earlyCseqs.getOrDefault(tag, inviteCseq), answeredAck, destination);
         }
     }
 

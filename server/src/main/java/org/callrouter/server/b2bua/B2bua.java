@@ -55,7 +55,7 @@ public final class B2bua implements TransactionUser {
     private static final Logger LOG = LoggerFactory.getLogger(B2bua.class);
 
     /** Methods the router accepts (RFC 3261 20.5). */
-    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE";
+    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, PRACK";
 
     private static final Refusal UNTRUSTED = new Refusal(403, Reasons.of(403),
             Reasons.header(403, "source is not trusted"));
@@ -83,9 +83,11 @@ public final class B2bua implements TransactionUser {
     private final CallEvents events;
     private final LocalContact local;
     private final SipTargets targets;
-    private final RequestValidator validator;
-    /** The same, with {@code Require: timer} accepted: used while session timers are on. */
-    private final RequestValidator timerValidator;
+    /**
+     * The RFC 3261 8.2 checks, by the extensions on now: index bit 0 = {@code timer} accepted in
+     * Require (session timers on), bit 1 = {@code 100rel} (reliable provisionals supported).
+     */
+    private final RequestValidator[] validators = new RequestValidator[4];
     private final ErrorHandler errors;
     private final Backlog backlog;
     private volatile B2buaSettings settings;
@@ -124,8 +126,10 @@ public final class B2bua implements TransactionUser {
         this.events = events;
         this.local = local;
         this.targets = targets;
-        this.validator = validator;
-        this.timerValidator = validator.supporting(SessionTimer.TIMER);
+        validators[0] = validator;
+        validators[1] = validator.supporting(SessionTimer.TIMER);
+        validators[2] = validator.supporting(CarrierPrack.TAG);
+        validators[3] = validator.supporting(SessionTimer.TIMER, CarrierPrack.TAG);
         this.settings = settings;
         this.errors = errors;
         this.backlog = backlog;
@@ -312,6 +316,11 @@ public final class B2bua implements TransactionUser {
         final Call call = new Call(this, transaction, newCallId(), newCallKey());
         if (asksForTimer) {
             call.carrierSessionTimer(SessionTimer.forCarrier(call, request, asked, askedMinSe, s.sessionTimer()));
+        }
+        // Header ids again: an INVITE with neither Supported nor Require reads no option tag here.
+        if (s.reliableProvisionals() && (request.hasHeader(HeaderName.SUPPORTED) || request.hasHeader(HeaderName.REQUIRE))
+                && CarrierPrack.wantedBy(request)) {
+            call.carrierPrack(new CarrierPrack(call, s.sip().t1Ms()));
         }
         register(request.callId(), call);
         live.add(call);
@@ -625,9 +634,10 @@ public final class B2bua implements TransactionUser {
         return stirVerifier;
     }
 
-    /** The request checks of the settings now: {@code timer} is supported while session timers are on. */
+    /** The request checks of the settings now: {@code timer} and {@code 100rel} are supported while on. */
     private RequestValidator validator() {
-        return settings.sessionTimer().enabled() ? timerValidator : validator;
+        final B2buaSettings s = settings;
+        return validators[(s.sessionTimer().enabled() ? 1 : 0) | (s.reliableProvisionals() ? 2 : 0)];
     }
 
     /** Swaps the settings after a configuration reload. */

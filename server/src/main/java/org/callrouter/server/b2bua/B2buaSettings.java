@@ -44,6 +44,11 @@ public record B2buaSettings(ServerSettings.Sip sip, List<String> dialedNumberFro
         return sip.sessionTimer();
     }
 
+    /** Whether {@code server.sip.reliable_provisionals} is {@code supported} (RFC 3262). */
+    boolean reliableProvisionals() {
+        return sip.reliableProvisionals() == ServerSettings.ReliableProvisionals.SUPPORTED;
+    }
+
     /** True when {@code address} (4 or 16 bytes) may send INVITEs. */
     boolean trusts(byte[] address) {
         return sip.isTrusted(address);

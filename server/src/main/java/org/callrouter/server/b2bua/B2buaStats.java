@@ -21,6 +21,12 @@ public final class B2buaStats {
     public volatile long attestationsUnverified;
     /** Answered calls ended because a leg's session timer ran out (RFC 4028: no refresh, or ours failed). */
     public volatile long sessionsExpired;
+    /** Reliable provisional responses from handlers acknowledged with PRACK (RFC 3262 4). */
+    public volatile long provisionalsPracked;
+    /** Reliable provisional responses from handlers dropped: a retransmission, out of order, or no RSeq. */
+    public volatile long provisionalsDiscarded;
+    /** Calls ended because the carrier never acknowledged a reliable provisional response (64*T1). */
+    public volatile long prackTimeouts;
     /** ACKs that matched no call. */
     public volatile long strayAcks;
 }

@@ -102,6 +102,8 @@ final class Call implements TimerTarget {
     private SessionTimer carrierTimer;
     /** The answered handler's leg's session timer, when its 2xx granted one; else null. */
     private SessionTimer handlerTimer;
+    /** The carrier's reliable provisional responses (RFC 3262), when its INVITE supports 100rel; else null. */
+    private CarrierPrack carrierPrack;
 
     Call(B2bua b2bua, InviteServerTransaction invite, String id, String key) {
         this.b2bua = b2bua;
@@ -149,9 +151,36 @@ final class Call implements TimerTarget {
         carrierTimer = granted;
     }
 
-    /** The session timer of one of the call's dialogs, or null when that leg has none. */
+    /** The carrier's INVITE supports or requires 100rel: its 18x go reliably (RFC 3262 3). */
+    void carrierPrack(CarrierPrack prack) {
+        carrierPrack = prack;
+    }
+
+    /**
+     * Whether the handlers' INVITEs say {@code Supported: 100rel}: when a reliable 18x could be
+     * acknowledged. Its PRACK may owe an answer to an offer in the 18x, which only the carrier
+     * can give: so a carrier's INVITE without an offer needs a carrier that takes 100rel too,
+     * and a callback (no offer, no carrier) never offers it.
+     */
+    boolean offersReliableProvisionals() {
+        return callback == null && b2bua.settings().reliableProvisionals()
+                && (carrierPrack != null || invite.request().bodyLength() > 0);
+    }
+
+    /** Whether {@code leg} is the leg now ringing, not answered, failed or given up on. */
+    boolean stillRinging(HandlerLeg leg) {
+        return leg == ringing && state == State.RINGING;
+    }
+
+    /**
+     * The session timer of one of the call's dialogs, or null when that leg has none (and before
+     * the answer: an early dialog's UPDATE refreshes no session).
+     */
     SessionTimer sessionTimerOf(Dialog dialog) {
-        return dialog == carrier ? carrierTimer : answered != null && dialog == answered.dialog ? handlerTimer : null;
+        if (answered == null) {
+            return null;
+        }
+        return dialog == carrier ? carrierTimer : dialog == answered.dialog ? handlerTimer : null;
     }
 
     String carrierTag() {
@@ -365,9 +394,28 @@ final class Call implements TimerTarget {
         }
     }
 
-    void onLegProvisional(HandlerLeg leg, SipResponse response) {
+    /**
+     * A handler's 18x: relayed to the carrier (reliably when the carrier takes 100rel). {@code
+     * owed} is the PRACK a reliable 18x owes the handler, null for an unreliable one: it goes at
+     * once unless the carrier's own PRACK of the relayed 18x is to bring it (RFC 3262 4, 5).
+     */
+    void onLegProvisional(HandlerLeg leg, SipResponse response, HandlerPrack.Owed owed) {
         if (leg == ringing && state == State.RINGING && callback == null) {
+            if (carrierPrack != null) {
+                carrierPrack.relay(response.statusCode(), response.reasonPhrase(), response, owed);
+                return;
+            }
             answerCarrier(response.statusCode(), response.reasonPhrase(), response);
+        }
+        if (owed != null) {
+            owed.send();
+        }
+    }
+
+    /** The handler is answering: a PRACK still owed to it goes first (see {@link CarrierPrack#onHandlerAnswer}). */
+    void onLegAnswering() {
+        if (carrierPrack != null) {
+            carrierPrack.onHandlerAnswer();
         }
     }
 
@@ -520,19 +568,72 @@ final class Call implements TimerTarget {
      * 15.1.2): 487 to its INVITE, the ringing leg cancelled, the call {@code canceled}.
      */
     private void endBeforeAnswer(String reason) {
-        if (state != State.RINGING) {
+        if (state != State.RINGING && !answerHeld()) {
             return;
         }
         answerCarrier(487, "Request Terminated", null);
+        dropRingingLeg(AttemptResult.CANCELED);
+        if (answered != null) {
+            // Its 2xx was held for the carrier's PRACK and never went: the carrier had no answer.
+            hangUpHandler();
+        }
+        finish(CallStatus.CANCELED, 487, reason);
+    }
+
+    /** Cancels the leg now ringing, if any, and gives its slot back. */
+    private void dropRingingLeg(AttemptResult result) {
         if (ringing != null) {
             final HandlerLeg leg = ringing;
             ringing = null;
             leg.abandon();
             final long now = b2bua.wallMs();
             leg.reservation.failed(now);
-            b2bua.events().attemptEnded(id, leg.handlerId(), AttemptResult.CANCELED, 0, now);
+            b2bua.events().attemptEnded(id, leg.handlerId(), result, 0, now);
         }
-        finish(CallStatus.CANCELED, 487, reason);
+    }
+
+    /** Whether a handler's 2xx waits for the carrier's PRACK (RFC 3262 3): the INVITE has no final answer yet. */
+    private boolean answerHeld() {
+        return state == State.ANSWERED && carrierPrack != null && invite != null
+                && invite.state() == InviteServerTransaction.State.PROCEEDING;
+    }
+
+    // ---- reliable provisional responses (RFC 3262) ----------------------------------------
+
+    /** A PRACK in one of the call's dialogs: the carrier's is answered here; the router sends handlers no reliable 18x. */
+    private void onPrack(ServerTransaction transaction, boolean fromCarrier) {
+        if (!fromCarrier || carrierPrack == null) {
+            transaction.respond(481, SipResponseBuilder.forRequest(transaction.request(), 481, Reasons.of(481))
+                    .header(HeaderName.REASON, Reasons.header(481, "no reliable provisional response was sent"))
+                    .toBytes());
+            return;
+        }
+        carrierPrack.onPrack(transaction, inviteCseq);
+    }
+
+    /** Sends a response {@link CarrierPrack} built or held to the carrier's INVITE: a reliable 18x (again), a held 2xx. */
+    void respondToCarrier(int status, byte[] encoded) {
+        if (invite != null) {
+            invite.respond(status, encoded);
+        }
+    }
+
+    /**
+     * RFC 3262 3: a reliable 18x was retransmitted for 64*T1 without a PRACK; the INVITE is
+     * rejected with a 5xx (500), the handler cancelled or, if its 2xx was held, hung up.
+     */
+    void onPrackTimeout(long waitedMs) {
+        if (state != State.RINGING && !answerHeld()) {
+            return;
+        }
+        b2bua.stats().prackTimeouts++;
+        final String why = "carrier sent no PRACK for a reliable provisional response within " + waitedMs / 1000 + " s";
+        answerCarrier(500, Reasons.of(500), null, why);
+        dropRingingLeg(AttemptResult.CANCELED);
+        if (answered != null) {
+            hangUpHandler();
+        }
+        finish(CallStatus.FAILED, 500, why);
     }
 
     /** An ACK in one of the call's dialogs: for our 2xx to the carrier, or for a relayed re-INVITE. */
@@ -586,6 +687,13 @@ final class Call implements TimerTarget {
             b2bua.answerOptions(transaction);
             return;
         }
+        if (method.equals(SipMethod.PRACK)) {
+            onPrack(transaction, fromCarrier);
+            return;
+        }
+        if (answered == null && method.equals(SipMethod.UPDATE) && relayEarlyUpdate(transaction, fromCarrier)) {
+            return;
+        }
         if (answered == null) {
             // RFC 3261 14.2 spirit: not ready for it yet, try again shortly.
             transaction.respond(500, SipResponseBuilder.forRequest(request, 500, "Not Ready")
@@ -622,11 +730,31 @@ final class Call implements TimerTarget {
         relay.start();
     }
 
+    /**
+     * An UPDATE in the early dialog (RFC 3311 5.1), usually a new offer for early media: relayed
+     * to the other leg's early dialog, its answer passed back. The carrier's has one once it got
+     * an 18x from us; the handler's, once it sent an 18x with a To tag.
+     *
+     * @return false when the other side has no early dialog yet
+     */
+    private boolean relayEarlyUpdate(ServerTransaction transaction, boolean fromCarrier) {
+        if (state != State.RINGING || callback != null || ringing == null) {
+            return false;
+        }
+        final Dialog target = fromCarrier ? ringing.earlyDialog()
+                : invite != null && invite.lastStatus() > 100 ? carrier : null;
+        if (target == null) {
+            return false;
+        }
+        new Relay(this, transaction, fromCarrier, target, null, null).start();
+        return true;
+    }
+
     /** BYE in one of the call's dialogs (RFC 3261 15.1.2). */
     private void onBye(ServerTransaction transaction, Dialog dialog) {
         if (dialog == carrier) {
             transaction.respond(200, "OK");
-            if (answered == null) {
+            if (answered == null || answerHeld()) {
                 // The caller may end its early dialog with BYE: the INVITE is then answered 487.
                 endBeforeAnswer("carrier hung up before the answer");
                 return;
@@ -742,7 +870,8 @@ final class Call implements TimerTarget {
      * BYE. Returns whether the carrier had been answered (so the call was up).
      */
     private boolean endLegs(String why) {
-        final boolean carrierAnswered = callback == null ? state != State.RINGING : state == State.CONFIRMED;
+        final boolean carrierAnswered = callback == null ? state != State.RINGING && !answerHeld()
+                : state == State.CONFIRMED;
         final HandlerLeg leg = ringing;
         ringing = null;
         if (leg != null) {
@@ -844,8 +973,28 @@ final class Call implements TimerTarget {
         answerCarrier(status, reason, bodySource, null);
     }
 
-    /** Answers the carrier's INVITE, relaying a handler's body (SDP) when there is one. */
+    /**
+     * Answers the carrier's INVITE, relaying a handler's body (SDP) when there is one. With
+     * 100rel on the carrier's leg a 2xx may wait for a PRACK, and a final answer ends the
+     * reliable 18x.
+     */
     private void answerCarrier(int status, String reason, SipMessage bodySource, String why) {
+        final SipResponseBuilder b = carrierResponse(status, reason, why);
+        if (bodySource != null && bodySource.bodyLength() > 0) {
+            b.body(bodySource.contentType(), bodySource.array(), bodySource.bodyOffset(), bodySource.bodyLength());
+        }
+        final byte[] encoded = b.toBytes();
+        if (carrierPrack != null && status >= 200) {
+            if (status < 300 && carrierPrack.holds(status, encoded)) {
+                return;
+            }
+            carrierPrack.stop();
+        }
+        invite.respond(status, encoded);
+    }
+
+    /** A response to the carrier's INVITE without a body: our tag, and Contact and Allow for 1xx and 2xx. */
+    SipResponseBuilder carrierResponse(int status, String reason, String why) {
         final SipRequest request = invite.request();
         final SipResponseBuilder b = SipResponseBuilder.forRequest(request, status, reason);
         if (status > 100 && status < 300) {
@@ -865,10 +1014,7 @@ final class Call implements TimerTarget {
                 b.header(HeaderName.RETRY_AFTER, Integer.toString(b2bua.settings().retryAfterSeconds()));
             }
         }
-        if (bodySource != null && bodySource.bodyLength() > 0) {
-            b.body(bodySource.contentType(), bodySource.array(), bodySource.bodyOffset(), bodySource.bodyLength());
-        }
-        invite.respond(status, b.toBytes());
+        return b;
     }
 
     private void finish(CallStatus status, int sipStatus, String reason) {
@@ -884,6 +1030,9 @@ final class Call implements TimerTarget {
         }
         if (handlerTimer != null) {
             handlerTimer.stop();
+        }
+        if (carrierPrack != null) {
+            carrierPrack.stop();
         }
         if (pendingContext != null) {
             // Ended while its signature was being verified (a CANCEL, shutdown): never routed,

@@ -1,6 +1,7 @@
 package org.callrouter.server.b2bua;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.callrouter.routing.Candidate;
@@ -30,6 +31,8 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
     /** Headers carrying the record id and key, for postback conversions. */
     static final HeaderName X_CALL_ID = HeaderName.of("X-Call-Id");
     static final HeaderName X_CALL_KEY = HeaderName.of("X-Call-Key");
+    /** Our INVITE's Supported with both extensions on (RFC 3262, RFC 4028). */
+    private static final String SUPPORTED_100REL_TIMER = CarrierPrack.TAG + ", " + SessionTimer.TIMER;
 
     private final Call call;
     final Candidate candidate;
@@ -61,6 +64,12 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
     /** What the handler's 2xx said of the session timer; null for none (the usual case). */
     private SessionExpires answeredSessionExpires;
     private boolean allowsUpdate;
+    /** Whether our INVITE said {@code Supported: 100rel} (RFC 3262), so a reliable 18x is PRACKed. */
+    private boolean reliableOffered;
+    /** The early dialogs and PRACKs of reliable 18x (RFC 3262 4); null until one is needed. */
+    private HandlerPrack prack;
+    /** The latest 18x (a reference, nothing parsed): an early UPDATE's target is made from it when it has a To tag. */
+    private SipResponse lastProvisional;
 
     HandlerLeg(Call call, Candidate candidate, Reservation reservation, List<Destination> destinations, String from) {
         this.call = call;
@@ -84,6 +93,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
         timerOffered = settings.sessionTimer().enabled();
         offeredSessionExpires = settings.offeredSessionExpires();
         offeredMinSe = settings.offeredMinSe();
+        reliableOffered = call.offersReliableProvisionals();
         b2bua.register(dialog.callId, call);
         ringTimer = b2bua.timers().schedule(this, b2bua.monoMs() + candidate.timeoutSeconds() * 1000L);
         sendInvite();
@@ -98,9 +108,12 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
         b.header(HeaderName.ALLOW, B2bua.ALLOW)
                 .header(X_CALL_ID, call.id)
                 .header(X_CALL_KEY, call.key);
+        if (reliableOffered || timerOffered) {
+            b.header(HeaderName.SUPPORTED, !timerOffered ? CarrierPrack.TAG
+                    : reliableOffered ? SUPPORTED_100REL_TIMER : SessionTimer.TIMER);
+        }
         if (timerOffered) {
-            b.header(HeaderName.SUPPORTED, SessionTimer.TIMER)
-                    .header(HeaderName.SESSION_EXPIRES, offeredSessionExpires)
+            b.header(HeaderName.SESSION_EXPIRES, offeredSessionExpires)
                     .header(HeaderName.MIN_SE, offeredMinSe);
         }
         for (HeaderName diversion : call.diversionHeadersForHandler()) {
@@ -161,6 +174,25 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
                 : SessionTimer.forHandler(call, dialog, answeredSessionExpires, allowsUpdate);
     }
 
+    Call call() {
+        return call;
+    }
+
+    /**
+     * The early dialog of the handler's latest 18x with a To tag (RFC 3261 12.1.2), where a
+     * carrier's early UPDATE goes; null when no 18x made one.
+     */
+    Dialog earlyDialog() {
+        if (lastProvisional == null) {
+            return null;
+        }
+        if (prack == null) {
+            prack = new HandlerPrack(this);
+        }
+        prack.onProvisional(lastProvisional, inviteCseq);
+        return prack.latest();
+    }
+
     String handlerId() {
         return candidate.handlerId();
     }
@@ -207,7 +239,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
         }
         if (status < 200) {
             if (status > 100) {
-                call.onLegProvisional(this, response);
+                onProvisional(response);
             }
         } else if (status < 300) {
             if (answered) {
@@ -215,13 +247,18 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
                     resendAck();
                 } else if (lateFork == null || !lateFork.tag().equals(response.toTag())) {
                     // Another fork answered while a callback holds this leg's ACK (RFC 3725 flow I).
-                    lateFork = LateFork.end(call.b2bua, response, dialog.localHeader, inviteCseq, null, dialog.peer);
+                    lateFork = LateFork.end(call.b2bua, response, dialog.localHeader, inviteCseq, inviteCseq, null,
+                            dialog.peer);
                 }
                 return;
             }
             answered = true;
             carrierInvite = null;
+            lastProvisional = null;
             ringTimer = call.b2bua.timers().cancel(ringTimer);
+            if (prack != null) {
+                call.onLegAnswering();
+            }
             establish(response);
             if (call.acknowledgesLater()) {
                 // A callback: the ACK carries the customer's answer to this 2xx's offer (RFC 3725
@@ -232,7 +269,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
             sendAck();
             // Nothing is cancelled once answered. The transaction lingers for 64*T1 to catch
             // copies of the 2xx; all it needs for them is the ACK, not this leg and its call.
-            invite.listener(new AckRepeater(call.b2bua, ack, dialog));
+            invite.listener(new AckRepeater(call.b2bua, ack, dialog, prack == null ? Map.of() : prack.cseqsByTag()));
             invite = null;
             call.onLegAnswered(this, response);
         } else {
@@ -242,6 +279,35 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
             ringTimer = call.b2bua.timers().cancel(ringTimer);
             call.b2bua.unregister(dialog.callId);
             call.onLegFailed(this, status, response.reasonPhrase(), AttemptResult.ofStatus(status));
+        }
+    }
+
+    /**
+     * An 18x (not 100). A reliable one ({@code Require: 100rel}, when we offered it) is taken
+     * only once per RSeq, in order, per early dialog (RFC 3262 4): a retransmission is neither
+     * relayed again nor PRACKed again. Checked by header id first: a plain 180 parses nothing.
+     */
+    private void onProvisional(SipResponse response) {
+        lastProvisional = response;
+        HandlerPrack.Owed owed = null;
+        if (reliableOffered && response.hasHeader(HeaderName.REQUIRE) && requires100rel(response)) {
+            if (prack == null) {
+                prack = new HandlerPrack(this);
+            }
+            owed = prack.onReliable(response, inviteCseq);
+            if (owed == null) {
+                call.b2bua.stats().provisionalsDiscarded++;
+                return;
+            }
+        }
+        call.onLegProvisional(this, response, owed);
+    }
+
+    private static boolean requires100rel(SipResponse response) {
+        try {
+            return response.listsOptionTag(HeaderName.REQUIRE, CarrierPrack.TAG);
+        } catch (SipParseException e) {
+            return false;
         }
     }
 
@@ -318,6 +384,10 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
     private void establish(SipResponse response) {
         dialog.confirmAsUac(response);
         call.b2bua.updateTarget(response, dialog);
+        if (prack != null) {
+            // PRACKs in the early dialog used CSeq numbers the confirmed dialog must go on from.
+            dialog.localCseq = Math.max(dialog.localCseq, prack.cseqOf(dialog.remoteTag));
+        }
         if (timerOffered && response.hasHeader(HeaderName.SESSION_EXPIRES)) {
             try {
                 answeredSessionExpires = response.sessionExpires();

@@ -24,12 +24,14 @@ record LateFork(String tag, byte[] ack, Destination destination) {
      *
      * @param localHeader    our From, with our tag
      * @param inviteCseq     our INVITE's CSeq number (the ACK's, RFC 3261 13.2.2.4)
+     * @param earlyCseq      the last CSeq the fork's early dialog used (a PRACK's, RFC 3262), at
+     *                       least {@code inviteCseq}: the BYE takes the next
      * @param credentialsFrom the first answer's ACK, whose {@code Authorization} or
      *                       {@code Proxy-Authorization} the late fork's ACK repeats; null for none
      * @param peer           where the INVITE went: the late fork's requests go there unless its
      *                       Contact or Record-Route names an address
      */
-    static LateFork end(B2bua b2bua, SipResponse forked, String localHeader, long inviteCseq,
+    static LateFork end(B2bua b2bua, SipResponse forked, String localHeader, long inviteCseq, long earlyCseq,
                         SipRequest credentialsFrom, Destination peer) {
         final Dialog fork = new Dialog(forked.callId(), localHeader, forked.header(HeaderName.TO), 1);
         fork.destination = peer;
@@ -47,7 +49,7 @@ record LateFork(String tag, byte[] ack, Destination destination) {
         }
         final byte[] encoded = ack.toBytes();
         b2bua.layer().sendStateless(encoded, fork.destination);
-        fork.localCseq = inviteCseq;
+        fork.localCseq = Math.max(inviteCseq, earlyCseq);
         b2bua.sendBye(fork);
         return new LateFork(forked.toTag(), encoded, fork.destination);
     }

@@ -31,6 +31,8 @@ final class Relay implements ClientTransactionListener {
     /** The originator's leg's session timer and what the router grants its request; null when none. */
     private final SessionTimer originTimer;
     private final SessionExpires granted;
+    /** The RAck of a relayed PRACK (the far leg's own RSeq, RFC 3262 7.2); null for other methods. */
+    private String rack;
     private long cseq;
     private byte[] ack;
     private boolean answered;
@@ -47,6 +49,12 @@ final class Relay implements ClientTransactionListener {
         this.target = target;
     }
 
+    /** A PRACK relayed from the carrier acknowledges the handler's 18x with {@code value} (before {@link #start}). */
+    Relay rack(String value) {
+        this.rack = value;
+        return this;
+    }
+
     boolean fromCarrier() {
         return fromCarrier;
     }
@@ -59,6 +67,9 @@ final class Relay implements ClientTransactionListener {
         final SipRequestBuilder b = target.request(method, cseq, b2bua.local().newVia(target.destination.transport()),
                 targetRefresh ? b2bua.local().contact(target.destination.transport()) : null);
         copyContent(request, b);
+        if (rack != null) {
+            b.header(HeaderName.RACK, rack);
+        }
         final SessionTimer targetTimer = targetRefresh ? call.sessionTimerOf(target) : null;
         if (targetTimer != null) {
             targetTimer.addRequestHeaders(b);

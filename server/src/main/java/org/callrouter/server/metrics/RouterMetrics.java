@@ -107,6 +107,12 @@ public final class RouterMetrics implements AutoCloseable {
                 s -> s.lateAnswers);
         counter("b2bua.sessions.expired", "Answered calls ended because a session timer ran out (RFC 4028)", b2bua,
                 s -> s.sessionsExpired);
+        counter("b2bua.provisionals.pracked", "Reliable provisional responses from handlers acknowledged (RFC 3262)",
+                b2bua, s -> s.provisionalsPracked);
+        counter("b2bua.provisionals.discarded", "Reliable provisional responses from handlers dropped (retransmitted,"
+                + " out of order)", b2bua, s -> s.provisionalsDiscarded);
+        counter("b2bua.prack.timeouts", "Calls ended because the carrier never sent PRACK (RFC 3262 3)", b2bua,
+                s -> s.prackTimeouts);
         counter("stir.attestations.verified", "Calls whose STIR/SHAKEN PASSporT signature was verified", b2bua,
                 s -> s.attestationsVerified);
         counter("stir.attestations.invalid", "Calls whose PASSporT was found bad (check, signature, certificate)",
