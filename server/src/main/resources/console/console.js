@@ -118,6 +118,21 @@
     show(error instanceof ApiError ? error.status + ': ' + error.message : 'the router did not answer: ' + error.message);
   }
 
+  /** The query of a filter form: its non-empty fields among `names`, and the page cursor when given. */
+  function formQuery(form, names, cursor) {
+    const query = new URLSearchParams();
+    for (const name of names) {
+      const value = form.elements[name].value.trim();
+      if (value) {
+        query.set(name, value);
+      }
+    }
+    if (cursor) {
+      query.set('cursor', cursor);
+    }
+    return query;
+  }
+
   function element(tag, text, className) {
     const el = document.createElement(tag);
     if (text !== undefined && text !== null) {
@@ -265,16 +280,7 @@
   /** The calls the form asks for; with a cursor, the next page added below the rows shown. */
   async function calls(cursor) {
     const form = $('calls-form');
-    const query = new URLSearchParams();
-    for (const name of ['campaign', 'source', 'handler', 'status', 'caller', 'since', 'limit']) {
-      const value = form.elements[name].value.trim();
-      if (value) {
-        query.set(name, value);
-      }
-    }
-    if (cursor) {
-      query.set('cursor', cursor);
-    }
+    const query = formQuery(form, ['campaign', 'source', 'handler', 'status', 'caller', 'since', 'limit'], cursor);
     const data = await api('GET', '/v1/calls?' + query.toString());
     const tbody = $('calls-table').tBodies[0];
     if (!cursor) {
@@ -357,13 +363,7 @@
 
   async function explain() {
     const form = $('explain-form');
-    const query = new URLSearchParams();
-    for (const name of ['number', 'caller', 'at']) {
-      const value = form.elements[name].value.trim();
-      if (value) {
-        query.set(name, value);
-      }
-    }
+    const query = formQuery(form, ['number', 'caller', 'at']);
     const plan = await api('GET', '/v1/explain?' + query.toString());
     $('explain-result').hidden = false;
     definitions($('explain-summary'), [
@@ -406,16 +406,10 @@
 
   async function reports() {
     const form = $('reports-form');
-    const query = new URLSearchParams();
+    const query = formQuery(form, ['from', 'to', 'zone', 'credit']);
     const groups = Array.from(form.querySelectorAll('input[name=group_by]:checked')).map((box) => box.value);
     if (groups.length > 0) {
       query.set('group_by', groups.join(','));
-    }
-    for (const name of ['from', 'to', 'zone', 'credit']) {
-      const value = form.elements[name].value.trim();
-      if (value) {
-        query.set(name, value);
-      }
     }
     const data = await api('GET', '/v1/reports?' + query.toString());
     $('reports-range').textContent = 'From ' + time(data.from) + ' to ' + time(data.to) + ' (' + data.zone + '), sales '
@@ -579,16 +573,7 @@
   /** The callbacks the form asks for; with a cursor, the next page added below the rows shown. */
   async function callbacks(cursor) {
     const form = $('callbacks-form');
-    const query = new URLSearchParams();
-    for (const name of ['state', 'campaign']) {
-      const value = form.elements[name].value.trim();
-      if (value) {
-        query.set(name, value);
-      }
-    }
-    if (cursor) {
-      query.set('cursor', cursor);
-    }
+    const query = formQuery(form, ['state', 'campaign'], cursor);
     const data = await api('GET', '/v1/callbacks?' + query.toString());
     const tbody = $('callbacks-table').tBodies[0];
     if (!cursor) {

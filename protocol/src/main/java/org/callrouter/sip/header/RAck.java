@@ -21,9 +21,6 @@ import org.callrouter.sip.syntax.SipLexer;
  */
 public record RAck(long rseq, long cseq, SipMethod method) {
 
-    /** The largest RSeq and CSeq number (RFC 3262 7.1, RFC 3261 8.1.1.5: below 2**32). */
-    public static final long MAX_NUMBER = 4_294_967_295L;
-
     /**
      * Parses a {@code RAck} value.
      *
@@ -34,7 +31,9 @@ public record RAck(long rseq, long cseq, SipMethod method) {
         if (parts.length != 3 || !SipChars.isToken(parts[2])) {
             throw SipLexer.error("Malformed RAck");
         }
-        return new RAck(number(parts[0], "RAck"), number(parts[1], "RAck"), SipMethod.of(parts[2]));
+        // RFC 3262 7.1, RFC 3261 8.1.1.5: RSeq and CSeq numbers are below 2**32.
+        return new RAck(SipLexer.unsigned32(parts[0], "RAck"), SipLexer.unsigned32(parts[1], "RAck"),
+                SipMethod.of(parts[2]));
     }
 
     /**
@@ -43,27 +42,9 @@ public record RAck(long rseq, long cseq, SipMethod method) {
      * @throws org.callrouter.sip.codec.SipParseException (400) when malformed or 0
      */
     public static long parseRSeq(String value) {
-        final long n = number(value.trim(), "RSeq");
+        final long n = SipLexer.unsigned32(value.trim(), "RSeq");
         if (n == 0) {
             throw SipLexer.error("Malformed RSeq");
-        }
-        return n;
-    }
-
-    private static long number(String digits, String header) {
-        if (digits.isEmpty() || digits.length() > 10) {
-            throw SipLexer.error("Malformed " + header);
-        }
-        long n = 0;
-        for (int i = 0; i < digits.length(); i++) {
-            final char c = digits.charAt(i);
-            if (c < '0' || c > '9') {
-                throw SipLexer.error("Malformed " + header);
-            }
-            n = n * 10 + (c - '0');
-        }
-        if (n > MAX_NUMBER) {
-            throw SipLexer.error("Malformed " + header);
         }
         return n;
     }

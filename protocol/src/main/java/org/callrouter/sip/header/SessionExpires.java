@@ -22,9 +22,6 @@ import org.callrouter.sip.syntax.SipLexer;
  */
 public record SessionExpires(long seconds, Refresher refresher) {
 
-    /** The largest delta-seconds taken as written (RFC 3261 25.1 allows any; 2**32-1 is the usual cap). */
-    public static final long MAX_SECONDS = 4_294_967_295L;
-
     /** The {@code refresher} parameter: the UAC or the UAS of the transaction carrying the value. */
     public enum Refresher {
         UAC, UAS;
@@ -42,7 +39,8 @@ public record SessionExpires(long seconds, Refresher refresher) {
      */
     public static SessionExpires parse(String value) {
         final String[] parts = value.split(";", -1);
-        final long seconds = deltaSeconds(parts[0], "Session-Expires");
+        // delta-seconds: RFC 3261 25.1 allows any length; 2**32-1 is the usual cap.
+        final long seconds = SipLexer.unsigned32(parts[0].trim(), "Session-Expires");
         Refresher refresher = null;
         for (int i = 1; i < parts.length; i++) {
             final String param = parts[i].trim();
@@ -70,26 +68,7 @@ public record SessionExpires(long seconds, Refresher refresher) {
      */
     public static long parseMinSe(String value) {
         final int semi = value.indexOf(';');
-        return deltaSeconds(semi < 0 ? value : value.substring(0, semi), "Min-SE");
-    }
-
-    private static long deltaSeconds(String text, String header) {
-        final String digits = text.trim();
-        if (digits.isEmpty() || digits.length() > 10) {
-            throw SipLexer.error("Malformed " + header);
-        }
-        long n = 0;
-        for (int i = 0; i < digits.length(); i++) {
-            final char c = digits.charAt(i);
-            if (c < '0' || c > '9') {
-                throw SipLexer.error("Malformed " + header);
-            }
-            n = n * 10 + (c - '0');
-        }
-        if (n > MAX_SECONDS) {
-            throw SipLexer.error("Malformed " + header);
-        }
-        return n;
+        return SipLexer.unsigned32((semi < 0 ? value : value.substring(0, semi)).trim(), "Min-SE");
     }
 
     /** The header value: {@code seconds;refresher=uac} (or without the parameter). */

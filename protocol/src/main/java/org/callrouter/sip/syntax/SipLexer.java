@@ -28,6 +28,30 @@ public final class SipLexer {
     private SipLexer() {
     }
 
+    /**
+     * A field of decimal digits whose value fits 32 unsigned bits (RFC 3262's RSeq and RAck numbers,
+     * RFC 4028's delta-seconds): at most ten digits, nothing else.
+     *
+     * @throws SipParseException (400 "Malformed {@code header}") otherwise
+     */
+    public static long unsigned32(String digits, String header) {
+        if (digits.isEmpty() || digits.length() > 10) {
+            throw error("Malformed " + header);
+        }
+        long n = 0;
+        for (int i = 0; i < digits.length(); i++) {
+            final char c = digits.charAt(i);
+            if (c < '0' || c > '9') {
+                throw error("Malformed " + header);
+            }
+            n = n * 10 + (c - '0');
+        }
+        if (n > 4_294_967_295L) {
+            throw error("Malformed " + header);
+        }
+        return n;
+    }
+
     /** A 400 Bad Request error with the given reason. */
     public static SipParseException error(String reason) {
         return SipParseException.badRequest(reason);
