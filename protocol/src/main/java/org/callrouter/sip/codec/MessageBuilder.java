@@ -13,7 +13,7 @@ import org.callrouter.sip.message.SipMessage;
  */
 abstract class MessageBuilder<B extends MessageBuilder<B>> extends Encodable {
 
-    private final Segments added = new Segments();
+    private final Segments added = new Segments(Segments.HEADER_TEXT);
     private String contentType;
     private byte[] bodyArray;
     private int bodyOffset;

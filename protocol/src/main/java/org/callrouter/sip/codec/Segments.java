@@ -21,7 +21,10 @@ final class Segments {
     static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] COLON_SPACE = {':', ' '};
     private static final int INITIAL_RANGES = 8;
-    private static final int INITIAL_TEXT = 256;
+    /** The text buffer's first size when none is given: an editor's few new fields, a small value. */
+    private static final int SMALL_TEXT = 64;
+    /** The text buffer's first size for a builder's fields: most of a new request's header. */
+    static final int HEADER_TEXT = 256;
     /** Ranges shorter than this are copied into the text buffer rather than viewed. */
     private static final int COPY_BELOW = 32;
 
@@ -32,6 +35,17 @@ final class Segments {
     /** Where new text is written: [0, textLength) is taken. Null until the first text. */
     private byte[] text;
     private int textLength;
+    private final int firstTextSize;
+
+    /** Output whose new text starts in a small buffer. */
+    Segments() {
+        this(SMALL_TEXT);
+    }
+
+    /** Output whose new text starts in a buffer of {@code firstTextSize} bytes, taken at the first text. */
+    Segments(int firstTextSize) {
+        this.firstTextSize = firstTextSize;
+    }
 
     /**
      * Appends [start, end) of {@code a}: a range of up to {@value #COPY_BELOW} bytes is copied into
@@ -137,7 +151,7 @@ final class Segments {
      */
     private int reserve(int n) {
         if (text == null) {
-            text = new byte[Math.max(INITIAL_TEXT, n)];
+            text = new byte[Math.max(firstTextSize, n)];
         } else if (textLength + n > text.length) {
             final byte[] larger = new byte[Math.max(text.length * 2, textLength + n)];
             // Only the bytes after the last range into the old buffer matter; copying from 0

@@ -21,7 +21,7 @@ public final class SipRequestBuilder extends MessageBuilder<SipRequestBuilder> {
 
     private final SipMethod method;
     private final String requestUri;
-    private final Segments head = new Segments();
+    private final Segments head = new Segments(Segments.HEADER_TEXT);
 
     private SipRequestBuilder(SipMethod method, String requestUri) {
         this.method = method;
