@@ -72,6 +72,21 @@
   }
 
   /**
+   * Reads the ETag of `path`, then asks `question`: `{ version }` to send as If-Match when the
+   * operator agrees, null when the read failed (shown) or the operator declined.
+   */
+  async function confirmVersion(path, question) {
+    let version;
+    try {
+      version = await versionOf(path);
+    } catch (e) {
+      failed(e);
+      return null;
+    }
+    return confirm(question) ? { version } : null;
+  }
+
+  /**
    * After an action: a 412 means the thing changed between the confirmation and the action, and
    * nothing was done; the page is drawn again as it is now and the operator told so. Any other
    * failure is shown as it came.
@@ -246,18 +261,12 @@
 
   async function resetCap(handler, window) {
     const path = '/v1/caps/' + encodeURIComponent(handler);
-    let version;
-    try {
-      version = await versionOf(path);
-    } catch (e) {
-      failed(e);
-      return;
-    }
-    if (!confirm('Reset the ' + window + ' count of handler ' + handler + ' to zero?')) {
+    const asked = await confirmVersion(path, 'Reset the ' + window + ' count of handler ' + handler + ' to zero?');
+    if (!asked) {
       return;
     }
     try {
-      await api('POST', path + '/reset?window=' + encodeURIComponent(window), undefined, version);
+      await api('POST', path + '/reset?window=' + encodeURIComponent(window), undefined, asked.version);
       show('The ' + window + ' cap of ' + handler + ' was reset.', 'ok');
       await live();
     } catch (e) {
@@ -541,27 +550,21 @@
    */
   async function releaseNumber(number) {
     const entry = '/v1/numbers/quarantine/' + encodeURIComponent(number);
-    let version;
-    try {
-      version = await versionOf(entry);
-    } catch (e) {
-      failed(e);
-      return;
-    }
-    if (!confirm('Release ' + number + ' from quarantine? It can then be tracked again.')) {
+    const asked = await confirmVersion(entry, 'Release ' + number + ' from quarantine? It can then be tracked again.');
+    if (!asked) {
       return;
     }
     const path = entry + '/release';
     try {
       let answer;
       try {
-        answer = await api('POST', path, {}, version);
+        answer = await api('POST', path, {}, asked.version);
       } catch (e) {
         if (!(e instanceof ApiError) || e.status !== 409
           || !confirm('The router refused: ' + e.message + '\n\nForce the release now?')) {
           throw e;
         }
-        answer = await api('POST', path, { force: true }, version);
+        answer = await api('POST', path, { force: true }, asked.version);
       }
       show(number + (answer.forced ? ' was released early (forced).' : ' was released.'), 'ok');
       await numbers();
@@ -593,18 +596,12 @@
 
   async function cancelCallback(c) {
     const path = '/v1/callbacks/' + encodeURIComponent(c.id);
-    let version;
-    try {
-      version = await versionOf(path);
-    } catch (e) {
-      failed(e);
-      return;
-    }
-    if (!confirm('Cancel the callback to ' + c.customer + ' (campaign ' + c.campaign + ')?')) {
+    const asked = await confirmVersion(path, 'Cancel the callback to ' + c.customer + ' (campaign ' + c.campaign + ')?');
+    if (!asked) {
       return;
     }
     try {
-      await api('DELETE', path, undefined, version);
+      await api('DELETE', path, undefined, asked.version);
       show('The callback to ' + c.customer + ' was cancelled.', 'ok');
       await callbacks();
     } catch (e) {
