@@ -64,7 +64,7 @@ public final class NumbersImportCommand implements Callable<Integer> {
             ImportReport report;
             try {
                 final QuarantineAudit audit = new QuarantineAudit(loaded.server().dataDir());
-                final String actor = "cli:" + System.getProperty("user.name", "unknown");
+                final String actor = QuarantineAudit.cliActor();
                 report = new NumberImporter(loaded, stores.numbers())
                         .checkQuarantine(stores.quarantine(), System.currentTimeMillis(), force, q -> {
                             try {

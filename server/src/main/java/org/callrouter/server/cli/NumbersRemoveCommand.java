@@ -52,7 +52,7 @@ public final class NumbersRemoveCommand implements Callable<Integer> {
         }
         PhoneNumbers phones = new PhoneNumbers(loaded.defaultRegion());
         QuarantineAudit audit = new QuarantineAudit(loaded.server().dataDir());
-        String actor = "cli:" + System.getProperty("user.name", "unknown");
+        String actor = QuarantineAudit.cliActor();
         int refused = 0;
         try (Stores stores = Stores.open(loaded.server().dataDir(), loaded.server().stores(), Stores.Access.NUMBERS)) {
             NumberRemoval removal = new NumberRemoval(loaded, stores.numbers(), stores.quarantine());

@@ -29,6 +29,11 @@ public final class QuarantineAudit {
     /** The audit file's name under the data directory. */
     public static final String FILE = "quarantine-audit.jsonl";
 
+    /** Who a change made on the command line beside the router is audited as: {@code cli:<user>}. */
+    public static String cliActor() {
+        return "cli:" + System.getProperty("user.name", "unknown");
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
