@@ -34,7 +34,8 @@ final class ServiceFixture implements AutoCloseable {
     private final Path dir;
     private final int sipPort;
     private final int adminPort;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Replaced at each restart: a kept-alive connection to the stopped router must not be reused. */
+    private HttpClient http = newClient();
     private String routing;
     private String extraServer;
     private final String extraAdmin;
@@ -139,6 +140,13 @@ final class ServiceFixture implements AutoCloseable {
     void restart() {
         service.close();
         service = RouterService.start(writeConfig(routing, extraServer), Clock.systemUTC());
+        // The old client may still hold a pooled connection the stopped router closed; a request
+        // sent on it waited for the 30 s timeout (a QuarantineIntegrationTest failure in CI).
+        http = newClient();
+    }
+
+    private static HttpClient newClient() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** An admin request; {@code authorization} null sends none. */
