@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -65,6 +66,7 @@ public final class RouterServer implements AutoCloseable {
     /** Datagrams each way through the transports in the warm-up, at most, or this long. */
     private static final int WARMUP_DATAGRAMS = 100_000;
     private static final long WARMUP_DATAGRAMS_NS = 2_000_000_000L;
+    private static final String WARMED_UP = "call path warmed up: ";
     /** Start and reload wait for handler names this many query timeouts (NAPTR, SRV, A in a row, and one more). */
     private static final int RESOLVE_WAIT_QUERIES = 4;
 
@@ -83,6 +85,7 @@ public final class RouterServer implements AutoCloseable {
     private final SipTls tls;
     private final InboundDispatcher inbound;
     private final ScheduledFuture<?> tick;
+    private final LoopLag lag = new LoopLag(TICK_MS);
     private final CallerPurge purge;
     /** The live-call store's heartbeat (null without crash recovery). */
     private final ScheduledFuture<?> heartbeat;
@@ -96,7 +99,7 @@ public final class RouterServer implements AutoCloseable {
     private boolean closed;
 
     private RouterServer(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
-                         CrashRecovery recovery, SessionListener visits) {
+                         CrashRecovery recovery, SessionListener visits, CompletableFuture<String> warmup) {
         this.config = config;
         final ServerSettings settings = config.server();
         final ServerSettings.Sip sip = settings.sip();
@@ -104,12 +107,14 @@ public final class RouterServer implements AutoCloseable {
         // from its own ThreadLocalRandom, asked for at each draw (a shared instance would leave
         // the seed of a thread that never called current() uninitialised).
         final RandomGenerator perThread = () -> ThreadLocalRandom.current().nextLong();
+        final StartPhases phases = new StartPhases();
         this.router = Router.open(config, wall, perThread);
+        phases.ended("routing stores opened (" + router.numbers().size() + " numbers)");
         // Before the tracking listener starts, so that no visitor session goes untold.
         router.pools().listener(visits);
-        if (Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))) {
-            warmUp();
-        }
+        // The warm-up has run beside the opening of the stores (and, under RouterService, of the
+        // records and webhooks); the sockets open when it is done.
+        phases.ended("waited for the warm-up (" + warmup.join() + ")");
         boolean started = false;
         SipResolver dns = null;
         CallerPurge startedPurge = null;
@@ -126,6 +131,7 @@ public final class RouterServer implements AutoCloseable {
                     new SipLimits().maxMessageBytes(sip.maxMessageBytes()), errors, tls,
                     new InboundConnections(sip.connections().max(), sip.connections().maxPerAddress()));
             transport.start();
+            phases.ended("SIP sockets bound");
             final Map<Transport, InetSocketAddress> bound = new EnumMap<>(Transport.class);
             for (Transport t : Transport.values()) {
                 final InetSocketAddress address = transport.localAddress(t);
@@ -163,6 +169,7 @@ public final class RouterServer implements AutoCloseable {
             this.purge = startedPurge;
             this.tracking = settings.tracking().enabled()
                     ? TrackingServer.start(config, router.pools(), trackingStats, wall, errors) : null;
+            phases.ended("handlers resolved, SIP loop, probes and tracking listener started");
             started = true;
         } finally {
             if (!started) {
@@ -196,19 +203,46 @@ public final class RouterServer implements AutoCloseable {
     }
 
     /**
-     * Compiles the call path before the sockets open ({@link Warmup}, {@link TransportWarmup}).
-     * Only an optimisation: when it fails (no temporary directory, no loopback port) the router
-     * starts cold, with a warning.
+     * Starts compiling the call path ({@link Warmup}, {@link TransportWarmup}) on a thread of its
+     * own, so that it runs while the rest of the router opens; the router's sockets open when it
+     * is done. Only an optimisation: when it fails (no temporary directory, no loopback port) the
+     * router starts cold, with a warning. Off (at once complete) when the system property
+     * {@value #WARMUP_PROPERTY} is {@code false}.
+     *
+     * @return what was run, for the start's phase line
      */
-    private void warmUp() {
+    public static CompletableFuture<String> warmUp(RouterConfig config) {
+        if (!Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))) {
+            return CompletableFuture.completedFuture("warm-up off (" + WARMUP_PROPERTY + "=false)");
+        }
+        final CompletableFuture<String> done = new CompletableFuture<>();
+        final boolean leadStore = config.server().store().enabled();
+        final Thread thread = new Thread(() -> done.complete(warmUp(leadStore)), "warm-up");
+        thread.setDaemon(true);
+        thread.start();
+        return done;
+    }
+
+    /** Whether {@code result} (of {@link #warmUp(RouterConfig)}) tells of a warm-up that ran. */
+    public static boolean warmedUp(String result) {
+        return result.startsWith(WARMED_UP);
+    }
+
+    private static String warmUp(boolean leadStore) {
         final long startNs = System.nanoTime();
         try {
-            final Warmup.Result warmup = Warmup.run(errors);
+            // Its own error handler: what the synthetic calls run into is not the router's error count.
+            final DistinctErrorHandler errors = new DistinctErrorHandler();
+            final Warmup.Result warmup = Warmup.run(leadStore, errors);
             final long echoes = TransportWarmup.run(warmup.messages(), WARMUP_DATAGRAMS, WARMUP_DATAGRAMS_NS, errors);
-            LOG.info("warmed up the call path: {} synthetic calls, {} datagrams over loopback, in {} ms",
-                    warmup.calls(), echoes * 2, (System.nanoTime() - startNs) / 1_000_000);
+            return WARMED_UP + warmup.calls() + " synthetic calls (" + warmup.recorded()
+                    + " journal lines" + (warmup.stored() < 0 ? "" : ", " + warmup.stored() + " calls stored")
+                    + "), " + echoes * 2
+                    + " datagrams over loopback, " + (System.nanoTime() - startNs) / 1_000_000
+                    + " ms on the warm-up thread";
         } catch (RuntimeException e) {
             LOG.warn("warm-up skipped, the first calls will be slower: {}", e.toString());
+            return "warm-up failed";
         }
     }
 
@@ -219,7 +253,7 @@ public final class RouterServer implements AutoCloseable {
      * @throws IllegalArgumentException when the TLS certificate, key or CA file cannot be used.
      */
     public static RouterServer start(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters) {
-        return new RouterServer(config, wall, events, counters, null, SessionListener.NONE);
+        return new RouterServer(config, wall, events, counters, null, SessionListener.NONE, warmUp(config));
     }
 
     /**
@@ -228,16 +262,17 @@ public final class RouterServer implements AutoCloseable {
      */
     public static RouterServer start(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
                                      CrashRecovery recovery) {
-        return new RouterServer(config, wall, events, counters, recovery, SessionListener.NONE);
+        return new RouterServer(config, wall, events, counters, recovery, SessionListener.NONE, warmUp(config));
     }
 
     /**
      * As {@link #start(RouterConfig, Clock, CallEvents, MessageCounters, CrashRecovery)}, telling
-     * {@code visits} of every visitor session the number pools create and forget (the visits journal).
+     * {@code visits} of every visitor session the number pools create and forget (the visits journal),
+     * and opening the sockets when {@code warmup} (started with {@link #warmUp(RouterConfig)}) is done.
      */
     public static RouterServer start(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
-                                     CrashRecovery recovery, SessionListener visits) {
-        return new RouterServer(config, wall, events, counters, recovery, visits);
+                                     CrashRecovery recovery, SessionListener visits, CompletableFuture<String> warmup) {
+        return new RouterServer(config, wall, events, counters, recovery, visits, warmup);
     }
 
     /** The sockets bound, with real ports. */
@@ -256,6 +291,11 @@ public final class RouterServer implements AutoCloseable {
 
     public Router router() {
         return router;
+    }
+
+    /** How late the SIP loop runs (its worst lag per 10 s). */
+    public LoopLag loopLag() {
+        return lag;
     }
 
     public TransactionLayer transactions() {
@@ -450,6 +490,7 @@ public final class RouterServer implements AutoCloseable {
     }
 
     private void onTick() {
+        lag.onTick(System.nanoTime());
         try {
             timers.poll(monoMs());
         } catch (RuntimeException | Error e) {

@@ -3,7 +3,6 @@ package org.callrouter.server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,14 +16,11 @@ import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 
 import org.agrona.ErrorHandler;
-import org.agrona.concurrent.MessageHandler;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
-import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.callrouter.routing.Router;
 import org.callrouter.routing.config.ConfigException;
 import org.callrouter.routing.config.ConfigLoader;
 import org.callrouter.routing.config.RouterConfig;
+import org.callrouter.routing.config.ServerSettings;
 import org.callrouter.sip.codec.InboundMessage;
 import org.callrouter.sip.codec.SipParser;
 import org.callrouter.sip.codec.SipRequestBuilder;
@@ -40,7 +36,11 @@ import org.callrouter.server.b2bua.B2bua;
 import org.callrouter.server.b2bua.B2buaSettings;
 import org.callrouter.server.b2bua.LocalContact;
 import org.callrouter.server.b2bua.SipTargets;
-import org.callrouter.server.records.CallEventPublisher;
+import org.callrouter.server.leads.JournalIngest;
+import org.callrouter.server.leads.StoreFeed;
+import org.callrouter.server.records.RecordPipeline;
+import org.callrouter.server.recovery.CrashRecovery;
+import org.callrouter.server.recovery.LiveCallReleaser;
 import org.callrouter.server.timer.TimerService;
 import org.callrouter.server.transaction.InboundDispatcher;
 import org.callrouter.server.transaction.MessageCounters;
@@ -55,12 +55,18 @@ import org.callrouter.server.transport.Transport;
  * Places some thousands of synthetic calls through the real call path before the sockets open:
  * the codec, the transaction layer, the B2BUA, the timer wheel and a routing decision with caps
  * and a conversion rule, against a throwaway router in a temporary directory, with a carrier
- * and a handler played in memory. Nothing touches the network or the real stores.
+ * and a handler played in memory. The calls' events go through a real record pipeline into a
+ * journal in that directory, their answered legs into a live-call store there, and, when the
+ * router keeps a lead store, an ingest takes the journal into an embedded store there too.
+ * Nothing touches the network or the real stores.
  * <p>
  * Why: a JVM interprets code until the JIT has compiled it, and compiling takes the CPU the SIP
  * loop needs. Without this, the first few hundred calls after a start take tens of
  * milliseconds each, the loop falls behind for a few hundred milliseconds, and calls arriving at
- * a rate the warm router handles with ease wait, or are refused as an overload.
+ * a rate the warm router handles with ease wait, or are refused as an overload. The records,
+ * the live-call store and the ingest run on other threads, but on a two-core machine their
+ * first compilations (JSON, dates, Chronicle Map writes, the store's appender: some thousands of
+ * methods) took the SIP loop's core in the first seconds after a start just the same.
  */
 final class Warmup {
 
@@ -75,14 +81,16 @@ final class Warmup {
 
     /** Messages of the first calls, both ways, for {@link TransportWarmup}. */
     private static final int SAMPLE = 64;
-    private static final int EVENT_BUFFER_BYTES = 1 << 20;
-    private static final MessageHandler DISCARD = (type, buffer, index, length) -> { };
+    /** The longest a warm-up call lasts, for the journal reader: they all end at once. */
+    private static final long LONGEST_CALL_MS = 60_000;
 
     private final ArrayDeque<Object[]> wire = new ArrayDeque<>();
     private final List<byte[]> sample = new ArrayList<>();
     private long nowMs = 1_000_000;
     private InboundDispatcher router;
     private int completed;
+    private long recorded;
+    private long stored = -1;
 
     private Warmup() {
     }
@@ -91,13 +99,19 @@ final class Warmup {
      * What the warm-up did.
      *
      * @param calls    the synthetic calls completed.
+     * @param recorded the lines their records wrote to the warm-up's journal.
+     * @param stored   the calls the warm-up's ingest took into its lead store by the end (-1: no store).
      * @param messages the messages of the first calls, as they went over the (in-memory) wire.
      */
-    record Result(int calls, List<byte[]> messages) {
+    record Result(int calls, long recorded, long stored, List<byte[]> messages) {
     }
 
-    /** Runs up to {@link #CALLS} calls or four seconds, whichever comes first. */
-    static Result run(ErrorHandler errors) {
+    /**
+     * Runs up to {@link #CALLS} calls or four seconds, whichever comes first.
+     *
+     * @param leadStore whether the server keeps a lead store, so whether to warm the ingest up
+     */
+    static Result run(boolean leadStore, ErrorHandler errors) {
         final Path dir;
         try {
             dir = Files.createTempDirectory("callrouter-warmup");
@@ -106,16 +120,25 @@ final class Warmup {
         }
         try {
             final Warmup warmup = new Warmup();
-            final int calls = warmup.calls(dir, errors);
-            return new Result(calls, List.copyOf(warmup.sample));
+            final int calls = warmup.calls(config(dir, leadStore), errors);
+            return new Result(calls, warmup.recorded, warmup.stored, List.copyOf(warmup.sample));
         } finally {
             delete(dir);
         }
     }
 
-    private int calls(Path dir, ErrorHandler errors) {
-        final RouterConfig config = config(dir);
-        try (Router routing = Router.open(config, Clock.systemUTC(), RandomGenerator.of("L64X128MixRandom"))) {
+    private int calls(RouterConfig config, ErrorHandler errors) {
+        final ServerSettings settings = config.server();
+        final Path journal = settings.dataDir().resolve("journal");
+        final Clock wall = Clock.systemUTC();
+        final CrashRecovery live = new CrashRecovery(settings.dataDir(), settings.sip().overload().maxActiveCalls(),
+                journal, errors);
+        try (Router routing = Router.open(config, wall, RandomGenerator.of("L64X128MixRandom"));
+             RecordPipeline records = new RecordPipeline(settings.records(), journal, LONGEST_CALL_MS,
+                     List.of(new LiveCallReleaser(live)), wall, errors);
+             StoreFeed store = StoreFeed.start(settings, journal, config.attribution(), wall, errors)) {
+            live.open();
+            records.conversions(routing.conversions());
             final SipSender sender = (destination, message, onFailure) -> wire.add(new Object[]{destination, message});
             final TimerService timers = new TimerService(nowMs, 8, 1024, errors);
             final TransactionLayer layer = new TransactionLayer(sender, timers, SipTimers.DEFAULT, () -> nowMs,
@@ -123,13 +146,10 @@ final class Warmup {
             final SipTargets targets = new SipTargets();
             final String handlerUri = "sip:127.0.0.1:" + HANDLER.getPort();
             targets.prepare(List.of(handlerUri));
-            // Events go to a real publisher (the SIP loop's side of the records) and are dropped
-            // here: the B2BUA's calls to it are compiled for the class the server will use.
-            final ManyToOneRingBuffer events = new ManyToOneRingBuffer(new UnsafeBuffer(
-                    ByteBuffer.allocateDirect(EVENT_BUFFER_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
-            new B2bua(layer, timers, () -> nowMs, Clock.systemUTC(), routing, new CallEventPublisher(events, 0),
+            final B2bua b2bua = new B2bua(layer, timers, () -> nowMs, wall, routing, records.events(),
                     new LocalContact(null, Map.of(Transport.UDP, ROUTER)), targets, RequestValidator.defaults(),
-                    B2buaSettings.of(config.server().sip()), errors, Backlog.NONE);
+                    B2buaSettings.of(settings.sip()), errors, Backlog.NONE);
+            b2bua.liveCalls(live.store());
             router = new InboundDispatcher(layer, errors);
             final long deadline = System.nanoTime() + BUDGET_NS;
             for (int call = 0; call < CALLS && System.nanoTime() < deadline; call++) {
@@ -137,9 +157,17 @@ final class Warmup {
                 pump();
                 nowMs += 2;
                 timers.poll(nowMs);
-                events.read(DISCARD, Integer.MAX_VALUE);
             }
+            if (store.ingest() != null) {
+                stored = store.ingest().ingested(JournalIngest.Kind.CALL);
+            }
+            records.close(); // writes out the last records
+            recorded = records.journalLines();
             return completed;
+        } catch (IOException e) {
+            throw new UncheckedIOException("the warm-up's records or store cannot be opened", e);
+        } finally {
+            live.close(); // after the records: their last lines remove calls from it
         }
     }
 
@@ -236,13 +264,14 @@ final class Warmup {
                 Destination.of(Transport.UDP, from));
     }
 
-    private static RouterConfig config(Path dir) {
+    private static RouterConfig config(Path dir, boolean leadStore) {
         final String yaml = """
                 server:
                   data_dir: "%s"
-                  sip: { listen: ["udp:127.0.0.1:%d"] }
+                  sip: { listen: ["udp:127.0.0.1:%d"], overload: { max_active_calls: 10000 } }
                   health: { enabled: false }
                   stores: { max_numbers: 1000, max_counters: 1000, max_callers: 50000 }
+                  store: { enabled: %b, poll_ms: 20 }
                 sources:
                   - id: warmup
                 handlers:
@@ -257,7 +286,7 @@ final class Warmup {
                       handler: { type: attempt, revenue: 2.00 }
                 numbers:
                   - { number: "+18005550100", campaign: warmup, source: warmup }
-                """.formatted(dir.toString().replace("\\", "/"), ROUTER.getPort(), HANDLER.getPort());
+                """.formatted(dir.toString().replace("\\", "/"), ROUTER.getPort(), leadStore, HANDLER.getPort());
         try {
             return ConfigLoader.parse(yaml, dir.resolve("warmup.yaml"));
         } catch (ConfigException e) {

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,7 @@ import org.callrouter.server.callback.CallbackSink;
 import org.callrouter.server.callback.CallbackStore;
 import org.callrouter.server.callback.CallbackWebhooks;
 import org.callrouter.server.RouterServer;
+import org.callrouter.server.StartPhases;
 import org.callrouter.server.metrics.NumberAlerts;
 import org.callrouter.server.quarantine.NumberHealth;
 import org.callrouter.server.metrics.RouterMetrics;
@@ -99,6 +101,9 @@ public final class RouterService implements AutoCloseable {
         this.config = config;
         this.wall = wall;
         final ServerSettings settings = config.server();
+        final StartPhases phases = new StartPhases();
+        // Compiles the call path while the records, webhooks and stores open (RouterServer waits for it).
+        final CompletableFuture<String> warmup = RouterServer.warmUp(config);
         this.metrics = new RouterMetrics();
         boolean started = false;
         WebhookScheduler hooks = null;
@@ -122,13 +127,15 @@ public final class RouterService implements AutoCloseable {
             pipeline = new RecordPipeline(settings.records(), journalDir(settings), longestCallMs(config),
                     List.of(metrics.calls(), new NumberAlerts(metrics.registry(), this::config), health,
                             new CallbackSink(schedule), hooks, new LiveCallReleaser(recovery), live), wall, errors);
+            phases.ended("webhook outbox, callback schedule and record pipeline started");
             if (settings.tracking().enabled()) {
                 visitJournal = VisitJournal.start(journalDir(settings), settings.records().fsyncIntervalMs(), wall,
                         errors);
             }
             sip = RouterServer.start(config, wall, pipeline.events(), metrics.sipMessages(), recovery,
-                    visitJournal == null ? SessionListener.NONE : visitJournal);
+                    visitJournal == null ? SessionListener.NONE : visitJournal, warmup);
             sipStarted.set(sip);
+            phases.ended("SIP router started (the phases above)");
             pipeline.conversions(sip.router().conversions());
             health.start(wall.millis());
             this.numberHealth = health;
@@ -140,6 +147,7 @@ public final class RouterService implements AutoCloseable {
                     .register(metrics.registry());
             // After the SIP router: it owns the data directory, so a second router fails there first.
             storeFeed = StoreFeed.start(settings, journalDir(settings), config.attribution(), wall, errors);
+            phases.ended("lead store opened");
             scheduleStore = CallbackStore.open(settings.dataDir(), errors);
             schedule.start(scheduleStore, sip.callbackDialer());
             this.callbacks = schedule;
@@ -185,6 +193,7 @@ public final class RouterService implements AutoCloseable {
                 }
             }).add(new StoreFill(sip.router()));
             this.admin = AdminServer.start(settings.admin().listen(), new AdminApi(this, wall), errors);
+            phases.ended("callback store, metrics and admin API started");
             started = true;
         } finally {
             if (!started) {

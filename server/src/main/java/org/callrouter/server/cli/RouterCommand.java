@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 ReportCommand.class,
                 LeadsCommand.class,
                 SipParseCommand.class,
+                WarmUpCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class RouterCommand implements Callable<Integer> {

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import org.callrouter.routing.config.ConfigException;
 import org.callrouter.routing.config.ConfigLoader;
 import org.callrouter.routing.config.RouterConfig;
+import org.callrouter.server.StartPhases;
 import org.callrouter.server.admin.RouterService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        StartPhases.jvmStarted();
+        final StartPhases phases = new StartPhases();
         final Path file = config != null ? config : ConfigPaths.defaultConfig();
         final RouterConfig loaded;
         try {
@@ -40,6 +43,7 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 1;
         }
+        phases.ended("configuration " + file + " loaded");
         final RouterService server;
         try {
             server = RouterService.start(loaded, Clock.systemUTC());
@@ -48,6 +52,7 @@ public final class ServeCommand implements Callable<Integer> {
             LOG.debug("start failure", e);
             return 1;
         }
+        LOG.info("start: ready {} ms after the process started", StartPhases.sinceProcessStartMs());
         // SIGTERM and SIGINT replace the JVM's default handling (exit 143 without draining):
         // the main thread drains, closes, and the process exits 0.
         final CountDownLatch stop = new CountDownLatch(1);

@@ -22,6 +22,7 @@ import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import org.callrouter.routing.config.RouterConfig;
+import org.callrouter.server.LoopLag;
 import org.callrouter.server.RouterServer;
 import org.callrouter.server.b2bua.B2buaStats;
 import org.callrouter.server.b2bua.Trunk;
@@ -100,6 +101,8 @@ public final class RouterMetrics implements AutoCloseable {
     public void bind(RouterServer server, Clock wall) {
         final B2buaStats b2bua = server.b2bua().stats();
         gauge("b2bua.active.calls", "Calls in progress", b2bua, s -> s.activeCalls);
+        Gauge.builder("sip.loop.lag.max", server.loopLag(), LoopLag::lastWindowWorstSeconds).baseUnit("seconds")
+                .description("The SIP loop's worst lateness in the last complete 10 s window").register(registry);
         gauge("b2bua.pending.calls", "Calls not yet answered", b2bua, s -> s.pendingCalls);
         counter("b2bua.overload.rejections", "INVITEs refused with 503 (overload or drain)", b2bua,
                 s -> s.overloadRejections);
