@@ -73,7 +73,7 @@ seed_calls=$((cps * (secs + 6)))
 pids+=($!)
 declare -A rpid
 rpid[off]=$! rpid[on]=$!
-for _ in $(seq 1 120); do grep -q "router listening" "$work/router.log" && break; sleep 0.5; done
+for _ in $(seq 1 360); do grep -q "router listening" "$work/router.log" && break; sleep 0.5; done
 grep -q "router listening" "$work/router.log" || { echo "router did not start:"; cat "$work/router.log"; exit 1; }
 for p in 48601 48602 48603; do
   sipp -sf "$sipp_dir/uas.xml" -i 127.0.0.1 -p $p -mp $((48610 + (p - 48601) * 10)) -nostdin -bg >/dev/null 2>&1

@@ -57,7 +57,7 @@ start_router() { # name
   "$repo/router" serve --config "$work/$1.yaml" > "$work/$1.log" 2>&1 &
   pids+=($!)
   rpid[$1]=$!
-  for _ in $(seq 1 120); do grep -q "router listening" "$work/$1.log" && return 0; sleep 0.5; done
+  for _ in $(seq 1 360); do grep -q "router listening" "$work/$1.log" && return 0; sleep 0.5; done
   echo "$1 did not start:"; cat "$work/$1.log"; exit 1
 }
 start_router off

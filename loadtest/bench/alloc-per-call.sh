@@ -33,7 +33,7 @@ for p in 48701 48702; do
   sipp -sf "$sipp_dir/uas.xml" -i 127.0.0.1 -p $p -mp $((48710 + (p - 48701) * 10)) -nostdin -bg >/dev/null 2>&1
 done
 for p in $(pgrep -f "uas.xml -i 127.0.0.1 -p 4870[12]"); do pids+=("$p"); done
-for _ in $(seq 1 120); do grep -q "router listening" "$work/router.log" && break; sleep 0.5; done
+for _ in $(seq 1 360); do grep -q "router listening" "$work/router.log" && break; sleep 0.5; done
 grep -q "router listening" "$work/router.log" || { echo "router did not start:"; cat "$work/router.log"; exit 1; }
 # SIPp runs from "listening" until after the recording, which jcmd starts after WARMUP seconds.
 total=$((warmup + secs + 10))

@@ -27,7 +27,7 @@ rm -rf "${data:-./data}"
 ROUTER_JAVA_OPTS="${ROUTER_JAVA_OPTS:-} -Xlog:gc,gc+phases:file=$work/$name-gc.log" \
   ./router serve --config "$config" >"$work/$name-router.log" 2>&1 &
 launcher=$!
-for _ in $(seq 1 600); do
+for _ in $(seq 1 1800); do
   grep -q "router listening" "$work/$name-router.log" && break
   kill -0 $launcher 2>/dev/null || { cat "$work/$name-router.log"; exit 1; }
   sleep 0.1

@@ -76,7 +76,7 @@ YAML
 rm -rf "$work/data"
 ./router serve --config "$work/router.yaml" >"$work/router.log" 2>&1 &
 launcher=$!
-for _ in $(seq 1 900); do
+for _ in $(seq 1 1800); do
   grep -q "router listening" "$work/router.log" && break
   kill -0 $launcher 2>/dev/null || { cat "$work/router.log"; exit 1; }
   sleep 0.1
