@@ -186,9 +186,10 @@ public final class RouterServer implements AutoCloseable {
                 router.close();
             }
         }
-        LOG.info("router listening on {} ({}), {} campaigns, {} handlers, {} numbers, data in {}",
-                transport.bound(), netty.epoll() ? "epoll" : "nio", config.campaigns().size(),
-                config.handlers().size(), router.numbers().size(), settings.dataDir().toAbsolutePath());
+        LOG.info("router listening on {} ({}), {} campaigns, {} handlers, {} numbers, data in {}; {} ms after the "
+                + "process started", transport.bound(), netty.epoll() ? "epoll" : "nio", config.campaigns().size(),
+                config.handlers().size(), router.numbers().size(), settings.dataDir().toAbsolutePath(),
+                StartPhases.sinceProcessStartMs());
     }
 
     /**
