@@ -100,10 +100,28 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** Starts it again on the same port, empty. */
-    public void restart() {
-        kill();
-        launch();
+    /** Stops it without closing its connections ({@code SIGSTOP}): a Redis that does not answer. */
+    public void pause() {
+        signal("-STOP");
+    }
+
+    /** Lets a paused one go on ({@code SIGCONT}). */
+    public void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
