@@ -7,6 +7,8 @@ public final class ClusterStats {
 
     /** A step of the shared caps, as the metrics label it. */
     public enum Step {
+        /** Connect to Redis and load the scripts (at start, again every 0.5 s until it answers). */
+        CONNECT,
         /** Check and take a slot (a call waits on it). */
         ACQUIRE,
         /** Turn holds into counts. */

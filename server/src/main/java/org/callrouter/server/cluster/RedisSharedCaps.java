@@ -114,7 +114,7 @@ public final class RedisSharedCaps implements SharedCaps, AutoCloseable {
         client.connectAsync(StringCodec.UTF8, uri).whenComplete((c, error) -> {
             if (error != null) {
                 // Lettuce reconnects a connection it once had, never a first connect that failed.
-                noteFailure(ClusterStats.Step.ACQUIRE, error, false);
+                noteFailure(ClusterStats.Step.CONNECT, error, false);
                 if (!closed) {
                     scheduler.schedule(this::connect, RECONNECT_MS, TimeUnit.MILLISECONDS);
                 }
@@ -132,7 +132,7 @@ public final class RedisSharedCaps implements SharedCaps, AutoCloseable {
                     .toArray(CompletableFuture[]::new);
             CompletableFuture.allOf(loads).whenComplete((loaded, loadError) -> {
                 if (loadError != null) {
-                    noteFailure(ClusterStats.Step.ACQUIRE, loadError, false);
+                    noteFailure(ClusterStats.Step.CONNECT, loadError, false);
                 }
                 connection = c;
                 LOG.info("cluster node {} connected to Redis at {}:{}", config.nodeId(), uri.getHost(), uri.getPort());
@@ -235,6 +235,15 @@ public final class RedisSharedCaps implements SharedCaps, AutoCloseable {
 
     /** Renews every slot this node holds, one script per handler (on the lease thread). */
     private void renew() {
+        try {
+            renewAll();
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again: the leases would silently run out.
+            noteFailure(ClusterStats.Step.RENEW, e, false);
+        }
+    }
+
+    private void renewAll() {
         if (slots.isEmpty()) {
             return;
         }
