@@ -87,9 +87,7 @@ public final class ConversionService {
         HandlerRoute h = link.handler;
         if (handler.converted() && !handler.reason().endsWith(REPEATED) && h.caps.trigger() == CapTrigger.CONVERTED
                 && CapCounters.windowed(h.caps)) {
-            long[] windows = new long[4];
-            h.windows.windowIds(nowMs, windows);
-            h.counters.commitNow(windows);
+            router.countNow(h, nowMs);
         }
         ConversionOutcome outcome = new ConversionOutcome(source, handler);
         synchronized (recent) {
@@ -144,9 +142,7 @@ public final class ConversionService {
         HandlerRoute h = link.handler;
         if (handler.converted() && link.handlerRule.type() == ConversionType.TIMER
                 && h.caps.trigger() == CapTrigger.CONVERTED && CapCounters.windowed(h.caps)) {
-            long[] windows = new long[4];
-            h.windows.windowIds(answeredMs, windows);
-            h.counters.commitNow(windows);
+            router.countNow(h, answeredMs);
         }
         return new ConversionOutcome(source, handler);
     }

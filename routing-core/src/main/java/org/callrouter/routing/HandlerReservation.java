@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 
 import org.callrouter.routing.ConversionOutcome.Side;
 import org.callrouter.routing.ConversionOutcome.Status;
+import org.callrouter.routing.caps.SharedCaps;
 import org.callrouter.routing.config.CapTrigger;
 import org.callrouter.routing.config.ConversionRule;
 import org.callrouter.routing.config.ConversionType;
@@ -25,6 +26,8 @@ final class HandlerReservation implements Reservation {
     private final LinkRoute link;
     private final long[] windows;
     private final boolean holding;
+    /** The slot in the cluster's shared store; null when the slot is in this node's counters. */
+    private final SharedCaps.Slot shared;
     private boolean answered;
     private boolean done;
     /** Whether the hold was committed or released (so neither happens twice). */
@@ -35,12 +38,14 @@ final class HandlerReservation implements Reservation {
     /**
      * @param windows the cap windows current when the slot was taken (holds belong to them)
      * @param holding whether the slot holds pending counts (trigger connected or converted)
+     * @param shared  the slot in the cluster's shared store, or null for this node's counters
      */
-    HandlerReservation(RoutingPlan plan, LinkRoute link, long[] windows, boolean holding) {
+    HandlerReservation(RoutingPlan plan, LinkRoute link, long[] windows, boolean holding, SharedCaps.Slot shared) {
         this.plan = plan;
         this.link = link;
         this.windows = windows;
         this.holding = holding;
+        this.shared = shared;
     }
 
     /**
@@ -51,7 +56,7 @@ final class HandlerReservation implements Reservation {
         source = startSide(CallerIndex.Side.SOURCE, plan.campaign().sourceRule, nowMs);
         handler = startSide(CallerIndex.Side.HANDLER, link.handlerRule, nowMs);
         if (holding && link.handler.caps.trigger() == CapTrigger.CONVERTED && handler.converted()) {
-            link.handler.counters.commitHold(windows);
+            commitHold();
             holdSettled = true;
         }
     }
@@ -83,7 +88,7 @@ final class HandlerReservation implements Reservation {
         answered = true;
         HandlerRoute h = link.handler;
         if (holding && h.caps.trigger() == CapTrigger.CONNECTED) {
-            h.counters.commitHold(windows);
+            commitHold();
             holdSettled = true;
         }
         CampaignRoute campaign = plan.campaign();
@@ -118,7 +123,7 @@ final class HandlerReservation implements Reservation {
             handler = endSide(CallerIndex.Side.HANDLER, link.handlerRule, handler, nowMs, talkMillis);
             HandlerRoute h = link.handler;
             if (holding && !holdSettled && h.caps.trigger() == CapTrigger.CONVERTED && handler.converted()) {
-                h.counters.commitHold(windows);
+                commitHold();
                 holdSettled = true;
             }
         } finally {
@@ -147,11 +152,23 @@ final class HandlerReservation implements Reservation {
         return current == null || current.status() == Status.PENDING ? NOT_ANSWERED : current;
     }
 
+    private void commitHold() {
+        if (shared == null) {
+            link.handler.counters.commitHold(windows);
+        } else {
+            shared.commitHold();
+        }
+    }
+
     /** Gives back concurrency and any hold still pending. */
     private void release() {
         boolean hold = holding && !holdSettled;
         holdSettled = true;
-        link.handler.counters.release(windows, hold);
+        if (shared == null) {
+            link.handler.counters.release(windows, hold);
+        } else {
+            shared.release(hold);
+        }
     }
 
     @Override

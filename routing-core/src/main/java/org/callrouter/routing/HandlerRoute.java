@@ -27,6 +27,12 @@ final class HandlerRoute {
     final BusinessHours hours;
     final WindowClock windows;
     final Caps caps;
+    /**
+     * This node's share of the caps when the cluster's shared store fails and the campaign says
+     * {@code local}: each cap divided by the node count (rounded down, so the nodes together
+     * never pass the cap).
+     */
+    final Caps fallbackCaps;
     private final boolean capped;
     /** {@link CapCounters#limits(Caps)} of the caps, for the allocation-free peek. */
     private final int[] limits;
@@ -53,8 +59,9 @@ final class HandlerRoute {
     /** Criteria a handler may have, so that every code fits in a byte. */
     static final int MAX_CRITERIA = 255 - CRITERIA;
 
+    /** @param nodes the routers sharing the caps ({@code cluster.nodes}; 1 without a cluster) */
     HandlerRoute(HandlerConfig config, int code, CapCounters counters, HandlerHealth.State health, WindowClock windows,
-                 int[] criterionIds) {
+                 int[] criterionIds, int nodes) {
         this.config = config;
         this.id = config.id();
         this.code = code;
@@ -63,6 +70,7 @@ final class HandlerRoute {
         this.windows = windows;
         this.hours = BusinessHours.of(config.businessHours(), config.timeZone());
         this.caps = config.caps();
+        this.fallbackCaps = share(caps, nodes);
         this.capped = caps.any();
         this.limits = CapCounters.limits(caps);
         List<Criterion> list = config.criteria();
@@ -116,6 +124,15 @@ final class HandlerRoute {
             return UNHEALTHY;
         }
         return ELIGIBLE;
+    }
+
+    private static Caps share(Caps caps, int nodes) {
+        return new Caps(share(caps.concurrency(), nodes), share(caps.hourly(), nodes), share(caps.daily(), nodes),
+                share(caps.monthly(), nodes), share(caps.total(), nodes), caps.trigger());
+    }
+
+    private static int share(int cap, int nodes) {
+        return cap == Caps.NONE ? Caps.NONE : cap / nodes;
     }
 
     /** The skip of a {@link #check} code (not {@link #REPEAT}, which the campaign owns). */

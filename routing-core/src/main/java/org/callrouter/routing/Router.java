@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -16,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.callrouter.routing.caps.CapCounters;
+import org.callrouter.routing.caps.SharedCaps;
 import org.callrouter.routing.caps.CapWindow;
 import org.callrouter.routing.config.Caps;
 import org.callrouter.routing.config.ConfigError;
@@ -71,6 +73,12 @@ public final class Router implements AutoCloseable {
     /** Whether a refusal of the full caller index was logged since the index last had room. */
     private final AtomicBoolean callersFullLogged = new AtomicBoolean();
     private volatile Snapshot snapshot;
+    /** The cluster's shared caps; null while caps are this node's own (no {@code cluster:}). */
+    private volatile SharedCaps shared;
+    /** Slots taken from this node's counters because the shared store failed (policy {@code local}). */
+    final LongAdder sharedStateFallbacks = new LongAdder();
+    /** Calls refused because the shared store failed (policy {@code reject}). */
+    final LongAdder sharedStateRejections = new LongAdder();
 
     private Router(RouterConfig config, Stores stores, boolean writable, Clock clock, RandomGenerator random,
                    HandlerHealth health) {
@@ -474,6 +482,42 @@ public final class Router implements AutoCloseable {
     long randomCallHash() {
         long hash = random.nextLong();
         return hash == 0 ? 1 : hash;
+    }
+
+    /**
+     * Counts caps in the cluster's shared store from now on (set once at start, before the
+     * first call; a router without it keeps every count local).
+     */
+    public void shareCaps(SharedCaps caps) {
+        this.shared = caps;
+    }
+
+    SharedCaps sharedCaps() {
+        return shared;
+    }
+
+    /** Slots taken from this node's own counters because the shared store failed (policy {@code local}). */
+    public long sharedStateFallbacks() {
+        return sharedStateFallbacks.sum();
+    }
+
+    /** Calls refused because the shared store failed (policy {@code reject}). */
+    public long sharedStateRejections() {
+        return sharedStateRejections.sum();
+    }
+
+    /** Counts one event now in the handler's windows at {@code atMs}, without a slot (a conversion after the call). */
+    void countNow(HandlerRoute handler, long atMs) {
+        long[] windows = new long[4];
+        handler.windows.windowIds(atMs, windows);
+        SharedCaps caps = shared;
+        if (caps == null) {
+            handler.counters.commitNow(windows);
+        } else {
+            long[] ends = new long[4];
+            handler.windows.windowEnds(atMs, ends);
+            caps.commitNow(handler.id, windows, ends);
+        }
     }
 
     void checkWritable() {

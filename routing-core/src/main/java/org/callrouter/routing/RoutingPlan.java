@@ -7,11 +7,17 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.RandomAccess;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 import org.callrouter.routing.ConversionOutcome.Side;
 import org.callrouter.routing.ConversionOutcome.Status;
 import org.callrouter.routing.caps.CapCounters;
+import org.callrouter.routing.caps.SharedCaps;
 import org.callrouter.routing.config.CapTrigger;
+import org.callrouter.routing.config.Caps;
+import org.callrouter.routing.config.SharedStatePolicy;
 import org.callrouter.routing.config.ConversionRule;
 import org.callrouter.routing.phone.PhoneNumbers;
 import org.callrouter.routing.pool.Attribution;
@@ -247,6 +253,8 @@ public final class RoutingPlan {
 
     /**
      * Takes the candidate's slot: checks every cap and counts the call in one atomic step.
+     * With a cluster ({@link #sharesCaps()}) a capped handler's slot is in the shared store:
+     * take it with {@link #reserveShared} instead.
      *
      * @return the reservation, or {@code null} when a cap ran out since the plan was made
      *         (a skip with that cap is then added to {@link #skipped()})
@@ -254,33 +262,99 @@ public final class RoutingPlan {
      * @throws IllegalStateException    on a router opened only to inspect
      */
     public Reservation reserve(Candidate candidate, long nowMs) {
-        LinkRoute link = null;
+        LinkRoute link = link(candidate);
+        router.checkWritable();
+        return reserveLocal(link, link.handler.caps, nowMs);
+    }
+
+    /**
+     * Whether handler slots are taken in the cluster's shared store (the server then reserves
+     * with {@link #reserveShared}, which waits on the network); false without {@code cluster:}.
+     */
+    public boolean sharesCaps() {
+        return router.sharedCaps() != null;
+    }
+
+    /**
+     * {@link #reserve} through the cluster's shared store, without waiting on it: the stage
+     * completes, on the store client's thread, with the reservation or {@code null} as
+     * {@link #reserve} returns them. A handler without caps is reserved locally at once. When
+     * the store fails or times out, the campaign's {@code on_shared_state_error} decides: {@code
+     * local} takes the slot from this node's counters with each cap divided by the node count;
+     * {@code reject} completes the stage with a {@link SharedStateException}.
+     *
+     * @throws IllegalArgumentException when the candidate is not one of this plan's
+     * @throws IllegalStateException    on a router opened only to inspect
+     */
+    public CompletionStage<Reservation> reserveShared(Candidate candidate, long nowMs) {
+        LinkRoute link = link(candidate);
+        router.checkWritable();
+        HandlerRoute handler = link.handler;
+        SharedCaps shared = router.sharedCaps();
+        if (shared == null || !handler.caps.any()) {
+            return CompletableFuture.completedFuture(reserveLocal(link, handler.caps, nowMs));
+        }
+        long[] windows = new long[4];
+        handler.windows.windowIds(nowMs, windows);
+        long[] ends = new long[4];
+        handler.windows.windowEnds(nowMs, ends);
+        boolean commitNow = handler.caps.trigger() == CapTrigger.ROUTED;
+        boolean holding = CapCounters.windowed(handler.caps) && !commitNow;
+        return shared.acquire(handler.id, windows, ends, handler.caps, commitNow, holding).handle((acquired, error) -> {
+            if (error != null) {
+                return sharedStateFailed(link, nowMs, error);
+            }
+            if (acquired.result() != CapCounters.GRANTED) {
+                lateSkip(handler, acquired.result());
+                return null;
+            }
+            return started(new HandlerReservation(this, link, windows, holding, acquired.slot()), nowMs);
+        });
+    }
+
+    private Reservation sharedStateFailed(LinkRoute link, long nowMs, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (campaign.config.onSharedStateError() == SharedStatePolicy.LOCAL) {
+            router.sharedStateFallbacks.increment();
+            return reserveLocal(link, link.handler.fallbackCaps, nowMs);
+        }
+        router.sharedStateRejections.increment();
+        throw new SharedStateException("shared state unavailable: " + cause.getClass().getSimpleName(), cause);
+    }
+
+    private LinkRoute link(Candidate candidate) {
         for (int index : order) {
             if (links[index].candidate == candidate || links[index].candidate.equals(candidate)) {
-                link = links[index];
-                break;
+                return links[index];
             }
         }
-        if (link == null) {
-            throw new IllegalArgumentException("handler " + candidate.handlerId() + " is not a candidate of this plan");
-        }
-        router.checkWritable();
+        throw new IllegalArgumentException("handler " + candidate.handlerId() + " is not a candidate of this plan");
+    }
+
+    /** Checks {@code caps} in this node's counters and takes the slot. */
+    private Reservation reserveLocal(LinkRoute link, Caps caps, long nowMs) {
         HandlerRoute handler = link.handler;
         long[] windows = new long[4];
         handler.windows.windowIds(nowMs, windows);
-        boolean windowed = CapCounters.windowed(handler.caps);
-        boolean commitNow = handler.caps.trigger() == CapTrigger.ROUTED;
-        int full = handler.counters.tryAcquire(windows, handler.caps, commitNow);
+        boolean windowed = CapCounters.windowed(caps);
+        boolean commitNow = caps.trigger() == CapTrigger.ROUTED;
+        int full = handler.counters.tryAcquire(windows, caps, commitNow);
         if (full != CapCounters.GRANTED) {
-            synchronized (this) {
-                if (lateSkips == null) {
-                    lateSkips = new ArrayList<>(2);
-                }
-                lateSkips.add(handler.skip(HandlerRoute.CAP + full));
-            }
+            lateSkip(handler, full);
             return null;
         }
-        HandlerReservation reservation = new HandlerReservation(this, link, windows, windowed && !commitNow);
+        return started(new HandlerReservation(this, link, windows, windowed && !commitNow, null), nowMs);
+    }
+
+    private synchronized void lateSkip(HandlerRoute handler, int full) {
+        if (lateSkips == null) {
+            lateSkips = new ArrayList<>(2);
+        }
+        lateSkips.add(handler.skip(HandlerRoute.CAP + full));
+    }
+
+    /** Decides the attempt's conversions and remembers it among the call's attempts. */
+    private Reservation started(HandlerReservation reservation, long nowMs) {
         try {
             reservation.start(nowMs);
         } catch (RuntimeException | Error e) {

@@ -53,13 +53,14 @@ final class SnapshotBuilder {
         Map<String, HandlerRoute> handlers = new HashMap<>();
         Map<ZoneId, WindowClock> clocks = new HashMap<>();
         Map<Criterion, Integer> criterionIds = new HashMap<>();
+        int nodes = config.cluster() == null ? 1 : config.cluster().nodes();
         for (HandlerConfig handler : config.handlers()) {
             int[] ids = handler.criteria().stream()
                     .mapToInt(c -> criterionIds.computeIfAbsent(c, key -> criterionIds.size())).toArray();
             int code = code(Kind.HANDLER, handler.id());
             CapCounters state = counters.computeIfAbsent(handler.id(), id -> new CapCounters(cells(code, id)));
             handlers.put(handler.id(), new HandlerRoute(handler, code, state, health.state(handler.id()),
-                    clocks.computeIfAbsent(handler.timeZone(), WindowClock::new), ids));
+                    clocks.computeIfAbsent(handler.timeZone(), WindowClock::new), ids, nodes));
         }
         Map<String, CampaignRoute> campaigns = new HashMap<>();
         List<CampaignRoute> byCode = new ArrayList<>();

@@ -26,6 +26,7 @@ import org.callrouter.sip.validate.RequestValidator;
 import org.callrouter.server.b2bua.B2bua;
 import org.callrouter.server.b2bua.B2buaCallbackDialer;
 import org.callrouter.server.callback.CallbackDialer;
+import org.callrouter.server.cluster.RedisSharedCaps;
 import org.callrouter.server.b2bua.B2buaSettings;
 import org.callrouter.server.b2bua.HandlerProber;
 import org.callrouter.server.b2bua.LocalContact;
@@ -91,6 +92,8 @@ public final class RouterServer implements AutoCloseable {
     private final ScheduledFuture<?> heartbeat;
     /** Verifies PASSporT signatures (null without {@code server.sip.identity.stir.trust_anchors}). */
     private final StirVerifier stir;
+    /** The cluster's caps in Redis (null without {@code cluster:}: caps stay local). */
+    private final RedisSharedCaps sharedCaps;
     /** The public tracking listener (null when {@code server.tracking.listen} is not set). */
     private final TrackingServer tracking;
     /** What the tracking listener counted; outlives reloads. */
@@ -116,6 +119,7 @@ public final class RouterServer implements AutoCloseable {
         // records and webhooks); the sockets open when it is done.
         phases.ended("waited for the warm-up (" + warmup.join() + ")");
         boolean started = false;
+        RedisSharedCaps shared = null;
         SipResolver dns = null;
         CallerPurge startedPurge = null;
         StirVerifier startedStir = null;
@@ -152,6 +156,12 @@ public final class RouterServer implements AutoCloseable {
             startedStir = StirVerifier.start(sip.identity().stir(), wall, netty.loop(), errors);
             this.stir = startedStir;
             b2bua.stirVerifier(stir);
+            if (config.cluster() != null) {
+                shared = RedisSharedCaps.start(config.cluster());
+                b2bua.sipLoop(netty.loop());
+                router.shareCaps(shared);
+            }
+            this.sharedCaps = shared;
             b2bua.trunks().configure(config.trunks()); // before the loop takes its first event
             this.callbackDialer = new B2buaCallbackDialer(b2bua, netty.loop());
             this.prober = settings.health().enabled()
@@ -173,6 +183,9 @@ public final class RouterServer implements AutoCloseable {
             started = true;
         } finally {
             if (!started) {
+                if (shared != null) {
+                    shared.close();
+                }
                 if (startedStir != null) {
                     startedStir.close();
                 }
@@ -305,6 +318,11 @@ public final class RouterServer implements AutoCloseable {
 
     public DistinctErrorHandler errors() {
         return errors;
+    }
+
+    /** The cluster's caps in Redis, or null without {@code cluster:}. */
+    public RedisSharedCaps sharedCaps() {
+        return sharedCaps;
     }
 
     public RouterConfig config() {
@@ -480,6 +498,9 @@ public final class RouterServer implements AutoCloseable {
         netty.loop().submit(resolver::close).awaitUninterruptibly(1, TimeUnit.SECONDS);
         netty.close();
         purge.close();
+        if (sharedCaps != null) {
+            sharedCaps.close(); // after the calls ended: their releases went out first
+        }
         if (stir != null) {
             stir.close();
         }

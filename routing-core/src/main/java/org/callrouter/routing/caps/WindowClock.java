@@ -23,9 +23,10 @@ public final class WindowClock {
 
     /** The windows containing one instant, with their ids computed once (no division per call). */
     private record Bounds(long validFromMs, long validUntilMs, long hourStartMs, long dayStartMs, long monthStartMs,
-                          long hourId, long dayId, long monthId) {
-        Bounds(long validFromMs, long validUntilMs, long hourStartMs, long dayStartMs, long monthStartMs) {
-            this(validFromMs, validUntilMs, hourStartMs, dayStartMs, monthStartMs,
+                          long hourEndMs, long dayEndMs, long monthEndMs, long hourId, long dayId, long monthId) {
+        Bounds(long validFromMs, long validUntilMs, long hourStartMs, long dayStartMs, long monthStartMs,
+               long hourEndMs, long dayEndMs, long monthEndMs) {
+            this(validFromMs, validUntilMs, hourStartMs, dayStartMs, monthStartMs, hourEndMs, dayEndMs, monthEndMs,
                     hourStartMs / 60_000, dayStartMs / 60_000, monthStartMs / 60_000);
         }
     }
@@ -45,6 +46,19 @@ public final class WindowClock {
         ids[CapWindow.DAILY.ordinal()] = b.dayId;
         ids[CapWindow.MONTHLY.ordinal()] = b.monthId;
         ids[CapWindow.TOTAL.ordinal()] = 0;
+    }
+
+    /**
+     * Fills {@code ends} (indexed by {@link CapWindow#ordinal()}) with the ends, epoch ms, of the
+     * windows containing {@code nowMs}; 0 for total, which never ends (a shared store expires a
+     * window's counts then).
+     */
+    public void windowEnds(long nowMs, long[] ends) {
+        Bounds b = bounds(nowMs);
+        ends[CapWindow.HOURLY.ordinal()] = b.hourEndMs;
+        ends[CapWindow.DAILY.ordinal()] = b.dayEndMs;
+        ends[CapWindow.MONTHLY.ordinal()] = b.monthEndMs;
+        ends[CapWindow.TOTAL.ordinal()] = 0;
     }
 
     /** Start of the window containing {@code nowMs}, epoch ms ({@link Long#MIN_VALUE} for total). */
@@ -79,8 +93,9 @@ public final class WindowClock {
         long monthStart = firstOfMonth.atStartOfDay(zone).toInstant().toEpochMilli();
         long monthEnd = firstOfMonth.plusMonths(1).atStartOfDay(zone).toInstant().toEpochMilli();
         long hourStartMs = hourStart.toInstant().toEpochMilli();
+        long hourEndMs = hourEnd.toInstant().toEpochMilli();
         long validFrom = Math.max(hourStartMs, Math.max(dayStart, monthStart));
-        long validUntil = Math.min(hourEnd.toInstant().toEpochMilli(), Math.min(dayEnd, monthEnd));
-        return new Bounds(validFrom, validUntil, hourStartMs, dayStart, monthStart);
+        long validUntil = Math.min(hourEndMs, Math.min(dayEnd, monthEnd));
+        return new Bounds(validFrom, validUntil, hourStartMs, dayStart, monthStart, hourEndMs, dayEnd, monthEnd);
     }
 }

@@ -24,12 +24,15 @@ import org.callrouter.routing.criteria.Criterion;
  *                         {@code History-Info} headers go to the handler; otherwise the handler
  *                         does not see them (the tags still record them)
  * @param callback         {@code callback}: calling back its lost calls; {@code null} = never
+ * @param onSharedStateError {@code on_shared_state_error} [reject]: what a call does when the
+ *                         cluster's shared store fails (only with {@code cluster:})
  */
 public record CampaignConfig(String id, String name, boolean enabled, List<HandlerLink> handlers,
                              RepeatCallers repeatCallers, ConversionRule sourceConversion,
                              ConversionRule handlerConversion, List<WebhookConfig> webhooks,
                              boolean rejectAnonymous, List<String> blockedCallers, List<Criterion> require,
-                             List<PoolConfig> pools, boolean passDiversion, CallbackConfig callback) {
+                             List<PoolConfig> pools, boolean passDiversion, CallbackConfig callback,
+                             SharedStatePolicy onSharedStateError) {
 
     public CampaignConfig {
         handlers = List.copyOf(handlers);

@@ -89,12 +89,13 @@ public final class ConfigLoader {
         AttributionConfig attribution = AttributionReader.read(top.child("attribution"), phones);
         List<TrunkConfig> trunks = new TrunkReader(problems, phones, secrets).trunks(top);
         NumberPolicy numberPolicy = NumberPolicyReader.read(top.child("number_policy"));
+        ClusterConfig cluster = ClusterReader.read(top);
         top.finish();
         ConfigValidator validator = new ConfigValidator(problems, locations);
         validator.validate(server, sources, handlers, numbers, campaigns, model);
         validator.callbackTrunks(campaigns, trunks, model);
         problems.throwIfAny();
         return new RouterConfig(file, server, region, sources, handlers, campaigns, numbers, attribution, trunks,
-                numberPolicy, locations);
+                numberPolicy, cluster, locations);
     }
 }

@@ -422,16 +422,29 @@ final class ModelReader {
         List<PoolConfig> campaignPools = pools.pools(c, id);
         boolean passDiversion = c.bool("pass_diversion", false);
         CallbackConfig callback = c.has("callback") ? callback(c.child("callback")) : null;
+        SharedStatePolicy onSharedStateError = sharedStatePolicy(c);
         c.finish();
         if (id == null) {
             return null;
         }
         CampaignConfig campaign = new CampaignConfig(id, name, enabled, links, repeat, source, handler, webhooks,
-                rejectAnonymous, blocked, require, campaignPools, passDiversion, callback);
+                rejectAnonymous, blocked, require, campaignPools, passDiversion, callback, onSharedStateError);
         if (callback != null) {
             paths.put(callback, c.path("callback"));
         }
         return campaign;
+    }
+
+    private static SharedStatePolicy sharedStatePolicy(MapReader c) {
+        String text = c.string("on_shared_state_error", "reject");
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "reject" -> SharedStatePolicy.REJECT;
+            case "local" -> SharedStatePolicy.LOCAL;
+            default -> {
+                c.error("on_shared_state_error", "must be reject or local, got \"" + text + "\"");
+                yield SharedStatePolicy.REJECT;
+            }
+        };
     }
 
     /** A campaign's {@code callback:} block (issue 13); null after an error that leaves nothing to use. */

@@ -29,11 +29,12 @@ public final class RouterConfig {
     private final List<TrunkConfig> trunks;
     private final Map<String, TrunkConfig> trunksById = new LinkedHashMap<>();
     private final NumberPolicy numberPolicy;
+    private final ClusterConfig cluster;
 
     RouterConfig(Path file, ServerSettings server, String defaultRegion, List<SourceConfig> sources,
                  List<HandlerConfig> handlers, List<CampaignConfig> campaigns, List<NumberConfig> numbers,
                  AttributionConfig attribution, List<TrunkConfig> trunks, NumberPolicy numberPolicy,
-                 Locations locations) {
+                 ClusterConfig cluster, Locations locations) {
         this.file = file;
         this.server = server;
         this.defaultRegion = defaultRegion;
@@ -45,6 +46,7 @@ public final class RouterConfig {
         this.trunks = List.copyOf(trunks);
         trunks.forEach(t -> trunksById.putIfAbsent(t.id(), t));
         this.numberPolicy = numberPolicy;
+        this.cluster = cluster;
         this.locations = locations;
         sources.forEach(s -> sourcesById.putIfAbsent(s.id(), s));
         handlers.forEach(h -> handlersById.putIfAbsent(h.id(), h));
@@ -105,6 +107,11 @@ public final class RouterConfig {
     /** The {@code number_policy:} section (defaults when absent). */
     public NumberPolicy numberPolicy() {
         return numberPolicy;
+    }
+
+    /** The {@code cluster:} section, or null: without it caps and concurrency stay local to this router. */
+    public ClusterConfig cluster() {
+        return cluster;
     }
 
     /** Every number pool of every campaign, in file order. */

@@ -36,6 +36,16 @@ class WindowClockTest {
     }
 
     @Test
+    void eachWindowEndsWhereTheNextStartsAndTotalNever() {
+        long[] ends = new long[4];
+        new WindowClock(ZoneId.of("America/New_York")).windowEnds(utc("2026-03-08T12:00:00Z"), ends);
+        assertEquals(utc("2026-03-08T13:00:00Z"), ends[CapWindow.HOURLY.ordinal()]);
+        assertEquals(utc("2026-03-09T04:00:00Z"), ends[CapWindow.DAILY.ordinal()], "the 23-hour day ends at midnight EDT");
+        assertEquals(utc("2026-04-01T04:00:00Z"), ends[CapWindow.MONTHLY.ordinal()]);
+        assertEquals(0, ends[CapWindow.TOTAL.ordinal()]);
+    }
+
+    @Test
     void springForwardDayLasts23Hours() {
         long dayStart = start(NEW_YORK, CapWindow.DAILY, "2026-03-08T12:00:00Z");
         assertEquals(utc("2026-03-08T05:00:00Z"), dayStart, "midnight EST");

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
@@ -92,6 +93,7 @@ public final class B2bua implements TransactionUser {
     private final Backlog backlog;
     private volatile B2buaSettings settings;
     private final B2buaStats stats = new B2buaStats();
+    private Executor sipLoop;
     private final Object2ObjectHashMap<String, Call> calls = new Object2ObjectHashMap<>();
     private final ObjectHashSet<Call> live = new ObjectHashSet<>();
     private volatile boolean draining;
@@ -623,6 +625,18 @@ public final class B2bua implements TransactionUser {
 
     LiveCallStore liveCalls() {
         return liveCalls;
+    }
+
+    /**
+     * The SIP loop, where a call goes on once the cluster's shared store answered (set at start
+     * with {@code cluster:}; unused without it).
+     */
+    public void sipLoop(Executor loop) {
+        this.sipLoop = loop;
+    }
+
+    Executor sipLoop() {
+        return sipLoop;
     }
 
     /** Verifies the signatures of PASSporTs from now on (before the first call). */

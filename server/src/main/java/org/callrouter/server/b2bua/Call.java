@@ -1,12 +1,14 @@
 package org.callrouter.server.b2bua;
 
 import java.util.List;
+import java.util.concurrent.CompletionException;
 
 import org.callrouter.routing.CallContext;
 import org.callrouter.routing.Candidate;
 import org.callrouter.routing.ConversionOutcome;
 import org.callrouter.routing.Reservation;
 import org.callrouter.routing.RoutingPlan;
+import org.callrouter.routing.SharedStateException;
 import org.callrouter.routing.Skip;
 import org.callrouter.routing.config.ServerSettings;
 import org.callrouter.routing.pool.Attribution;
@@ -368,29 +370,81 @@ final class Call implements TimerTarget {
                 continue;
             }
             final long now = b2bua.wallMs();
-            final Reservation reservation = plan.reserve(candidate, now);
-            if (reservation == null) {
-                reportNewSkips();
-                continue;
+            if (plan.sharesCaps()) {
+                awaitReservation(candidate, where, now);
+                return;
             }
-            lastReservation = reservation;
-            attempts++;
-            b2bua.events().attemptStarted(id, candidate.handlerId(), now);
-            if (!b2bua.local().supports(where.destinations().get(0).transport())) {
-                reservation.failed(now);
-                b2bua.events().attemptEnded(id, candidate.handlerId(), AttemptResult.FAILED, 0, now);
-                continue;
+            if (startAttempt(candidate, where, plan.reserve(candidate, now), now)) {
+                return;
             }
-            ringing = new HandlerLeg(this, candidate, reservation, where.destinations(), callerFromHeader());
-            if (callback == null) {
-                ringing.start(invite.request(), Math.max(0, invite.request().maxForwards() < 0 ? 69 : invite.request().maxForwards() - 1));
-            } else {
-                ringing.start(null, 70);
-            }
-            return;
         }
         if (state == State.RINGING) {
             allHandlersFailed();
+        }
+    }
+
+    /**
+     * Sends the call to the candidate whose slot was taken; whether a leg started (false: a cap
+     * ran out, or the transport is not served, so the next candidate is tried).
+     */
+    private boolean startAttempt(Candidate candidate, Resolution where, Reservation reservation, long now) {
+        if (reservation == null) {
+            reportNewSkips();
+            return false;
+        }
+        lastReservation = reservation;
+        attempts++;
+        b2bua.events().attemptStarted(id, candidate.handlerId(), now);
+        if (!b2bua.local().supports(where.destinations().get(0).transport())) {
+            reservation.failed(now);
+            b2bua.events().attemptEnded(id, candidate.handlerId(), AttemptResult.FAILED, 0, now);
+            return false;
+        }
+        ringing = new HandlerLeg(this, candidate, reservation, where.destinations(), callerFromHeader());
+        if (callback == null) {
+            ringing.start(invite.request(), Math.max(0, invite.request().maxForwards() < 0 ? 69 : invite.request().maxForwards() - 1));
+        } else {
+            ringing.start(null, 70);
+        }
+        return true;
+    }
+
+    /**
+     * With a cluster the slot is taken in the shared store (server README, "Cluster: shared state
+     * in Redis"): the call stays {@link State#RINGING} with no leg while the store answers, and
+     * goes on on the SIP loop when it did. Never longer than {@code cluster.timeout_ms} per step.
+     */
+    private void awaitReservation(Candidate candidate, Resolution where, long now) {
+        plan.reserveShared(candidate, now).whenComplete((reservation, error) ->
+                b2bua.sipLoop().execute(() -> onReserved(candidate, where, reservation, error)));
+    }
+
+    /** On the SIP loop: the shared store's answer. */
+    private void onReserved(Candidate candidate, Resolution where, Reservation reservation, Throwable error) {
+        try {
+            final long now = b2bua.wallMs();
+            if (state != State.RINGING) {
+                // The carrier cancelled (or the call failed) while the store answered.
+                if (reservation != null) {
+                    reservation.failed(now);
+                }
+                return;
+            }
+            if (error != null) {
+                final Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (cause instanceof SharedStateException) {
+                    refuse(503, cause.getMessage());
+                    return;
+                }
+                b2bua.failSafe(this, cause);
+                return;
+            }
+            if (!startAttempt(candidate, where, reservation, now)) {
+                tryNextHandler();
+            }
+        } catch (RuntimeException | Error e) {
+            b2bua.failSafe(this, e);
         }
     }
 

@@ -172,6 +172,7 @@ public final class RouterMetrics implements AutoCloseable {
         pools.refresh(server.config().pools());
         trunks = server.b2bua().trunks();
         bindTrunks();
+        ClusterMetrics.bind(registry, server);
     }
 
     /**

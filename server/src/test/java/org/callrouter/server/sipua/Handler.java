@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,6 +15,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
+import javax.sip.header.CallIdHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
@@ -31,6 +34,9 @@ public final class Handler implements AutoCloseable {
     /** INVITE transactions by branch; kept after the final answer so a late CANCEL still matches. */
     private final Map<String, Invite> invites = new ConcurrentHashMap<>();
     private final Map<String, Duration> hangUpAfterAck = new ConcurrentHashMap<>();
+    /** Calls ringing or up here now (by Call-ID), and the most there ever were at once. */
+    private final Set<String> live = new HashSet<>();
+    private int peakLive;
     private final ScheduledExecutorService timers;
     private final SipUa ua;
     private volatile Gate gate = (agent, transaction, request, toTag) -> false;
@@ -181,6 +187,29 @@ public final class Handler implements AutoCloseable {
         ua.close();
     }
 
+    /**
+     * The most calls that were ringing or up at this handler at once, counted at the peer: from
+     * a new INVITE's arrival to the BYE it sends or receives, or the CANCEL it receives.
+     */
+    public int peakLiveCalls() {
+        synchronized (live) {
+            return peakLive;
+        }
+    }
+
+    private void callStarted(String callId) {
+        synchronized (live) {
+            live.add(callId);
+            peakLive = Math.max(peakLive, live.size());
+        }
+    }
+
+    private void callEnded(String callId) {
+        synchronized (live) {
+            live.remove(callId);
+        }
+    }
+
     private static boolean isNewInvite(ReceivedRequest request) {
         return request.method().equals(Request.INVITE) && !request.inDialog();
     }
@@ -195,17 +224,26 @@ public final class Handler implements AutoCloseable {
     private boolean onRequest(SipUa agent, RequestEvent event, ServerTransaction transaction, ReceivedRequest request)
             throws Exception {
         if (isNewInvite(request)) {
+            callStarted(request.callId());
             onInvite(agent, transaction, event.getRequest(), request);
             return true;
         }
+        if (request.method().equals(Request.BYE)) {
+            callEnded(request.callId());
+        }
         if (request.method().equals(Request.CANCEL)) {
+            callEnded(request.callId());
             onCancel(agent, transaction, event.getRequest(), request);
             return true;
         }
         if (request.method().equals(Request.ACK)) {
             Duration delay = hangUpAfterAck.remove(request.callId());
             if (delay != null) {
-                timers.schedule(guarded(agent, "hang up " + request.callId(), () -> hangUpIfLive(agent, request.callId())),
+                timers.schedule(guarded(agent, "hang up " + request.callId(), () -> {
+                            // Counted as over before the BYE leaves: the router frees the slot only on it.
+                            callEnded(request.callId());
+                            hangUpIfLive(agent, request.callId());
+                        }),
                         delay.toNanos(), TimeUnit.NANOSECONDS);
             }
         }
@@ -292,6 +330,10 @@ public final class Handler implements AutoCloseable {
                 return;
             }
             answered = true;
+            if (status >= 300) {
+                callEnded(((CallIdHeader) request.getHeader(CallIdHeader.NAME))
+                        .getCallId());
+            }
             if (pendingAnswer != null) {
                 pendingAnswer.cancel(false);
             }
