@@ -37,7 +37,8 @@ public record PoolConfig(String id, String campaign, List<String> numbers, Strin
      */
     public static final List<String> SESSION_TAGS = List.of("utm_source", "utm_medium", "utm_campaign", "utm_term",
             "utm_content", "gclid", "gbraid", "wbraid", "fbclid", "msclkid", "ga_client_id", "sales_code",
-            "ref1", "ref2", "ref3", "landing_page", "referrer", "visitor_session", "pool", "pool_exhausted");
+            "ref1", "ref2", "ref3", "landing_page", "referrer", "visitor_session", "pool", "pool_exhausted",
+            "pool_attribution_unavailable");
 
     public PoolConfig {
         numbers = List.copyOf(numbers);

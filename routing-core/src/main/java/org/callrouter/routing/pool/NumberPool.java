@@ -36,6 +36,11 @@ final class NumberPool {
     final Attribution miss;
     /** What a call to the overflow number finds. */
     final Attribution exhausted;
+    /**
+     * What a call finds when the cluster's store of sessions failed and the campaign's
+     * {@code on_shared_state_error} is {@code local}: the pool only, tagged as such.
+     */
+    final Attribution unavailable;
     private final PriorityQueue<Deadline> deadlines =
             new PriorityQueue<>((a, b) -> Long.compare(a.atMs(), b.atMs()));
     private Slot head;
@@ -58,6 +63,9 @@ final class NumberPool {
                 config.releaseOnCallEnd(), Map.of("pool", config.id()), List.of());
         this.exhausted = new Attribution(config.id(), config.campaign(), config.source(), null, true,
                 config.releaseOnCallEnd(), Map.of("pool", config.id(), "pool_exhausted", "true"), List.of());
+        this.unavailable = new Attribution(config.id(), config.campaign(), config.source(), null, false,
+                config.releaseOnCallEnd(), Map.of("pool", config.id(), "pool_attribution_unavailable", "true"),
+                List.of());
     }
 
     int held() {

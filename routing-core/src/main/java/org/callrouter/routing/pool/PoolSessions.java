@@ -482,6 +482,24 @@ public final class PoolSessions implements AutoCloseable {
         return s == null ? null : s.poolId;
     }
 
+    /** The pool of that id in the configuration in force, or null. */
+    NumberPool numberPool(String poolId) {
+        return poolId == null ? null : generation.pools().get(poolId);
+    }
+
+    /** The pool number (or overflow number) {@code e164} in the configuration in force, or null. */
+    Slot slot(long e164) {
+        return generation.slots().get(e164);
+    }
+
+    SessionListener sessionListener() {
+        return listener;
+    }
+
+    int maxSessionsPerAddress() {
+        return maxSessionsPerAddress;
+    }
+
     /** Sessions kept (live leases and grace windows). */
     public int sessionCount() {
         return sessions.size();

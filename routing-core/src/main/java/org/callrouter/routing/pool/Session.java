@@ -1,7 +1,6 @@
 package org.callrouter.routing.pool;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,9 +76,14 @@ final class Session {
 
     /** Rebuilds {@link #attribution} from the pool's configuration and the session's values. */
     void rebuildAttribution(PoolConfig pool) {
+        attribution = new Attribution(pool.id(), pool.campaign(), pool.sourceFor(request.utmSource()), id, false,
+                pool.releaseOnCallEnd(), tags(pool, request, id), List.copyOf(pagePath));
+    }
+
+    /** The tags a call to the number of session {@code id} gets from what its landing page told. */
+    static Map<String, String> tags(PoolConfig pool, SessionRequest r, String id) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("pool", pool.id());
-        SessionRequest r = request;
         put(tags, "utm_source", r.utmSource());
         put(tags, "utm_medium", r.utmMedium());
         put(tags, "utm_campaign", r.utmCampaign());
@@ -103,9 +107,7 @@ final class Session {
                 tags.putIfAbsent(name, value);
             }
         });
-        List<String> path = new ArrayList<>(pagePath);
-        attribution = new Attribution(pool.id(), pool.campaign(), pool.sourceFor(r.utmSource()), id, false,
-                pool.releaseOnCallEnd(), Collections.unmodifiableMap(tags), List.copyOf(path));
+        return Collections.unmodifiableMap(tags);
     }
 
     private static void put(Map<String, String> tags, String name, String value) {

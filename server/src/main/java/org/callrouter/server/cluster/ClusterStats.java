@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.LongAdder;
 /** What the Redis adapter counted, for metrics: failed and timed-out steps, by step. */
 public final class ClusterStats {
 
-    /** A step of the shared caps, as the metrics label it. */
+    /** A step of the shared caps and pools, as the metrics label it. */
     public enum Step {
         /** Connect to Redis and load the scripts (at start, again every 0.5 s until it answers). */
         CONNECT,
@@ -18,7 +18,13 @@ public final class ClusterStats {
         /** Renew this node's leases. */
         RENEW,
         /** Count a conversion after its call. */
-        COUNT;
+        COUNT,
+        /** A number for a visitor (the tracking listener waits on it), with the pool's numbers sent first when Redis lacks them. */
+        POOL_ALLOCATE,
+        /** A visitor's renewal, page view or release. */
+        POOL_SESSION,
+        /** The session a call to a pool number finds (the call waits on it). */
+        POOL_LOOKUP;
 
         /** The metric label: the name in lower case. */
         public String label() {

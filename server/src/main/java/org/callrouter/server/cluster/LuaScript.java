@@ -20,7 +20,8 @@ record LuaScript(String name, String text, String sha) {
     static final LuaScript RELEASE = load("release");
     static final LuaScript COUNT = load("count");
     static final LuaScript RENEW = load("renew");
-    static final List<LuaScript> ALL = List.of(ACQUIRE, COMMIT, RELEASE, COUNT, RENEW);
+    static final LuaScript POOLS = load("pools");
+    static final List<LuaScript> ALL = List.of(ACQUIRE, COMMIT, RELEASE, COUNT, RENEW, POOLS);
 
     private static LuaScript load(String name) {
         try (InputStream in = LuaScript.class.getResourceAsStream(name + ".lua")) {
