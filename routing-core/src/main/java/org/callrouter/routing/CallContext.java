@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.callrouter.routing.pool.Attribution;
+
 /**
  * What the router needs to know about an incoming call: the dialed number and the caller
  * as received (normalised by the router), the call's own tags (e.g. from carrier headers),
@@ -22,6 +24,7 @@ public final class CallContext {
     private final long nowMs;
     private final String[] tagNames;
     private final String[] tagValues;
+    private final Attribution visitor;
 
     private CallContext(Builder b) {
         this.dialedNumber = b.dialedNumber;
@@ -30,6 +33,7 @@ public final class CallContext {
         this.nowMs = b.nowMs;
         this.tagNames = Arrays.copyOf(b.tagNames, b.tagCount);
         this.tagValues = Arrays.copyOf(b.tagValues, b.tagCount);
+        this.visitor = b.visitor;
     }
 
     public static Builder builder() {
@@ -54,6 +58,14 @@ public final class CallContext {
     /** Decision time, epoch ms, or {@link #NO_TIME}. */
     public long nowMs() {
         return nowMs;
+    }
+
+    /**
+     * What the cluster's shared store said about the dialed pool number
+     * ({@link Router#sharedVisitor}), or null: the router asks its own pools.
+     */
+    public Attribution visitor() {
+        return visitor;
     }
 
     /** The value of one of the call's own tags (not the built-ins), or {@code null}. */
@@ -96,8 +108,25 @@ public final class CallContext {
         private String[] tagNames = new String[4];
         private String[] tagValues = new String[4];
         private int tagCount;
+        private Attribution visitor;
 
         private Builder() {
+        }
+
+        /** The dialed number given so far, or null. */
+        public String dialedNumber() {
+            return dialedNumber;
+        }
+
+        /** The visitor given so far, or null. */
+        public Attribution visitor() {
+            return visitor;
+        }
+
+        /** What the cluster's shared store said about the dialed pool number ({@link Router#sharedVisitor}). */
+        public Builder visitor(Attribution visitor) {
+            this.visitor = visitor;
+            return this;
         }
 
         /** The dialed number as received (Request-URI or To user part); without one the call is an unknown number. */

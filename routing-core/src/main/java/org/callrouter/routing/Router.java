@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -19,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.callrouter.routing.caps.CapCounters;
 import org.callrouter.routing.caps.SharedCaps;
 import org.callrouter.routing.caps.CapWindow;
+import org.callrouter.routing.config.CampaignConfig;
 import org.callrouter.routing.config.Caps;
 import org.callrouter.routing.config.ConfigError;
 import org.callrouter.routing.config.ConfigException;
@@ -27,9 +30,12 @@ import org.callrouter.routing.config.NumberPolicy;
 import org.callrouter.routing.config.RepeatCallers;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.config.ServerSettings;
+import org.callrouter.routing.config.SharedStatePolicy;
 import org.callrouter.routing.phone.PhoneNumbers;
 import org.callrouter.routing.pool.Attribution;
 import org.callrouter.routing.pool.PoolSessions;
+import org.callrouter.routing.pool.SharedPoolSessions;
+import org.callrouter.routing.pool.SharedPools;
 import org.callrouter.routing.store.CallerIndex;
 import org.callrouter.routing.quarantine.QuarantinedNumber;
 import org.callrouter.routing.store.BlockedCallerStore;
@@ -79,6 +85,10 @@ public final class Router implements AutoCloseable {
     final LongAdder sharedStateFallbacks = new LongAdder();
     /** Calls refused because the shared store failed (policy {@code reject}). */
     final LongAdder sharedStateRejections = new LongAdder();
+    /** The pools' sessions in the cluster's shared store; null while they are this node's own. */
+    private volatile SharedPoolSessions sharedPools;
+    /** Calls to a pool number attributed to the pool only because the shared store failed (policy {@code local}). */
+    private final LongAdder poolAttributionFallbacks = new LongAdder();
 
     private Router(RouterConfig config, Stores stores, boolean writable, Clock clock, RandomGenerator random,
                    HandlerHealth health) {
@@ -209,7 +219,7 @@ public final class Router implements AutoCloseable {
         if (source == null) {
             source = stores.symbols().name(SymbolTable.Kind.SOURCE, sourceCode);
         }
-        Attribution attribution = pools.attribute(dialed, nowMs);
+        Attribution attribution = call.visitor() != null ? call.visitor() : pools.attribute(dialed, nowMs);
         if (attribution != null) {
             source = attribution.source();
         }
@@ -494,6 +504,81 @@ public final class Router implements AutoCloseable {
 
     SharedCaps sharedCaps() {
         return shared;
+    }
+
+    /**
+     * Keeps the pools' leases and visitor sessions in the cluster's shared store from now on
+     * (set once at start, before the tracking listener and the first call).
+     */
+    public void sharePools(SharedPools store) {
+        this.sharedPools = new SharedPoolSessions(pools, store);
+    }
+
+    /** The pools' sessions in the cluster's shared store, or null without {@code cluster:}. */
+    public SharedPoolSessions sharedPools() {
+        return sharedPools;
+    }
+
+    /**
+     * With a cluster, the visitor session a call to a pool number finds in the shared store, to
+     * give {@link #route} through {@link CallContext.Builder#visitor}; null when the call needs
+     * no look-up (no {@code cluster:}, or the dialed number is not a pool number with sessions),
+     * so a call without pools costs one volatile read here. When the store fails, the pool's
+     * campaign's {@code on_shared_state_error} decides: {@code local} completes with the pool's
+     * attribution tagged {@code pool_attribution_unavailable} (counted); {@code reject} fails the
+     * stage with a {@link SharedStateException}. Completes on the store client's thread.
+     */
+    public CompletionStage<Attribution> sharedVisitor(String dialedNumber) {
+        SharedPoolSessions shared = sharedPools;
+        if (shared == null) {
+            return null;
+        }
+        long dialed = snapshot.phones.parse(dialedNumber);
+        CompletionStage<Attribution> found = dialed < 0 ? null : shared.attribute(dialed);
+        if (found == null) {
+            return null;
+        }
+        return found.handle((visitor, error) -> {
+            if (error == null) {
+                return visitor;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                    : error;
+            if (policyOf(shared.campaignOf(dialed)) == SharedStatePolicy.LOCAL) {
+                poolAttributionFallbacks.increment();
+                return shared.unavailable(dialed);
+            }
+            sharedStateRejections.increment();
+            throw new SharedStateException("shared state unavailable: " + cause.getClass().getSimpleName(), cause);
+        });
+    }
+
+    private SharedStatePolicy policyOf(String campaignId) {
+        for (CampaignConfig campaign : snapshot.config.campaigns()) {
+            if (campaign.id().equals(campaignId)) {
+                return campaign.onSharedStateError();
+            }
+        }
+        return SharedStatePolicy.REJECT;
+    }
+
+    /**
+     * The visitor's number goes back to its pool (a call ended with {@code release_on_call_end}):
+     * in the shared store with a cluster (not waited for; a failure is counted by the store and
+     * the lease ends on its own), else in {@link #pools}.
+     */
+    public void releaseVisitor(String sessionId, long nowMs) {
+        SharedPoolSessions shared = sharedPools;
+        if (shared != null) {
+            shared.release(sessionId);
+        } else {
+            pools.release(sessionId, nowMs);
+        }
+    }
+
+    /** Calls to a pool number attributed to the pool only because the shared store failed (policy {@code local}). */
+    public long poolAttributionFallbacks() {
+        return poolAttributionFallbacks.sum();
     }
 
     /** Slots taken from this node's own counters because the shared store failed (policy {@code local}). */

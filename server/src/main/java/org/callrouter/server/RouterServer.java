@@ -27,6 +27,7 @@ import org.callrouter.server.b2bua.B2bua;
 import org.callrouter.server.b2bua.B2buaCallbackDialer;
 import org.callrouter.server.callback.CallbackDialer;
 import org.callrouter.server.cluster.RedisSharedCaps;
+import org.callrouter.server.cluster.RedisSharedPools;
 import org.callrouter.server.b2bua.B2buaSettings;
 import org.callrouter.server.b2bua.HandlerProber;
 import org.callrouter.server.b2bua.LocalContact;
@@ -160,6 +161,7 @@ public final class RouterServer implements AutoCloseable {
                 shared = RedisSharedCaps.start(config.cluster());
                 b2bua.sipLoop(netty.loop());
                 router.shareCaps(shared);
+                router.sharePools(new RedisSharedPools(shared));
             }
             this.sharedCaps = shared;
             b2bua.trunks().configure(config.trunks()); // before the loop takes its first event
@@ -178,7 +180,8 @@ public final class RouterServer implements AutoCloseable {
             startedPurge = CallerPurge.start(router, wall, errors);
             this.purge = startedPurge;
             this.tracking = settings.tracking().enabled()
-                    ? TrackingServer.start(config, router.pools(), trackingStats, wall, errors) : null;
+                    ? TrackingServer.start(config, router.pools(), router.sharedPools(), trackingStats, wall, errors)
+                    : null;
             phases.ended("handlers resolved, SIP loop, probes and tracking listener started");
             started = true;
         } finally {

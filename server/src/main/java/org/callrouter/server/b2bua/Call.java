@@ -2,6 +2,7 @@ package org.callrouter.server.b2bua;
 
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 import org.callrouter.routing.CallContext;
 import org.callrouter.routing.Candidate;
@@ -250,6 +251,9 @@ final class Call implements TimerTarget {
 
     /** DESIGN steps 2-5: the routing decision, then the first handler. */
     private void route(CallContext.Builder context) {
+        if (context.visitor() == null && awaitVisitor(context)) {
+            return;
+        }
         final long now = b2bua.wallMs();
         final long routingStartNs = System.nanoTime();
         plan = b2bua.router().route(context.nowMs(now).build());
@@ -269,6 +273,43 @@ final class Call implements TimerTarget {
                 reportNewSkips();
                 tryNextHandler();
             }
+        }
+    }
+
+    /**
+     * With a cluster, a call to a pool number learns its visitor's session from Redis before it
+     * is routed (server README, "Cluster: shared state in Redis"): the call stays
+     * {@link State#RINGING} with no leg while Redis answers, and is routed on the SIP loop when
+     * it did. Whether a lookup was started (false: no cluster, or not a pool number).
+     */
+    private boolean awaitVisitor(CallContext.Builder context) {
+        final CompletionStage<Attribution> lookup = b2bua.router().sharedVisitor(context.dialedNumber());
+        if (lookup == null) {
+            return false;
+        }
+        lookup.whenComplete((visitor, error) -> b2bua.sipLoop().execute(() -> onVisitor(context, visitor, error)));
+        return true;
+    }
+
+    /** On the SIP loop: the visitor Redis found (or the pool's attribution), or the policy's refusal. */
+    private void onVisitor(CallContext.Builder context, Attribution visitor, Throwable error) {
+        try {
+            if (state != State.RINGING) {
+                return; // the carrier cancelled while Redis answered
+            }
+            if (error != null) {
+                final Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (cause instanceof SharedStateException) {
+                    refuse(503, cause.getMessage());
+                    return;
+                }
+                b2bua.failSafe(this, cause);
+                return;
+            }
+            route(context.visitor(visitor));
+        } catch (RuntimeException | Error e) {
+            b2bua.failSafe(this, e);
         }
     }
 
@@ -1146,7 +1187,7 @@ final class Call implements TimerTarget {
             return;
         }
         try {
-            b2bua.router().pools().release(visitor.sessionId(), now);
+            b2bua.router().releaseVisitor(visitor.sessionId(), now);
         } catch (RuntimeException e) {
             b2bua.reportError(e);
         }

@@ -37,6 +37,11 @@ final class ClusterMetrics {
         FunctionCounter.builder("cluster.shared.state.rejections", server.router(), Router::sharedStateRejections)
                 .description("Calls refused with 503 because Redis failed (on_shared_state_error: reject)")
                 .register(registry);
+        FunctionCounter.builder("cluster.pool.attribution.fallbacks", server.router(),
+                        Router::poolAttributionFallbacks)
+                .description("Calls to a pool number attributed to the pool only (tag pool_attribution_unavailable)"
+                        + " because Redis failed (on_shared_state_error: local)")
+                .register(registry);
         RedisSharedCaps caps = server.sharedCaps();
         if (caps != null) {
             Gauge.builder("cluster.redis.connected", caps, c -> c.connected() ? 1 : 0)

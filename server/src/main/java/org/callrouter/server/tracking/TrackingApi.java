@@ -7,6 +7,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 import io.github.bucket4j.TimeMeter;
 import org.callrouter.routing.config.PoolConfig;
@@ -15,13 +18,17 @@ import org.callrouter.routing.config.ServerSettings;
 import org.callrouter.routing.pool.Allocation;
 import org.callrouter.routing.pool.PoolSessions;
 import org.callrouter.routing.pool.SessionRequest;
+import org.callrouter.routing.pool.SharedPoolSessions;
 import org.callrouter.routing.store.StoreException;
 
 /**
  * The public tracking API without the HTTP: a {@link TrackingRequest} in, a
  * {@link TrackingResponse} out (server README, "Tracking listener"). Runs on the tracking event
  * loop: every call it makes ({@link PoolSessions}, Bucket4j) works in memory without waiting
- * for I/O.
+ * for I/O. With a cluster ({@link SharedPoolSessions}) the sessions are in Redis: a session
+ * route's answer is a stage that completes on the loop when Redis answered, and a 503 with a
+ * JSON reason when it failed or did not answer within {@code cluster.timeout_ms} (the page
+ * keeps its own number); the loop never waits for it.
  *
  * <p>A request is checked in this order: the route (404), the method (405, or the CORS preflight),
  * the pool (404), the {@code Origin} (403 without CORS headers), a token from the client
@@ -76,6 +83,8 @@ final class TrackingApi {
     }
 
     private final PoolSessions pools;
+    /** The sessions in the cluster's Redis; null without {@code cluster:}. */
+    private final SharedPoolSessions shared;
     private final TrackingScript script;
     private final TrackingStats stats;
     private final Clock wall;
@@ -85,9 +94,10 @@ final class TrackingApi {
     private String lastIso;
     private volatile Settings settings;
 
-    TrackingApi(RouterConfig config, PoolSessions pools, TrackingScript script, TrackingStats stats, Clock wall,
-                TimeMeter time) {
+    TrackingApi(RouterConfig config, PoolSessions pools, SharedPoolSessions shared, TrackingScript script,
+                TrackingStats stats, Clock wall, TimeMeter time) {
         this.pools = pools;
+        this.shared = shared;
         this.script = script;
         this.stats = stats;
         this.wall = wall;
@@ -111,13 +121,20 @@ final class TrackingApi {
         settings = new Settings(limits, Set.copyOf(origins));
     }
 
-    /** Answers one request; throws only on a bug (the server answers that 500). */
-    TrackingResponse handle(TrackingRequest request) {
+    /**
+     * Answers one request: at once, or (a session route with a cluster) when Redis answered, on
+     * {@code loop}. Throws, or fails the stage, only on a bug (the server answers that 500).
+     */
+    CompletionStage<TrackingResponse> handle(TrackingRequest request, Executor loop) {
         try {
-            return answer(request);
+            return answer(request, loop);
         } catch (TrackingException e) {
-            return refusal(e);
+            return now(refusal(e));
         }
+    }
+
+    private static CompletionStage<TrackingResponse> now(TrackingResponse answer) {
+        return CompletableFuture.completedFuture(answer);
     }
 
     /** {@code {"error": ...}} with the refusal's status, its {@code Retry-After}, and {@code cors} headers. */
@@ -126,7 +143,7 @@ final class TrackingApi {
         return e.retryAfterSeconds() == null ? answer : answer.with("Retry-After", e.retryAfterSeconds());
     }
 
-    private TrackingResponse answer(TrackingRequest request) throws TrackingException {
+    private CompletionStage<TrackingResponse> answer(TrackingRequest request, Executor loop) throws TrackingException {
         final Settings now = settings;
         final String path = request.path();
         final Route route = route(path);
@@ -136,18 +153,18 @@ final class TrackingApi {
         final boolean preflight = request.method().equals("OPTIONS");
         if (!preflight && !request.method().equals(route.method)) {
             final String allowed = route.method + ", OPTIONS";
-            return TrackingResponse.error(405, JsonBody.shortened(request.method()) + " is not allowed here; allowed: "
-                    + allowed, "Allow", allowed);
+            return now(TrackingResponse.error(405, JsonBody.shortened(request.method())
+                    + " is not allowed here; allowed: " + allowed, "Allow", allowed));
         }
         if (route == Route.SCRIPT) {
             if (preflight) {
-                return TrackingResponse.empty(204, "Allow", "GET, OPTIONS");
+                return now(TrackingResponse.empty(204, "Allow", "GET, OPTIONS"));
             }
             if (script == null) {
                 throw new TrackingException(404, "no script on this router (" + TrackingScript.RESOURCE
                         + " is not on the class path)");
             }
-            return script.answer(request);
+            return now(script.answer(request));
         }
         final String id = id(path);
         final PoolConfig pool = route.onPool() ? pools.pool(id) : null;
@@ -162,17 +179,20 @@ final class TrackingApi {
         final String[] cors = origin == null ? new String[0] : new String[] {"Access-Control-Allow-Origin", origin,
             "Vary", "Origin"};
         if (preflight) {
-            return TrackingResponse.empty(204, cors).with("Access-Control-Allow-Methods", ALLOW_METHODS,
-                    "Access-Control-Allow-Headers", "Content-Type", "Access-Control-Max-Age", PREFLIGHT_MAX_AGE);
+            return now(TrackingResponse.empty(204, cors).with("Access-Control-Allow-Methods", ALLOW_METHODS,
+                    "Access-Control-Allow-Headers", "Content-Type", "Access-Control-Max-Age", PREFLIGHT_MAX_AGE));
         }
         try {
             limit(now.limits().address(request.client()), TrackingStats.Scope.ADDRESS);
             if (pool != null) {
                 limit(now.limits().pool(pool.id()), TrackingStats.Scope.POOL);
             }
-            return dispatch(route, id, pool, request.body(), request.client()).with(cors);
+            if (shared != null && route != Route.FAILURES) {
+                return dispatchShared(route, id, pool, request.body(), request.client(), loop, cors);
+            }
+            return now(dispatch(route, id, pool, request.body(), request.client()).with(cors));
         } catch (TrackingException e) {
-            return refusal(e, cors);
+            return now(refusal(e, cors));
         }
     }
 
@@ -181,19 +201,10 @@ final class TrackingApi {
         final long nowMs = wall.millis();
         switch (route) {
             case CREATE -> {
-                final JsonBody json = JsonBody.parse(body, SESSION_FIELDS, true);
-                final String held = json.string("session");
-                if (held != null && !isSessionId(held)) {
-                    throw new TrackingException(400, "session must be 32 lowercase hex characters");
-                }
-                final SessionRequest visitor = sessionRequest(json);
-                final String problem = visitor.problem(pool);
-                if (problem != null) {
-                    throw new TrackingException(400, problem);
-                }
+                final Creation visitor = creation(body, pool);
                 final Allocation allocation;
                 try {
-                    allocation = pools.create(pool.id(), held, visitor, client, nowMs);
+                    allocation = pools.create(pool.id(), visitor.held(), visitor.request(), client, nowMs);
                 } catch (StoreException e) {
                     // The sessions store is full (server.stores.max_sessions smaller than the
                     // pools need; counted in store_full_refusals_total) or failed: the visitor
@@ -206,12 +217,7 @@ final class TrackingApi {
                 return allocation(pools.renew(id, nowMs), nowMs);
             }
             case PAGE_VIEWS -> {
-                final String url = JsonBody.parse(body, PAGE_VIEW_FIELDS, false).string("page_url");
-                final String problem = SessionRequest.urlProblem(url);
-                if (problem != null) {
-                    throw new TrackingException(400, problem);
-                }
-                if (!pools.pageView(id, url, nowMs)) {
+                if (!pools.pageView(id, pageViewUrl(body), nowMs)) {
                     throw new TrackingException(404, "unknown or expired session");
                 }
                 return TrackingResponse.empty(204);
@@ -238,6 +244,79 @@ final class TrackingApi {
             }
             default -> throw new IllegalStateException(route.name());
         }
+    }
+
+    /** A request for a number: the session the page holds (or null) and what it tells about the visitor. */
+    private record Creation(String held, SessionRequest request) {
+    }
+
+    private static Creation creation(byte[] body, PoolConfig pool) throws TrackingException {
+        final JsonBody json = JsonBody.parse(body, SESSION_FIELDS, true);
+        final String held = json.string("session");
+        if (held != null && !isSessionId(held)) {
+            throw new TrackingException(400, "session must be 32 lowercase hex characters");
+        }
+        final SessionRequest visitor = sessionRequest(json);
+        final String problem = visitor.problem(pool);
+        if (problem != null) {
+            throw new TrackingException(400, problem);
+        }
+        return new Creation(held, visitor);
+    }
+
+    private static String pageViewUrl(byte[] body) throws TrackingException {
+        final String url = JsonBody.parse(body, PAGE_VIEW_FIELDS, false).string("page_url");
+        final String problem = SessionRequest.urlProblem(url);
+        if (problem != null) {
+            throw new TrackingException(400, problem);
+        }
+        return url;
+    }
+
+    /** The session routes with a cluster: one Redis step each, answered on {@code loop} when it completes. */
+    private CompletionStage<TrackingResponse> dispatchShared(Route route, String id, PoolConfig pool, byte[] body,
+                                                             String client, Executor loop, String[] cors)
+            throws TrackingException {
+        final long nowMs = wall.millis();
+        return switch (route) {
+            case CREATE -> {
+                final Creation visitor = creation(body, pool);
+                yield later(shared.create(pool.id(), visitor.held(), visitor.request(), client, nowMs), loop, cors,
+                        a -> allocation(a, nowMs));
+            }
+            case RENEW -> later(shared.renew(id), loop, cors, a -> allocation(a, nowMs));
+            case PAGE_VIEWS -> later(shared.pageView(id, pageViewUrl(body)), loop, cors, viewed -> {
+                if (!viewed) {
+                    throw new TrackingException(404, "unknown or expired session");
+                }
+                return TrackingResponse.empty(204);
+            });
+            case RELEASE -> later(shared.release(id), loop, cors, released -> TrackingResponse.empty(204));
+            default -> throw new IllegalStateException(route.name());
+        };
+    }
+
+    /** What to answer for a Redis step's outcome. */
+    private interface Outcome<T> {
+        TrackingResponse answer(T value) throws TrackingException;
+    }
+
+    /**
+     * The answer to a Redis step, made on {@code loop} (which confines this API's state) when the
+     * step completed: a 503 when it failed or timed out, so the page keeps its own number.
+     */
+    private <T> CompletionStage<TrackingResponse> later(CompletionStage<T> step, Executor loop, String[] cors,
+                                                        Outcome<T> outcome) {
+        return step.handleAsync((value, error) -> {
+            if (error != null) {
+                return TrackingResponse.error(503, "shared state unavailable; keep the page's own number", cors);
+            }
+            try {
+                return outcome.answer(value).with(cors);
+            } catch (TrackingException e) {
+                return refusal(e, cors);
+            }
+        }, loop);
     }
 
     /** The session answer, or the refusal the allocation's status calls for. */

@@ -5,8 +5,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -58,6 +63,7 @@ import org.callrouter.routing.config.HostPort;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.config.ServerSettings;
 import org.callrouter.routing.pool.PoolSessions;
+import org.callrouter.routing.pool.SharedPoolSessions;
 import org.callrouter.server.transport.InboundConnections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +86,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One event-loop thread does everything, the {@link TrackingApi} included, with no worker
  * pool: each request is at most tens of microseconds of work in memory ({@code PoolSessions} and
- * the Bucket4j buckets never wait for I/O). Workers would add a thread hop and a queue to bound
+ * the Bucket4j buckets never wait for I/O; with a cluster, a session request's Redis step is
+ * asynchronous and its answer is written on the loop when it completes). Workers would add a thread hop and a queue to bound
  * without adding throughput: the creations of one pool serialise on the pool's lock anyway, and a
  * small machine's other core belongs to the SIP loop. One thread also confines the rate-limit
  * buckets and the connection counts, without locks. A request never waits for another: what
@@ -120,7 +127,8 @@ public final class TrackingServer implements AutoCloseable {
      * @throws IllegalStateException when the address cannot be bound.
      */
     static TrackingServer start(HostPort listen, int maxBodyBytes, List<Cidr> trustedProxies,
-                                Function<TrackingRequest, TrackingResponse> api, TrackingStats stats,
+                                BiFunction<TrackingRequest, Executor, CompletionStage<TrackingResponse>> api,
+                                TrackingStats stats,
                                 ErrorHandler errors) {
         final boolean epoll = Epoll.isAvailable();
         final IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -167,15 +175,16 @@ public final class TrackingServer implements AutoCloseable {
     }
 
     /**
-     * Starts the listener of {@code config}'s {@code server.tracking} over the router's pools:
+     * Starts the listener of {@code config}'s {@code server.tracking} over the router's pools
+     * (their sessions in the cluster's Redis when {@code shared} is not null):
      * {@code /callrouter.js} from the class path, the rate limits, the bounds.
      *
      * @throws IllegalStateException when the address cannot be bound.
      */
-    public static TrackingServer start(RouterConfig config, PoolSessions pools, TrackingStats stats, Clock wall,
-                                       ErrorHandler errors) {
+    public static TrackingServer start(RouterConfig config, PoolSessions pools, SharedPoolSessions shared,
+                                       TrackingStats stats, Clock wall, ErrorHandler errors) {
         final ServerSettings.Tracking settings = config.server().tracking();
-        final TrackingApi api = new TrackingApi(config, pools, TrackingScript.load(), stats, wall,
+        final TrackingApi api = new TrackingApi(config, pools, shared, TrackingScript.load(), stats, wall,
                 TimeMeter.SYSTEM_NANOTIME);
         final TrackingServer server = start(settings.listen(), settings.maxBodyBytes(), settings.trustedProxies(),
                 api::handle, stats, errors);
@@ -248,12 +257,13 @@ public final class TrackingServer implements AutoCloseable {
     /** Hands each complete request to the API and writes its answer; one instance for every connection. */
     @ChannelHandler.Sharable
     private static final class Answerer extends SimpleChannelInboundHandler<FullHttpRequest> {
-        private final Function<TrackingRequest, TrackingResponse> api;
+        private final BiFunction<TrackingRequest, Executor, CompletionStage<TrackingResponse>> api;
         private final TrackingStats stats;
         private final ErrorHandler errors;
         private final Supplier<List<Cidr>> trusted;
 
-        Answerer(Function<TrackingRequest, TrackingResponse> api, TrackingStats stats, ErrorHandler errors,
+        Answerer(BiFunction<TrackingRequest, Executor, CompletionStage<TrackingResponse>> api, TrackingStats stats,
+                 ErrorHandler errors,
                  Supplier<List<Cidr>> trusted) {
             this.api = api;
             this.stats = stats;
@@ -280,15 +290,36 @@ public final class TrackingServer implements AutoCloseable {
                     ClientAddress.of(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress(), forwardedFor,
                             trusted.get()));
             final boolean keepAlive = HttpUtil.isKeepAlive(request);
-            write(ctx, answer(call), keepAlive, keepAlive && request.protocolVersion() == HttpVersion.HTTP_1_0, stats);
+            final boolean sayKeepAlive = keepAlive && request.protocolVersion() == HttpVersion.HTTP_1_0;
+            final CompletableFuture<TrackingResponse> answer = answer(call, ctx.executor()).toCompletableFuture();
+            if (answer.isDone()) {
+                write(ctx, answered(answer), keepAlive, sayKeepAlive, stats);
+                return;
+            }
+            // Waiting on Redis (a cluster's sessions): the connection reads no further request
+            // until this one is answered, so its answers keep their order.
+            ctx.channel().config().setAutoRead(false);
+            answer.whenComplete((done, error) -> ctx.executor().execute(() -> {
+                write(ctx, answered(answer), keepAlive, sayKeepAlive, stats);
+                ctx.channel().config().setAutoRead(true);
+            }));
         }
 
         /** The API's answer; whatever it throws is a 500, logged once, and the loop goes on. */
-        private TrackingResponse answer(TrackingRequest call) {
+        private CompletionStage<TrackingResponse> answer(TrackingRequest call, Executor loop) {
             try {
-                return api.apply(call);
+                return api.apply(call, loop);
             } catch (RuntimeException | Error e) {
-                errors.onError(e);
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+
+        /** A completed answer, or the 500 of a bug. */
+        private TrackingResponse answered(CompletableFuture<TrackingResponse> answer) {
+            try {
+                return answer.join();
+            } catch (CompletionException | CancellationException e) {
+                errors.onError(e.getCause() != null ? e.getCause() : e);
                 return TrackingResponse.error(500, "internal error");
             }
         }

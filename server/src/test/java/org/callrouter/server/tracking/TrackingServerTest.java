@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.callrouter.routing.config.HostPort;
@@ -34,13 +35,13 @@ class TrackingServerTest {
 
     @BeforeEach
     void start() {
-        server = TrackingServer.start(new HostPort("127.0.0.1", 0), 64, List.of(), request -> {
+        server = TrackingServer.start(new HostPort("127.0.0.1", 0), 64, List.of(), (request, loop) -> {
             seen.set(request);
             if (request.path().equals("/boom")) {
                 throw new IllegalStateException("a bug in the API");
             }
-            return TrackingResponse.error(404, "echo " + request.method() + " " + request.path() + " "
-                    + request.body().length);
+            return CompletableFuture.completedFuture(TrackingResponse.error(404, "echo " + request.method() + " "
+                    + request.path() + " " + request.body().length));
         }, stats, errors);
     }
 
