@@ -99,6 +99,8 @@ final class Call implements TimerTarget {
     private CallContext.Builder pendingContext;
     private Passport pendingPassport;
     private long verificationTimer = TimerService.NO_TIMER;
+    /** While the visitor of the dialed pool number is looked up in Redis: the call's context, not yet routed. */
+    private CallContext.Builder visitorContext;
     /** The customer's side when this call is a lost call's callback; null for a carrier's call. */
     private final CustomerLeg callback;
     /** The carrier's leg's session timer (RFC 4028), when its INVITE asked for one; else null. */
@@ -287,17 +289,19 @@ final class Call implements TimerTarget {
         if (lookup == null) {
             return false;
         }
-        lookup.whenComplete((visitor, error) -> b2bua.sipLoop().execute(() -> onVisitor(context, visitor, error)));
+        visitorContext = context;
+        lookup.whenComplete((visitor, error) -> b2bua.sipLoop().execute(() -> onVisitor(visitor, error)));
         return true;
     }
 
     /** On the SIP loop: the visitor Redis found (or the pool's attribution), or the policy's refusal. */
-    private void onVisitor(CallContext.Builder context, Attribution visitor, Throwable error) {
+    private void onVisitor(Attribution visitor, Throwable error) {
         try {
-            if (state != State.RINGING) {
+            if (visitorContext == null || state != State.RINGING) {
                 return; // the carrier cancelled while Redis answered
             }
             if (error != null) {
+                // Refused unrouted: the record says who called (see finish).
                 final Throwable cause = error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error;
                 if (cause instanceof SharedStateException) {
@@ -307,6 +311,8 @@ final class Call implements TimerTarget {
                 b2bua.failSafe(this, cause);
                 return;
             }
+            final CallContext.Builder context = visitorContext;
+            visitorContext = null;
             route(context.visitor(visitor));
         } catch (RuntimeException | Error e) {
             b2bua.failSafe(this, e);
@@ -1133,11 +1139,14 @@ final class Call implements TimerTarget {
             // Ended while its signature was being verified (a CANCEL, shutdown): never routed,
             // the record still says who called.
             pendingPassport.tags(pendingContext, false, "call ended before its verification", false);
-            final CallContext unrouted = pendingContext.build();
+            receivedUnrouted(pendingContext);
             pendingContext = null;
             pendingPassport = null;
-            b2bua.events().received(id, key, b2bua.wallMs(), CallEvents.NOT_ROUTED, unrouted.callerNumber(),
-                    unrouted.dialedNumber(), null, null, unrouted.tags());
+        }
+        if (visitorContext != null) {
+            // Ended while its pool visitor was looked up (a CANCEL, or Redis failed under reject).
+            receivedUnrouted(visitorContext);
+            visitorContext = null;
         }
         if (dtmf != null) {
             dtmf.stop();
@@ -1201,6 +1210,12 @@ final class Call implements TimerTarget {
         if (answered != null) {
             b2bua.unregister(answered.dialog.callId);
         }
+    }
+
+    private void receivedUnrouted(CallContext.Builder context) {
+        final CallContext unrouted = context.build();
+        b2bua.events().received(id, key, b2bua.wallMs(), CallEvents.NOT_ROUTED, unrouted.callerNumber(),
+                unrouted.dialedNumber(), null, null, unrouted.tags());
     }
 
     private void state(State next, String reason) {

@@ -182,7 +182,8 @@ class ClusterPoolsIntegrationTest {
 
                 final ReceivedResponse local = carrier.call(sip(router), SUPPORT.substring(1) + "0").awaitFinal(WAIT);
                 assertEquals(200, local.status(), "support: on_shared_state_error local");
-                final Map<String, String> tags = events.received().get(events.received().size() - 1).tags();
+                assertEquals(2, events.received().size(), "the refused call is recorded too, unrouted");
+                final Map<String, String> tags = events.received().get(1).tags();
                 assertEquals("true", tags.get("pool_attribution_unavailable"), tags.toString());
                 assertEquals("support-web", tags.get("pool"));
                 assertFalse(tags.containsKey("visitor_session"));
