@@ -54,9 +54,10 @@ class SharedPoolsPolicyTest {
     private final TestClock clock = new TestClock("2026-03-14T18:10:00Z");
     private Router router;
 
-    /** Answers look-ups with what the test set; records them. The tracking steps are not this test's. */
+    /** Answers look-ups with what the test set; records them and releases. The tracking steps are not this test's. */
     private static final class StubStore implements SharedPools {
         final List<String> lookups = new ArrayList<>();
+        final List<String> released = new ArrayList<>();
         CompletableFuture<Visitor> answer = new CompletableFuture<>();
 
         @Override
@@ -83,7 +84,8 @@ class SharedPoolsPolicyTest {
 
         @Override
         public CompletionStage<Boolean> release(String sessionId) {
-            throw new UnsupportedOperationException();
+            released.add(sessionId);
+            return CompletableFuture.completedFuture(true);
         }
     }
 
@@ -138,6 +140,14 @@ class SharedPoolsPolicyTest {
         assertEquals("Cj0", plan.tags().get("gclid"));
         assertEquals("0123456789abcdef0123456789abcdef", plan.attribution().sessionId());
         assertEquals(List.of("https://a.example/"), plan.attribution().pagePath());
+    }
+
+    @Test
+    void aCallEndingWithReleaseOnCallEndReleasesInTheStore() {
+        Router r = router(true);
+        r.releaseVisitor("0123456789abcdef0123456789abcdef", clock.millis());
+        r.releaseVisitor("not-a-session-id", clock.millis());
+        assertEquals(List.of("0123456789abcdef0123456789abcdef"), store.released);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.callrouter.server.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -137,6 +138,13 @@ class RedisSharedPoolsTest {
         assertEquals(Allocation.Status.CREATED, a.status());
         assertEquals("+" + N1, a.number(), "never-held numbers go in list order");
         assertEquals("+" + N2, b.number());
+
+        Allocation renewed = await(node.renew(a.sessionId()));
+        assertEquals(Allocation.Status.RENEWED, renewed.status());
+        assertEquals(a.number(), renewed.number());
+        assertTrue(renewed.expiresAtMs() >= a.expiresAtMs(), "a renewal never shortens the lease");
+        assertEquals(Allocation.Status.UNKNOWN_SESSION, await(node.renew("0123456789abcdef0123456789abcdef")).status());
+        assertFalse(await(node.pageView("0123456789abcdef0123456789abcdef", "https://shop.example/")));
 
         Allocation again = create(node, a.sessionId(), null);
         assertEquals(Allocation.Status.KEPT, again.status(), "the visitor's own session keeps its number");
