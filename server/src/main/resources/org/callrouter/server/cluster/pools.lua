@@ -16,6 +16,8 @@
 local step, p = ARGV[1], ARGV[2]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- Free numbers are scored in microseconds, so that releases keep their order within a millisecond.
+local nowUs = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local MAX_PAGE_VIEWS = 20
 
 local function pool(id)
@@ -50,6 +52,16 @@ local function lease(leaseKey, sid, number, address, leaseEnd, graceMs)
     redis.call('ZADD', a, leaseEnd, sid)
     extendTo(a, leaseEnd)
   end
+end
+
+-- A released number goes behind every number freed before it, even one freed in the same microsecond.
+local function freeNow(free, number)
+  local us = nowUs
+  local last = redis.call('ZRANGE', free, -1, -1, 'WITHSCORES')
+  if last[2] and tonumber(last[2]) >= us then
+    us = tonumber(last[2]) + 1
+  end
+  redis.call('ZADD', free, us, number)
 end
 
 local function view(sid, url, untilMs)
@@ -90,7 +102,7 @@ if step == 'allocate' then
   -- Leases that ended free their numbers, each scored by when its lease ended.
   local ended = redis.call('ZRANGEBYSCORE', leaseKey, '-inf', now, 'WITHSCORES')
   for i = 1, #ended, 2 do
-    redis.call('ZADD', free, ended[i + 1], ended[i])
+    redis.call('ZADD', free, tonumber(ended[i + 1]) * 1000, ended[i])
     redis.call('ZREM', leaseKey, ended[i])
   end
   -- 1. The visitor's own session keeps its number, or takes it back if no one else got it.
@@ -196,7 +208,7 @@ elseif step == 'release' then
     return {'unknown'}
   end
   redis.call('ZREM', h.leaseKey, h.number)
-  redis.call('ZADD', h.free, now, h.number)
+  freeNow(h.free, h.number)
   redis.call('HSET', KEYS[1], 'lease', now, 'released', 1)
   redis.call('PEXPIREAT', KEYS[1], now + h.graceMs)
   redis.call('PEXPIREAT', KEYS[1] .. ':path', now + h.graceMs)

@@ -167,6 +167,31 @@ class RedisSharedPoolsTest {
     }
 
     @Test
+    void numbersReleasedInOneMillisecondComeBackInTheirReleaseOrder() {
+        long[] numbers = new long[6];
+        for (int i = 0; i < numbers.length; i++) {
+            numbers[i] = 18005552000L + i;
+        }
+        SharedPoolSessions node = node("r1", pool(600, 600, null, numbers), 10);
+        List<Allocation> held = new ArrayList<>();
+        for (int i = 0; i < numbers.length; i++) {
+            held.add(create(node, null, null));
+        }
+        List<CompletionStage<Boolean>> releases = new ArrayList<>();
+        List<String> order = new ArrayList<>();
+        for (int i : new int[] {4, 1, 5, 0, 3, 2}) {
+            releases.add(node.release(held.get(i).sessionId())); // sent back to back: one or two ms apart at most
+            order.add(held.get(i).number());
+        }
+        releases.forEach(release -> assertTrue(await(release)));
+        List<String> again = new ArrayList<>();
+        for (int i = 0; i < numbers.length; i++) {
+            again.add(create(node, null, null).number());
+        }
+        assertEquals(order, again);
+    }
+
+    @Test
     void everyNumberHeldGivesTheOverflowNumber() {
         SharedPoolSessions node = node("r1", pool(600, 600, "+18005559999", N1), 10);
         assertEquals(Allocation.Status.CREATED, create(node, null, null).status());
