@@ -10,6 +10,7 @@ import java.util.function.Predicate;
 
 import org.agrona.ErrorHandler;
 import org.callrouter.server.records.Journal;
+import org.callrouter.server.records.JournalTail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
