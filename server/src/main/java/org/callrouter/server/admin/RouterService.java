@@ -143,12 +143,15 @@ public final class RouterService implements AutoCloseable {
                     .description("Callers blocked because a call of theirs was marked spam")
                     .register(metrics.registry());
             // After the SIP router: it owns the data directory, so a second router fails there first.
-            storeFeed = StoreFeed.start(settings, journalDir(settings), config.attribution(), wall, errors);
             if (settings.records().kafka() != null) {
                 shipper = KafkaRecordShipper.start(settings.records().kafka(), settings.dataDir(), journalDir(settings),
                         wall, errors);
                 metrics.bind(shipper);
             }
+            final KafkaRecordShipper kafkaReader = shipper;
+            // Retention keeps the files whose records Kafka has not acknowledged yet.
+            storeFeed = StoreFeed.start(settings, journalDir(settings), config.attribution(),
+                    kafkaReader == null ? file -> true : kafkaReader::doneWith, wall, errors);
             scheduleStore = CallbackStore.open(settings.dataDir(), errors);
             schedule.start(scheduleStore, sip.callbackDialer());
             this.callbacks = schedule;

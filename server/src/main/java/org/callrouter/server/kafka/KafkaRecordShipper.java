@@ -2,6 +2,8 @@ package org.callrouter.server.kafka;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Clock;
@@ -102,6 +104,7 @@ public final class KafkaRecordShipper implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final JournalTail tail;
     private final ShippedPositions positionFile;
+    private final Path journalDir;
     private final Clock wall;
     private final ErrorHandler errors;
     private final Thread thread;
@@ -128,6 +131,7 @@ public final class KafkaRecordShipper implements AutoCloseable {
         this.settings = settings;
         this.producer = producer;
         this.positionFile = positionFile;
+        this.journalDir = journalDir;
         this.wall = wall;
         this.errors = errors;
         this.tail = new JournalTail(journalDir, EnumSet.of(JournalTail.Stream.CALLS, JournalTail.Stream.CONVERSIONS),
@@ -428,9 +432,21 @@ public final class KafkaRecordShipper implements AutoCloseable {
         return lastError;
     }
 
-    /** Whether every line of {@code file} was acknowledged (as of the last acknowledgement). */
-    public boolean shipped(String file, long size) {
-        return acked.getOrDefault(file, 0L) >= size;
+    /**
+     * Whether the shipper is done with a journal file (by name): every record of it acknowledged,
+     * or a file it does not send (visits). Safe from any thread (journal retention asks).
+     */
+    public boolean doneWith(String file) {
+        if (!file.startsWith("calls-") && !file.startsWith("conversions-")) {
+            return true;
+        }
+        try {
+            return acked.getOrDefault(file, 0L) >= Files.size(journalDir.resolve(file));
+        } catch (NoSuchFileException gone) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The topic. */

@@ -59,7 +59,8 @@ class KafkaRecordShipperTest {
         assertEquals(0, shipper.sent());
         assertEquals(KafkaRecordShipper.State.STOPPED, shipper.state());
         assertFalse(Files.exists(dir.resolve("kafka-calls.positions")), "nothing was acknowledged");
-        assertFalse(shipper.shipped("calls-2026-03-09.jsonl", 1));
+        assertFalse(shipper.doneWith("calls-2026-03-09.jsonl"), "journal retention keeps the file");
+        assertTrue(shipper.doneWith("visits-2026-03-09.jsonl"), "visits are not sent");
     }
 
     @Test
