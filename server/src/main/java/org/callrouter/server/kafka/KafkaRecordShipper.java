@@ -25,6 +25,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.callrouter.routing.config.ServerSettings;
@@ -101,7 +102,9 @@ public final class KafkaRecordShipper implements AutoCloseable {
     }
 
     private final ServerSettings.Kafka settings;
-    private final Producer<String, byte[]> producer;
+    private final Properties producerProperties;
+    /** Made on the shipper's thread: making it fails while a broker's name does not resolve, and is tried again. */
+    private volatile Producer<String, byte[]> producer;
     private final JournalTail tail;
     private final ShippedPositions positionFile;
     private final Path journalDir;
@@ -125,11 +128,11 @@ public final class KafkaRecordShipper implements AutoCloseable {
     private long lastSaveNs = System.nanoTime();
     private boolean unsaved;
 
-    private KafkaRecordShipper(ServerSettings.Kafka settings, Producer<String, byte[]> producer, Path journalDir,
+    private KafkaRecordShipper(ServerSettings.Kafka settings, Properties producerProperties, Path journalDir,
                                ShippedPositions positionFile, Map<String, JournalPosition> start, Clock wall,
                                ErrorHandler errors) {
         this.settings = settings;
-        this.producer = producer;
+        this.producerProperties = producerProperties;
         this.positionFile = positionFile;
         this.journalDir = journalDir;
         this.wall = wall;
@@ -142,19 +145,26 @@ public final class KafkaRecordShipper implements AutoCloseable {
     }
 
     /**
-     * Reads the acknowledged positions ({@code <data_dir>/kafka-<topic>.positions}), creates the
-     * producer and starts the thread. The broker need not be up: records wait until it is.
+     * Checks the producer's settings, reads the acknowledged positions
+     * ({@code <data_dir>/kafka-<topic>.positions}) and starts the thread. The broker need not be
+     * up, nor its name resolve: records wait until it answers.
      *
-     * @throws IOException when the position file cannot be read
+     * @throws IllegalStateException when a producer setting ({@code properties}) is not valid
+     * @throws IOException           when the position file cannot be read
      */
     public static KafkaRecordShipper start(ServerSettings.Kafka settings, Path dataDir, Path journalDir, Clock wall,
                                            ErrorHandler errors) throws IOException {
+        final Properties properties = producerProperties(settings);
+        try {
+            new ProducerConfig(properties);
+        } catch (ConfigException e) {
+            throw new IllegalStateException("server.records.kafka: " + e.getMessage(), e);
+        }
         final ShippedPositions positions = new ShippedPositions(dataDir.resolve("kafka-" + settings.topic()
                 + ".positions"));
         final Map<String, JournalPosition> start = positions.load();
-        final KafkaRecordShipper shipper = new KafkaRecordShipper(settings, new KafkaProducer<>(producerProperties(
-                settings), new StringSerializer(), new ByteArraySerializer()), journalDir, positions, start, wall,
-                errors);
+        final KafkaRecordShipper shipper = new KafkaRecordShipper(settings, properties, journalDir, positions, start,
+                wall, errors);
         LOG.info("records to Kafka: topic {} at {}, from {} ({} journal files shipped before)", settings.topic(),
                 settings.bootstrapServers(), positions.file(), start.size());
         shipper.thread.start();
@@ -167,6 +177,8 @@ public final class KafkaRecordShipper implements AutoCloseable {
         p.putAll(settings.properties());
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, settings.clientId());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         // Idempotence: the broker drops a retried batch it already has, so a broker restart or a lost
         // answer does not write a record twice within this producer's life. It needs acks=all and at
         // most 5 requests in flight per connection, which also keep each partition in send order.
@@ -216,8 +228,11 @@ public final class KafkaRecordShipper implements AutoCloseable {
         // After a failure nothing is sent until the pause is over: while the broker is away each send
         // would wait max.block.ms for the topic's metadata.
         final boolean retry = nowMs >= retryAtMs;
-        boolean failures = false;
+        boolean failures = retry && producer == null && !makeProducer();
         for (Pending p : inFlight) {
+            if (failures) {
+                break;
+            }
             if (retry && (p.status == Pending.UNSENT || p.status == Pending.FAILED)) {
                 send(p);
                 if (p.status == Pending.FAILED) {
@@ -281,6 +296,17 @@ public final class KafkaRecordShipper implements AutoCloseable {
         return lines.size();
     }
 
+    /** Makes the producer; false (counted as a failure) when it cannot, e.g. no broker name resolves. */
+    private boolean makeProducer() {
+        try {
+            producer = new KafkaProducer<>(producerProperties);
+            return true;
+        } catch (KafkaException e) {
+            failed(e.getCause() != null ? e.getCause() : e);
+            return false;
+        }
+    }
+
     /** Hands a record to the producer; a record it refuses at once is FAILED when this returns. */
     private void send(Pending p) {
         p.status = Pending.IN_FLIGHT;
@@ -302,6 +328,10 @@ public final class KafkaRecordShipper implements AutoCloseable {
 
     private void sendFailed(Pending p, Exception e) {
         p.status = Pending.FAILED;
+        failed(e);
+    }
+
+    private void failed(Throwable e) {
         failed.increment();
         final String message = e.getClass().getSimpleName() + ": " + e.getMessage();
         if (state != State.RETRYING) {
@@ -472,7 +502,9 @@ public final class KafkaRecordShipper implements AutoCloseable {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
         advance(true);
-        producer.close(Duration.ZERO);
+        if (producer != null) {
+            producer.close(Duration.ZERO);
+        }
         state = State.STOPPED;
     }
 

@@ -64,6 +64,32 @@ class KafkaRecordShipperTest {
     }
 
     @Test
+    void aBrokerNameThatDoesNotResolveDoesNotStopTheStart() throws Exception {
+        final ServerSettings.Kafka settings = new ServerSettings.Kafka(List.of("kafka.invalid:9092"), "calls", "test",
+                100, 10, 0, 1_000, Map.of());
+        final KafkaRecordShipper shipper = KafkaRecordShipper.start(settings, dir, dir.resolve("journal"),
+                Clock.systemUTC(), e -> { });
+        try {
+            Await.until(Duration.ofSeconds(30), () -> shipper.failed() >= 1, () -> "failed " + shipper.failed());
+            assertEquals(KafkaRecordShipper.State.RETRYING, shipper.state());
+            assertTrue(shipper.lastError().contains("No resolvable bootstrap urls"), shipper::lastError);
+        } finally {
+            shipper.close();
+        }
+        assertEquals(0, shipper.sent());
+    }
+
+    @Test
+    void anInvalidProducerSettingStopsTheStartWithItsName() {
+        final ServerSettings.Kafka settings = new ServerSettings.Kafka(List.of("127.0.0.1:9092"), "calls", "test",
+                100, 10, 0, 1_000, Map.of("compression.type", "zip"));
+        final IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> KafkaRecordShipper.start(settings, dir, dir.resolve("journal"), Clock.systemUTC(), x -> { }));
+        assertTrue(e.getMessage().startsWith("server.records.kafka: Invalid value zip for configuration compression.type"),
+                e::getMessage);
+    }
+
+    @Test
     void aRecordIsAWholeCallOrConversionLineKeyedByItsCallId() {
         assertEquals("c19cd50a2da3f0a1b2c3d4",
                 KafkaRecordShipper.callId("{\"record\":\"call\",\"id\":\"c19cd50a2da3f0a1b2c3d4\",\"key\":\"k\"}"));
