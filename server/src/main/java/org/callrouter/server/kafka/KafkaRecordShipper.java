@@ -235,13 +235,9 @@ public final class KafkaRecordShipper implements AutoCloseable {
             }
             if (retry && (p.status == Pending.UNSENT || p.status == Pending.FAILED)) {
                 send(p);
-                if (p.status == Pending.FAILED) {
-                    // Refused at once (the producer calls back before send returns): the rest would be too.
-                    failures = true;
-                    break;
-                }
             }
-            failures |= p.status == Pending.FAILED;
+            // Refused at once (the producer calls back before send returns): the rest would be too.
+            failures = p.status == Pending.FAILED;
         }
         if (failures && retry) {
             retryAtMs = nowMs + retryPauseMs;
