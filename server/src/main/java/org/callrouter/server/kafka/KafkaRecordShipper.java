@@ -328,7 +328,6 @@ public final class KafkaRecordShipper implements AutoCloseable {
     }
 
     private void failed(Throwable e) {
-        failed.increment();
         final String message = e.getClass().getSimpleName() + ": " + e.getMessage();
         if (state != State.RETRYING) {
             LOG.warn("records to Kafka: a send to {} failed, records wait in the journal and are sent again: {}",
@@ -336,6 +335,8 @@ public final class KafkaRecordShipper implements AutoCloseable {
         }
         lastError = message;
         state = State.RETRYING;
+        // Counted last: whoever sees the count sees the state and the reason.
+        failed.increment();
     }
 
     /**
