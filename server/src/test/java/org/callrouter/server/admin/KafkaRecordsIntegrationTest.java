@@ -30,6 +30,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.callrouter.server.Await;
+import org.callrouter.server.RouterProcess;
 import org.callrouter.server.kafka.KafkaBroker;
 import org.callrouter.server.metrics.PrometheusText;
 import org.callrouter.server.sipua.Behaviour;
@@ -43,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * child JVM, a real router on loopback with {@code server.records.kafka}, real calls from a
  * jain-sip-ri carrier. The broker is stopped while calls go on and started again on the same
  * log directory; then the router is restarted. Every call's journal line is in the topic once,
- * byte for byte, keyed by its call id. Ports 63000-63499.
+ * byte for byte, keyed by its call id. Without the setting, a router process loads no Kafka
+ * class. Ports 63000-63499.
  */
 class KafkaRecordsIntegrationTest {
 
@@ -141,6 +143,39 @@ class KafkaRecordsIntegrationTest {
                         () -> "the restart sent again what had been acknowledged; " + kafkaMetrics(router));
             }
         }
+    }
+
+    @Test
+    void withoutTheSettingNoKafkaClassIsLoaded() throws IOException {
+        final int sipPort = Ports.free(FIRST_PORT, LAST_PORT);
+        final int adminPort = Ports.free(FIRST_PORT, LAST_PORT);
+        final Path config = dir.resolve("router.yaml");
+        Files.writeString(config, """
+                default_region: US
+                server:
+                  data_dir: %s
+                  sip: { listen: ["udp:127.0.0.1:%d"] }
+                  admin: { listen: "127.0.0.1:%d" }
+                  health: { enabled: false }
+                  store: { enabled: false }
+                sources: [ { id: web } ]
+                handlers:
+                  - { id: first, uri: "sip:127.0.0.1:%d" }
+                campaigns:
+                  - { id: sales, handlers: [first] }
+                numbers:
+                  - { number: "%s", campaign: sales, source: web }
+                """.formatted(dir.resolve("data"), sipPort, adminPort, Ports.free(FIRST_PORT, LAST_PORT), NUMBER));
+        final Path classes = dir.resolve("classes.txt");
+        try (RouterProcess router = RouterProcess.start(config, "http://127.0.0.1:" + adminPort,
+                dir.resolve("router.log"), List.of("-Xlog:class+load=info:file=" + classes))) {
+            assertEquals(0, router.terminate(), router::output);
+        }
+        final List<String> loaded = Files.readAllLines(classes);
+        assertTrue(loaded.stream().anyMatch(l -> l.contains("org.callrouter.server.admin.RouterService ")),
+                "the class log is complete");
+        assertEquals(List.of(), loaded.stream()
+                .filter(l -> l.contains("org.apache.kafka.") || l.contains("org.callrouter.server.kafka.")).toList());
     }
 
     private static void call(Peers peers, ServiceFixture router) {
