@@ -35,6 +35,11 @@ public final class RouterProcess implements AutoCloseable {
 
     /** Starts the router on {@code config} and waits until {@code /health/ready} says ready. */
     public static RouterProcess start(Path config, String adminBase, Path log) {
+        return start(config, adminBase, log, List.of());
+    }
+
+    /** The same, with more JVM flags (such as {@code -Xlog:class+load:file=...}). */
+    public static RouterProcess start(Path config, String adminBase, Path log, List<String> jvmFlags) {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -44,6 +49,7 @@ public final class RouterProcess implements AutoCloseable {
             }
         }
         command.add("-Xmx256m");
+        command.addAll(jvmFlags);
         command.add("-D" + RouterServer.WARMUP_PROPERTY + "=false");
         command.add("-cp");
         command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
