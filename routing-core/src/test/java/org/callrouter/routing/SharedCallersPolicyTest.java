@@ -46,10 +46,14 @@ class SharedCallersPolicyTest {
                 on_shared_state_error: local
                 repeat_callers: { window: 1h, route: same_handler }
               - { id: plain, handlers: [first, second] }
+              - id: posted
+                handlers: [first]
+                conversion: { handler: { type: postback, revenue: 5, dedupe: 7d } }
             numbers:
               - { number: "+18005550100", campaign: strict, source: web }
               - { number: "+18005550101", campaign: lenient, source: web }
               - { number: "+18005550102", campaign: plain, source: web }
+              - { number: "+18005550103", campaign: posted, source: web }
             """;
     private static final String CALLER = "+14155550123";
 
@@ -215,5 +219,23 @@ class SharedCallersPolicyTest {
         assertEquals(Status.NOT_CONVERTED, second.conversion().source().status(),
                 "the fallback recorded the conversion in this node's index");
         assertEquals(3, router.sharedDedupeFallbacks());
+    }
+
+    @Test
+    void aPostbackIsDeduplicatedInTheStore() {
+        callers.converted.complete(new SharedCallers.Converted(CallerIndex.Conversion.DEDUPED,
+                clock.millis() - 2 * 86_400_000L));
+        ConversionOutcome posted = router().conversions().postback("call-1", "posted", "first", CALLER,
+                clock.millis());
+        assertEquals(Status.NOT_CONVERTED, posted.handler().status());
+        assertEquals("dedupe: caller converted 2d ago (window 7d)", posted.handler().reason());
+        assertEquals(List.of("convert posted HANDLER window=604800000 retention=604800000"), callers.steps);
+
+        callers.converted = CompletableFuture.completedFuture(new SharedCallers.Converted(
+                CallerIndex.Conversion.SAME_CALL, clock.millis()));
+        ConversionOutcome repeated = router.conversions().postback("call-2", "posted", "first", CALLER,
+                clock.millis());
+        assertEquals(Status.CONVERTED, repeated.handler().status());
+        assertEquals("postback (repeated)", repeated.handler().reason());
     }
 }
