@@ -2,7 +2,7 @@ package org.callrouter.server.cluster;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** What the Redis adapter counted, for metrics: failed and timed-out steps, by step. */
+/** What the Redis adapters counted, for metrics: failed and timed-out steps, by step. */
 public final class ClusterStats {
 
     /** A step of the shared caps, as the metrics label it. */
@@ -18,7 +18,13 @@ public final class ClusterStats {
         /** Renew this node's leases. */
         RENEW,
         /** Count a conversion after its call. */
-        COUNT;
+        COUNT,
+        /** Look up a repeat caller's last handler (a call waits on it). */
+        REPEAT,
+        /** Remember the handler that answered a caller. */
+        ANSWERED,
+        /** Check and record a conversion's dedupe (a call's end or a postback waits on it). */
+        DEDUPE;
 
         /** The metric label: the name in lower case. */
         public String label() {

@@ -20,7 +20,11 @@ record LuaScript(String name, String text, String sha) {
     static final LuaScript RELEASE = load("release");
     static final LuaScript COUNT = load("count");
     static final LuaScript RENEW = load("renew");
-    static final List<LuaScript> ALL = List.of(ACQUIRE, COMMIT, RELEASE, COUNT, RENEW);
+    static final LuaScript CALLER_LAST = load("caller_last");
+    static final LuaScript CALLER_ANSWERED = load("caller_answered");
+    static final LuaScript CALLER_CONVERT = load("caller_convert");
+    static final List<LuaScript> ALL = List.of(ACQUIRE, COMMIT, RELEASE, COUNT, RENEW, CALLER_LAST, CALLER_ANSWERED,
+            CALLER_CONVERT);
 
     private static LuaScript load(String name) {
         try (InputStream in = LuaScript.class.getResourceAsStream(name + ".lua")) {

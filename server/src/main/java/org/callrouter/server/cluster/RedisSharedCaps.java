@@ -273,6 +273,16 @@ public final class RedisSharedCaps implements SharedCaps, AutoCloseable {
      * restarted, or was flushed, since this node last used it).
      */
     private CompletionStage<Long> run(ClusterStats.Step step, LuaScript script, String[] keys, String... args) {
+        return run(step, script, ScriptOutputType.INTEGER, keys, args);
+    }
+
+    /**
+     * {@link #run(ClusterStats.Step, LuaScript, String[], String...)} with the script's reply as
+     * {@code type} gives it; the caller index's steps ({@link RedisSharedCallers}) use this node's
+     * one connection too.
+     */
+    <T> CompletionStage<T> run(ClusterStats.Step step, LuaScript script, ScriptOutputType type, String[] keys,
+                               String... args) {
         StatefulRedisConnection<String, String> c = connection;
         if (c == null) {
             RedisConnectionException error = new RedisConnectionException("not connected to Redis at " + uri.getHost()
@@ -281,9 +291,9 @@ public final class RedisSharedCaps implements SharedCaps, AutoCloseable {
             return CompletableFuture.failedFuture(error);
         }
         RedisAsyncCommands<String, String> redis = c.async();
-        CompletionStage<Long> result = redis.<Long>evalsha(script.sha(), ScriptOutputType.INTEGER, keys, args)
+        CompletionStage<T> result = redis.<T>evalsha(script.sha(), type, keys, args)
                 .exceptionallyCompose(error -> unwrap(error) instanceof RedisNoScriptException
-                        ? redis.<Long>eval(script.text(), ScriptOutputType.INTEGER, keys, args)
+                        ? redis.<T>eval(script.text(), type, keys, args)
                         : CompletableFuture.failedFuture(error));
         return result.whenComplete((value, error) -> {
             if (error != null) {

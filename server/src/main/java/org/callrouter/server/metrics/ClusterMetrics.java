@@ -14,7 +14,8 @@ import org.callrouter.server.cluster.RedisSharedCaps;
  * The cluster's shared state (server README, "Cluster: shared state in Redis"):
  * {@code cluster_shared_state_failures_total{step,kind}} and what the campaigns'
  * {@code on_shared_state_error} did about them, {@code cluster_shared_state_fallbacks_total}
- * ({@code local}) and {@code cluster_shared_state_rejections_total} ({@code reject}), on every
+ * ({@code local}) and {@code cluster_shared_state_rejections_total} ({@code reject}), and
+ * {@code cluster_dedupe_fallbacks_total} (conversions deduplicated in this node's index), on every
  * router (zero without {@code cluster:}, so one alert rule fits all); with a cluster also
  * {@code cluster_redis_connected} and {@code cluster_slots}.
  */
@@ -36,6 +37,9 @@ final class ClusterMetrics {
                 .register(registry);
         FunctionCounter.builder("cluster.shared.state.rejections", server.router(), Router::sharedStateRejections)
                 .description("Calls refused with 503 because Redis failed (on_shared_state_error: reject)")
+                .register(registry);
+        FunctionCounter.builder("cluster.dedupe.fallbacks", server.router(), Router::sharedDedupeFallbacks)
+                .description("Conversions deduplicated in this node's caller index because Redis failed (never lost)")
                 .register(registry);
         RedisSharedCaps caps = server.sharedCaps();
         if (caps != null) {
