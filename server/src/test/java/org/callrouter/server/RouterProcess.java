@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RouterProcess implements AutoCloseable {
 
-    private static final Duration START = Duration.ofSeconds(60);
+    /** Up to three JVMs start side by side on a 2-core machine that other builds share: a minute is not always enough. */
+    private static final Duration START = Duration.ofSeconds(120);
 
     private final Process process;
     private final Path log;
