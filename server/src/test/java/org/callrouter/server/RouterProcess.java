@@ -60,7 +60,13 @@ public final class RouterProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start " + command, e);
         }
         final RouterProcess router = new RouterProcess(process, log, adminBase);
-        Await.until(START, () -> router.ready() || !process.isAlive(), router::describe);
+        try {
+            Await.until(START, () -> router.ready() || !process.isAlive(), router::describe);
+        } catch (AssertionError notReady) {
+            // The caller never gets the process to close: it would outlive the test, ports and all.
+            process.destroyForcibly();
+            throw notReady;
+        }
         if (!process.isAlive()) {
             throw new AssertionError("the router exited with " + process.exitValue() + ":\n" + router.output());
         }
