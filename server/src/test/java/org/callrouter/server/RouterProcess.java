@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RouterProcess implements AutoCloseable {
 
-    private static final Duration START = Duration.ofSeconds(60);
+    /** Up to three JVMs start side by side on a 2-core machine that other builds share: a minute is not always enough. */
+    private static final Duration START = Duration.ofSeconds(120);
 
     private final Process process;
     private final Path log;
@@ -65,7 +66,13 @@ public final class RouterProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start " + command, e);
         }
         final RouterProcess router = new RouterProcess(process, log, adminBase);
-        Await.until(START, () -> router.ready() || !process.isAlive(), router::describe);
+        try {
+            Await.until(START, () -> router.ready() || !process.isAlive(), router::describe);
+        } catch (AssertionError notReady) {
+            // The caller never gets the process to close: it would outlive the test, ports and all.
+            process.destroyForcibly();
+            throw notReady;
+        }
         if (!process.isAlive()) {
             throw new AssertionError("the router exited with " + process.exitValue() + ":\n" + router.output());
         }
