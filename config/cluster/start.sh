@@ -5,7 +5,7 @@
 # exits. See README.md beside this script.
 #
 #   config/cluster/start.sh [--nodes N] [--config FILE] [--sip-port PORT] [--base-port PORT]
-#                           [--work DIR] [--redis]
+#                           [--work DIR] [--redis] [--redis-port PORT]
 #
 #   --nodes N        routers to start (default 2)
 #   --config FILE    the router configuration each node copies (default config/router.yaml);
@@ -14,7 +14,9 @@
 #   --base-port P    node i (from 1) listens for SIP on udp:127.0.0.1:P+i and for admin HTTP on
 #                    127.0.0.1:P+100+i (default 5100)
 #   --work DIR       logs, generated configurations, data directories (default ./data/cluster)
-#   --redis          also start redis-server on 127.0.0.1:6379+ (first free) and print its URL
+#   --redis          also start redis-server on 127.0.0.1:6379+ (first free) and point every
+#                    router's caps and concurrency at it (cluster: { redis, node_id: node-I, nodes: N })
+#   --redis-port P   with --redis, the first port tried instead of 6379
 #
 # ROUTER_JAVA_OPTS goes to each router's JVM (default -Xms512m -Xmx512m: N routers share the
 # machine, the launcher's 2 GiB default heap each would not fit on a small one).
@@ -29,6 +31,7 @@ sip_port=5070
 base_port=5100
 work="$PWD/data/cluster"
 redis=false
+redis_port=6379
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -39,17 +42,23 @@ while [ $# -gt 0 ]; do
     --base-port) base_port=${2:?--base-port needs a port}; shift 2 ;;
     --work) work=${2:?--work needs a directory}; shift 2 ;;
     --redis) redis=true; shift ;;
+    --redis-port) redis_port=${2:?--redis-port needs a port}; shift 2 ;;
     -h|--help) usage ;;
     *) echo "start.sh: unknown argument $1" >&2; usage ;;
   esac
 done
-for number in "$nodes" "$sip_port" "$base_port"; do
+for number in "$nodes" "$sip_port" "$base_port" "$redis_port"; do
   case "$number" in
     ''|*[!0-9]*) echo "start.sh: $number is not a number" >&2; exit 2 ;;
   esac
 done
 [ "$nodes" -ge 1 ] || { echo "start.sh: --nodes must be at least 1" >&2; exit 2; }
 [ -f "$template" ] || { echo "start.sh: no configuration $template" >&2; exit 2; }
+# A cluster section copied into N configurations would give N routers one node_id.
+if grep -q '^cluster:' "$template"; then
+  echo "start.sh: $template has a cluster: section; remove it (--redis writes one per node)" >&2
+  exit 2
+fi
 command -v kamailio >/dev/null || PATH="$PATH:/usr/sbin"
 command -v kamailio >/dev/null || { echo "start.sh: kamailio not found: apt-get install kamailio" >&2; exit 2; }
 if $redis; then
@@ -93,21 +102,19 @@ udp_bound() { ss -Hlun "sport = :$1" | grep -q .; }
 tcp_bound() { ss -Hltn "sport = :$1" | grep -q .; }
 
 if $redis; then
-  redis_port=6379
   while tcp_bound "$redis_port"; do redis_port=$((redis_port + 1)); done
   mkdir -p "$work/redis"
   redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$work/redis" --save '' --appendonly no \
       >"$work/redis.log" 2>&1 &
   pids+=($!)
   await "redis-server on port $redis_port" 10 tcp_bound "$redis_port"
-  # The routers on this branch refuse unknown configuration keys, and the cluster section that
-  # points them at Redis is added with the shared-state stores: until then it is only started.
   echo "redis: redis://127.0.0.1:$redis_port" >&2
 fi
 
 # One configuration per node: the template with this node's data_dir, SIP listen address and
 # admin address. The template must write them as config/router.yaml does (data_dir: and
 # sip.listen: on a line of their own, admin: { listen: "..." } on one line, or no admin: at all).
+# With --redis, a cluster section naming the node follows (lease_ms and timeout_ms: defaults).
 node_config() {
   local node=$1 out=$2
   local sip=$((base_port + node)) admin=$((base_port + 100 + node))
@@ -127,6 +134,10 @@ node_config() {
     echo "start.sh: $template does not write server.data_dir, server.sip.listen and server.admin as config/router.yaml does" >&2
     return 1
   }
+  if $redis; then
+    printf 'cluster: { redis: "redis://127.0.0.1:%s", node_id: node-%s, nodes: %s }\n' \
+        "$redis_port" "$node" "$nodes" >>"$out"
+  fi
 }
 
 list="$work/dispatcher.list"

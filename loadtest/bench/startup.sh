@@ -19,11 +19,15 @@ ramp=$(printf '1000,%.0s' $(seq 1 "$steps")); ramp=${ramp%,}
 for run in $(seq 1 "$runs"); do
   dir=$work/run$run
   mkdir -p "$dir"
+  launched=$(date +%s.%N)
   ROUTER_JAVA_OPTS="${ROUTER_JAVA_OPTS:-} -Dlog.looplag=debug" WORKDIR=$dir \
     "$repo/loadtest/bench/through-router.sh" startup -- --ramp "$ramp" --step 10s --warmup 0s -q >"$dir/run.txt" 2>&1
   echo "== run $run"
-  sed -n 's/.*\(router listening\).*; \([0-9]*\) ms after the process started/\1 \2 ms after the process started/p' \
-      "$dir/startup-router.log"
+  # From the launch to the "listening" line's time stamp: also for builds that do not log it.
+  listening=$(grep -m 1 "router listening" "$dir/startup-router.log" | cut -d' ' -f1)
+  echo "  router listening $(python3 -c "import datetime, sys
+t = datetime.datetime.fromisoformat(sys.argv[1].replace('Z', '+00:00')).timestamp()
+print(round((t - float(sys.argv[2])) * 1000))" "$listening" "$launched") ms after the launch"
   sed -n 's/.* - start: /  /p' "$dir/startup-router.log"
   python3 - "$dir/startup.json" <<'PY'
 import json, sys

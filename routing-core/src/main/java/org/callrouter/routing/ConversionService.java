@@ -3,6 +3,8 @@ package org.callrouter.routing;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import org.callrouter.routing.ConversionOutcome.Side;
 import org.callrouter.routing.ConversionOutcome.Status;
@@ -11,6 +13,7 @@ import org.callrouter.routing.config.CapTrigger;
 import org.callrouter.routing.config.ConversionRule;
 import org.callrouter.routing.config.ConversionType;
 import org.callrouter.routing.store.CallerIndex;
+import org.callrouter.routing.store.SharedCallers;
 import org.callrouter.routing.store.StoreFullException;
 
 /**
@@ -82,8 +85,8 @@ public final class ConversionService {
         router.checkWritable();
         long caller = snapshot.phones.parse(callerNumber);
         long callHash = RoutingPlan.hash(callId);
-        Side source = postbackSide(CallerIndex.Side.SOURCE, campaign.sourceRule, caller, campaign.code, callHash, nowMs);
-        Side handler = postbackSide(CallerIndex.Side.HANDLER, link.handlerRule, caller, campaign.code, callHash, nowMs);
+        Side source = postbackSide(CallerIndex.Side.SOURCE, campaign.sourceRule, caller, campaign, callHash, nowMs);
+        Side handler = postbackSide(CallerIndex.Side.HANDLER, link.handlerRule, caller, campaign, callHash, nowMs);
         HandlerRoute h = link.handler;
         if (handler.converted() && !handler.reason().endsWith(REPEATED) && h.caps.trigger() == CapTrigger.CONVERTED
                 && CapCounters.windowed(h.caps)) {
@@ -135,9 +138,9 @@ public final class ConversionService {
         router.checkWritable();
         long caller = snapshot.phones.parse(callerNumber);
         long callHash = RoutingPlan.hash(callId);
-        Side source = interruptedSide(CallerIndex.Side.SOURCE, campaign.sourceRule, caller, campaign.code, callHash,
+        Side source = interruptedSide(CallerIndex.Side.SOURCE, campaign.sourceRule, caller, campaign, callHash,
                 talkMs, nowMs);
-        Side handler = interruptedSide(CallerIndex.Side.HANDLER, link.handlerRule, caller, campaign.code, callHash,
+        Side handler = interruptedSide(CallerIndex.Side.HANDLER, link.handlerRule, caller, campaign, callHash,
                 talkMs, nowMs);
         HandlerRoute h = link.handler;
         if (handler.converted() && link.handlerRule.type() == ConversionType.TIMER
@@ -147,7 +150,7 @@ public final class ConversionService {
         return new ConversionOutcome(source, handler);
     }
 
-    private Side interruptedSide(CallerIndex.Side side, ConversionRule rule, long caller, int campaignCode,
+    private Side interruptedSide(CallerIndex.Side side, ConversionRule rule, long caller, CampaignRoute campaign,
                                  long callHash, long talkMs, long nowMs) {
         if (rule == null) {
             return new Side(Status.NO_RULE, BigDecimal.ZERO,
@@ -155,7 +158,7 @@ public final class ConversionService {
         }
         return switch (rule.type()) {
             case ATTEMPT -> {
-                Side decided = decide(side, rule, caller, campaignCode, callHash, nowMs, "attempt");
+                Side decided = decideNow(side, rule, caller, campaign, callHash, nowMs, "attempt");
                 // The same call's own conversion, recorded at selection: not a repeat of anything.
                 yield decided.reason().endsWith(REPEATED)
                         ? new Side(decided.status(), decided.amount(), "attempt") : decided;
@@ -165,14 +168,14 @@ public final class ConversionService {
                 String known = "timer " + talkSeconds + "s (known before the interruption) ";
                 yield talkMs < rule.seconds() * 1000L
                         ? new Side(Status.NOT_CONVERTED, BigDecimal.ZERO, known + "< " + rule.seconds() + "s")
-                        : decide(side, rule, caller, campaignCode, callHash, nowMs, known + ">= " + rule.seconds() + "s");
+                        : decideNow(side, rule, caller, campaign, callHash, nowMs, known + ">= " + rule.seconds() + "s");
             }
             case POSTBACK -> new Side(Status.PENDING, BigDecimal.ZERO, "awaiting postback");
         };
     }
 
-    private Side postbackSide(CallerIndex.Side side, ConversionRule rule, long caller, int campaignCode, long callHash,
-                              long nowMs) {
+    private Side postbackSide(CallerIndex.Side side, ConversionRule rule, long caller, CampaignRoute campaign,
+                              long callHash, long nowMs) {
         String name = side == CallerIndex.Side.SOURCE ? "source" : "handler";
         if (rule == null) {
             return new Side(Status.NO_RULE, BigDecimal.ZERO, "no " + name + " conversion rule");
@@ -180,7 +183,18 @@ public final class ConversionService {
         if (rule.type() != ConversionType.POSTBACK) {
             return new Side(Status.NO_RULE, BigDecimal.ZERO, name + " conversion is " + rule.describe() + ", not postback");
         }
-        return decide(side, rule, caller, campaignCode, callHash, nowMs, "postback");
+        return decideNow(side, rule, caller, campaign, callHash, nowMs, "postback");
+    }
+
+    /**
+     * {@link #decide} for the callers that answer at once (a postback, on the records thread; a
+     * recovered call, at start): in the cluster's caller index when the router shares it, waiting
+     * at most the store's timeout (never on the SIP loop).
+     */
+    private Side decideNow(CallerIndex.Side side, ConversionRule rule, long caller, CampaignRoute campaign,
+                           long callHash, long nowMs, String how) {
+        return router.sharedCallers() == null ? decide(side, rule, caller, campaign, callHash, nowMs, how)
+                : decideShared(side, rule, caller, campaign, callHash, nowMs, how).toCompletableFuture().join();
     }
 
     /**
@@ -188,28 +202,66 @@ public final class ConversionService {
      * the reason ({@code attempt}, {@code timer 95s >= 90s}, {@code postback}). A new caller
      * that the full caller index cannot take converts without dedupe, saying so in the reason.
      */
-    Side decide(CallerIndex.Side side, ConversionRule rule, long caller, int campaignCode, long callHash, long nowMs,
-                String how) {
-        long windowMs = rule.dedupe() == null ? 0 : rule.dedupe().millis();
-        boolean recorded = caller >= 0 && (windowMs > 0 || rule.type() == ConversionType.POSTBACK);
-        if (!recorded) {
-            return new Side(Status.CONVERTED, rule.amount(), caller >= 0 || windowMs == 0 ? how
-                    : how + " (anonymous caller: no dedupe)");
+    Side decide(CallerIndex.Side side, ConversionRule rule, long caller, CampaignRoute campaign, long callHash,
+                long nowMs, String how) {
+        if (!recorded(rule, caller)) {
+            return unrecorded(rule, caller, how);
         }
         long[] earlier = new long[1];
         CallerIndex.Conversion result;
         try {
-            result = router.callers().convert(caller, campaignCode, side, callHash, nowMs, windowMs, earlier);
+            result = router.callers().convert(caller, campaign.code, side, callHash, nowMs, windowMs(rule), earlier);
         } catch (StoreFullException e) {
             // As for an anonymous caller: the conversion stands, unchecked, rather than fail the call it ends.
             router.callersFull(e);
             return new Side(Status.CONVERTED, rule.amount(), how + " (caller index full: no dedupe)");
         }
+        return side(result, earlier[0], rule, nowMs, how);
+    }
+
+    /**
+     * {@link #decide} in the cluster's caller index, without waiting on it. When the shared index
+     * fails or times out the side is decided in this node's index (counted in {@link
+     * Router#sharedDedupeFallbacks()}), whatever the campaign's {@code on_shared_state_error}: the
+     * call already happened, and a conversion must not be lost; it may then be deduplicated
+     * against this node's own memory only.
+     */
+    CompletionStage<Side> decideShared(CallerIndex.Side side, ConversionRule rule, long caller, CampaignRoute campaign,
+                                       long callHash, long nowMs, String how) {
+        SharedCallers shared = router.sharedCallers();
+        if (shared == null || !recorded(rule, caller)) {
+            return CompletableFuture.completedFuture(decide(side, rule, caller, campaign, callHash, nowMs, how));
+        }
+        return shared.convert(campaign.id, caller, side, callHash, nowMs, windowMs(rule), campaign.retentionMs())
+                .handle((converted, error) -> {
+                    if (error != null) {
+                        router.sharedDedupeFallbacks.increment();
+                        return decide(side, rule, caller, campaign, callHash, nowMs, how);
+                    }
+                    return side(converted.result(), converted.earlierMs(), rule, nowMs, how);
+                });
+    }
+
+    private static long windowMs(ConversionRule rule) {
+        return rule.dedupe() == null ? 0 : rule.dedupe().millis();
+    }
+
+    /** Whether the side's conversion is checked and recorded in the caller index. */
+    private static boolean recorded(ConversionRule rule, long caller) {
+        return caller >= 0 && (windowMs(rule) > 0 || rule.type() == ConversionType.POSTBACK);
+    }
+
+    private static Side unrecorded(ConversionRule rule, long caller, String how) {
+        return new Side(Status.CONVERTED, rule.amount(), caller >= 0 || windowMs(rule) == 0 ? how
+                : how + " (anonymous caller: no dedupe)");
+    }
+
+    private static Side side(CallerIndex.Conversion result, long earlierMs, ConversionRule rule, long nowMs, String how) {
         return switch (result) {
             case CONVERTED -> new Side(Status.CONVERTED, rule.amount(), how);
             case SAME_CALL -> new Side(Status.CONVERTED, rule.amount(), how + REPEATED);
             case DEDUPED -> new Side(Status.NOT_CONVERTED, BigDecimal.ZERO, "dedupe: caller converted "
-                    + age(nowMs - earlier[0]) + " ago (window " + rule.dedupe() + ")");
+                    + age(nowMs - earlierMs) + " ago (window " + rule.dedupe() + ")");
         };
     }
 

@@ -1,6 +1,8 @@
 package org.callrouter.routing;
 
 import java.math.BigDecimal;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import org.callrouter.routing.ConversionOutcome.Side;
 import org.callrouter.routing.ConversionOutcome.Status;
@@ -55,7 +57,35 @@ final class HandlerReservation implements Reservation {
     void start(long nowMs) {
         source = startSide(CallerIndex.Side.SOURCE, plan.campaign().sourceRule, nowMs);
         handler = startSide(CallerIndex.Side.HANDLER, link.handlerRule, nowMs);
-        if (holding && link.handler.caps.trigger() == CapTrigger.CONVERTED && handler.converted()) {
+        settleConvertedHold();
+    }
+
+    /**
+     * {@link #start} with the dedupe in the cluster's caller index: the stage completes when
+     * both sides are decided (the sides are independent, so both steps go at once).
+     */
+    CompletionStage<Void> startShared(long nowMs) {
+        ConversionRule sourceRule = plan.campaign().sourceRule;
+        return startSideShared(CallerIndex.Side.SOURCE, sourceRule, nowMs)
+                .thenCombine(startSideShared(CallerIndex.Side.HANDLER, link.handlerRule, nowMs), (s, h) -> {
+                    synchronized (this) {
+                        source = s;
+                        handler = h;
+                        settleConvertedHold();
+                    }
+                    return null;
+                });
+    }
+
+    private CompletionStage<Side> startSideShared(CallerIndex.Side side, ConversionRule rule, long nowMs) {
+        return rule != null && rule.type() == ConversionType.ATTEMPT
+                ? plan.convertShared(side, rule, nowMs, "attempt")
+                : CompletableFuture.completedFuture(startSide(side, rule, nowMs));
+    }
+
+    /** A {@code converted}-trigger handler whose side converted at selection counts it now. */
+    private void settleConvertedHold() {
+        if (holding && !holdSettled && link.handler.caps.trigger() == CapTrigger.CONVERTED && handler.converted()) {
             commitHold();
             holdSettled = true;
         }
@@ -93,7 +123,7 @@ final class HandlerReservation implements Reservation {
         }
         CampaignRoute campaign = plan.campaign();
         if (campaign.repeat != null && plan.caller() >= 0) {
-            plan.router().recordAnswered(plan.caller(), campaign.code, h.code, nowMs);
+            plan.router().recordAnswered(plan.caller(), campaign, h, nowMs);
         }
     }
 
@@ -121,11 +151,7 @@ final class HandlerReservation implements Reservation {
         try {
             source = endSide(CallerIndex.Side.SOURCE, plan.campaign().sourceRule, source, nowMs, talkMillis);
             handler = endSide(CallerIndex.Side.HANDLER, link.handlerRule, handler, nowMs, talkMillis);
-            HandlerRoute h = link.handler;
-            if (holding && !holdSettled && h.caps.trigger() == CapTrigger.CONVERTED && handler.converted()) {
-                commitHold();
-                holdSettled = true;
-            }
+            settleConvertedHold();
         } finally {
             // A conversion that could not be recorded (a full caller index) must not keep the
             // handler's slot: this reservation is done and will not be asked again.
@@ -133,18 +159,65 @@ final class HandlerReservation implements Reservation {
         }
     }
 
+    @Override
+    public CompletionStage<Void> endedShared(long nowMs, long talkMillis) {
+        Side currentSource;
+        Side currentHandler;
+        synchronized (this) {
+            if (done || !answered) {
+                ended(nowMs, talkMillis);
+                return CompletableFuture.completedFuture(null);
+            }
+            done = true;
+            currentSource = source;
+            currentHandler = handler;
+        }
+        CompletionStage<Side> s = endSideShared(CallerIndex.Side.SOURCE, plan.campaign().sourceRule, currentSource,
+                nowMs, talkMillis);
+        CompletionStage<Side> h = endSideShared(CallerIndex.Side.HANDLER, link.handlerRule, currentHandler, nowMs,
+                talkMillis);
+        return s.thenCombine(h, (decidedSource, decidedHandler) -> {
+            synchronized (this) {
+                source = decidedSource;
+                handler = decidedHandler;
+                settleConvertedHold();
+            }
+            return (Void) null;
+        }).whenComplete((v, error) -> {
+            synchronized (this) {
+                release(); // as in ended(): also when a side could not be recorded
+            }
+        });
+    }
+
+    private CompletionStage<Side> endSideShared(CallerIndex.Side side, ConversionRule rule, Side current, long nowMs,
+                                                long talkMillis) {
+        return timerConverts(rule, current, talkMillis)
+                ? plan.convertShared(side, rule, nowMs, timerReason(talkMillis, ">=", rule))
+                : CompletableFuture.completedFuture(endSide(side, rule, current, nowMs, talkMillis));
+    }
+
     private Side endSide(CallerIndex.Side side, ConversionRule rule, Side current, long nowMs, long talkMillis) {
         if (current.status() != Status.PENDING) {
             return current;
         }
         if (rule.type() == ConversionType.TIMER) {
-            long talkSeconds = talkMillis / 1000;
-            if (talkMillis < rule.seconds() * 1000L) {
-                return new Side(Status.NOT_CONVERTED, BigDecimal.ZERO, "timer " + talkSeconds + "s < " + rule.seconds() + "s");
+            if (!timerConverts(rule, current, talkMillis)) {
+                return new Side(Status.NOT_CONVERTED, BigDecimal.ZERO, timerReason(talkMillis, "<", rule));
             }
-            return plan.convert(side, rule, nowMs, "timer " + talkSeconds + "s >= " + rule.seconds() + "s");
+            return plan.convert(side, rule, nowMs, timerReason(talkMillis, ">=", rule));
         }
         return AWAITING_POSTBACK;
+    }
+
+    /** Whether a pending timer side reached its seconds (it then converts, subject to dedupe). */
+    private static boolean timerConverts(ConversionRule rule, Side current, long talkMillis) {
+        return current.status() == Status.PENDING && rule.type() == ConversionType.TIMER
+                && talkMillis >= rule.seconds() * 1000L;
+    }
+
+    private static String timerReason(long talkMillis, String comparison, ConversionRule rule) {
+        return "timer " + talkMillis / 1000 + "s " + comparison + " " + rule.seconds() + "s";
     }
 
     private static Side unanswered(Side current) {

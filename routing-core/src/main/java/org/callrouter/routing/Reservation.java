@@ -1,5 +1,7 @@
 package org.callrouter.routing;
 
+import java.util.concurrent.CompletionStage;
+
 /**
  * A handler's slot for one call attempt, taken by {@link RoutingPlan#reserve}: it holds
  * one unit of concurrency and, for {@code connected} and {@code converted} cap triggers,
@@ -30,6 +32,15 @@ public interface Reservation {
      * Ending an attempt that was never answered is the same as {@link #failed}.
      */
     void ended(long nowMs, long talkMillis);
+
+    /**
+     * {@link #ended} on a cluster node ({@link RoutingPlan#sharesCallers()}): a timer side's
+     * dedupe is decided in the cluster's caller index without waiting on it; the stage completes
+     * (on the store client's thread) once {@link #conversion()} says how the call converted and
+     * the slot is given back. A side the shared index could not decide is decided in this node's
+     * index ({@link Router#sharedDedupeFallbacks()}), so a conversion is never lost.
+     */
+    CompletionStage<Void> endedShared(long nowMs, long talkMillis);
 
     /** This attempt's conversion so far, per side. */
     ConversionOutcome conversion();

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +44,7 @@ import org.callrouter.routing.store.NumberDayStore;
 import org.callrouter.routing.store.NumberRemoval;
 import org.callrouter.routing.store.NumberStore;
 import org.callrouter.routing.store.QuarantineStore;
+import org.callrouter.routing.store.SharedCallers;
 import org.callrouter.routing.store.StoreCapacity;
 import org.callrouter.routing.store.StoreException;
 import org.callrouter.routing.store.StoreFullException;
@@ -89,6 +91,10 @@ public final class Router implements AutoCloseable {
     private volatile SharedPoolSessions sharedPools;
     /** Calls to a pool number attributed to the pool only because the shared store failed (policy {@code local}). */
     private final LongAdder poolAttributionFallbacks = new LongAdder();
+    /** The cluster's shared caller index; null while callers are this node's own (no {@code cluster:}). */
+    private volatile SharedCallers sharedCallers;
+    /** Conversions deduplicated in this node's caller index because the shared one failed. */
+    final LongAdder sharedDedupeFallbacks = new LongAdder();
 
     private Router(RouterConfig config, Stores stores, boolean writable, Clock clock, RandomGenerator random,
                    HandlerHealth health) {
@@ -190,6 +196,67 @@ public final class Router implements AutoCloseable {
      * number is {@link RoutingPlan.Outcome#UNKNOWN_NUMBER} with the reason.
      */
     public RoutingPlan route(CallContext call) {
+        return route(call, null);
+    }
+
+    /**
+     * {@link #route} for a cluster node ({@link #sharesCallers()}): a campaign with repeat
+     * callers ({@code same_handler}, {@code new_handler}) asks the shared caller index for the
+     * caller's last handler without waiting on it; the stage completes on the store client's
+     * thread. When the store fails or times out, the campaign's {@code on_shared_state_error}
+     * decides: {@code local} reads this node's caller index, {@code reject} completes with a plan
+     * of outcome {@link RoutingPlan.Outcome#UNAVAILABLE}. Any other call's plan is complete at once.
+     */
+    public CompletionStage<RoutingPlan> routeShared(CallContext call) {
+        SharedCallers callers = sharedCallers;
+        if (callers == null) {
+            return CompletableFuture.completedFuture(route(call));
+        }
+        RepeatLookup lookup = new RepeatLookup();
+        RoutingPlan plan = route(call, lookup);
+        if (plan != null) {
+            return CompletableFuture.completedFuture(plan);
+        }
+        return callers.lastHandler(lookup.campaign.id, lookup.tags.caller(), lookup.sinceMs)
+                .handle((handlerId, error) -> {
+                    if (error == null) {
+                        HandlerRoute handler = handlerId == null ? null : lookup.snapshot.handler(handlerId);
+                        return decide(lookup, handler == null ? -1 : handler.code);
+                    }
+                    CampaignRoute campaign = lookup.campaign;
+                    if (campaign.config.onSharedStateError() == SharedStatePolicy.LOCAL) {
+                        sharedStateFallbacks.increment();
+                        return decide(lookup, stores.callers().lastHandler(lookup.tags.caller(), campaign.code,
+                                lookup.sinceMs));
+                    }
+                    sharedStateRejections.increment();
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    return RoutingPlan.unavailable(this, lookup.call, lookup.nowMs, campaign, lookup.source,
+                            lookup.tags, "shared state unavailable: " + cause.getClass().getSimpleName());
+                });
+    }
+
+    /** A decision that waits for the shared repeat-caller lookup (cluster nodes only). */
+    private static final class RepeatLookup {
+        Snapshot snapshot;
+        CallContext call;
+        long nowMs;
+        CampaignRoute campaign;
+        String source;
+        CallTags tags;
+        long sinceMs;
+    }
+
+    private RoutingPlan decide(RepeatLookup l, int lastHandler) {
+        return decide(l.snapshot, l.call, l.nowMs, l.campaign, l.source, l.tags, lastHandler);
+    }
+
+    /**
+     * Decides, or, when {@code lookup} is given and the decision needs the caller's last handler,
+     * fills {@code lookup} and returns null (the shared index is asked then).
+     */
+    private RoutingPlan route(CallContext call, RepeatLookup lookup) {
         Snapshot s = snapshot;
         long nowMs = call.nowMs() == CallContext.NO_TIME ? clock.millis() : call.nowMs();
         PhoneNumbers phones = s.phones;
@@ -231,11 +298,28 @@ public final class Router implements AutoCloseable {
         if (rejection != null) {
             return RoutingPlan.rejected(this, call, nowMs, campaign, source, tags, rejection);
         }
-        return decide(s, call, nowMs, campaign, source, tags);
+        RepeatCallers repeat = campaign.repeat;
+        int lastHandler = -1;
+        if (repeat != null && repeat.route() != RepeatCallers.Route.ANY && tags.caller() >= 0) {
+            long since = repeat.window().isForever() ? Long.MIN_VALUE : nowMs - repeat.window().millis();
+            if (lookup != null) {
+                lookup.snapshot = s;
+                lookup.call = call;
+                lookup.nowMs = nowMs;
+                lookup.campaign = campaign;
+                lookup.source = source;
+                lookup.tags = tags;
+                lookup.sinceMs = since;
+                return null;
+            }
+            lastHandler = stores.callers().lastHandler(tags.caller(), campaign.code, since);
+        }
+        return decide(s, call, nowMs, campaign, source, tags, lastHandler);
     }
 
+    /** Checks and orders the campaign's handlers; {@code lastHandler} is the repeat caller's (a handler code), or -1. */
     private RoutingPlan decide(Snapshot s, CallContext call, long nowMs, CampaignRoute campaign, String source,
-                               CallTags tags) {
+                               CallTags tags, int lastHandler) {
         DecisionScratch work = scratch.get();
         LinkRoute[] links = campaign.links;
         work.startCall(links.length, s.criteria);
@@ -243,11 +327,6 @@ public final class Router implements AutoCloseable {
         byte[] reasons = new byte[links.length];
         int eligibleCount = 0;
         RepeatCallers repeat = campaign.repeat;
-        int lastHandler = -1;
-        if (repeat != null && repeat.route() != RepeatCallers.Route.ANY && tags.caller() >= 0) {
-            long since = repeat.window().isForever() ? Long.MIN_VALUE : nowMs - repeat.window().millis();
-            lastHandler = stores.callers().lastHandler(tags.caller(), campaign.code, since);
-        }
         for (int i = 0; i < links.length; i++) {
             LinkRoute link = links[i];
             int reason = link.handler.check(nowMs, tags, work, s.healthEnabled);
@@ -457,9 +536,14 @@ public final class Router implements AutoCloseable {
      * refusal is counted ({@link StoreCapacity#refused()}) and logged once until a purge
      * makes room.
      */
-    void recordAnswered(long caller, int campaignCode, int handlerCode, long nowMs) {
+    void recordAnswered(long caller, CampaignRoute campaign, HandlerRoute handler, long nowMs) {
+        SharedCallers callers = sharedCallers;
+        if (callers != null) {
+            // Kept locally too: the index a campaign with on_shared_state_error: local falls back to.
+            callers.recordAnswered(campaign.id, caller, handler.id, nowMs, campaign.retentionMs());
+        }
         try {
-            stores.callers().recordAnswered(caller, campaignCode, handlerCode, nowMs);
+            stores.callers().recordAnswered(caller, campaign.code, handler.code, nowMs);
         } catch (StoreFullException e) {
             callersFull(e);
         }
@@ -579,6 +663,29 @@ public final class Router implements AutoCloseable {
     /** Calls to a pool number attributed to the pool only because the shared store failed (policy {@code local}). */
     public long poolAttributionFallbacks() {
         return poolAttributionFallbacks.sum();
+    }
+
+    /**
+     * Keeps repeat-caller memory and conversion dedupe in the cluster's shared caller index from
+     * now on (set once at start, before the first call; this node's own index is still written,
+     * for the fallbacks).
+     */
+    public void shareCallers(SharedCallers callers) {
+        this.sharedCallers = callers;
+    }
+
+    /** Whether the caller index is the cluster's (the server then routes with {@link #routeShared}). */
+    public boolean sharesCallers() {
+        return sharedCallers != null;
+    }
+
+    SharedCallers sharedCallers() {
+        return sharedCallers;
+    }
+
+    /** Conversions deduplicated in this node's caller index because the shared one failed or timed out. */
+    public long sharedDedupeFallbacks() {
+        return sharedDedupeFallbacks.sum();
     }
 
     /** Slots taken from this node's own counters because the shared store failed (policy {@code local}). */

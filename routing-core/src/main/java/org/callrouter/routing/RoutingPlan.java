@@ -43,7 +43,13 @@ public final class RoutingPlan {
          * The dialed number was removed from its campaign and is quarantined; answered with the
          * number policy's {@code quarantine_status}, reason {@link #QUARANTINED_REASON}.
          */
-        QUARANTINED
+        QUARANTINED,
+        /**
+         * The cluster's shared caller index failed while the repeat caller was looked up and the
+         * campaign's {@code on_shared_state_error} is {@code reject}: answered {@code 503} with
+         * {@link #rejectionReason()} ({@link Router#routeShared} only).
+         */
+        UNAVAILABLE
     }
 
     private final Router router;
@@ -115,6 +121,12 @@ public final class RoutingPlan {
     static RoutingPlan rejected(Router router, CallContext call, long nowMs, CampaignRoute campaign, String sourceId,
                                 CallTags tags, String reason) {
         return new RoutingPlan(router, Outcome.REJECTED, reason, call, nowMs, tags.dialed(), tags.caller(), campaign,
+                sourceId, tags, NO_LINKS, NO_ORDER, 0, NO_REASONS);
+    }
+
+    static RoutingPlan unavailable(Router router, CallContext call, long nowMs, CampaignRoute campaign,
+                                   String sourceId, CallTags tags, String reason) {
+        return new RoutingPlan(router, Outcome.UNAVAILABLE, reason, call, nowMs, tags.dialed(), tags.caller(), campaign,
                 sourceId, tags, NO_LINKS, NO_ORDER, 0, NO_REASONS);
     }
 
@@ -264,7 +276,7 @@ public final class RoutingPlan {
     public Reservation reserve(Candidate candidate, long nowMs) {
         LinkRoute link = link(candidate);
         router.checkWritable();
-        return reserveLocal(link, link.handler.caps, nowMs);
+        return started(takeLocal(link, link.handler.caps, nowMs), nowMs);
     }
 
     /**
@@ -281,7 +293,9 @@ public final class RoutingPlan {
      * {@link #reserve} returns them. A handler without caps is reserved locally at once. When
      * the store fails or times out, the campaign's {@code on_shared_state_error} decides: {@code
      * local} takes the slot from this node's counters with each cap divided by the node count;
-     * {@code reject} completes the stage with a {@link SharedStateException}.
+     * {@code reject} completes the stage with a {@link SharedStateException}. With the cluster's
+     * caller index ({@link Router#sharesCallers()}) an {@code attempt} conversion's dedupe is
+     * decided there before the stage completes.
      *
      * @throws IllegalArgumentException when the candidate is not one of this plan's
      * @throws IllegalStateException    on a router opened only to inspect
@@ -292,7 +306,7 @@ public final class RoutingPlan {
         HandlerRoute handler = link.handler;
         SharedCaps shared = router.sharedCaps();
         if (shared == null || !handler.caps.any()) {
-            return CompletableFuture.completedFuture(reserveLocal(link, handler.caps, nowMs));
+            return startedShared(takeLocal(link, handler.caps, nowMs), nowMs);
         }
         long[] windows = new long[4];
         handler.windows.windowIds(nowMs, windows);
@@ -308,15 +322,15 @@ public final class RoutingPlan {
                 lateSkip(handler, acquired.result());
                 return null;
             }
-            return started(new HandlerReservation(this, link, windows, holding, acquired.slot()), nowMs);
-        });
+            return new HandlerReservation(this, link, windows, holding, acquired.slot());
+        }).thenCompose(reservation -> startedShared(reservation, nowMs));
     }
 
-    private Reservation sharedStateFailed(LinkRoute link, long nowMs, Throwable error) {
+    private HandlerReservation sharedStateFailed(LinkRoute link, long nowMs, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (campaign.config.onSharedStateError() == SharedStatePolicy.LOCAL) {
             router.sharedStateFallbacks.increment();
-            return reserveLocal(link, link.handler.fallbackCaps, nowMs);
+            return takeLocal(link, link.handler.fallbackCaps, nowMs);
         }
         router.sharedStateRejections.increment();
         throw new SharedStateException("shared state unavailable: " + cause.getClass().getSimpleName(), cause);
@@ -331,8 +345,8 @@ public final class RoutingPlan {
         throw new IllegalArgumentException("handler " + candidate.handlerId() + " is not a candidate of this plan");
     }
 
-    /** Checks {@code caps} in this node's counters and takes the slot. */
-    private Reservation reserveLocal(LinkRoute link, Caps caps, long nowMs) {
+    /** Checks {@code caps} in this node's counters and takes the slot (not started yet); null when a cap is full. */
+    private HandlerReservation takeLocal(LinkRoute link, Caps caps, long nowMs) {
         HandlerRoute handler = link.handler;
         long[] windows = new long[4];
         handler.windows.windowIds(nowMs, windows);
@@ -343,7 +357,7 @@ public final class RoutingPlan {
             lateSkip(handler, full);
             return null;
         }
-        return started(new HandlerReservation(this, link, windows, windowed && !commitNow, null), nowMs);
+        return new HandlerReservation(this, link, windows, windowed && !commitNow, null);
     }
 
     private synchronized void lateSkip(HandlerRoute handler, int full) {
@@ -353,8 +367,11 @@ public final class RoutingPlan {
         lateSkips.add(handler.skip(HandlerRoute.CAP + full));
     }
 
-    /** Decides the attempt's conversions and remembers it among the call's attempts. */
+    /** Decides the attempt's conversions and remembers it among the call's attempts; null stays null. */
     private Reservation started(HandlerReservation reservation, long nowMs) {
+        if (reservation == null) {
+            return null;
+        }
         try {
             reservation.start(nowMs);
         } catch (RuntimeException | Error e) {
@@ -364,6 +381,27 @@ public final class RoutingPlan {
             reservation.failed(nowMs);
             throw e;
         }
+        return remember(reservation);
+    }
+
+    /**
+     * {@link #started} with the attempt's dedupe decided in the cluster's caller index when the
+     * router shares it, without waiting on it.
+     */
+    private CompletionStage<Reservation> startedShared(HandlerReservation reservation, long nowMs) {
+        if (reservation == null || router.sharedCallers() == null) {
+            return CompletableFuture.completedFuture(started(reservation, nowMs));
+        }
+        return reservation.startShared(nowMs).handle((started, error) -> {
+            if (error != null) {
+                reservation.failed(nowMs); // as in started(): nobody gets it
+                throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+            }
+            return remember(reservation);
+        });
+    }
+
+    private Reservation remember(HandlerReservation reservation) {
         synchronized (this) {
             if (firstAttempt == null) {
                 firstAttempt = reservation;
@@ -411,20 +449,51 @@ public final class RoutingPlan {
      * dedupe is checked in the caller index.
      */
     synchronized Side convert(CallerIndex.Side side, ConversionRule rule, long nowMs, String how) {
-        boolean source = side == CallerIndex.Side.SOURCE;
-        if (source ? sourceConverted : handlerConverted) {
+        Side earlier = convertedEarlier(side);
+        return earlier != null ? earlier
+                : settled(side, router.conversions().decide(side, rule, caller, campaign, callHash, nowMs, how));
+    }
+
+    /**
+     * {@link #convert} with the dedupe decided in the cluster's caller index, without waiting on
+     * it (the attempts of one call are sequential, so the flags cannot race).
+     */
+    CompletionStage<Side> convertShared(CallerIndex.Side side, ConversionRule rule, long nowMs, String how) {
+        long hash;
+        synchronized (this) {
+            Side earlier = convertedEarlier(side);
+            if (earlier != null) {
+                return CompletableFuture.completedFuture(earlier);
+            }
+            hash = callHash;
+        }
+        return router.conversions().decideShared(side, rule, caller, campaign, hash, nowMs, how)
+                .thenApply(result -> settled(side, result));
+    }
+
+    /** The answer when an earlier attempt of this call converted the side, else null (and the call's hash drawn). */
+    private Side convertedEarlier(CallerIndex.Side side) {
+        if (side == CallerIndex.Side.SOURCE ? sourceConverted : handlerConverted) {
             return new Side(Status.NOT_CONVERTED, BigDecimal.ZERO, "converted by an earlier attempt of this call");
         }
         if (callHash == 0) {
             callHash = router.randomCallHash();
         }
-        Side result = router.conversions().decide(side, rule, caller, campaign.code, callHash, nowMs, how);
-        if (source) {
+        return null;
+    }
+
+    private synchronized Side settled(CallerIndex.Side side, Side result) {
+        if (side == CallerIndex.Side.SOURCE) {
             sourceConverted = result.converted();
         } else {
             handlerConverted = result.converted();
         }
         return result;
+    }
+
+    /** Whether conversions are deduplicated in the cluster's caller index (the server ends attempts with {@link Reservation#endedShared}). */
+    public boolean sharesCallers() {
+        return router.sharesCallers();
     }
 
     Router router() {

@@ -26,6 +26,7 @@ import org.callrouter.sip.validate.RequestValidator;
 import org.callrouter.server.b2bua.B2bua;
 import org.callrouter.server.b2bua.B2buaCallbackDialer;
 import org.callrouter.server.callback.CallbackDialer;
+import org.callrouter.server.cluster.RedisSharedCallers;
 import org.callrouter.server.cluster.RedisSharedCaps;
 import org.callrouter.server.cluster.RedisSharedPools;
 import org.callrouter.server.b2bua.B2buaSettings;
@@ -162,6 +163,7 @@ public final class RouterServer implements AutoCloseable {
                 b2bua.sipLoop(netty.loop());
                 router.shareCaps(shared);
                 router.sharePools(new RedisSharedPools(shared));
+                router.shareCallers(new RedisSharedCallers(shared));
             }
             this.sharedCaps = shared;
             b2bua.trunks().configure(config.trunks()); // before the loop takes its first event

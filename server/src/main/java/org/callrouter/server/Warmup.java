@@ -136,7 +136,7 @@ final class Warmup {
         try (Router routing = Router.open(config, wall, RandomGenerator.of("L64X128MixRandom"));
              RecordPipeline records = new RecordPipeline(settings.records(), journal, LONGEST_CALL_MS,
                      List.of(new LiveCallReleaser(live)), wall, errors);
-             StoreFeed store = StoreFeed.start(settings, journal, config.attribution(), wall, errors)) {
+             StoreFeed store = StoreFeed.start(settings, journal, config.attribution(), file -> true, wall, errors)) {
             live.open();
             records.conversions(routing.conversions());
             final SipSender sender = (destination, message, onFailure) -> wire.add(new Object[]{destination, message});

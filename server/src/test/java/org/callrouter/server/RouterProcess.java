@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RouterProcess implements AutoCloseable {
 
-    private static final Duration START = Duration.ofSeconds(60);
+    /** Up to three JVMs start side by side on a 2-core machine that other builds share: a minute is not always enough. */
+    private static final Duration START = Duration.ofSeconds(120);
 
     private final Process process;
     private final Path log;
@@ -35,6 +36,11 @@ public final class RouterProcess implements AutoCloseable {
 
     /** Starts the router on {@code config} and waits until {@code /health/ready} says ready. */
     public static RouterProcess start(Path config, String adminBase, Path log) {
+        return start(config, adminBase, log, List.of());
+    }
+
+    /** The same, with more JVM flags (such as {@code -Xlog:class+load:file=...}). */
+    public static RouterProcess start(Path config, String adminBase, Path log, List<String> jvmFlags) {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -44,6 +50,7 @@ public final class RouterProcess implements AutoCloseable {
             }
         }
         command.add("-Xmx256m");
+        command.addAll(jvmFlags);
         command.add("-D" + RouterServer.WARMUP_PROPERTY + "=false");
         command.add("-cp");
         command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
@@ -59,7 +66,13 @@ public final class RouterProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start " + command, e);
         }
         final RouterProcess router = new RouterProcess(process, log, adminBase);
-        Await.until(START, () -> router.ready() || !process.isAlive(), router::describe);
+        try {
+            Await.until(START, () -> router.ready() || !process.isAlive(), router::describe);
+        } catch (AssertionError notReady) {
+            // The caller never gets the process to close: it would outlive the test, ports and all.
+            process.destroyForcibly();
+            throw notReady;
+        }
         if (!process.isAlive()) {
             throw new AssertionError("the router exited with " + process.exitValue() + ":\n" + router.output());
         }

@@ -390,8 +390,44 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
      * @param journalDir       {@code journal_dir} [&lt;data_dir&gt;/journal]
      * @param retentionDays    {@code retention_days} [0]: store rows and journal files older
      *                         than this many days are pruned once a day; 0 = kept forever
+     * @param kafka            {@code kafka} [none]: the records also go to a Kafka topic; null = not
      */
-    public record Records(int fsyncIntervalMs, int ringBufferBytes, Path journalDir, int retentionDays) {
+    public record Records(int fsyncIntervalMs, int ringBufferBytes, Path journalDir, int retentionDays,
+                          Kafka kafka) {
+
+        /** Without the Kafka sink. */
+        public Records(int fsyncIntervalMs, int ringBufferBytes, Path journalDir, int retentionDays) {
+            this(fsyncIntervalMs, ringBufferBytes, journalDir, retentionDays, null);
+        }
+    }
+
+    /**
+     * {@code server.records.kafka}: the journal's call and conversion lines, as written, shipped
+     * to a Kafka topic (server README, "Records to Kafka").
+     *
+     * @param bootstrap         {@code bootstrap} (required): {@code host:port} of one or more brokers
+     * @param topic             {@code topic} (required): where the records go (Kafka's topic name rules)
+     * @param clientId          {@code client_id} [callrouter]: the producer's {@code client.id}
+     * @param batchMax          {@code batch_max} [1000]: most records in flight (sent, not yet acknowledged)
+     * @param pollMs            {@code poll_ms} [100]: how often the journal is looked at once everything is sent
+     * @param lingerMs          {@code linger_ms} [5]: the producer's {@code linger.ms}
+     * @param deliveryTimeoutMs {@code delivery_timeout_ms} [120000]: a send not acknowledged by then
+     *                          fails, is counted and is sent again
+     * @param properties        {@code properties} [none]: further producer properties (TLS, SASL, compression);
+     *                          never those the router owns
+     */
+    public record Kafka(List<String> bootstrap, String topic, String clientId, int batchMax, int pollMs, int lingerMs,
+                        int deliveryTimeoutMs, Map<String, String> properties) {
+
+        public Kafka {
+            bootstrap = List.copyOf(bootstrap);
+            properties = Map.copyOf(properties);
+        }
+
+        /** {@code bootstrap.servers}. */
+        public String bootstrapServers() {
+            return String.join(",", bootstrap);
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.callrouter.routing.config.ServerSettings.CallerSource;
 import org.callrouter.routing.config.ServerSettings.DialedNumberSource;
@@ -433,8 +434,69 @@ final class ServerSettingsReader {
         }
         Path journal = records.has("journal_dir") ? path(records, "journal_dir", null) : dataDir.resolve("journal");
         int retention = records.integer("retention_days", 0, 0, 36_500);
+        ServerSettings.Kafka kafka = records.has("kafka") ? kafka(records.child("kafka")) : null;
         records.finish();
-        return new ServerSettings.Records(fsync, ring, journal, retention);
+        return new ServerSettings.Records(fsync, ring, journal, retention, kafka);
+    }
+
+    /** Kafka's own rule for topic names. */
+    private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    /** Producer properties the router sets itself: {@code properties} may not change them. */
+    static final List<String> KAFKA_OWNED = List.of("bootstrap.servers", "client.id", "acks", "enable.idempotence",
+            "key.serializer", "value.serializer", "linger.ms", "delivery.timeout.ms", "transactional.id",
+            "max.in.flight.requests.per.connection", "retries");
+
+    private static ServerSettings.Kafka kafka(MapReader kafka) {
+        List<String> bootstrap = new ArrayList<>();
+        YamlNode raw = kafka.raw("bootstrap");
+        List<MapReader.Item> items;
+        if (raw instanceof ScalarNode) {
+            // One broker written as text: the same as a list of one.
+            items = List.of(new MapReader.Item(kafka.string("bootstrap", ""), kafka.markOf("bootstrap"),
+                    kafka.path("bootstrap")));
+        } else {
+            items = kafka.stringList("bootstrap", "must name at least one broker (host:port)");
+        }
+        if (raw == null) {
+            kafka.problems().add(kafka.mark(), kafka.path("bootstrap"), "is required: the brokers as host:port");
+        }
+        for (MapReader.Item item : items) {
+            try {
+                HostPort broker = HostPort.parse(item.text().trim());
+                if (broker.port() == 0) {
+                    throw new IllegalArgumentException("port 0 is not a broker's port");
+                }
+                bootstrap.add(item.text().trim());
+            } catch (IllegalArgumentException e) {
+                kafka.problems().add(item.mark(), item.path(), e.getMessage());
+            }
+        }
+        String topic = kafka.requiredString("topic");
+        if (topic != null && (!TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals(".."))) {
+            kafka.error("topic", "a Kafka topic name is 1-249 of a-z A-Z 0-9 . _ - (not . or ..), got \""
+                    + topic + "\"");
+        }
+        String clientId = kafka.string("client_id", "callrouter");
+        int batchMax = kafka.integer("batch_max", 1000, 1, 100_000);
+        int pollMs = kafka.integer("poll_ms", 100, 1, 60_000);
+        int lingerMs = kafka.integer("linger_ms", 5, 0, 60_000);
+        int deliveryTimeoutMs = kafka.integer("delivery_timeout_ms", 120_000, 1_000, 86_400_000);
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (Entry entry : kafka.entries("properties").values()) {
+            String path = kafka.path("properties") + "." + entry.key();
+            if (KAFKA_OWNED.contains(entry.key())) {
+                kafka.problems().add(entry.keyMark(), path, "is set by the router (" + String.join(", ", KAFKA_OWNED)
+                        + " are not overridden: see server/README.md, \"Records to Kafka\")");
+            } else if (entry.value() instanceof ScalarNode scalar && scalar.kind() != YamlNode.ScalarKind.NULL) {
+                properties.put(entry.key(), scalar.text());
+            } else {
+                kafka.problems().add(entry.value().mark(), path, "expected a text value, got "
+                        + entry.value().describe());
+            }
+        }
+        kafka.finish();
+        return new ServerSettings.Kafka(bootstrap, topic == null ? "" : topic, clientId, batchMax, pollMs, lingerMs,
+                deliveryTimeoutMs, properties);
     }
 
     /** The engines {@code server.store.url} may name (the JDBC drivers the server ships). */

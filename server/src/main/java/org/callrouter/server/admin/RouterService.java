@@ -53,6 +53,7 @@ import org.callrouter.server.records.RecordJson;
 import org.callrouter.server.records.RecordPipeline;
 import org.callrouter.server.records.VisitJournal;
 import org.callrouter.server.leads.CallQuery;
+import org.callrouter.server.kafka.KafkaRecordShipper;
 import org.callrouter.server.leads.JournalIngest;
 import org.callrouter.server.leads.LeadStore;
 import org.callrouter.server.leads.StoreFeed;
@@ -85,6 +86,8 @@ public final class RouterService implements AutoCloseable {
     /** The visits journal (null when the tracking listener is off). */
     private final VisitJournal visits;
     private final StoreFeed feed;
+    /** Records to Kafka (null without {@code server.records.kafka}: then no Kafka class is loaded). */
+    private final KafkaRecordShipper kafka;
     private final NumberHealth numberHealth;
     /** The SIP router once started: the number-health sink may hear of a call before the constructor ends. */
     private final AtomicReference<RouterServer> sipStarted = new AtomicReference<>();
@@ -111,6 +114,7 @@ public final class RouterService implements AutoCloseable {
         RouterServer sip = null;
         VisitJournal visitJournal = null;
         StoreFeed storeFeed = null;
+        KafkaRecordShipper shipper = null;
         CallbackScheduler schedule = null;
         CallbackStore scheduleStore = null;
         // Crash recovery: opened by the SIP router once it owns the data directory.
@@ -146,14 +150,23 @@ public final class RouterService implements AutoCloseable {
                     .description("Callers blocked because a call of theirs was marked spam")
                     .register(metrics.registry());
             // After the SIP router: it owns the data directory, so a second router fails there first.
-            storeFeed = StoreFeed.start(settings, journalDir(settings), config.attribution(), wall, errors);
-            phases.ended("lead store opened");
+            if (settings.records().kafka() != null) {
+                shipper = KafkaRecordShipper.start(settings.records().kafka(), settings.dataDir(), journalDir(settings),
+                        wall, errors);
+                metrics.bind(shipper);
+            }
+            final KafkaRecordShipper kafkaReader = shipper;
+            // Retention keeps the files whose records Kafka has not acknowledged yet.
+            storeFeed = StoreFeed.start(settings, journalDir(settings), config.attribution(),
+                    kafkaReader == null ? file -> true : kafkaReader::doneWith, wall, errors);
+            phases.ended("records shipper and lead store opened");
             scheduleStore = CallbackStore.open(settings.dataDir(), errors);
             schedule.start(scheduleStore, sip.callbackDialer());
             this.callbacks = schedule;
             this.callbackStore = scheduleStore;
             this.visits = visitJournal;
             this.feed = storeFeed;
+            this.kafka = shipper;
             this.journal = new JournalReader(journalDir(settings), wall, longestCallMs(config));
             this.webhooks = hooks;
             this.records = pipeline;
@@ -202,6 +215,9 @@ public final class RouterService implements AutoCloseable {
                 }
                 if (scheduleStore != null) {
                     scheduleStore.close();
+                }
+                if (shipper != null) {
+                    shipper.close();
                 }
                 if (storeFeed != null) {
                     storeFeed.close();
@@ -294,6 +310,10 @@ public final class RouterService implements AutoCloseable {
         final String store = feed.problem();
         if (store != null) {
             warnings.add(store);
+        }
+        if (kafka != null && kafka.lastError() != null) {
+            warnings.add("records to Kafka (topic " + kafka.topic() + "): " + kafka.lastError() + " ("
+                    + kafka.waiting() + " records and " + kafka.lagBytes() + " journal bytes wait)");
         }
         if (visits != null && visits.dropped() > 0) {
             warnings.add("visits journal: " + visits.dropped() + " visit events dropped since start");
@@ -523,8 +543,12 @@ public final class RouterService implements AutoCloseable {
             visits.close();
         }
         records.close();
-        // After the records: the ingest may take the last lines (what it leaves, the next start takes).
+        // After the records: the ingest and the Kafka shipper may take the last lines (what they leave,
+        // the next start takes).
         feed.close();
+        if (kafka != null) {
+            kafka.close();
+        }
         callbackStore.close();
         recovery.close();
         webhooks.close();

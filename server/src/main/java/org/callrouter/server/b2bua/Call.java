@@ -1,6 +1,7 @@
 package org.callrouter.server.b2bua;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -8,6 +9,7 @@ import org.callrouter.routing.CallContext;
 import org.callrouter.routing.Candidate;
 import org.callrouter.routing.ConversionOutcome;
 import org.callrouter.routing.Reservation;
+import org.callrouter.routing.Router;
 import org.callrouter.routing.RoutingPlan;
 import org.callrouter.routing.SharedStateException;
 import org.callrouter.routing.Skip;
@@ -98,6 +100,8 @@ final class Call implements TimerTarget {
     /** While the PASSporT's signature is being verified: the call's context, not yet routed. */
     private CallContext.Builder pendingContext;
     private Passport pendingPassport;
+    /** While a cluster node asks Redis for the repeat caller's last handler: the call, not yet routed. */
+    private CallContext awaitingRoute;
     private long verificationTimer = TimerService.NO_TIMER;
     /** While the visitor of the dialed pool number is looked up in Redis: the call's context, not yet routed. */
     private CallContext.Builder visitorContext;
@@ -258,8 +262,49 @@ final class Call implements TimerTarget {
         }
         final long now = b2bua.wallMs();
         final long routingStartNs = System.nanoTime();
-        plan = b2bua.router().route(context.nowMs(now).build());
-        final long routingNs = System.nanoTime() - routingStartNs;
+        final Router router = b2bua.router();
+        if (router.sharesCallers()) {
+            awaitRoute(router, context.nowMs(now).build(), now, routingStartNs);
+            return;
+        }
+        plan = router.route(context.nowMs(now).build());
+        routed(now, System.nanoTime() - routingStartNs);
+    }
+
+    /**
+     * With a cluster the repeat caller's last handler is in Redis (server README, "Cluster:
+     * shared state in Redis"): the call stays {@link State#RINGING} with no leg while Redis
+     * answers, at most {@code cluster.timeout_ms}, and goes on on the SIP loop.
+     */
+    private void awaitRoute(Router router, CallContext call, long now, long routingStartNs) {
+        final CompletableFuture<RoutingPlan> decided = router.routeShared(call).toCompletableFuture();
+        if (decided.isDone() && !decided.isCompletedExceptionally()) {
+            // No repeat-caller lookup was needed: no hop through the loop's queue.
+            plan = decided.join();
+            routed(now, System.nanoTime() - routingStartNs);
+            return;
+        }
+        awaitingRoute = call;
+        decided.whenComplete((routedPlan, error) -> b2bua.sipLoop().execute(() -> {
+            try {
+                if (state != State.RINGING) {
+                    return; // cancelled meanwhile: end() recorded who called
+                }
+                awaitingRoute = null;
+                if (error != null) {
+                    b2bua.failSafe(this, error);
+                    return;
+                }
+                plan = routedPlan;
+                routed(now, System.nanoTime() - routingStartNs);
+            } catch (RuntimeException | Error e) {
+                b2bua.failSafe(this, e);
+            }
+        }));
+    }
+
+    /** The plan is made: the record hears of it, then the carrier is refused or the first handler rung. */
+    private void routed(long now, long routingNs) {
         b2bua.events().received(id, key, now, routingNs, plan.callerNumber(), plan.dialedNumber(), plan.campaignId(),
                 plan.sourceId(), plan.tags());
         final Attribution visitor = plan.attribution();
@@ -271,6 +316,7 @@ final class Call implements TimerTarget {
             case REJECTED -> refuse(603, plan.rejectionReason());
             case QUARANTINED -> refuse(b2bua.router().config().numberPolicy().quarantineStatus(),
                     plan.rejectionReason());
+            case UNAVAILABLE -> refuse(503, plan.rejectionReason());
             case ROUTED -> {
                 reportNewSkips();
                 tryNextHandler();
@@ -1139,14 +1185,19 @@ final class Call implements TimerTarget {
             // Ended while its signature was being verified (a CANCEL, shutdown): never routed,
             // the record still says who called.
             pendingPassport.tags(pendingContext, false, "call ended before its verification", false);
-            receivedUnrouted(pendingContext);
+            receivedUnrouted(pendingContext.build());
             pendingContext = null;
             pendingPassport = null;
         }
         if (visitorContext != null) {
             // Ended while its pool visitor was looked up (a CANCEL, or Redis failed under reject).
-            receivedUnrouted(visitorContext);
+            receivedUnrouted(visitorContext.build());
             visitorContext = null;
+        }
+        if (awaitingRoute != null) {
+            // Ended while Redis was asked about the repeat caller: never routed.
+            receivedUnrouted(awaitingRoute);
+            awaitingRoute = null;
         }
         if (dtmf != null) {
             dtmf.stop();
@@ -1155,25 +1206,75 @@ final class Call implements TimerTarget {
         final long now = b2bua.wallMs();
         final long ringMs = (wasAnswered ? answeredMonoMs : mono) - receivedMonoMs;
         final long talkMs = wasAnswered ? mono - answeredMonoMs : 0;
-        ConversionOutcome conversion = null;
-        CallStatus outcome = status;
-        String why = reason;
+        releaseVisitorNumber(now);
+        if (wasAnswered && plan.sharesCallers()) {
+            endShared(status, sipStatus, reason, now, ringMs, talkMs);
+            return;
+        }
+        Throwable failure = null;
         try {
             if (wasAnswered) {
                 answered.reservation.ended(now, talkMs);
             }
-            if (lastReservation != null) {
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        recordEnd(status, sipStatus, reason, now, ringMs, talkMs, failure);
+    }
+
+    /**
+     * With a cluster a timer conversion's dedupe is decided in Redis: the record (and the end of
+     * the call's bookkeeping) waits for it off the SIP loop, at most {@code cluster.timeout_ms}
+     * (a failure decides it in this node's caller index: the conversion is never lost).
+     */
+    private void endShared(CallStatus status, int sipStatus, String reason, long now, long ringMs, long talkMs) {
+        final CompletableFuture<Void> decided;
+        try {
+            decided = answered.reservation.endedShared(now, talkMs).toCompletableFuture();
+        } catch (RuntimeException | Error e) {
+            recordEnd(status, sipStatus, reason, now, ringMs, talkMs, e);
+            return;
+        }
+        if (decided.isDone()) {
+            recordEnd(status, sipStatus, reason, now, ringMs, talkMs, decided.isCompletedExceptionally()
+                    ? decided.handle((v, e) -> e).join() : null);
+            return;
+        }
+        decided.whenComplete((v, error) -> b2bua.sipLoop().execute(() -> {
+            try {
+                recordEnd(status, sipStatus, reason, now, ringMs, talkMs, error);
+            } catch (RuntimeException | Error e) {
+                b2bua.reportError(e);
+            }
+        }));
+    }
+
+    /**
+     * The record hears of the end with the call's conversion, then the call is gone. {@code
+     * failure}: what the end's bookkeeping (a store) threw, or null.
+     */
+    private void recordEnd(CallStatus status, int sipStatus, String reason, long now, long ringMs, long talkMs,
+                           Throwable failure) {
+        ConversionOutcome conversion = null;
+        CallStatus outcome = status;
+        String why = reason;
+        Throwable error = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        if (error == null && lastReservation != null) {
+            try {
                 // The call's view: a side an earlier attempt converted stays converted after a failover.
                 conversion = plan.conversion();
+            } catch (RuntimeException | Error e) {
+                error = e;
             }
-        } catch (RuntimeException | Error e) {
+        }
+        if (error != null) {
             // The peers are already told; what failed is the call's bookkeeping (a store). The
             // record is still written, and says so; the reservation gave its slot back anyway.
-            b2bua.reportError(e);
+            b2bua.reportError(error);
             outcome = CallStatus.FAILED;
-            why = Reasons.internalError(e);
+            why = Reasons.internalError(error);
         }
-        releaseVisitorNumber(now);
         try {
             b2bua.events().ended(id, outcome, sipStatus, why, now, ringMs, talkMs, conversion);
         } finally {
@@ -1212,8 +1313,7 @@ final class Call implements TimerTarget {
         }
     }
 
-    private void receivedUnrouted(CallContext.Builder context) {
-        final CallContext unrouted = context.build();
+    private void receivedUnrouted(CallContext unrouted) {
         b2bua.events().received(id, key, b2bua.wallMs(), CallEvents.NOT_ROUTED, unrouted.callerNumber(),
                 unrouted.dialedNumber(), null, null, unrouted.tags());
     }

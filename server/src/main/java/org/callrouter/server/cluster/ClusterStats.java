@@ -2,10 +2,10 @@ package org.callrouter.server.cluster;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** What the Redis adapter counted, for metrics: failed and timed-out steps, by step. */
+/** What the Redis adapters counted, for metrics: failed and timed-out steps, by step. */
 public final class ClusterStats {
 
-    /** A step of the shared caps and pools, as the metrics label it. */
+    /** A step of the shared caps, pools and caller index, as the metrics label it. */
     public enum Step {
         /** Connect to Redis and load the scripts (at start, again every 0.5 s until it answers). */
         CONNECT,
@@ -24,7 +24,13 @@ public final class ClusterStats {
         /** A visitor's renewal, page view or release. */
         POOL_SESSION,
         /** The session a call to a pool number finds (the call waits on it). */
-        POOL_LOOKUP;
+        POOL_LOOKUP,
+        /** Look up a repeat caller's last handler (a call waits on it). */
+        REPEAT,
+        /** Remember the handler that answered a caller. */
+        ANSWERED,
+        /** Check and record a conversion's dedupe (a call's end or a postback waits on it). */
+        DEDUPE;
 
         /** The metric label: the name in lower case. */
         public String label() {

@@ -21,7 +21,11 @@ record LuaScript(String name, String text, String sha) {
     static final LuaScript COUNT = load("count");
     static final LuaScript RENEW = load("renew");
     static final LuaScript POOLS = load("pools");
-    static final List<LuaScript> ALL = List.of(ACQUIRE, COMMIT, RELEASE, COUNT, RENEW, POOLS);
+    static final LuaScript CALLER_LAST = load("caller_last");
+    static final LuaScript CALLER_ANSWERED = load("caller_answered");
+    static final LuaScript CALLER_CONVERT = load("caller_convert");
+    static final List<LuaScript> ALL = List.of(ACQUIRE, COMMIT, RELEASE, COUNT, RENEW, POOLS, CALLER_LAST,
+            CALLER_ANSWERED, CALLER_CONVERT);
 
     private static LuaScript load(String name) {
         try (InputStream in = LuaScript.class.getResourceAsStream(name + ".lua")) {

@@ -277,8 +277,9 @@ public final class RedisSharedCaps implements SharedCaps, AutoCloseable {
     }
 
     /**
-     * As above with the script's answer of {@code type}; also runs the pools' steps
-     * ({@link RedisSharedPools}) on this connection, so a router has one connection to Redis,
+     * {@link #run(ClusterStats.Step, LuaScript, String[], String...)} with the script's reply as
+     * {@code type} gives it. The pools' steps ({@link RedisSharedPools}) and the caller index's
+     * steps ({@link RedisSharedCallers}) run here too, so a router has one connection to Redis,
      * one reconnect loop and one set of failure counts.
      */
     <T> CompletionStage<T> run(ClusterStats.Step step, LuaScript script, ScriptOutputType type, String[] keys,

@@ -19,6 +19,7 @@ import org.callrouter.routing.lead.Identity;
 import org.callrouter.routing.lead.IdentityKind;
 import org.callrouter.routing.lead.SessionStatus;
 import org.callrouter.routing.phone.PhoneNumbers;
+import org.callrouter.server.records.JournalPosition;
 
 /**
  * Stores one {@link IngestBatch} inside the caller's transaction with a fixed number of

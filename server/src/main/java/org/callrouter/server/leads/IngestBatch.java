@@ -2,6 +2,7 @@ package org.callrouter.server.leads;
 
 import java.util.List;
 import java.util.Map;
+import org.callrouter.server.records.JournalPosition;
 
 /**
  * What one ingest transaction stores: rows read from the journal of router {@code node} and

@@ -23,6 +23,7 @@ import org.callrouter.routing.lead.IgnoredIdentities;
 import org.callrouter.routing.lead.ReportRow;
 import org.callrouter.routing.lead.ReportSpec;
 import org.callrouter.routing.phone.PhoneNumbers;
+import org.callrouter.server.records.JournalPosition;
 
 /** {@link LeadStore} on DuckDB or PostgreSQL through JDBC (opened by {@link LeadStores}). */
 public final class JdbcLeadStore implements LeadStore {

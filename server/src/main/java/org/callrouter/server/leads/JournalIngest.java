@@ -16,6 +16,8 @@ import org.agrona.ErrorHandler;
 import org.callrouter.server.records.Journal;
 import org.callrouter.server.records.RecordJson;
 import org.callrouter.server.records.VisitJournal;
+import org.callrouter.server.records.JournalTail;
+import org.callrouter.server.records.JournalPosition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,6 +10,7 @@ import java.util.function.Predicate;
 
 import org.agrona.ErrorHandler;
 import org.callrouter.server.records.Journal;
+import org.callrouter.server.records.JournalTail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * {@code server.records.retention_days}: once a day, deletes store rows received or started
  * more than that many days ago ({@link LeadStore#prune}) and the journal files ({@code calls-*},
  * {@code conversions-*}, {@code visits-*}) of the days before that, each only once every line of
- * it is in the store. Without a store (the store is off) the files go by age alone.
+ * it is in the store, and (with records to Kafka) the broker acknowledged every record of it.
+ * Without a store (the store is off) the files go by age (and Kafka) alone.
  */
 public final class JournalRetention {
 
@@ -28,6 +30,7 @@ public final class JournalRetention {
     private final int retentionDays;
     private final LeadStore store;
     private final ErrorHandler errors;
+    private final Predicate<String> othersDone;
     private long nextRunMs = Long.MIN_VALUE;
 
     /**
@@ -35,6 +38,15 @@ public final class JournalRetention {
      * @param store         the store whose rows are pruned, or null when it is off
      */
     public JournalRetention(Path journalDir, int retentionDays, LeadStore store, ErrorHandler errors) {
+        this(journalDir, retentionDays, store, file -> true, errors);
+    }
+
+    /**
+     * @param othersDone whether the other readers of the journal (the Kafka shipper) have taken
+     *                   every line of a file (by name): a file they still need is kept
+     */
+    public JournalRetention(Path journalDir, int retentionDays, LeadStore store, Predicate<String> othersDone,
+                            ErrorHandler errors) {
         if (retentionDays < 1) {
             throw new IllegalArgumentException("retention_days must be >= 1 to prune, got " + retentionDays);
         }
@@ -42,6 +54,7 @@ public final class JournalRetention {
         this.retentionDays = retentionDays;
         this.store = store;
         this.errors = errors;
+        this.othersDone = othersDone;
     }
 
     /** Prunes when a day has passed since the last time (or at the first call). */
@@ -50,12 +63,12 @@ public final class JournalRetention {
             return;
         }
         nextRunMs = nowMs + DAY_MS;
-        run(nowMs, tail::fullyStored, tail);
+        run(nowMs, ((Predicate<String>) tail::fullyStored).and(othersDone), tail);
     }
 
     /** Prunes now; the files deleted. Used daily without a store, by the owner's own timer. */
     public int run(long nowMs) {
-        return run(nowMs, file -> true, null);
+        return run(nowMs, othersDone, null);
     }
 
     private int run(long nowMs, Predicate<String> stored, JournalTail tail) {

@@ -8,6 +8,7 @@ import org.callrouter.routing.lead.CreditModel;
 import org.callrouter.routing.lead.Identity;
 import org.callrouter.routing.lead.ReportRow;
 import org.callrouter.routing.lead.ReportSpec;
+import org.callrouter.server.records.JournalPosition;
 
 /**
  * The attribution store (server README, "Leads, sessions and sales"): call rows, leads, their

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.agrona.ErrorHandler;
 import org.callrouter.routing.config.AttributionConfig;
@@ -38,18 +39,21 @@ public final class StoreFeed implements AutoCloseable {
     /**
      * Opens the store and starts the ingest.
      *
+     * @param othersDone whether the journal's other readers (the Kafka shipper) are done with a
+     *                   file (by name): retention keeps the files they still need
      * @throws IllegalStateException when the database cannot be opened (the message names the
      *                               URL without any password)
      * @throws IOException           when the node id file cannot be read or written
      */
-    public static StoreFeed start(ServerSettings settings, Path journalDir, AttributionConfig attribution, Clock wall,
-                                  ErrorHandler errors) throws IOException {
+    public static StoreFeed start(ServerSettings settings, Path journalDir, AttributionConfig attribution,
+                                  Predicate<String> othersDone, Clock wall, ErrorHandler errors) throws IOException {
         final ServerSettings.Store s = settings.store();
         final int retentionDays = settings.records().retentionDays();
         if (!s.enabled()) {
             ScheduledExecutorService timer = null;
             if (retentionDays > 0) {
-                final JournalRetention retention = new JournalRetention(journalDir, retentionDays, null, errors);
+                final JournalRetention retention = new JournalRetention(journalDir, retentionDays, null, othersDone,
+                        errors);
                 timer = Executors.newSingleThreadScheduledExecutor(r -> {
                     final Thread t = new Thread(r, "journal-retention");
                     t.setDaemon(true);
@@ -74,7 +78,7 @@ public final class StoreFeed implements AutoCloseable {
             throw new IllegalStateException(e.getMessage() + " (server.store)", e);
         }
         final JournalRetention retention = retentionDays > 0
-                ? new JournalRetention(journalDir, retentionDays, store, errors) : null;
+                ? new JournalRetention(journalDir, retentionDays, store, othersDone, errors) : null;
         final JournalIngest ingest = new JournalIngest(store, journalDir, node,
                 new JournalIngest.Settings(s.batchMax(), s.pollMs(), INITIAL_BACKOFF_MS, MAX_BACKOFF_MS), retention,
                 wall, errors).start();

@@ -14,7 +14,9 @@ import org.callrouter.server.cluster.RedisSharedCaps;
  * The cluster's shared state (server README, "Cluster: shared state in Redis"):
  * {@code cluster_shared_state_failures_total{step,kind}} and what the campaigns'
  * {@code on_shared_state_error} did about them, {@code cluster_shared_state_fallbacks_total}
- * ({@code local}) and {@code cluster_shared_state_rejections_total} ({@code reject}), on every
+ * ({@code local}) and {@code cluster_shared_state_rejections_total} ({@code reject}),
+ * {@code cluster_pool_attribution_fallbacks_total} (pool calls attributed to the pool only) and
+ * {@code cluster_dedupe_fallbacks_total} (conversions deduplicated in this node's index), on every
  * router (zero without {@code cluster:}, so one alert rule fits all); with a cluster also
  * {@code cluster_redis_connected} and {@code cluster_slots}.
  */
@@ -41,6 +43,9 @@ final class ClusterMetrics {
                         Router::poolAttributionFallbacks)
                 .description("Calls to a pool number attributed to the pool only (tag pool_attribution_unavailable)"
                         + " because Redis failed (on_shared_state_error: local)")
+                .register(registry);
+        FunctionCounter.builder("cluster.dedupe.fallbacks", server.router(), Router::sharedDedupeFallbacks)
+                .description("Conversions deduplicated in this node's caller index because Redis failed (never lost)")
                 .register(registry);
         RedisSharedCaps caps = server.sharedCaps();
         if (caps != null) {

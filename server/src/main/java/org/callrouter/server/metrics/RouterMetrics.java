@@ -27,6 +27,7 @@ import org.callrouter.server.RouterServer;
 import org.callrouter.server.b2bua.B2buaStats;
 import org.callrouter.server.b2bua.Trunk;
 import org.callrouter.server.b2bua.Trunks;
+import org.callrouter.server.kafka.KafkaRecordShipper;
 import org.callrouter.server.tracking.TrackingStats;
 import org.callrouter.server.transport.InboundConnections;
 import org.callrouter.server.transport.NettySipTransport;
@@ -265,6 +266,25 @@ public final class RouterMetrics implements AutoCloseable {
                 ingest, JournalIngest::skipped);
         Gauge.builder("leads.ingest.lag", ingest, JournalIngest::lagBytes).baseUnit("bytes")
                 .description("Journal bytes written and not yet in the lead store").register(registry);
+    }
+
+    /**
+     * Records to Kafka: {@code records_kafka_sent_total} (acknowledged), {@code records_kafka_failed_total}
+     * (sends that failed and are tried again), {@code records_kafka_skipped_total} (lines that are not a
+     * whole record), {@code records_kafka_waiting} (read from the journal, not yet acknowledged) and
+     * {@code records_kafka_lag_bytes} (journal not read yet).
+     */
+    public void bind(KafkaRecordShipper kafka) {
+        counter("records.kafka.sent", "Records the Kafka broker acknowledged", kafka, KafkaRecordShipper::sent);
+        counter("records.kafka.failed", "Sends to Kafka that failed; the records wait and are sent again", kafka,
+                KafkaRecordShipper::failed);
+        counter("records.kafka.skipped", "Journal lines not sent to Kafka: not a whole record (cut short by a crash)",
+                kafka, KafkaRecordShipper::skipped);
+        gauge("records.kafka.waiting", "Records read from the journal and not yet acknowledged by Kafka", kafka,
+                KafkaRecordShipper::waiting);
+        Gauge.builder("records.kafka.lag", kafka, KafkaRecordShipper::lagBytes).baseUnit("bytes")
+                .description("Journal bytes not yet read for Kafka (records waiting behind records_kafka_waiting)")
+                .register(registry);
     }
 
     /** The visits journal: {@code visits_journal_lines_total}, {@code visits_journal_dropped_total}. */

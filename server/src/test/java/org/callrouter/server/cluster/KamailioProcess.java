@@ -94,8 +94,14 @@ final class KamailioProcess implements AutoCloseable {
             final Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             final KamailioProcess kamailio = new KamailioProcess(process, tools[1], control, log);
-            Await.until(START, () -> kamailio.dispatcherList().isPresent() || !process.isAlive(),
-                    () -> "kamailio's control socket " + control + "; its log:\n" + kamailio.output());
+            try {
+                Await.until(START, () -> kamailio.dispatcherList().isPresent() || !process.isAlive(),
+                        () -> "kamailio's control socket " + control + "; its log:\n" + kamailio.output());
+            } catch (AssertionError notReady) {
+                // The caller never gets the process to close: it would outlive the test, port and all.
+                kamailio.close();
+                throw notReady;
+            }
             if (!process.isAlive()) {
                 throw new AssertionError("kamailio exited with " + process.exitValue() + ":\n" + kamailio.output());
             }

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.callrouter.server.RouterServer;
-import org.callrouter.server.TestConfig;
 import org.callrouter.server.cluster.ClusterStats;
 import org.callrouter.server.records.CallEvents;
 import org.callrouter.server.sipua.Behaviour;
@@ -23,7 +22,7 @@ import org.callrouter.server.sipua.Handler;
 import org.callrouter.server.sipua.Ports;
 import org.callrouter.server.sipua.ReceivedResponse;
 import org.callrouter.server.testsupport.RedisServer;
-import org.callrouter.server.transaction.MessageCounters;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterIntegrationTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = ClusterNodes.WAIT;
     private static final String DIALED = "18005550100";
     /** Mid-hour, ahead of now: the hourly window neither rolls over nor has ended under the test. */
     private static final Clock CLOCK = Clock.fixed(Instant.now().plus(1, ChronoUnit.DAYS)
@@ -43,6 +42,13 @@ class ClusterIntegrationTest {
 
     @TempDir
     Path dir;
+
+    private ClusterNodes nodes;
+
+    @BeforeEach
+    void nodes() {
+        nodes = new ClusterNodes(dir, CLOCK, 61000, 61999);
+    }
 
     private static String routing(String handlerUri, String policy) {
         return """
@@ -58,25 +64,11 @@ class ClusterIntegrationTest {
     }
 
     private RouterServer node(String id, String redisUri, int timeoutMs, String routing) {
-        final int port = Ports.free(61000, 61999);
-        final Path data = dir.resolve(id);
-        final String yaml = """
-                server:
-                  data_dir: %s
-                  sip:
-                    listen: ["udp:127.0.0.1:%d"]
-                    t1_ms: 100
-                  admin: { listen: "127.0.0.1:0" }
-                  health: { enabled: false }
-                cluster: { redis: "%s", node_id: %s, nodes: 3, timeout_ms: %d }
-                %s
-                """.formatted(data.toAbsolutePath(), port, redisUri, id, timeoutMs, routing);
-        return RouterServer.start(TestConfig.load(data, yaml), CLOCK, CallEvents.NONE, MessageCounters.NONE);
+        return nodes.start(id, redisUri, timeoutMs, routing, CallEvents.NONE);
     }
 
     private static String hostPort(RouterServer router) {
-        final var address = router.sockets().get(0).address();
-        return "127.0.0.1:" + address.getPort();
+        return ClusterNodes.hostPort(router);
     }
 
     @Test
@@ -203,11 +195,7 @@ class ClusterIntegrationTest {
         }
     }
 
-    /** Waits until every router's Redis connection is up (they connect in the background). */
     private static void awaitConnected(List<RouterServer> routers) {
-        for (RouterServer router : routers) {
-            org.callrouter.server.Await.until(WAIT, () -> router.sharedCaps().connected(),
-                    () -> "router not connected to Redis");
-        }
+        ClusterNodes.awaitConnected(routers);
     }
 }

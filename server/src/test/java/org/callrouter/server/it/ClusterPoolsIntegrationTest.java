@@ -20,17 +20,16 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.callrouter.server.Await;
 import org.callrouter.server.RouterServer;
-import org.callrouter.server.TestConfig;
 import org.callrouter.server.cluster.ClusterStats;
 import org.callrouter.server.sipua.Behaviour;
 import org.callrouter.server.sipua.Carrier;
+import org.callrouter.server.sipua.CarrierCall;
 import org.callrouter.server.sipua.Handler;
 import org.callrouter.server.sipua.Ports;
 import org.callrouter.server.sipua.ReceivedResponse;
 import org.callrouter.server.testsupport.RedisServer;
-import org.callrouter.server.transaction.MessageCounters;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,29 +41,30 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterPoolsIntegrationTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = ClusterNodes.WAIT;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SALES = "+1800555030";
     private static final String SUPPORT = "+1800555040";
+    private static final String SERVICE = "+1800555050";
 
     @TempDir
     Path dir;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
 
-    private RouterServer node(String id, String redisUri, String handlerUri, RecordingEvents events) {
-        final int port = Ports.free(61500, 61999);
-        final Path data = dir.resolve(id);
-        final String yaml = """
-                server:
-                  data_dir: %s
-                  sip:
-                    listen: ["udp:127.0.0.1:%d"]
-                    t1_ms: 100
-                  admin: { listen: "127.0.0.1:0" }
-                  health: { enabled: false }
-                  tracking: { listen: "127.0.0.1:0" }
-                cluster: { redis: "%s", node_id: %s, nodes: 2, timeout_ms: 500 }
+    private ClusterNodes nodes;
+
+    @BeforeEach
+    void nodes() {
+        nodes = new ClusterNodes(dir, Clock.systemUTC(), 61500, 61999);
+    }
+
+    private RouterServer node(String id, String redisUri, String routing, RecordingEvents events) {
+        return nodes.startWithTracking(id, redisUri, 500, routing, events);
+    }
+
+    private static String pools(String handlerUri) {
+        return """
                 sources:
                   - id: web
                   - id: google_ads
@@ -88,13 +88,30 @@ class ClusterPoolsIntegrationTest {
                         numbers: ["%s0", "%s1"]
                         source: web
                         allowed_origins: ["*"]
-                """.formatted(data.toAbsolutePath(), port, redisUri, id, handlerUri, SALES, SALES, SALES, SALES, SALES,
-                SALES, SUPPORT, SUPPORT);
-        return RouterServer.start(TestConfig.load(data, yaml), Clock.systemUTC(), events, MessageCounters.NONE);
+                """.formatted(handlerUri, SALES, SALES, SALES, SALES, SALES, SALES, SUPPORT, SUPPORT);
     }
 
-    private static String sip(RouterServer router) {
-        return "127.0.0.1:" + router.sockets().get(0).address().getPort();
+    /** A pool of a campaign whose repeat callers go to their last handler: {@code preferred} first otherwise. */
+    private static String repeatCallerPool(Handler preferred, Handler backup) {
+        return """
+                sources:
+                  - id: web
+                  - id: google_ads
+                handlers:
+                  - { id: preferred, uri: "%s", timeout_seconds: 5 }
+                  - { id: backup, uri: "%s", timeout_seconds: 5, priority: 2 }
+                campaigns:
+                  - id: service
+                    handlers: [preferred, backup]
+                    on_shared_state_error: reject
+                    repeat_callers: { window: 1h, route: same_handler }
+                    pools:
+                      - id: service-web
+                        numbers: ["%s0", "%s1"]
+                        source: web
+                        allowed_origins: ["*"]
+                        source_rule: { google: google_ads }
+                """.formatted(preferred.uri(), backup.uri(), SERVICE, SERVICE);
     }
 
     private HttpResponse<String> create(RouterServer router, String pool, String body) {
@@ -132,9 +149,9 @@ class ClusterPoolsIntegrationTest {
             handler.behaviour(Behaviour.answerThenHangUp(Duration.ofMillis(200)));
             final RecordingEvents eventsA = new RecordingEvents();
             final RecordingEvents eventsB = new RecordingEvents();
-            try (RouterServer a = node("a", redis.uri(), handler.uri(), eventsA);
-                 RouterServer b = node("b", redis.uri(), handler.uri(), eventsB)) {
-                awaitConnected(List.of(a, b));
+            try (RouterServer a = node("a", redis.uri(), pools(handler.uri()), eventsA);
+                 RouterServer b = node("b", redis.uri(), pools(handler.uri()), eventsB)) {
+                ClusterNodes.awaitConnected(List.of(a, b));
                 final JsonNode visitor = json(create(a, "sales-web", """
                         {"page_url": "https://shop.example/solar", "utm_source": "Google", "gclid": "Cj0-abc"}"""));
                 final Set<String> numbers = new HashSet<>();
@@ -148,7 +165,7 @@ class ClusterPoolsIntegrationTest {
                 assertEquals(503, none.statusCode(), "six numbers, six live sessions across both routers");
                 assertEquals("no number available", json(none).get("error").asText());
 
-                final ReceivedResponse answered = carrier.call(sip(b), dialed(visitor)).awaitFinal(WAIT);
+                final ReceivedResponse answered = carrier.call(ClusterNodes.hostPort(b), dialed(visitor)).awaitFinal(WAIT);
                 assertEquals(200, answered.status(), answered.toString());
                 final Map<String, String> tags = eventsB.received().get(0).tags();
                 assertEquals("Google", tags.get("utm_source"), tags.toString());
@@ -162,25 +179,68 @@ class ClusterPoolsIntegrationTest {
     }
 
     @Test
+    void aPoolCallOfARepeatCallerFindsItsVisitorAndItsLastHandlerThroughAnotherRouter() {
+        try (RedisServer redis = RedisServer.start(62300, 62399);
+             Handler preferred = Handler.open(Ports.free(61500, 61999));
+             Handler backup = Handler.open(Ports.free(61500, 61999));
+             Carrier carrier = Carrier.open(Ports.free(61500, 61999))) {
+            preferred.behaviour(Behaviour.answerThenHangUp(Duration.ofMillis(200))).script(Behaviour.busy());
+            backup.behaviour(Behaviour.answerThenHangUp(Duration.ofMillis(200)));
+            final RecordingEvents eventsA = new RecordingEvents();
+            final RecordingEvents eventsB = new RecordingEvents();
+            try (RouterServer a = node("a", redis.uri(), repeatCallerPool(preferred, backup), eventsA);
+                 RouterServer b = node("b", redis.uri(), repeatCallerPool(preferred, backup), eventsB)) {
+                ClusterNodes.awaitConnected(List.of(a, b));
+                final JsonNode visitor = json(create(a, "service-web", """
+                        {"page_url": "https://help.example/boiler", "utm_source": "Google", "gclid": "Cj0-rep"}"""));
+                final String caller = Carrier.nextCallerNumber();
+
+                talk(carrier, a, dialed(visitor), caller); // preferred is busy: backup answers
+                assertEquals(1, backup.inviteCount());
+
+                talk(carrier, b, dialed(visitor), caller); // preferred answers now, but the caller is backup's
+                assertEquals(2, backup.inviteCount(), "router b routed the repeat caller to router a's handler");
+                assertEquals(1, preferred.inviteCount());
+                final Map<String, String> tags = eventsB.received().get(0).tags();
+                assertEquals("Google", tags.get("utm_source"), tags.toString());
+                assertEquals("Cj0-rep", tags.get("gclid"));
+                assertEquals(visitor.get("session").asText(), tags.get("visitor_session"));
+                final ClusterStats stats = b.sharedCaps().stats();
+                for (ClusterStats.Step step : List.of(ClusterStats.Step.POOL_LOOKUP, ClusterStats.Step.REPEAT)) {
+                    assertEquals(0, stats.errors(step) + stats.timeouts(step), step.label());
+                }
+            }
+        }
+    }
+
+    /** A call from {@code caller} that is answered and hung up by its handler. */
+    private static void talk(Carrier carrier, RouterServer router, String dialed, String caller) {
+        final CarrierCall call = carrier.call(ClusterNodes.hostPort(router), dialed, caller, Map.of());
+        final ReceivedResponse answer = call.awaitFinal(WAIT);
+        assertEquals(200, answer.status(), answer.toString());
+        call.awaitBye(WAIT);
+    }
+
+    @Test
     void withRedisGoneTheEndpointAnswers503AndCallsFollowTheirCampaignsPolicy() {
         try (RedisServer redis = RedisServer.start(62300, 62399);
              Handler handler = Handler.open(Ports.free(61500, 61999));
              Carrier carrier = Carrier.open(Ports.free(61500, 61999))) {
             handler.behaviour(Behaviour.answerThenHangUp(Duration.ofMillis(200)));
             final RecordingEvents events = new RecordingEvents();
-            try (RouterServer router = node("a", redis.uri(), handler.uri(), events)) {
-                awaitConnected(List.of(router));
+            try (RouterServer router = node("a", redis.uri(), pools(handler.uri()), events)) {
+                ClusterNodes.awaitConnected(List.of(router));
                 redis.kill();
 
                 final HttpResponse<String> refused = create(router, "sales-web", "{\"utm_source\": \"bing\"}");
                 assertEquals(503, refused.statusCode());
                 assertTrue(json(refused).get("error").asText().contains("shared state unavailable"), refused.body());
 
-                final ReceivedResponse rejected = carrier.call(sip(router), SALES.substring(1) + "0").awaitFinal(WAIT);
+                final ReceivedResponse rejected = carrier.call(ClusterNodes.hostPort(router), SALES.substring(1) + "0").awaitFinal(WAIT);
                 assertEquals(503, rejected.status(), "sales: on_shared_state_error reject");
                 assertTrue(rejected.header("Reason").contains("shared state unavailable"), rejected.header("Reason"));
 
-                final ReceivedResponse local = carrier.call(sip(router), SUPPORT.substring(1) + "0").awaitFinal(WAIT);
+                final ReceivedResponse local = carrier.call(ClusterNodes.hostPort(router), SUPPORT.substring(1) + "0").awaitFinal(WAIT);
                 assertEquals(200, local.status(), "support: on_shared_state_error local");
                 assertEquals(2, events.received().size(), "the refused call is recorded too, unrouted");
                 final Map<String, String> tags = events.received().get(1).tags();
@@ -191,12 +251,6 @@ class ClusterPoolsIntegrationTest {
                 assertEquals(1, router.router().sharedStateRejections());
                 assertEquals(1, handler.inviteCount(), "only the local-policy call reached the handler");
             }
-        }
-    }
-
-    private static void awaitConnected(List<RouterServer> routers) {
-        for (RouterServer router : routers) {
-            Await.until(WAIT, () -> router.sharedCaps().connected(), () -> "router not connected to Redis");
         }
     }
 }

@@ -15,6 +15,7 @@ final class RecordingEvents implements CallEvents {
     private final List<String> lines = new ArrayList<>();
     private final List<String> endReasons = new ArrayList<>();
     private final List<Received> received = new ArrayList<>();
+    private final List<ConversionOutcome> conversions = new ArrayList<>();
 
     /** What a {@code received} event said: the caller number as recorded and the call's tags. */
     record Received(String caller, Map<String, String> tags) {
@@ -32,6 +33,11 @@ final class RecordingEvents implements CallEvents {
     /** The reason of each ended call, in order. */
     synchronized List<String> endReasons() {
         return List.copyOf(endReasons);
+    }
+
+    /** The conversion of each ended call (null when no handler was tried), in order. */
+    synchronized List<ConversionOutcome> conversions() {
+        return new ArrayList<>(conversions);
     }
 
     private synchronized void add(String line) {
@@ -72,6 +78,7 @@ final class RecordingEvents implements CallEvents {
                       long talkMs, ConversionOutcome conversion) {
         synchronized (this) {
             endReasons.add(reason);
+            conversions.add(conversion);
         }
         add("ended " + status.label() + " " + sipStatus);
     }

@@ -24,6 +24,7 @@ import org.callrouter.routing.lead.ReportDimension;
 import org.callrouter.routing.lead.ReportRow;
 import org.callrouter.routing.lead.ReportSpec;
 import org.callrouter.routing.lead.SessionStatus;
+import org.callrouter.server.records.JournalPosition;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -25,6 +25,7 @@ import org.callrouter.routing.lead.Identity;
 import org.callrouter.routing.lead.ReportRow;
 import org.callrouter.routing.lead.ReportSpec;
 import org.callrouter.server.records.RecordJson;
+import org.callrouter.server.records.JournalPosition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -14,7 +14,7 @@ import org.callrouter.server.sipua.Ports;
 
 /**
  * A real {@code redis-server} (Debian package {@code redis-server}) of one test, on a free
- * loopback port (62000-62099 unless the test gives its band), without persistence ({@code --save "" --appendonly no}).
+ * loopback port (62000-62099 unless the test names its own band), without persistence ({@code --save "" --appendonly no}).
  * Without the binary the test is skipped, or fails when {@code CI} is set ({@link RequiredTool}).
  */
 public final class RedisServer implements AutoCloseable {
@@ -28,12 +28,12 @@ public final class RedisServer implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts one on a free port of the band and waits until it answers PING. */
+    /** Starts one on a free port in 62000-62099 and waits until it answers PING. */
     public static RedisServer start() {
         return start(62000, 62099);
     }
 
-    /** Starts one on a free port in {@code from..to} (a test class's own band) and waits until it answers PING. */
+    /** Starts one on a free port in {@code from}-{@code to} (a test class's own band) and waits until it answers PING. */
     public static RedisServer start(int from, int to) {
         RequiredTool.fromEnvironment().require(Optional.of(BINARY).filter(Files::isExecutable), "redis-server",
                 "apt-get install redis-server");

@@ -22,6 +22,7 @@ import org.callrouter.routing.lead.Identity;
 import org.callrouter.routing.lead.IdentityKind;
 import org.callrouter.routing.lead.ReportDimension;
 import org.callrouter.routing.lead.ReportSpec;
+import org.callrouter.server.records.JournalPosition;
 
 /**
  * The lead store's figures on embedded DuckDB (loadtest README, "Lead store"): ingest rate

@@ -1,4 +1,4 @@
-package org.callrouter.server.leads;
+package org.callrouter.server.records;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,12 +25,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The journal files the ingest reads and how far each has been stored: a byte offset per file
- * (after the last line stored), so a file written again after a newer one (crash recovery
- * records a call on the day it ended) is still read to its end. Only complete lines are read:
- * a line without its newline yet is left for the next read. Used by the ingest thread only.
+ * The journal files a reader that follows the journal (the store ingest, the Kafka shipper)
+ * reads and how far each has been taken: a byte offset per file (after the last line taken), so
+ * a file written again after a newer one (crash recovery records a call on the day it ended) is
+ * still read to its end. Only complete lines are read: a line without its newline yet is left
+ * for the next read. Used by one thread only.
  */
-final class JournalTail {
+public final class JournalTail {
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalTail.class);
     /** {@code calls-2026-03-09.jsonl}: the stream and the UTC day. */
@@ -38,7 +40,7 @@ final class JournalTail {
     private static final int CHUNK_BYTES = 4 << 20;
 
     /** The kinds of journal file, in the order a round reads them (a visit before the calls it brought). */
-    enum Stream {
+    public enum Stream {
         VISITS, CALLS, CONVERSIONS;
 
         static Stream of(String prefix) {
@@ -51,10 +53,11 @@ final class JournalTail {
     }
 
     /** One complete line of {@code file}, ending (newline included) at byte {@code end}. */
-    record Line(Stream stream, String file, long end, String text) {
+    public record Line(Stream stream, String file, long end, String text) {
     }
 
     private final Path dir;
+    private final Set<Stream> streams;
     /** File name → offset stored. */
     private final Map<String, Long> offsets = new HashMap<>();
     /** File name → its size when last looked at. */
@@ -62,8 +65,15 @@ final class JournalTail {
     /** Files of days before yesterday read to their end: looked at again only on a full scan. */
     private final Set<String> settled = new HashSet<>();
 
-    JournalTail(Path dir, Map<String, JournalPosition> stored) {
+    /** A tail of every stream (visits, calls, conversions). */
+    public JournalTail(Path dir, Map<String, JournalPosition> stored) {
+        this(dir, EnumSet.allOf(Stream.class), stored);
+    }
+
+    /** A tail of the files of {@code streams} only. */
+    public JournalTail(Path dir, Set<Stream> streams, Map<String, JournalPosition> stored) {
         this.dir = dir;
+        this.streams = EnumSet.copyOf(streams);
         stored.values().forEach(p -> offsets.put(p.file(), p.offset()));
     }
 
@@ -75,7 +85,7 @@ final class JournalTail {
      *                 crash recovery writes to an old day's file)
      * @param today    the UTC day now (files of today and yesterday are never settled)
      */
-    List<Line> read(int max, boolean fullScan, LocalDate today) throws IOException {
+    public List<Line> read(int max, boolean fullScan, LocalDate today) throws IOException {
         if (fullScan) {
             settled.clear();
         }
@@ -122,7 +132,7 @@ final class JournalTail {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*.jsonl")) {
             for (Path entry : entries) {
                 final String name = entry.getFileName().toString();
-                if (FILE.matcher(name).matches()) {
+                if (FILE.matcher(name).matches() && streams.contains(stream(name))) {
                     files.put(name, stream(name));
                 }
             }
@@ -137,7 +147,7 @@ final class JournalTail {
     }
 
     /** The UTC day of a journal file's name, or null for a name that is not a journal file's. */
-    static LocalDate dayOf(String name) {
+    public static LocalDate dayOf(String name) {
         final Matcher m = FILE.matcher(name);
         return m.matches() ? LocalDate.parse(m.group(2)) : null;
     }
@@ -181,12 +191,12 @@ final class JournalTail {
     }
 
     /** The lines up to these offsets (file name → offset after the line) are stored. */
-    void stored(Map<String, Long> ends) {
+    public void stored(Map<String, Long> ends) {
         offsets.putAll(ends);
     }
 
     /** Where each file is stored up to, as the store keeps it. */
-    static Map<String, JournalPosition> positions(List<Line> lines) {
+    public static Map<String, JournalPosition> positions(List<Line> lines) {
         final Map<String, JournalPosition> positions = new HashMap<>();
         for (Line line : lines) {
             positions.merge(line.file(), new JournalPosition(line.file(), line.end()),
@@ -196,7 +206,7 @@ final class JournalTail {
     }
 
     /** Bytes written to the files and not yet stored, as of the last read. */
-    long lagBytes() {
+    public long lagBytes() {
         long lag = 0;
         for (Map.Entry<String, Long> size : sizes.entrySet()) {
             lag += Math.max(0, size.getValue() - offsets.getOrDefault(size.getKey(), 0L));
@@ -205,13 +215,13 @@ final class JournalTail {
     }
 
     /** Whether every line of {@code file} is stored (as of the last read). */
-    boolean fullyStored(String file) {
+    public boolean fullyStored(String file) {
         final Long size = sizes.get(file);
         return size != null && size <= offsets.getOrDefault(file, 0L);
     }
 
     /** Forgets a file removed by retention. */
-    void removed(String file) {
+    public void removed(String file) {
         offsets.remove(file);
         sizes.remove(file);
         settled.remove(file);
