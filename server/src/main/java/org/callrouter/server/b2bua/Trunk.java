@@ -1,6 +1,7 @@
 package org.callrouter.server.b2bua;
 
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.callrouter.routing.config.TrunkConfig;
@@ -80,7 +81,8 @@ public final class Trunk {
 
     private final String id;
     private volatile Settings settings;
-    private volatile int active;
+    /** Places taken; the SIP workers take and give back places concurrently. */
+    private final AtomicInteger active = new AtomicInteger();
     private volatile String failedBecause;
     private final LongAdder calls = new LongAdder();
     private final LongAdder[] failures = new LongAdder[Failure.values().length];
@@ -117,17 +119,21 @@ public final class Trunk {
 
     /** Takes one of its {@code max_concurrent} places; false when all are taken. */
     boolean tryAcquire() {
-        if (active >= settings.config().maxConcurrent()) {
-            return false;
-        }
-        active++;
+        final int max = settings.config().maxConcurrent();
+        int taken;
+        do {
+            taken = active.get();
+            if (taken >= max) {
+                return false;
+            }
+        } while (!active.compareAndSet(taken, taken + 1));
         calls.increment();
         return true;
     }
 
     /** Gives back a place {@link #tryAcquire} took. */
     void release() {
-        active--;
+        active.decrementAndGet();
     }
 
     /** Counts a failure (and marks the trunk failed when the kind says so); logs the first of each kind. */
@@ -146,7 +152,7 @@ public final class Trunk {
 
     /** Calls up or being set up through it now. */
     public int active() {
-        return active;
+        return active.get();
     }
 
     /** Calls placed through it since start. */

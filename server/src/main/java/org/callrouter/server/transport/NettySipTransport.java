@@ -114,7 +114,8 @@ public final class NettySipTransport implements SipSender, Backlog {
     /** When the last full read ended. */
     private long lastFullReadNs;
     private long lastWarnedNs = Long.MIN_VALUE / 2;
-    private boolean backlogged;
+    /** Read by every SIP worker (B2BUA admission), written by the reading loop. */
+    private volatile boolean backlogged;
     private long udpSendFailures;
     private long lastSendFailureLogNs = Long.MIN_VALUE / 2;
 
@@ -511,9 +512,9 @@ public final class NettySipTransport implements SipSender, Backlog {
             if (backlogged) {
                 lastCaughtUpNs = now;
                 LOG.debug("SIP loop caught up after {} ms: new calls accepted again", (now - fullSinceNs) / 1_000_000);
+                backlogged = false; // written only when it changes: it is volatile
             }
             fullSinceNs = 0;
-            backlogged = false;
         }
 
         @Override
