@@ -388,7 +388,7 @@ public final class RouterServer implements AutoCloseable {
      * listener's bounds, rates and origins. Nothing changes
      * when any step before the swap fails. Settings bound at start ({@code server.sip.listen},
      * {@code advertised_host}, {@code t1_ms}/{@code t2_ms}/{@code t4_ms},
-     * {@code max_message_bytes}, {@code health.enabled}, {@code health.probe_interval_seconds},
+     * {@code max_message_bytes}, {@code workers}, {@code health.enabled}, {@code health.probe_interval_seconds},
      * {@code dns}, {@code tracking.listen}, and the routing core's {@code data_dir} and
      * {@code stores}) cannot change: such a file is
      * refused, naming them.
@@ -405,6 +405,7 @@ public final class RouterServer implements AutoCloseable {
         restartOnly(problems, next, "server.sip.t2_ms", was.t2Ms(), now.t2Ms());
         restartOnly(problems, next, "server.sip.t4_ms", was.t4Ms(), now.t4Ms());
         restartOnly(problems, next, "server.sip.max_message_bytes", was.maxMessageBytes(), now.maxMessageBytes());
+        restartOnly(problems, next, "server.sip.workers", was.workers(), now.workers());
         restartOnly(problems, next, "server.health.enabled", config.server().health().enabled(),
                 next.server().health().enabled());
         restartOnly(problems, next, "server.health.probe_interval_seconds",

@@ -25,7 +25,8 @@ import org.callrouter.server.transport.Transport;
 /**
  * The SIP transaction layer (RFC 3261 section 17): matches requests to server transactions and
  * responses to client transactions, creates new ones, and hands what is new to the
- * {@link TransactionUser}. Single-threaded: everything runs on the SIP event loop.
+ * {@link TransactionUser}. Single-threaded: each SIP worker has its own, and everything of it
+ * runs on that worker's event loop.
  */
 public final class TransactionLayer {
 

@@ -42,8 +42,9 @@ import javax.net.ssl.SSLException;
 
 /**
  * The router's SIP sockets on Netty: UDP, TCP and TLS listeners, outbound TCP and TLS
- * connections, and sending. Every channel lives on one event loop, the SIP loop, which also runs
- * the transaction layer and the B2BUA, so no call state is ever shared between threads.
+ * connections, and sending. Every channel lives on one event loop, the SIP loop, which is also
+ * SIP worker 0's; the other workers' messages reach it through their {@code LoopSender}, so the
+ * socket and connection state here is never shared between threads.
  * <p>
  * Inbound connections are bounded ({@link InboundConnections}). A TLS connection to a handler is
  * made only when its certificate is trusted and names the handler ({@link SipTls}): a message for
