@@ -12,9 +12,11 @@ import java.util.random.RandomGenerator;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SingleThreadEventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import org.callrouter.routing.Router;
 import org.callrouter.routing.config.ConfigError;
 import org.callrouter.routing.config.ConfigException;
@@ -54,10 +56,12 @@ import org.callrouter.server.transport.SipTls;
 import org.callrouter.server.transport.SipNetty;
 import org.callrouter.server.transport.SipSocket;
 import org.callrouter.server.transport.SipSender;
+import org.callrouter.server.transport.Backlog;
 import org.callrouter.server.transport.Transport;
 import org.callrouter.server.workers.LoopSender;
 import org.callrouter.server.workers.SipWorker;
 import org.callrouter.server.workers.SipWorkers;
+import org.callrouter.server.workers.WorkerBacklog;
 import org.callrouter.server.workers.WorkerCallbackDialer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -161,7 +165,8 @@ public final class RouterServer implements AutoCloseable {
             final List<SipWorker> made = new ArrayList<>(workerCount);
             for (int id = 0; id < workerCount; id++) {
                 final EventLoop loop = id == 0 ? netty.loop() : workerLoops.next();
-                final SipSender sender = id == 0 ? transport : new LoopSender(transport, netty.loop(), loop);
+                final SipSender sender = id == 0 ? transport
+                        : new LoopSender(transport, netty.loop(), (SingleThreadEventLoop) loop);
                 made.add(newWorker(id, loop, sender, wall, events, counters, local));
             }
             this.workers = new SipWorkers(made);
@@ -242,8 +247,11 @@ public final class RouterServer implements AutoCloseable {
         final TransactionLayer layer = new TransactionLayer(sender, timers,
                 new SipTimers(sip.t1Ms(), sip.t2Ms(), sip.t4Ms()), RouterServer::monoMs, counters,
                 largeRequests, refusals);
+        // With one worker the transport's guard is the whole story, as it always was.
+        final Backlog backlog = sip.workers() == 1 ? transport
+                : new WorkerBacklog(transport, (SingleThreadEventExecutor) loop, id);
         final B2bua b2bua = new B2bua(layer, timers, RouterServer::monoMs, wall, router, events, local, targets,
-                RequestValidator.defaults(), B2buaSettings.of(sip), errors, transport, trunks);
+                RequestValidator.defaults(), B2buaSettings.of(sip), errors, backlog, trunks);
         if (stir != null) {
             b2bua.stirVerifier(id == 0 ? stir : stir.deliveringTo(loop));
         }
@@ -491,15 +499,11 @@ public final class RouterServer implements AutoCloseable {
         if (tracking != null) {
             tracking.close();
         }
-        final List<Future<?>> ended = new ArrayList<>(workers.count());
+        final List<Future<Void>> stopped = new ArrayList<>(workers.count());
         for (SipWorker worker : workers.all()) {
-            ended.add(worker.loop().submit(() -> {
-                worker.b2bua().drain();
-                worker.b2bua().terminateAll("router shutting down");
-                worker.stopTick();
-            }));
+            stopped.add(worker.stop("router shutting down"));
         }
-        ended.forEach(f -> f.awaitUninterruptibly(5, TimeUnit.SECONDS));
+        stopped.forEach(f -> f.awaitUninterruptibly(5, TimeUnit.SECONDS));
         netty.loop().submit(() -> {
             if (prober != null) {
                 prober.stop();

@@ -86,8 +86,8 @@ public final class Trunk {
     private volatile String failedBecause;
     private final LongAdder calls = new LongAdder();
     private final LongAdder[] failures = new LongAdder[Failure.values().length];
-    /** Failure kinds logged since the last load (each is logged once). */
-    private int logged;
+    /** Failure kinds logged since the last load (each is logged once, whichever SIP worker saw it). */
+    private final AtomicInteger logged = new AtomicInteger();
 
     Trunk(TrunkConfig config) {
         this.id = config.id();
@@ -109,7 +109,7 @@ public final class Trunk {
     void reconfigure(TrunkConfig config) {
         settings = Settings.of(config);
         failedBecause = null;
-        logged = 0;
+        logged.set(0);
     }
 
     /** Why the trunk is marked failed, or null. */
@@ -143,8 +143,7 @@ public final class Trunk {
             failedBecause = reason;
         }
         final int bit = 1 << failure.ordinal();
-        if ((logged & bit) == 0) {
-            logged |= bit;
+        if ((logged.getAndUpdate(seen -> seen | bit) & bit) == 0) {
             LOG.warn("{}{}", reason, failure.marksFailed()
                     ? "; callbacks through it fail until the configuration is reloaded" : "");
         }

@@ -1,9 +1,13 @@
 package org.callrouter.server.workers;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import io.netty.channel.EventLoop;
+import io.netty.channel.SingleThreadEventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.agrona.ErrorHandler;
 import org.callrouter.server.b2bua.B2bua;
@@ -86,10 +90,30 @@ public final class SipWorker {
         return inbound;
     }
 
-    /** Stops the timer tick (on its loop, at shutdown). */
-    public void stopTick() {
-        if (tick != null) {
-            tick.cancel(false);
+    /**
+     * At shutdown: refuses new calls, ends every live call with {@code reason} (BYE or 503 on
+     * both sides) and stops the timers, on the worker's loop. Completes once the messages that
+     * sent have been handed on: after the loop iteration, when a {@link LoopSender} hands its
+     * batch to the transport's loop.
+     */
+    public Future<Void> stop(String reason) {
+        final Promise<Void> stopped = loop.newPromise();
+        try {
+            loop.execute(() -> {
+                try {
+                    b2bua.drain();
+                    b2bua.terminateAll(reason);
+                    if (tick != null) {
+                        tick.cancel(false);
+                    }
+                } catch (RuntimeException | Error e) {
+                    errors.onError(e);
+                }
+                ((SingleThreadEventLoop) loop).executeAfterEventLoopIteration(() -> stopped.trySuccess(null));
+            });
+        } catch (RejectedExecutionException e) {
+            stopped.tryFailure(e);
         }
+        return stopped;
     }
 }

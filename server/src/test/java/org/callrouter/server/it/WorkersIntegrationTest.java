@@ -14,6 +14,7 @@ import java.util.List;
 import org.callrouter.server.Await;
 import org.callrouter.server.RouterServer;
 import org.callrouter.server.TestConfig;
+import org.callrouter.server.metrics.RouterMetrics;
 import org.callrouter.server.sipua.Behaviour;
 import org.callrouter.server.sipua.Carrier;
 import org.callrouter.server.sipua.CarrierCall;
@@ -56,7 +57,8 @@ class WorkersIntegrationTest {
             final int sipPort = Ports.free(64000, 64499);
             final RouterServer server = RouterServer.start(TestConfig.load(dir, config(sipPort, capped, overflow, 2)),
                     clock, new RecordingEvents(), MessageCounters.NONE);
-            try {
+            try (RouterMetrics metrics = new RouterMetrics()) {
+                metrics.bind(server, clock);
                 final SipWorkers workers = server.workers();
                 assertEquals(2, workers.count());
                 final String target = "127.0.0.1:" + sipPort;
@@ -82,10 +84,16 @@ class WorkersIntegrationTest {
                         assertTrue(invite.branch().matches("z9hG4bKw[01]\\.[0-9a-f]{16}"), invite.branch());
                     }
                     Await.until(WAIT, () -> workers.activeCalls() == CALLS, () -> "live calls " + perWorker(workers));
+                    double reported = 0;
                     for (SipWorker worker : workers.all()) {
                         assertTrue(worker.b2bua().stats().activeCalls > 0,
                                 "worker " + worker.id() + " owns some of the calls: " + perWorker(workers));
+                        reported += metrics.registry().get("sip.worker.calls.active")
+                                .tag("worker", Integer.toString(worker.id())).gauge().value();
                     }
+                    assertEquals(CALLS, reported, "sip_worker_calls_active over the workers");
+                    assertEquals(CALLS, metrics.registry().get("b2bua.active.calls").gauge().value(),
+                            "b2bua_active_calls sums the workers");
 
                     // The capped handler hangs up its calls (its BYEs carry the Call-IDs the
                     // owning worker minted); the carrier hangs up the others.
