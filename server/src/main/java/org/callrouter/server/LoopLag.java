@@ -17,14 +17,19 @@ public final class LoopLag {
     private static final Logger LOG = LoggerFactory.getLogger(LoopLag.class);
     private static final long WINDOW_NS = TimeUnit.SECONDS.toNanos(10);
 
+    private final String loopName;
     private final long periodNs;
     private long dueNs;
     private long windowStartNs;
     private long worstNs;
     private volatile long lastWindowWorstNs;
 
-    /** @param periodMs the tick's period */
-    public LoopLag(long periodMs) {
+    /**
+     * @param loopName what the log line calls the loop ("SIP loop", "SIP worker 1")
+     * @param periodMs the tick's period
+     */
+    public LoopLag(String loopName, long periodMs) {
+        this.loopName = loopName;
         this.periodNs = TimeUnit.MILLISECONDS.toNanos(periodMs);
     }
 
@@ -42,7 +47,7 @@ public final class LoopLag {
         if (nowNs - windowStartNs >= WINDOW_NS) {
             lastWindowWorstNs = worstNs;
             if (LOG.isDebugEnabled()) {
-                LOG.debug("SIP loop: worst lag {} ms in the last {} s", String.format("%.1f", worstNs / 1e6),
+                LOG.debug("{}: worst lag {} ms in the last {} s", loopName, String.format("%.1f", worstNs / 1e6),
                         (nowNs - windowStartNs) / 1_000_000_000);
             }
             worstNs = 0;

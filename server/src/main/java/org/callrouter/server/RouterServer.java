@@ -11,8 +11,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SingleThreadEventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import org.callrouter.routing.Router;
 import org.callrouter.routing.config.ConfigError;
 import org.callrouter.routing.config.ConfigException;
@@ -33,6 +38,7 @@ import org.callrouter.server.b2bua.B2buaSettings;
 import org.callrouter.server.b2bua.HandlerProber;
 import org.callrouter.server.b2bua.LocalContact;
 import org.callrouter.server.b2bua.SipTargets;
+import org.callrouter.server.b2bua.Trunks;
 import org.callrouter.server.records.CallEvents;
 import org.callrouter.server.recovery.CrashRecovery;
 import org.callrouter.server.resolve.Resolution;
@@ -42,7 +48,8 @@ import org.callrouter.server.timer.TimerService;
 import org.callrouter.server.tracking.TrackingServer;
 import org.callrouter.server.tracking.TrackingStats;
 import org.callrouter.server.transaction.LargeRequests;
-import org.callrouter.server.transaction.InboundDispatcher;
+import org.callrouter.server.transaction.BranchIds;
+import org.callrouter.server.transaction.RefusalAllowance;
 import org.callrouter.server.transaction.InboundStats;
 import org.callrouter.server.transaction.MessageCounters;
 import org.callrouter.server.transaction.SipTimers;
@@ -52,7 +59,14 @@ import org.callrouter.server.transport.NettySipTransport;
 import org.callrouter.server.transport.SipTls;
 import org.callrouter.server.transport.SipNetty;
 import org.callrouter.server.transport.SipSocket;
+import org.callrouter.server.transport.SipSender;
+import org.callrouter.server.transport.Backlog;
 import org.callrouter.server.transport.Transport;
+import org.callrouter.server.workers.LoopSender;
+import org.callrouter.server.workers.SipWorker;
+import org.callrouter.server.workers.SipWorkers;
+import org.callrouter.server.workers.WorkerBacklog;
+import org.callrouter.server.workers.WorkerCallbackDialer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,18 +91,21 @@ public final class RouterServer implements AutoCloseable {
     private final DistinctErrorHandler errors = new DistinctErrorHandler();
     private final Router router;
     private final SipNetty netty;
-    private final TimerService timers;
+    /** The loops of SIP workers 1 and up (null with one worker: worker 0 runs on the SIP loop). */
+    private final EventLoopGroup workerLoops;
     private final NettySipTransport transport;
-    private final TransactionLayer layer;
-    private final B2bua b2bua;
+    private final SipWorkers workers;
+    /** The outbound trunks, shared by every worker's B2BUA (their places count all calls). */
+    private final Trunks trunks = new Trunks();
+    /** The stateless refusals' per-second allowance and To tag, the router's over all workers. */
+    private final RefusalAllowance refusals = new RefusalAllowance();
+    /** Large requests moved to TCP, and the addresses that refused it, over all workers. */
+    private final LargeRequests largeRequests;
     private final CallbackDialer callbackDialer;
     private final HandlerProber prober;
     private final SipResolver resolver;
     private final SipTargets targets;
     private final SipTls tls;
-    private final InboundDispatcher inbound;
-    private final ScheduledFuture<?> tick;
-    private final LoopLag lag = new LoopLag(TICK_MS);
     private final CallerPurge purge;
     /** The live-call store's heartbeat (null without crash recovery). */
     private final ScheduledFuture<?> heartbeat;
@@ -126,11 +143,12 @@ public final class RouterServer implements AutoCloseable {
         CallerPurge startedPurge = null;
         StirVerifier startedStir = null;
         this.netty = SipNetty.start(true);
+        final int workerCount = sip.workers();
+        this.workerLoops = workerCount > 1 ? netty.workerLoops(workerCount - 1) : null;
         try {
             if (recovery != null) {
                 recovery.open(); // after Router.open: this process owns the data directory
             }
-            this.timers = new TimerService(monoMs(), TICK_MS, 1024, errors);
             final List<SipSocket> sockets = sip.listen().stream().map(SipSocket::of).toList();
             this.tls = sip.tls() == null ? null : SipTls.load(sip.tls());
             this.transport = new NettySipTransport(netty, sockets,
@@ -146,36 +164,51 @@ public final class RouterServer implements AutoCloseable {
                 }
             }
             final LocalContact local = new LocalContact(sip.advertisedHost(), bound);
-            this.layer = new TransactionLayer(transport, timers, new SipTimers(sip.t1Ms(), sip.t2Ms(), sip.t4Ms()),
-                    RouterServer::monoMs, counters, new LargeRequests(local.sentBy(Transport.TCP)));
             dns = SipResolver.open(netty.loop(), netty.datagramChannel(), settings.dns(), bound.keySet(),
                     RouterServer::monoMs);
             this.resolver = dns;
             this.targets = new SipTargets(resolver, RouterServer::monoMs);
             final List<HandlerProber.Target> probeTargets = resolveHandlers(config, targets);
-            this.b2bua = new B2bua(layer, timers, RouterServer::monoMs, wall, router, events, local, targets,
-                    RequestValidator.defaults(), B2buaSettings.of(sip), errors, transport);
             startedStir = StirVerifier.start(sip.identity().stir(), wall, netty.loop(), errors);
             this.stir = startedStir;
-            b2bua.stirVerifier(stir);
+            trunks.configure(config.trunks()); // before a loop takes its first event
+            this.largeRequests = new LargeRequests(local.sentBy(Transport.TCP));
+            final List<SipWorker> made = new ArrayList<>(workerCount);
+            for (int id = 0; id < workerCount; id++) {
+                final EventLoop loop = id == 0 ? netty.loop() : workerLoops.next();
+                final SipSender sender = id == 0 ? transport
+                        : new LoopSender(transport, netty.loop(), (SingleThreadEventLoop) loop);
+                made.add(newWorker(id, loop, sender, wall, events, counters, local));
+            }
+            this.workers = new SipWorkers(made);
+            if (workerCount > 1) {
+                for (SipWorker worker : made) {
+                    worker.b2bua().load(workers);
+                    worker.loop().submit(() -> BranchIds.markWorker(worker.id())).syncUninterruptibly();
+                }
+            }
             if (config.cluster() != null) {
                 shared = RedisSharedCaps.start(config.cluster());
-                b2bua.sipLoop(netty.loop());
+                // A call waiting for the shared store goes on on the loop of the worker that owns it.
+                made.forEach(worker -> worker.b2bua().sipLoop(worker.loop()));
                 router.shareCaps(shared);
                 router.sharePools(new RedisSharedPools(shared));
                 router.shareCallers(new RedisSharedCallers(shared));
             }
             this.sharedCaps = shared;
-            b2bua.trunks().configure(config.trunks()); // before the loop takes its first event
-            this.callbackDialer = new B2buaCallbackDialer(b2bua, netty.loop());
+            final SipWorker first = workers.get(0);
+            this.callbackDialer = workerCount == 1 ? new B2buaCallbackDialer(first.b2bua(), first.loop())
+                    : new WorkerCallbackDialer(workers);
+            // Probes and crash recovery run on worker 0: the answers to what they send come back
+            // to it by the worker mark in their branches.
             this.prober = settings.health().enabled()
-                    ? new HandlerProber(layer, timers, RouterServer::monoMs, wall, router.health(), local, targets,
-                    settings.health().probeIntervalSeconds() * 1000L, probeTargets)
+                    ? new HandlerProber(first.transactions(), first.timers(), RouterServer::monoMs, wall, router.health(),
+                    local, targets, settings.health().probeIntervalSeconds() * 1000L, probeTargets)
                     : null;
-            this.inbound = new InboundDispatcher(layer, errors);
             this.heartbeat = recovery == null ? null : startRecovery(recovery, wall, events, local);
-            transport.sink(inbound);
-            this.tick = netty.loop().scheduleAtFixedRate(this::onTick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+            // One worker takes the transport's messages directly, as the router always did.
+            transport.sink(workerCount == 1 ? first.inbound() : workers);
+            made.forEach(SipWorker::start);
             if (prober != null) {
                 netty.loop().execute(prober::start);
             }
@@ -200,14 +233,17 @@ public final class RouterServer implements AutoCloseable {
                 if (dns != null) {
                     dns.close();
                 }
+                if (workerLoops != null) {
+                    workerLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+                }
                 netty.close();
                 router.close();
             }
         }
-        LOG.info("router listening on {} ({}), {} campaigns, {} handlers, {} numbers, data in {}; {} ms after the "
-                + "process started", transport.bound(), netty.epoll() ? "epoll" : "nio", config.campaigns().size(),
-                config.handlers().size(), router.numbers().size(), settings.dataDir().toAbsolutePath(),
-                StartPhases.sinceProcessStartMs());
+        LOG.info("router listening on {} ({}, {} SIP worker{}), {} campaigns, {} handlers, {} numbers, data in {}; {} ms "
+                + "after the process started", transport.bound(), netty.epoll() ? "epoll" : "nio", workerCount,
+                workerCount == 1 ? "" : "s", config.campaigns().size(), config.handlers().size(),
+                router.numbers().size(), settings.dataDir().toAbsolutePath(), StartPhases.sinceProcessStartMs());
     }
 
     /**
@@ -216,9 +252,35 @@ public final class RouterServer implements AutoCloseable {
      * hung up; a heartbeat every second is their last evidence of life should this process die.
      */
     private ScheduledFuture<?> startRecovery(CrashRecovery recovery, Clock wall, CallEvents events, LocalContact local) {
-        b2bua.liveCalls(recovery.store());
-        netty.loop().execute(() -> recovery.run(events, router.conversions(), layer, local, netty.loop()));
+        for (SipWorker worker : workers.all()) {
+            worker.b2bua().liveCalls(recovery.store());
+        }
+        netty.loop().execute(() -> recovery.run(events, router.conversions(), workers.get(0).transactions(), local,
+                netty.loop()));
         return netty.loop().scheduleAtFixedRate(() -> recovery.store().heartbeat(wall.millis()), 0, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * SIP worker {@code id} on {@code loop}: its own timer wheel, transaction layer and B2BUA;
+     * the routing core, the stores, the record ring buffer, the counters and the trunks are
+     * shared (each safe with several producers).
+     */
+    private SipWorker newWorker(int id, EventLoop loop, SipSender sender, Clock wall, CallEvents events,
+                                MessageCounters counters, LocalContact local) {
+        final ServerSettings.Sip sip = config.server().sip();
+        final TimerService timers = new TimerService(monoMs(), TICK_MS, 1024, errors);
+        final TransactionLayer layer = new TransactionLayer(sender, timers,
+                new SipTimers(sip.t1Ms(), sip.t2Ms(), sip.t4Ms()), RouterServer::monoMs, counters,
+                largeRequests, refusals);
+        // With one worker the transport's guard is the whole story, as it always was.
+        final Backlog backlog = sip.workers() == 1 ? transport
+                : new WorkerBacklog(transport, (SingleThreadEventExecutor) loop, id);
+        final B2bua b2bua = new B2bua(layer, timers, RouterServer::monoMs, wall, router, events, local, targets,
+                RequestValidator.defaults(), B2buaSettings.of(sip), errors, backlog, trunks);
+        if (stir != null) {
+            b2bua.stirVerifier(id == 0 ? stir : stir.deliveringTo(loop));
+        }
+        return new SipWorker(id, loop, timers, layer, b2bua, errors, RouterServer::monoMs, TICK_MS);
     }
 
     /**
@@ -299,8 +361,19 @@ public final class RouterServer implements AutoCloseable {
         return transport.bound();
     }
 
-    public B2bua b2bua() {
-        return b2bua;
+    /** The SIP workers: each one's calls and transactions, and their sums (metrics, admin, tests). */
+    public SipWorkers workers() {
+        return workers;
+    }
+
+    /** Large requests moved to TCP (RFC 3261 18.1.1), over all workers. */
+    public LargeRequests largeRequests() {
+        return largeRequests;
+    }
+
+    /** The outbound trunks of lost-call callbacks, shared by every worker. */
+    public Trunks trunks() {
+        return trunks;
     }
 
     /** Places lost-call callbacks through the configured trunks (from any thread). */
@@ -310,15 +383,6 @@ public final class RouterServer implements AutoCloseable {
 
     public Router router() {
         return router;
-    }
-
-    /** How late the SIP loop runs (its worst lag per 10 s). */
-    public LoopLag loopLag() {
-        return lag;
-    }
-
-    public TransactionLayer transactions() {
-        return layer;
     }
 
     public DistinctErrorHandler errors() {
@@ -348,14 +412,18 @@ public final class RouterServer implements AutoCloseable {
         return r.resolved() ? null : "dns: " + r.reason();
     }
 
-    /** Counters of malformed input the transports delivered. */
+    /** Counters of malformed input the transports delivered, summed over workers. */
     public InboundStats inboundStats() {
-        return inbound.stats();
+        return workers.inboundStats();
     }
 
-    /** The SIP event loop (for its metrics). */
-    public EventLoopGroup sipLoop() {
-        return netty.group();
+    /** The SIP event loops, the transport's (worker 0's) first, one per worker (for their metrics). */
+    public List<EventExecutor> sipLoops() {
+        final List<EventExecutor> loops = new ArrayList<>(workers.count());
+        for (SipWorker worker : workers.all()) {
+            loops.add(worker.loop());
+        }
+        return loops;
     }
 
     /** The public tracking listener, or null when {@code server.tracking.listen} is not set. */
@@ -386,7 +454,7 @@ public final class RouterServer implements AutoCloseable {
      * listener's bounds, rates and origins. Nothing changes
      * when any step before the swap fails. Settings bound at start ({@code server.sip.listen},
      * {@code advertised_host}, {@code t1_ms}/{@code t2_ms}/{@code t4_ms},
-     * {@code max_message_bytes}, {@code health.enabled}, {@code health.probe_interval_seconds},
+     * {@code max_message_bytes}, {@code workers}, {@code health.enabled}, {@code health.probe_interval_seconds},
      * {@code dns}, {@code tracking.listen}, and the routing core's {@code data_dir} and
      * {@code stores}) cannot change: such a file is
      * refused, naming them.
@@ -403,6 +471,7 @@ public final class RouterServer implements AutoCloseable {
         restartOnly(problems, next, "server.sip.t2_ms", was.t2Ms(), now.t2Ms());
         restartOnly(problems, next, "server.sip.t4_ms", was.t4Ms(), now.t4Ms());
         restartOnly(problems, next, "server.sip.max_message_bytes", was.maxMessageBytes(), now.maxMessageBytes());
+        restartOnly(problems, next, "server.sip.workers", was.workers(), now.workers());
         restartOnly(problems, next, "server.health.enabled", config.server().health().enabled(),
                 next.server().health().enabled());
         restartOnly(problems, next, "server.health.probe_interval_seconds",
@@ -436,13 +505,15 @@ public final class RouterServer implements AutoCloseable {
         final B2buaSettings settings = B2buaSettings.of(now);
         final List<HandlerProber.Target> probes = probeTargets;
         netty.loop().submit(() -> {
-            b2bua.settings(settings);
-            b2bua.trunks().configure(next.trunks());
+            trunks.configure(next.trunks());
             transport.inboundConnections().limits(now.connections().max(), now.connections().maxPerAddress());
             if (prober != null) {
                 prober.targets(probes);
             }
         }).syncUninterruptibly();
+        for (SipWorker worker : workers.all()) {
+            worker.loop().submit(() -> worker.b2bua().settings(settings)).syncUninterruptibly();
+        }
         config = next;
         LOG.info("configuration reloaded from {}: {} campaigns, {} handlers", next.file(), next.campaigns().size(),
                 next.handlers().size());
@@ -462,9 +533,9 @@ public final class RouterServer implements AutoCloseable {
      */
     public void drainAndClose(long drainTimeoutMs) {
         draining = true;
-        b2bua.drain();
+        workers.drain();
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainTimeoutMs);
-        while (b2bua.stats().activeCalls > 0 && System.nanoTime() < deadline) {
+        while (workers.activeCalls() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -486,21 +557,27 @@ public final class RouterServer implements AutoCloseable {
         if (tracking != null) {
             tracking.close();
         }
+        final List<Future<Void>> stopped = new ArrayList<>(workers.count());
+        for (SipWorker worker : workers.all()) {
+            stopped.add(worker.stop("router shutting down"));
+        }
+        stopped.forEach(f -> f.awaitUninterruptibly(5, TimeUnit.SECONDS));
         netty.loop().submit(() -> {
-            b2bua.drain();
-            b2bua.terminateAll("router shutting down");
             if (prober != null) {
                 prober.stop();
             }
-            tick.cancel(false);
             if (heartbeat != null) {
                 heartbeat.cancel(false);
             }
         }).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        // Let the final BYEs and 503s leave before the sockets close.
+        // Let the final BYEs and 503s leave before the sockets close (the other workers' went
+        // to the SIP loop's queue before this).
         netty.loop().submit(() -> { }).awaitUninterruptibly(1, TimeUnit.SECONDS);
         transport.close();
         netty.loop().submit(resolver::close).awaitUninterruptibly(1, TimeUnit.SECONDS);
+        if (workerLoops != null) {
+            workerLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
         netty.close();
         purge.close();
         if (sharedCaps != null) {
@@ -514,15 +591,6 @@ public final class RouterServer implements AutoCloseable {
         }
         router.close();
         LOG.info("router stopped");
-    }
-
-    private void onTick() {
-        lag.onTick(System.nanoTime());
-        try {
-            timers.poll(monoMs());
-        } catch (RuntimeException | Error e) {
-            errors.onError(e);
-        }
     }
 
     /**

@@ -12,7 +12,7 @@ class LoopLagTest {
 
     @Test
     void aStallCountsInFullThoughTheOwedTicksRunBackToBack() {
-        final LoopLag lag = new LoopLag(8);
+        final LoopLag lag = new LoopLag("SIP loop", 8);
         for (int k = 0; k <= 100; k++) { // on time
             lag.onTick(START + k * 8 * MS);
         }
@@ -29,7 +29,7 @@ class LoopLagTest {
 
     @Test
     void eachWindowReportsItsOwnWorst() {
-        final LoopLag lag = new LoopLag(10);
+        final LoopLag lag = new LoopLag("SIP loop", 10);
         lag.onTick(START);
         for (int k = 1; k <= 1_000; k++) { // 10 s on time but for one tick 30 ms late
             lag.onTick(START + k * 10 * MS + (k == 500 ? 30 * MS : 0));

@@ -143,13 +143,15 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
      * @param sessionTimer           {@code session_timer}: RFC 4028 session timers on each leg
      * @param reliableProvisionals   {@code reliable_provisionals} [supported]: RFC 3262 PRACK on
      *                               each leg, or off
+     * @param workers                {@code workers} [available processors, 1..256]: SIP worker
+     *                               loops, each owning a disjoint set of calls
      */
     public record Sip(List<ListenAddress> listen, String advertisedHost, List<Cidr> trusted,
                       int t1Ms, int t2Ms, int t4Ms, int maxMessageBytes,
                       List<DialedNumberSource> dialedNumberFrom, Map<String, String> headerTags,
                       int noHandlerStatus, int maxCallDurationSeconds, Overload overload, Tls tls,
                       Connections connections, Identity identity, SessionTimer sessionTimer,
-                      ReliableProvisionals reliableProvisionals) {
+                      ReliableProvisionals reliableProvisionals, int workers) {
 
         /** The host to put in Via/Contact/Record-Route for a socket. */
         public String advertisedHostFor(ListenAddress socket) {

@@ -24,6 +24,8 @@ final class ServerSettingsReader {
     static final List<String> DEFAULT_TRUSTED = List.of("127.0.0.0/8", "::1/128");
     static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:8080";
     static final int MIN_TOKEN_LENGTH = 16;
+    /** SIP worker loops, at most: more than any machine this runs on has cores. */
+    static final int MAX_SIP_WORKERS = 256;
 
     private ServerSettingsReader() {
     }
@@ -103,6 +105,7 @@ final class ServerSettingsReader {
         int t2 = sip.integer("t2_ms", 4000, 1, 600_000);
         int t4 = sip.integer("t4_ms", 5000, 1, 600_000);
         int maxMessage = sip.integer("max_message_bytes", 65536, 1500, 16 * 1024 * 1024);
+        int workers = sip.integer("workers", Runtime.getRuntime().availableProcessors(), 1, MAX_SIP_WORKERS);
         List<DialedNumberSource> dialedFrom = dialedFrom(sip);
         Map<String, String> headerTags = headerTags(sip);
         int noHandler = sip.integer("no_handler_status", 480, 400, 699);
@@ -124,7 +127,8 @@ final class ServerSettingsReader {
         ServerSettings.ReliableProvisionals reliable = reliableProvisionals(sip);
         sip.finish();
         return new ServerSettings.Sip(List.copyOf(listen), advertised, List.copyOf(trusted), t1, t2, t4, maxMessage,
-                dialedFrom, headerTags, noHandler, maxDuration, overload, tls, connections, identity, sessionTimer, reliable);
+                dialedFrom, headerTags, noHandler, maxDuration, overload, tls, connections, identity, sessionTimer, reliable,
+                workers);
     }
 
     /** {@code reliable_provisionals}: {@code supported} (RFC 3262 100rel) or {@code off}. */

@@ -97,7 +97,19 @@ public final class B2bua implements TransactionUser {
     private final Object2ObjectHashMap<String, Call> calls = new Object2ObjectHashMap<>();
     private final ObjectHashSet<Call> live = new ObjectHashSet<>();
     private volatile boolean draining;
-    private final Trunks trunks = new Trunks();
+    private final Trunks trunks;
+    /** What the overload bounds count: this B2BUA's calls, or every SIP worker's ({@link #load}). */
+    private CallLoad load = new CallLoad() {
+        @Override
+        public int activeCalls() {
+            return stats.activeCalls;
+        }
+
+        @Override
+        public int pendingCalls() {
+            return stats.pendingCalls;
+        }
+    };
     /** Where answered calls are kept for crash recovery; null when not in use. */
     private LiveCallStore liveCalls;
     /** Verifies PASSporT signatures; null when {@code server.sip.identity.stir} names no trust anchors. */
@@ -120,6 +132,18 @@ public final class B2bua implements TransactionUser {
     public B2bua(TransactionLayer layer, TimerService timers, LongSupplier monoMs, Clock wall, Router router,
                  CallEvents events, LocalContact local, SipTargets targets, RequestValidator validator,
                  B2buaSettings settings, ErrorHandler errors, Backlog backlog) {
+        this(layer, timers, monoMs, wall, router, events, local, targets, validator, settings, errors, backlog,
+                new Trunks());
+    }
+
+    /**
+     * As above, with {@code trunks} shared with the B2BUAs of the other SIP workers (a trunk's
+     * {@code max_concurrent} counts the calls of all of them).
+     */
+    public B2bua(TransactionLayer layer, TimerService timers, LongSupplier monoMs, Clock wall, Router router,
+                 CallEvents events, LocalContact local, SipTargets targets, RequestValidator validator,
+                 B2buaSettings settings, ErrorHandler errors, Backlog backlog, Trunks trunks) {
+        this.trunks = trunks;
         this.layer = layer;
         this.timers = timers;
         this.monoMs = monoMs;
@@ -308,7 +332,7 @@ public final class B2bua implements TransactionUser {
             refuseAndRecord(transaction, 482, "a call with this Call-ID is in progress", null, null);
             return;
         }
-        if (draining || stats.activeCalls >= s.maxActiveCalls() || stats.pendingCalls >= s.maxPendingInvites()
+        if (draining || load.activeCalls() >= s.maxActiveCalls() || load.pendingCalls() >= s.maxPendingInvites()
                 || backlog.backlogged()) {
             stats.overloadRejections++;
             refuseAndRecord(transaction, 503, draining ? "shutting down" : "overloaded",
@@ -402,7 +426,7 @@ public final class B2bua implements TransactionUser {
             return "router shutting down";
         }
         final B2buaSettings s = settings;
-        if (stats.activeCalls >= s.maxActiveCalls() || stats.pendingCalls >= s.maxPendingInvites()
+        if (load.activeCalls() >= s.maxActiveCalls() || load.pendingCalls() >= s.maxPendingInvites()
                 || backlog.backlogged()) {
             return "router overloaded";
         }
@@ -637,6 +661,11 @@ public final class B2bua implements TransactionUser {
 
     Executor sipLoop() {
         return sipLoop;
+    }
+
+    /** Checks the overload bounds against {@code all} from now on, the calls of every SIP worker (before the first call). */
+    public void load(CallLoad all) {
+        this.load = all;
     }
 
     /** Verifies the signatures of PASSporTs from now on (before the first call). */

@@ -29,4 +29,20 @@ public final class B2buaStats {
     public volatile long prackTimeouts;
     /** ACKs that matched no call. */
     public volatile long strayAcks;
+
+    /** Adds {@code other}'s counts to these: the sum over SIP workers (a snapshot for metrics and tests). */
+    public void add(B2buaStats other) {
+        activeCalls += other.activeCalls;
+        pendingCalls += other.pendingCalls;
+        overloadRejections += other.overloadRejections;
+        lateAnswers += other.lateAnswers;
+        attestationsVerified += other.attestationsVerified;
+        attestationsInvalid += other.attestationsInvalid;
+        attestationsUnverified += other.attestationsUnverified;
+        sessionsExpired += other.sessionsExpired;
+        provisionalsPracked += other.provisionalsPracked;
+        provisionalsDiscarded += other.provisionalsDiscarded;
+        prackTimeouts += other.prackTimeouts;
+        strayAcks += other.strayAcks;
+    }
 }

@@ -1,6 +1,7 @@
 package org.callrouter.server.b2bua;
 
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.callrouter.routing.config.TrunkConfig;
@@ -80,12 +81,13 @@ public final class Trunk {
 
     private final String id;
     private volatile Settings settings;
-    private volatile int active;
+    /** Places taken; the SIP workers take and give back places concurrently. */
+    private final AtomicInteger active = new AtomicInteger();
     private volatile String failedBecause;
     private final LongAdder calls = new LongAdder();
     private final LongAdder[] failures = new LongAdder[Failure.values().length];
-    /** Failure kinds logged since the last load (each is logged once). */
-    private int logged;
+    /** Failure kinds logged since the last load (each is logged once, whichever SIP worker saw it). */
+    private final AtomicInteger logged = new AtomicInteger();
 
     Trunk(TrunkConfig config) {
         this.id = config.id();
@@ -107,7 +109,7 @@ public final class Trunk {
     void reconfigure(TrunkConfig config) {
         settings = Settings.of(config);
         failedBecause = null;
-        logged = 0;
+        logged.set(0);
     }
 
     /** Why the trunk is marked failed, or null. */
@@ -117,17 +119,21 @@ public final class Trunk {
 
     /** Takes one of its {@code max_concurrent} places; false when all are taken. */
     boolean tryAcquire() {
-        if (active >= settings.config().maxConcurrent()) {
-            return false;
-        }
-        active++;
+        final int max = settings.config().maxConcurrent();
+        int taken;
+        do {
+            taken = active.get();
+            if (taken >= max) {
+                return false;
+            }
+        } while (!active.compareAndSet(taken, taken + 1));
         calls.increment();
         return true;
     }
 
     /** Gives back a place {@link #tryAcquire} took. */
     void release() {
-        active--;
+        active.decrementAndGet();
     }
 
     /** Counts a failure (and marks the trunk failed when the kind says so); logs the first of each kind. */
@@ -137,8 +143,7 @@ public final class Trunk {
             failedBecause = reason;
         }
         final int bit = 1 << failure.ordinal();
-        if ((logged & bit) == 0) {
-            logged |= bit;
+        if ((logged.getAndUpdate(seen -> seen | bit) & bit) == 0) {
             LOG.warn("{}{}", reason, failure.marksFailed()
                     ? "; callbacks through it fail until the configuration is reloaded" : "");
         }
@@ -146,7 +151,7 @@ public final class Trunk {
 
     /** Calls up or being set up through it now. */
     public int active() {
-        return active;
+        return active.get();
     }
 
     /** Calls placed through it since start. */

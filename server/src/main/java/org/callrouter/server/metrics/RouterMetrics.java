@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -24,7 +25,6 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.server.LoopLag;
 import org.callrouter.server.RouterServer;
-import org.callrouter.server.b2bua.B2buaStats;
 import org.callrouter.server.b2bua.Trunk;
 import org.callrouter.server.b2bua.Trunks;
 import org.callrouter.server.kafka.KafkaRecordShipper;
@@ -34,16 +34,16 @@ import org.callrouter.server.transport.NettySipTransport;
 import org.callrouter.server.records.CallEventPublisher;
 import org.callrouter.server.records.RecordPipeline;
 import org.callrouter.server.records.RecordSink;
-import org.callrouter.server.transaction.InboundStats;
 import org.callrouter.server.transaction.LargeRequests;
 import org.callrouter.server.transaction.MessageCounters;
 import org.callrouter.server.transaction.TransactionLayer;
-import org.callrouter.server.transaction.TransactionStats;
 import org.callrouter.server.records.Journal;
 import org.callrouter.server.records.VisitJournal;
 import org.callrouter.server.leads.JournalIngest;
 import org.callrouter.server.webhook.WebhookDispatcher;
 import org.callrouter.server.webhook.WebhookScheduler;
+import org.callrouter.server.workers.SipWorker;
+import org.callrouter.server.workers.SipWorkers;
 
 /**
  * The router's metrics: Micrometer's Prometheus registry (simpleclient, text format 0.0.4)
@@ -100,46 +100,45 @@ public final class RouterMetrics implements AutoCloseable {
 
     /** The SIP side: B2BUA, transaction and transport counters, errors, the SIP loop, handler gauges. */
     public void bind(RouterServer server, Clock wall) {
-        final B2buaStats b2bua = server.b2bua().stats();
-        gauge("b2bua.active.calls", "Calls in progress", b2bua, s -> s.activeCalls);
-        Gauge.builder("sip.loop.lag.max", server.loopLag(), LoopLag::lastWindowWorstSeconds).baseUnit("seconds")
-                .description("The SIP loop's worst lateness in the last complete 10 s window").register(registry);
-        gauge("b2bua.pending.calls", "Calls not yet answered", b2bua, s -> s.pendingCalls);
-        counter("b2bua.overload.rejections", "INVITEs refused with 503 (overload or drain)", b2bua,
-                s -> s.overloadRejections);
-        counter("b2bua.late.answers", "Handlers that answered after the call gave up on them", b2bua,
-                s -> s.lateAnswers);
-        counter("b2bua.sessions.expired", "Answered calls ended because a session timer ran out (RFC 4028)", b2bua,
-                s -> s.sessionsExpired);
+        // Sums over the SIP workers, read at each scrape.
+        final SipWorkers sip = server.workers();
+        gauge("b2bua.active.calls", "Calls in progress", sip, s -> s.b2buaStats().activeCalls);
+        Gauge.builder("sip.loop.lag.max", sip, SipWorkers::worstLagSeconds).baseUnit("seconds")
+                .description("The SIP loops' worst lateness in the last complete 10 s window").register(registry);
+        gauge("b2bua.pending.calls", "Calls not yet answered", sip, s -> s.b2buaStats().pendingCalls);
+        counter("b2bua.overload.rejections", "INVITEs refused with 503 (overload or drain)", sip,
+                s -> s.b2buaStats().overloadRejections);
+        counter("b2bua.late.answers", "Handlers that answered after the call gave up on them", sip,
+                s -> s.b2buaStats().lateAnswers);
+        counter("b2bua.sessions.expired", "Answered calls ended because a session timer ran out (RFC 4028)", sip,
+                s -> s.b2buaStats().sessionsExpired);
         counter("b2bua.provisionals.pracked", "Reliable provisional responses from handlers acknowledged (RFC 3262)",
-                b2bua, s -> s.provisionalsPracked);
+                sip, s -> s.b2buaStats().provisionalsPracked);
         counter("b2bua.provisionals.discarded", "Reliable provisional responses from handlers dropped (retransmitted,"
-                + " out of order)", b2bua, s -> s.provisionalsDiscarded);
-        counter("b2bua.prack.timeouts", "Calls ended because the carrier never sent PRACK (RFC 3262 3)", b2bua,
-                s -> s.prackTimeouts);
-        counter("stir.attestations.verified", "Calls whose STIR/SHAKEN PASSporT signature was verified", b2bua,
-                s -> s.attestationsVerified);
+                + " out of order)", sip, s -> s.b2buaStats().provisionalsDiscarded);
+        counter("b2bua.prack.timeouts", "Calls ended because the carrier never sent PRACK (RFC 3262 3)", sip,
+                s -> s.b2buaStats().prackTimeouts);
+        counter("stir.attestations.verified", "Calls whose STIR/SHAKEN PASSporT signature was verified", sip,
+                s -> s.b2buaStats().attestationsVerified);
         counter("stir.attestations.invalid", "Calls whose PASSporT was found bad (check, signature, certificate)",
-                b2bua, s -> s.attestationsInvalid);
+                sip, s -> s.b2buaStats().attestationsInvalid);
         counter("stir.attestations.unverified", "Calls routed with a PASSporT not verified (in time, or at all)",
-                b2bua, s -> s.attestationsUnverified);
-        final TransactionStats tx = server.transactions().stats();
-        counter("sip.retransmissions.absorbed", "Retransmitted requests absorbed by server transactions", tx,
-                s -> s.retransmissionsAbsorbed);
-        counter("sip.requests.retransmitted", "Requests retransmitted by client transactions", tx,
-                s -> s.requestsRetransmitted);
-        counter("sip.responses.retransmitted", "Responses retransmitted by server transactions", tx,
-                s -> s.responsesRetransmitted);
-        counter("sip.stray.responses", "Responses that matched no transaction", tx, s -> s.strayResponses);
-        counter("sip.client.timeouts", "Client transactions that timed out", tx, s -> s.clientTimeouts);
+                sip, s -> s.b2buaStats().attestationsUnverified);
+        counter("sip.retransmissions.absorbed", "Retransmitted requests absorbed by server transactions", sip,
+                s -> s.transactionStats().retransmissionsAbsorbed);
+        counter("sip.requests.retransmitted", "Requests retransmitted by client transactions", sip,
+                s -> s.transactionStats().requestsRetransmitted);
+        counter("sip.responses.retransmitted", "Responses retransmitted by server transactions", sip,
+                s -> s.transactionStats().responsesRetransmitted);
+        counter("sip.stray.responses", "Responses that matched no transaction", sip, s -> s.transactionStats().strayResponses);
+        counter("sip.client.timeouts", "Client transactions that timed out", sip, s -> s.transactionStats().clientTimeouts);
         counter("sip.requests.refused", "Requests not admitted (untrusted source, no such dialog, not the"
-                + " dialog's peer) answered without a transaction", tx, s -> s.refusedStateless);
+                + " dialog's peer) answered without a transaction", sip, s -> s.transactionStats().refusedStateless);
         counter("sip.refusals.dropped", "Requests not admitted and dropped unanswered (over "
-                + TransactionLayer.STATELESS_REFUSALS_PER_SECOND + " refusals a second)", tx, s -> s.refusalsDropped);
-        final InboundStats inbound = server.inboundStats();
-        counter("sip.malformed.requests", "Malformed requests answered with an error", inbound,
-                s -> s.malformedRequests);
-        counter("sip.malformed.dropped", "Malformed messages dropped", inbound, s -> s.malformedDropped);
+                + TransactionLayer.STATELESS_REFUSALS_PER_SECOND + " refusals a second)", sip, s -> s.transactionStats().refusalsDropped);
+        counter("sip.malformed.requests", "Malformed requests answered with an error", sip,
+                s -> s.inboundStats().malformedRequests);
+        counter("sip.malformed.dropped", "Malformed messages dropped", sip, s -> s.inboundStats().malformedDropped);
         counter("router.internal.errors", "Errors caught at the edge of an event-loop iteration", server.errors(),
                 e -> e.total());
         final InboundConnections connections = server.transport().inboundConnections();
@@ -151,27 +150,36 @@ public final class RouterMetrics implements AutoCloseable {
         FunctionCounter.builder("sip.connections.refused", connections, InboundConnections::refusedPerAddress)
                 .description("Inbound connections closed at once, by the bound reached").tag("limit", "max_per_address")
                 .register(registry);
-        final LargeRequests large = server.transactions().largeRequests();
         for (String result : new String[] {"tcp", "udp_fallback", "udp_remembered"}) {
-            FunctionCounter.builder("sip.large.requests", large, switch (result) {
-                        case "tcp" -> LargeRequests::overTcp;
-                        case "udp_fallback" -> LargeRequests::fellBack;
-                        default -> LargeRequests::keptOnUdp;
-                    })
+            final ToLongFunction<LargeRequests> count = switch (result) {
+                case "tcp" -> LargeRequests::overTcp;
+                case "udp_fallback" -> LargeRequests::fellBack;
+                default -> LargeRequests::keptOnUdp;
+            };
+            FunctionCounter.builder("sip.large.requests", server.largeRequests(), count::applyAsLong)
                     .description("Requests over 1300 bytes for a UDP peer (RFC 3261 18.1.1): moved to TCP, sent over UDP"
                             + " after the TCP connection failed, or over UDP at once after a recent failure")
                     .tag("result", result).register(registry);
         }
+        for (SipWorker worker : sip.all()) {
+            final String id = Integer.toString(worker.id());
+            Gauge.builder("sip.worker.calls.active", worker, w -> w.b2bua().stats().activeCalls)
+                    .description("Calls in progress on one SIP worker").tag("worker", id).register(registry);
+            FunctionCounter.builder("sip.worker.transactions", worker,
+                            w -> w.transactions().stats().serverTransactionsCreated)
+                    .description("Requests one SIP worker took in a new server transaction").tag("worker", id)
+                    .register(registry);
+        }
         counter("sip.tls.handshake.failures", "TLS handshakes that failed, inbound and outbound", server.transport(),
                 NettySipTransport::tlsHandshakeFailures);
-        new NettyEventExecutorMetrics(server.sipLoop()).bindTo(registry);
+        new NettyEventExecutorMetrics(server.sipLoops()).bindTo(registry);
         handlers = new HandlerGauges(registry, server.router(), wall);
         handlers.refresh(server.config());
         StoreGauges.bind(registry, server.router().storeCapacities(), server.callerPurge());
         bindTracking(server);
         pools = new PoolGauges(registry, server.router().pools(), server.trackingStats(), wall);
         pools.refresh(server.config().pools());
-        trunks = server.b2bua().trunks();
+        trunks = server.trunks();
         bindTrunks();
         ClusterMetrics.bind(registry, server);
     }

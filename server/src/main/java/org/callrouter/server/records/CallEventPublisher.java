@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * later events are dropped at once instead of each waiting again, so a wedged emitter cannot
  * stall the SIP loop. A record whose events were dropped is written as {@code incomplete}.
  *
- * <p>Call events ({@link CallEvents}) come from one thread at a time, the SIP loop (the
- * encoding array is reused); {@link #postback} and {@link #lookup} are safe from any thread.
+ * <p>Call events ({@link CallEvents}) come from the SIP worker loops, each encoding into an
+ * array of its own that it reuses (the ring buffer takes many producers; one call's events all
+ * come from its worker, so they stay in order); {@link #postback} and {@link #lookup} are safe
+ * from any thread.
  */
 public final class CallEventPublisher implements CallEvents {
 
@@ -48,14 +50,19 @@ public final class CallEventPublisher implements CallEvents {
     private final AtomicLong fullWaits = new AtomicLong();
     private volatile boolean overflowing;
     private volatile long nextDropLogNs;
-    /** The SIP loop's events are encoded here, then copied into the ring buffer in one block. */
-    private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
-    private final TagWriter tagWriter = new TagWriter();
-    /**
-     * Config amounts are the same BigDecimal instances call after call (one per conversion rule):
-     * their text is cached by identity, so encoding an amount allocates nothing.
-     */
-    private final AmountText[] amounts = new AmountText[AMOUNT_CACHE];
+    /** Each SIP worker loop's encoding state (one lookup per event, no lock, no allocation). */
+    private final ThreadLocal<Encoding> encoding = ThreadLocal.withInitial(Encoding::new);
+
+    /** Where one thread encodes its events before copying them into the ring buffer in one block. */
+    private static final class Encoding {
+        final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
+        final TagWriter tagWriter = new TagWriter();
+        /**
+         * Config amounts are the same BigDecimal instances call after call (one per conversion
+         * rule): their text is cached by identity, so encoding an amount allocates nothing.
+         */
+        final AmountText[] amounts = new AmountText[AMOUNT_CACHE];
+    }
 
     /**
      * @param ring       the buffer the emitter drains.
@@ -69,7 +76,8 @@ public final class CallEventPublisher implements CallEvents {
     @Override
     public void received(String callId, String callKey, long atMs, long routingNs, String caller, String dialed,
                          String campaignId, String sourceId, Map<String, String> tags) {
-        final ExpandableArrayBuffer b = scratch;
+        final Encoding e = encoding.get();
+        final ExpandableArrayBuffer b = e.scratch;
         b.putLong(0, atMs);
         b.putLong(Long.BYTES, routingNs);
         int at = EventStrings.put(b, 2 * Long.BYTES, callId);
@@ -82,11 +90,11 @@ public final class CallEventPublisher implements CallEvents {
         int length = countAt + Integer.BYTES;
         int count = 0;
         if (tags != null && !tags.isEmpty()) {
-            tagWriter.start(b, length, caller, dialed, campaignId, sourceId);
-            tags.forEach(tagWriter);
-            if (tagWriter.at <= ring.maxMsgLength()) {
-                length = tagWriter.at;
-                count = tagWriter.count;
+            e.tagWriter.start(b, length, caller, dialed, campaignId, sourceId);
+            tags.forEach(e.tagWriter);
+            if (e.tagWriter.at <= ring.maxMsgLength()) {
+                length = e.tagWriter.at;
+                count = e.tagWriter.count;
             }
         }
         b.putInt(countAt, count);
@@ -95,7 +103,7 @@ public final class CallEventPublisher implements CallEvents {
 
     @Override
     public void visitor(String callId, String sessionId, List<String> pagePath) {
-        final ExpandableArrayBuffer b = scratch;
+        final ExpandableArrayBuffer b = encoding.get().scratch;
         int at = EventStrings.put(b, 0, callId);
         at = EventStrings.put(b, at, sessionId);
         b.putInt(at, pagePath.size());
@@ -108,7 +116,7 @@ public final class CallEventPublisher implements CallEvents {
 
     @Override
     public void callback(String callId, String callbackId, String lostCallId, int attempt) {
-        final ExpandableArrayBuffer b = scratch;
+        final ExpandableArrayBuffer b = encoding.get().scratch;
         b.putInt(0, attempt);
         int at = EventStrings.put(b, Integer.BYTES, callId);
         at = EventStrings.put(b, at, callbackId);
@@ -117,7 +125,7 @@ public final class CallEventPublisher implements CallEvents {
 
     @Override
     public void skipped(String callId, String handlerId, String reason) {
-        final ExpandableArrayBuffer b = scratch;
+        final ExpandableArrayBuffer b = encoding.get().scratch;
         int at = EventStrings.put(b, 0, callId);
         at = EventStrings.put(b, at, handlerId);
         publish(RecordMessages.SKIPPED, b, EventStrings.put(b, at, reason));
@@ -130,7 +138,7 @@ public final class CallEventPublisher implements CallEvents {
 
     @Override
     public void attemptEnded(String callId, String handlerId, AttemptResult result, int sipStatus, long atMs) {
-        final ExpandableArrayBuffer b = scratch;
+        final ExpandableArrayBuffer b = encoding.get().scratch;
         b.putLong(0, atMs);
         b.putInt(Long.BYTES, result.ordinal());
         b.putInt(Long.BYTES + Integer.BYTES, sipStatus);
@@ -146,7 +154,8 @@ public final class CallEventPublisher implements CallEvents {
     @Override
     public void ended(String callId, CallStatus status, int sipStatus, String reason, long atMs, long ringMs,
                       long talkMs, ConversionOutcome conversion) {
-        final ExpandableArrayBuffer b = scratch;
+        final Encoding e = encoding.get();
+        final ExpandableArrayBuffer b = e.scratch;
         b.putLong(0, atMs);
         b.putLong(Long.BYTES, ringMs);
         b.putLong(2 * Long.BYTES, talkMs);
@@ -157,8 +166,8 @@ public final class CallEventPublisher implements CallEvents {
         b.putInt(at, conversion == null ? 0 : 1);
         at += Integer.BYTES;
         if (conversion != null) {
-            at = putSide(b, at, conversion.source());
-            at = putSide(b, at, conversion.handler());
+            at = putSide(e, at, conversion.source());
+            at = putSide(e, at, conversion.handler());
         }
         publish(RecordMessages.ENDED, b, at);
     }
@@ -218,19 +227,20 @@ public final class CallEventPublisher implements CallEvents {
     // ---- internals ---------------------------------------------------------------------
 
     private void timedHandlerEvent(int type, String callId, String handlerId, long atMs) {
-        final ExpandableArrayBuffer b = scratch;
+        final ExpandableArrayBuffer b = encoding.get().scratch;
         b.putLong(0, atMs);
         final int at = EventStrings.put(b, Long.BYTES, callId);
         publish(type, b, EventStrings.put(b, at, handlerId));
     }
 
-    private int putSide(ExpandableArrayBuffer b, int at, ConversionOutcome.Side side) {
+    private static int putSide(Encoding e, int at, ConversionOutcome.Side side) {
+        final ExpandableArrayBuffer b = e.scratch;
         b.putInt(at, side.status().ordinal());
-        final int next = EventStrings.put(b, at + Integer.BYTES, amountText(side.amount()));
+        final int next = EventStrings.put(b, at + Integer.BYTES, amountText(e.amounts, side.amount()));
         return EventStrings.put(b, next, side.reason());
     }
 
-    private String amountText(BigDecimal amount) {
+    private static String amountText(AmountText[] amounts, BigDecimal amount) {
         if (amount == null) {
             return null;
         }

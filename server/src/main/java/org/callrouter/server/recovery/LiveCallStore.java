@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import net.openhft.chronicle.hash.ChronicleHashCorruption;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -22,7 +23,7 @@ import org.agrona.ErrorHandler;
  *
  * <p>Each write is a few microseconds of memory copying into the mapped file, no system call:
  * that is all an answered call costs the SIP loop. Safe from several threads (Chronicle's
- * segment locks).
+ * segment locks; each thread encodes with a codec of its own).
  */
 public final class LiveCallStore implements AutoCloseable {
 
@@ -38,11 +39,12 @@ public final class LiveCallStore implements AutoCloseable {
 
     private final Path file;
     private final ChronicleMap<String, byte[]> map;
-    private final LiveCallCodec codec = new LiveCallCodec();
+    /** Each SIP worker loop encodes with its own codec (it reuses its buffer). */
+    private final ThreadLocal<LiveCallCodec> codec = ThreadLocal.withInitial(LiveCallCodec::new);
     private final ErrorHandler errors;
     private final byte[] heartbeat = new byte[Long.BYTES];
     private final boolean owner;
-    private volatile long notStored;
+    private final AtomicLong notStored = new AtomicLong();
 
     private LiveCallStore(Path file, ChronicleMap<String, byte[]> map, ErrorHandler errors, boolean owner) {
         this.file = file;
@@ -107,7 +109,7 @@ public final class LiveCallStore implements AutoCloseable {
      */
     public void answered(LiveCall call) {
         try {
-            map.put(call.id(), codec.encode(call));
+            map.put(call.id(), codec.get().encode(call));
         } catch (RuntimeException e) {
             notStored(e);
         }
@@ -115,7 +117,7 @@ public final class LiveCallStore implements AutoCloseable {
 
     /** An answered call could not be stored (or its entry not even built): counted and reported. */
     public void notStored(RuntimeException cause) {
-        notStored++;
+        notStored.incrementAndGet();
         errors.onError(new IllegalStateException("live-call store " + file + ": a call was not stored, a crash"
                 + " would lose its record (" + map.size() + " entries): " + cause.getMessage(), cause));
     }
@@ -170,7 +172,7 @@ public final class LiveCallStore implements AutoCloseable {
 
     /** Answered calls that could not be stored since start. */
     public long notStored() {
-        return notStored;
+        return notStored.get();
     }
 
     public Path file() {

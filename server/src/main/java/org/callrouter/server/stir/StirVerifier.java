@@ -76,6 +76,15 @@ public final class StirVerifier implements AutoCloseable {
     }
 
     /**
+     * This verifier (its certificate cache and threads) delivering outcomes on {@code loop}: one
+     * per SIP worker, so a call hears of its check on the loop that owns it. Close the one
+     * {@link #start} returned, not these.
+     */
+    public StirVerifier deliveringTo(Executor loop) {
+        return new StirVerifier(certificates, pool, loop, errors);
+    }
+
+    /**
      * Verifies {@code passport}'s signature and gives the outcome to {@code done} on the SIP
      * loop. Never throws and never waits: when {@link #QUEUE} checks wait already, the answer is
      * "verifier busy" (a check refused later, when the certificate arrives, is not answered: the

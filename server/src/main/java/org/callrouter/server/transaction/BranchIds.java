@@ -20,34 +20,58 @@ public final class BranchIds {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private static final ThreadLocal<SecureRandomBuffer> RANDOM = ThreadLocal.withInitial(SecureRandomBuffer::drbg);
+    private static final ThreadLocal<Minter> MINTER = ThreadLocal.withInitial(Minter::new);
+
+    /** What a thread mints with: its generator, and the mark of the SIP worker it runs (or none). */
+    private static final class Minter {
+        final SecureRandomBuffer random = SecureRandomBuffer.drbg();
+        String workerMark = "";
+    }
 
     private BranchIds() {
     }
 
-    /** A new branch parameter, {@code z9hG4bK} and 16 hex digits. */
+    /**
+     * Marks every branch and Call-ID this thread mints from now on with SIP worker {@code worker}
+     * ({@link WorkerKey}), so the responses and in-dialog requests they bring back are handed to
+     * that worker. Called once by each worker's loop when there are several; with one worker
+     * nothing is marked and identifiers are as they always were.
+     */
+    public static void markWorker(int worker) {
+        MINTER.get().workerMark = WorkerKey.mark(worker);
+    }
+
+    /**
+     * A new branch parameter, {@code z9hG4bK}, this thread's worker mark ({@link #markWorker})
+     * and 16 hex digits.
+     */
     public static String branch() {
-        return "z9hG4bK" + hex(RANDOM.get().nextLong());
+        final Minter m = MINTER.get();
+        return "z9hG4bK" + m.workerMark + hex(m.random.nextLong());
     }
 
     /** A new From/To tag: 16 hex digits. */
     public static String tag() {
-        return hex(RANDOM.get().nextLong());
+        return hex(MINTER.get().random.nextLong());
     }
 
-    /** 64 unguessable bits in hex, for the unique part of a Call-ID we mint. */
+    /**
+     * The unique part of a Call-ID we mint: this thread's worker mark ({@link #markWorker}) and
+     * 64 unguessable bits in hex. The Call-ID may have one letter before it ({@link WorkerKey}).
+     */
     public static String callIdPart() {
-        return hex(RANDOM.get().nextLong());
+        final Minter m = MINTER.get();
+        return m.workerMark + hex(m.random.nextLong());
     }
 
     /** A new call key: 128 bits from a {@code SecureRandom}, 32 hex digits. */
     public static String callKey() {
-        return callKey(RANDOM.get());
+        return callKey(MINTER.get().random);
     }
 
     /** A client nonce for a Digest response (RFC 7616 3.4: {@code cnonce}): 128 bits, 32 hex digits. */
     public static String cnonce() {
-        return callKey(RANDOM.get());
+        return callKey(MINTER.get().random);
     }
 
     /** A call key drawn from {@code random}. */

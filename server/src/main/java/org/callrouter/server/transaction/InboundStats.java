@@ -6,4 +6,10 @@ public final class InboundStats {
     public volatile long malformedRequests;
     /** Malformed messages dropped: responses, ACKs, and requests too broken to answer. */
     public volatile long malformedDropped;
+
+    /** Adds {@code other}'s counts to these: the sum over SIP workers (a snapshot for metrics and tests). */
+    public void add(InboundStats other) {
+        malformedRequests += other.malformedRequests;
+        malformedDropped += other.malformedDropped;
+    }
 }

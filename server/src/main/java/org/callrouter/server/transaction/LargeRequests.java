@@ -1,8 +1,9 @@
 package org.callrouter.server.transaction;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
-import org.agrona.collections.Object2LongHashMap;
 import org.callrouter.sip.codec.SipMessageEditor;
 import org.callrouter.sip.codec.SipParser;
 import org.callrouter.sip.message.SipRequest;
@@ -27,7 +28,7 @@ import org.callrouter.server.transport.Transport;
  * Without a TCP socket of its own the router keeps large requests on UDP: a Via must name
  * where the peer can reach it over the transport it says.
  * <p>
- * Used on the SIP event loop only. The only cost to a request that is small, or not over UDP,
+ * Shared by the SIP workers (the memory of refused addresses is the router's). The only cost to a request that is small, or not over UDP,
  * is the length comparison in {@link ClientTransaction}.
  */
 public final class LargeRequests {
@@ -43,10 +44,10 @@ public final class LargeRequests {
     public static final LargeRequests NEVER = new LargeRequests(null);
 
     private final String tcpSentBy;
-    private final Object2LongHashMap<InetSocketAddress> refusedUntilMs = new Object2LongHashMap<>(Long.MIN_VALUE);
-    private volatile long overTcp;
-    private volatile long fellBack;
-    private volatile long keptOnUdp;
+    private final ConcurrentHashMap<InetSocketAddress, Long> refusedUntilMs = new ConcurrentHashMap<>();
+    private final LongAdder overTcp = new LongAdder();
+    private final LongAdder fellBack = new LongAdder();
+    private final LongAdder keptOnUdp = new LongAdder();
 
     /** @param tcpSentBy the router's TCP {@code host:port} for the Via, or null when it has no TCP socket. */
     public LargeRequests(String tcpSentBy) {
@@ -64,23 +65,23 @@ public final class LargeRequests {
             return null;
         }
         final InetSocketAddress address = udp.address();
-        final long until = refusedUntilMs.getValue(address);
-        if (until != Long.MIN_VALUE) {
+        final Long until = refusedUntilMs.get(address);
+        if (until != null) {
             if (nowMs < until) {
-                keptOnUdp++;
+                keptOnUdp.increment();
                 return null;
             }
-            refusedUntilMs.removeKey(address);
+            refusedUntilMs.remove(address, until);
         }
         final byte[] encoded = SipMessageEditor.of(request).setTopViaSentBy("TCP", tcpSentBy).toBytes();
-        overTcp++;
+        overTcp.increment();
         return new Switched(Destination.of(Transport.TCP, address), encoded,
                 (SipRequest) SipParser.parse(encoded, 0, encoded.length));
     }
 
     /** The TCP connection to {@code address} failed: its large requests go over UDP for a while. */
     void refused(InetSocketAddress address, long nowMs) {
-        fellBack++;
+        fellBack.increment();
         if (refusedUntilMs.size() >= MAX_REMEMBERED) {
             refusedUntilMs.clear();
         }
@@ -89,17 +90,17 @@ public final class LargeRequests {
 
     /** Large requests sent over TCP instead of UDP. */
     public long overTcp() {
-        return overTcp;
+        return overTcp.sum();
     }
 
     /** Of those, the ones whose TCP connection failed and that went over UDP after all. */
     public long fellBack() {
-        return fellBack;
+        return fellBack.sum();
     }
 
     /** Large requests sent over UDP at once, their peer's TCP having failed within {@link #REFUSED_MEMORY_MS}. */
     public long keptOnUdp() {
-        return keptOnUdp;
+        return keptOnUdp.sum();
     }
 
     /** A request moved to TCP: where it goes, its bytes and its parsed form. */

@@ -25,7 +25,8 @@ import org.callrouter.server.transport.Transport;
 /**
  * The SIP transaction layer (RFC 3261 section 17): matches requests to server transactions and
  * responses to client transactions, creates new ones, and hands what is new to the
- * {@link TransactionUser}. Single-threaded: everything runs on the SIP event loop.
+ * {@link TransactionUser}. Single-threaded: each SIP worker has its own, and everything of it
+ * runs on that worker's event loop.
  */
 public final class TransactionLayer {
 
@@ -48,13 +49,8 @@ public final class TransactionLayer {
     private final Object2ObjectHashMap<String, ServerTransaction> serverTransactions = new Object2ObjectHashMap<>();
     private final Object2ObjectHashMap<String, ClientTransaction> clientTransactions = new Object2ObjectHashMap<>();
     private TransactionUser user;
-    /**
-     * The To tag of every stateless refusal: one per layer, so a retransmitted request gets the
-     * same answer (RFC 3261 8.2.6.2 and 16.11 want a stateless UAS's tag to be reproducible).
-     */
-    private final String statelessTag = BranchIds.tag();
-    private long refusalWindowStartMs = Long.MIN_VALUE / 2;
-    private int refusalsInWindow;
+    /** The stateless refusals' allowance and To tag, shared with the other SIP workers' layers. */
+    private final RefusalAllowance refusals;
 
     /**
      * @param sender    the transports.
@@ -71,6 +67,13 @@ public final class TransactionLayer {
     /** As above, with large requests moved from UDP to TCP as {@code largeRequests} says (RFC 3261 18.1.1). */
     public TransactionLayer(SipSender sender, TimerService timers, SipTimers sipTimers, LongSupplier clockMs,
                             MessageCounters counters, LargeRequests largeRequests) {
+        this(sender, timers, sipTimers, clockMs, counters, largeRequests, new RefusalAllowance());
+    }
+
+    /** As above, answering stateless refusals within {@code refusals}, which other layers may share. */
+    public TransactionLayer(SipSender sender, TimerService timers, SipTimers sipTimers, LongSupplier clockMs,
+                            MessageCounters counters, LargeRequests largeRequests, RefusalAllowance refusals) {
+        this.refusals = refusals;
         this.largeRequests = largeRequests;
         this.sender = sender;
         this.timers = timers;
@@ -194,19 +197,13 @@ public final class TransactionLayer {
     }
 
     private void refuseStateless(SipRequest request, Refusal refusal, Destination replyTo) {
-        final long now = clockMs.getAsLong();
-        if (now - refusalWindowStartMs >= 1000) {
-            refusalWindowStartMs = now;
-            refusalsInWindow = 0;
-        }
-        if (refusalsInWindow >= STATELESS_REFUSALS_PER_SECOND) {
+        if (!refusals.take(clockMs.getAsLong())) {
             stats.refusalsDropped++;
             return;
         }
-        refusalsInWindow++;
         stats.refusedStateless++;
         respondStateless(refusal.status(), SipResponseBuilder.forRequest(request, refusal.status(), refusal.phrase())
-                .toTag(statelessTag)
+                .toTag(refusals.tag())
                 .header(HeaderName.REASON, refusal.reasonHeader())
                 .toBytes(), replyTo);
     }

@@ -17,4 +17,17 @@ public final class TransactionStats {
     public volatile long refusedStateless;
     /** Requests the user did not admit, dropped unanswered: the refusals of the second were spent. */
     public volatile long refusalsDropped;
+
+    /** Adds {@code other}'s counts to these: the sum over SIP workers (a snapshot for metrics and tests). */
+    public void add(TransactionStats other) {
+        retransmissionsAbsorbed += other.retransmissionsAbsorbed;
+        requestsRetransmitted += other.requestsRetransmitted;
+        responsesRetransmitted += other.responsesRetransmitted;
+        strayResponses += other.strayResponses;
+        strayAcks += other.strayAcks;
+        clientTimeouts += other.clientTimeouts;
+        serverTransactionsCreated += other.serverTransactionsCreated;
+        refusedStateless += other.refusedStateless;
+        refusalsDropped += other.refusalsDropped;
+    }
 }

@@ -42,8 +42,9 @@ import javax.net.ssl.SSLException;
 
 /**
  * The router's SIP sockets on Netty: UDP, TCP and TLS listeners, outbound TCP and TLS
- * connections, and sending. Every channel lives on one event loop, the SIP loop, which also runs
- * the transaction layer and the B2BUA, so no call state is ever shared between threads.
+ * connections, and sending. Every channel lives on one event loop, the SIP loop, which is also
+ * SIP worker 0's; the other workers' messages reach it through their {@code LoopSender}, so the
+ * socket and connection state here is never shared between threads.
  * <p>
  * Inbound connections are bounded ({@link InboundConnections}). A TLS connection to a handler is
  * made only when its certificate is trusted and names the handler ({@link SipTls}): a message for
@@ -114,7 +115,8 @@ public final class NettySipTransport implements SipSender, Backlog {
     /** When the last full read ended. */
     private long lastFullReadNs;
     private long lastWarnedNs = Long.MIN_VALUE / 2;
-    private boolean backlogged;
+    /** Read by every SIP worker (B2BUA admission), written by the reading loop. */
+    private volatile boolean backlogged;
     private long udpSendFailures;
     private long lastSendFailureLogNs = Long.MIN_VALUE / 2;
 
@@ -511,9 +513,9 @@ public final class NettySipTransport implements SipSender, Backlog {
             if (backlogged) {
                 lastCaughtUpNs = now;
                 LOG.debug("SIP loop caught up after {} ms: new calls accepted again", (now - fullSinceNs) / 1_000_000);
+                backlogged = false; // written only when it changes: it is volatile
             }
             fullSinceNs = 0;
-            backlogged = false;
         }
 
         @Override

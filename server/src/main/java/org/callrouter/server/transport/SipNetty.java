@@ -26,17 +26,29 @@ public final class SipNetty implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final boolean epoll;
+    private final IoHandlerFactory factory;
 
-    private SipNetty(EventLoopGroup group, boolean epoll) {
+    private SipNetty(EventLoopGroup group, boolean epoll, IoHandlerFactory factory) {
         this.group = group;
         this.epoll = epoll;
+        this.factory = factory;
     }
 
     /** Starts the SIP event loop; {@code preferEpoll} false forces NIO (tests, odd platforms). */
     public static SipNetty start(boolean preferEpoll) {
         final boolean epoll = preferEpoll && Epoll.isAvailable();
         final IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        return new SipNetty(new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sip-loop", true), factory), epoll);
+        return new SipNetty(new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sip-loop", true), factory), epoll,
+                factory);
+    }
+
+    /**
+     * {@code loops} more event loops of the same kind for SIP workers 1 and up (server README,
+     * "SIP workers"): they own calls, not sockets, which stay on the SIP loop. The caller shuts
+     * the group down.
+     */
+    public EventLoopGroup workerLoops(int loops) {
+        return new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("sip-worker", true), factory);
     }
 
     public EventLoopGroup group() {

@@ -1,8 +1,9 @@
 package org.callrouter.server.transport;
 
 /**
- * Sends encoded SIP messages. Implementations never block and are called only on the SIP
- * event loop; a message that cannot be delivered is reported to the listener, if any.
+ * Sends encoded SIP messages. Implementations never block and are called only on the event
+ * loop of the SIP worker that owns the message; a message that cannot be delivered is reported
+ * to the listener, if any, on that loop.
  */
 public interface SipSender {
 
@@ -15,7 +16,7 @@ public interface SipSender {
      */
     void send(Destination destination, byte[] message, SendFailureListener onFailure);
 
-    /** Told on the SIP event loop that a message could not be sent. */
+    /** Told on the sending worker's event loop that a message could not be sent. */
     @FunctionalInterface
     interface SendFailureListener {
         void onSendFailure(Destination destination, Throwable cause);

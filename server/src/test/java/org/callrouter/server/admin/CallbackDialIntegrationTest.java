@@ -123,10 +123,10 @@ class CallbackDialIntegrationTest {
     }
 
     private void assertNothingLeft() {
-        Await.until(WAIT, () -> server().b2bua().stats().activeCalls == 0, () -> "active calls "
-                + server().b2bua().stats().activeCalls);
-        assertEquals(0, server().b2bua().stats().pendingCalls, "pending calls");
-        assertEquals(0, server().b2bua().trunks().get("carrier").active(), "trunk places held");
+        Await.until(WAIT, () -> server().workers().b2buaStats().activeCalls == 0, () -> "active calls "
+                + server().workers().b2buaStats().activeCalls);
+        assertEquals(0, server().workers().b2buaStats().pendingCalls, "pending calls");
+        assertEquals(0, server().trunks().get("carrier").active(), "trunk places held");
         assertEquals(0, server().errors().total(), "internal errors");
     }
 

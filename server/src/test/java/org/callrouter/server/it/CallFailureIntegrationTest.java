@@ -136,9 +136,9 @@ class CallFailureIntegrationTest {
     }
 
     private void assertNoLiveCalls() {
-        Await.until(WAIT, () -> router.server().b2bua().stats().activeCalls == 0,
-                () -> "active calls: " + router.server().b2bua().stats().activeCalls);
-        assertEquals(0, router.server().b2bua().stats().pendingCalls, "pending calls");
+        Await.until(WAIT, () -> router.server().workers().b2buaStats().activeCalls == 0,
+                () -> "active calls: " + router.server().workers().b2buaStats().activeCalls);
+        assertEquals(0, router.server().workers().b2buaStats().pendingCalls, "pending calls");
     }
 
     /** A call that must go through: answered, hung up by the carrier, the handler gets the BYE. */

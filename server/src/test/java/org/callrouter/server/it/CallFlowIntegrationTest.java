@@ -82,8 +82,8 @@ class CallFlowIntegrationTest {
     }
 
     private void assertNoLiveCalls() {
-        assertEquals(0, router.server().b2bua().stats().activeCalls, "active calls");
-        assertEquals(0, router.server().b2bua().stats().pendingCalls, "pending calls");
+        assertEquals(0, router.server().workers().b2buaStats().activeCalls, "active calls");
+        assertEquals(0, router.server().workers().b2buaStats().pendingCalls, "pending calls");
         assertEquals(0, router.server().errors().total(), "internal errors");
     }
 

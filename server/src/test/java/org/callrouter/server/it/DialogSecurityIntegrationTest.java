@@ -88,8 +88,8 @@ class DialogSecurityIntegrationTest {
     }
 
     private void assertNoLiveCalls() {
-        assertEquals(0, router.server().b2bua().stats().activeCalls, "active calls");
-        assertEquals(0, router.server().b2bua().stats().pendingCalls, "pending calls");
+        assertEquals(0, router.server().workers().b2buaStats().activeCalls, "active calls");
+        assertEquals(0, router.server().workers().b2buaStats().pendingCalls, "pending calls");
         assertEquals(0, router.server().errors().total(), "internal errors");
     }
 
@@ -113,7 +113,7 @@ class DialogSecurityIntegrationTest {
 
     /** Both dialogs are still up: nobody got a BYE, and an INFO still goes through. */
     private void assertCallGoesOn(Answered a) {
-        assertEquals(1, router.server().b2bua().stats().activeCalls, "the call is still live");
+        assertEquals(1, router.server().workers().b2buaStats().activeCalls, "the call is still live");
         assertTrue(a.call().requests().stream().noneMatch(r -> r.method().equals("BYE")), "carrier got no BYE");
         assertTrue(first.requests().stream().noneMatch(r -> r.method().equals("BYE")), "handler got no BYE");
         assertEquals(200, a.call().sendInfo("application/dtmf-relay", "Signal=2\r\nDuration=160\r\n", WAIT).status());
@@ -186,7 +186,7 @@ class DialogSecurityIntegrationTest {
             final String answer = awaitResponse(rawHandler, branch);
             assertTrue(answer.startsWith("SIP/2.0 200"), "the dialog's peer is admitted though untrusted: " + answer);
             call.awaitBye(WAIT);
-            assertEquals(2, router.server().transactions().stats().serverTransactionsCreated,
+            assertEquals(2, router.server().workers().transactionStats().serverTransactionsCreated,
                     "the carrier's INVITE and the handler's BYE had transactions");
             assertNoLiveCalls();
         }
@@ -196,7 +196,6 @@ class DialogSecurityIntegrationTest {
     void aFloodOfInvitesFromAnUntrustedHostMakesNoTransactionAndGetsStateless403s() throws Exception {
         router = RouterFixture.start(dir.resolve("data"), routing(first.uri(), second.uri()),
                 "    trusted: [\"127.0.0.1/32\"]");
-        final TransactionStats stats = router.server().transactions().stats();
         final int chunk = 50;
         final int flood = 6 * chunk;
         final List<String> answers = new ArrayList<>();
@@ -207,26 +206,26 @@ class DialogSecurityIntegrationTest {
                     stranger.send(routerAddress(), floodInvite(stranger, sent));
                 }
                 final long deadline = System.nanoTime() + WAIT.toNanos();
-                while (stats.refusedStateless + stats.refusalsDropped < sent && System.nanoTime() < deadline) {
+                while (transactionStats().refusedStateless + transactionStats().refusalsDropped < sent && System.nanoTime() < deadline) {
                     stranger.receive(Duration.ofMillis(20)).ifPresent(d -> answers.add(d.text()));
                 }
-                assertEquals(sent, stats.refusedStateless + stats.refusalsDropped,
+                assertEquals(sent, transactionStats().refusedStateless + transactionStats().refusalsDropped,
                         "every INVITE refused (answered or dropped) before any state");
             }
-            while (answers.size() < stats.refusedStateless) {
+            while (answers.size() < transactionStats().refusedStateless) {
                 answers.add(stranger.receive(WAIT).orElseThrow(() -> new AssertionError(
-                        answers.size() + " answers of " + stats.refusedStateless)).text());
+                        answers.size() + " answers of " + transactionStats().refusedStateless)).text());
             }
         }
-        assertEquals(stats.refusedStateless, answers.size());
+        assertEquals(transactionStats().refusedStateless, answers.size());
         for (String answer : answers) {
             assertTrue(answer.startsWith("SIP/2.0 403 "), answer);
             assertTrue(answer.contains("Reason: SIP;cause=403;text=\"source is not trusted\""), answer);
         }
-        assertTrue(stats.refusedStateless >= TransactionLayer.STATELESS_REFUSALS_PER_SECOND,
-                "the first second's allowance is answered: " + stats.refusedStateless);
-        assertEquals(0, stats.serverTransactionsCreated, "no server transaction for an untrusted INVITE");
-        assertEquals(0, router.server().transactions().size());
+        assertTrue(transactionStats().refusedStateless >= TransactionLayer.STATELESS_REFUSALS_PER_SECOND,
+                "the first second's allowance is answered: " + transactionStats().refusedStateless);
+        assertEquals(0, transactionStats().serverTransactionsCreated, "no server transaction for an untrusted INVITE");
+        assertEquals(0, router.server().workers().transactions());
         assertEquals(0, first.inviteCount() + second.inviteCount());
         // A trusted carrier's call goes through as before.
         final Answered a = answeredCall();
@@ -521,5 +520,10 @@ class DialogSecurityIntegrationTest {
         final String rest = value.substring(at + 5);
         final int end = rest.indexOf(';');
         return end < 0 ? rest : rest.substring(0, end);
+    }
+
+    /** The transaction counters now, summed over the SIP workers. */
+    private TransactionStats transactionStats() {
+        return router.server().workers().transactionStats();
     }
 }

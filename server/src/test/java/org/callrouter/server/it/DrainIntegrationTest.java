@@ -38,14 +38,14 @@ class DrainIntegrationTest {
             final CarrierCall live = carrier.call(router.hostPort(), "18005550100");
             assertEquals(200, live.awaitFinal(WAIT).status());
 
-            router.server().b2bua().drain();
+            router.server().workers().drain();
             final ReceivedResponse refused = carrier.call(router.hostPort(), "18005550100").awaitFinal(WAIT);
             assertEquals(503, refused.status());
             assertTrue(refused.header("Retry-After") != null);
 
             assertEquals(200, live.bye(WAIT).status());
             handler.awaitRequest("BYE", WAIT);
-            assertEquals(0, router.server().b2bua().stats().activeCalls);
+            assertEquals(0, router.server().workers().b2buaStats().activeCalls);
         }
     }
 

@@ -125,8 +125,8 @@ class EarlyMediaIntegrationTest {
     }
 
     private static void assertNoLiveCalls(RouterFixture router) {
-        Await.until(WAIT, () -> router.server().b2bua().stats().activeCalls == 0, () -> "live calls");
-        assertEquals(0, router.server().b2bua().stats().pendingCalls, "pending calls");
+        Await.until(WAIT, () -> router.server().workers().b2buaStats().activeCalls == 0, () -> "live calls");
+        assertEquals(0, router.server().workers().b2buaStats().pendingCalls, "pending calls");
         assertEquals(0, router.server().errors().total(), "internal errors");
     }
 }

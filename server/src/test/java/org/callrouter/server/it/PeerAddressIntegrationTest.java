@@ -92,7 +92,7 @@ class PeerAddressIntegrationTest {
             assertTrue(recorded.lines().stream().noneMatch(l -> l.startsWith("attempt")), "no call was placed: "
                     + recorded.lines());
             assertEquals(0, router.server().errors().total(), "internal errors");
-            assertEquals(0, router.server().b2bua().stats().activeCalls);
+            assertEquals(0, router.server().workers().b2buaStats().activeCalls);
         }
     }
 

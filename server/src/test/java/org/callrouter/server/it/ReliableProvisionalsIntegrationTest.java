@@ -96,7 +96,7 @@ class ReliableProvisionalsIntegrationTest {
             final ReceivedRequest invite = plain.awaitInvites(1, WAIT).get(0);
             assertTrue(invite.headers().all("Supported").contains("100rel"), invite.headers().toString());
             assertEquals(List.of("carrier hung up", "carrier hung up"), events.endReasons());
-            final B2buaStats stats = router.server().b2bua().stats();
+            final B2buaStats stats = router.server().workers().b2buaStats();
             assertEquals(1, stats.provisionalsPracked);
             assertTrue(stats.provisionalsDiscarded >= 1, "the 183 sent twice was taken once");
             assertEquals(0, router.server().errors().total(), "internal errors");
@@ -146,7 +146,7 @@ class ReliableProvisionalsIntegrationTest {
             assertEquals(List.of("carrier sent no PRACK for a reliable provisional response within 6 s"),
                     events.endReasons());
             assertTrue(events.lines().contains("ended failed 500"), events.lines()::toString);
-            assertEquals(1, router.server().b2bua().stats().prackTimeouts);
+            assertEquals(1, router.server().workers().b2buaStats().prackTimeouts);
             assertEquals(0, router.server().errors().total(), "internal errors");
         }
     }
@@ -177,8 +177,8 @@ class ReliableProvisionalsIntegrationTest {
             assertTrue(early.get(0).body().contains("o=reliable"), early.get(0)::toString);
             assertEquals(200, call.bye(WAIT).status());
             assertSucceeded(handler.awaitExit());
-            assertEquals(1, router.server().b2bua().stats().provisionalsPracked);
-            assertTrue(router.server().b2bua().stats().provisionalsDiscarded >= 1, "the 183 sent twice was taken once");
+            assertEquals(1, router.server().workers().b2buaStats().provisionalsPracked);
+            assertTrue(router.server().workers().b2buaStats().provisionalsDiscarded >= 1, "the 183 sent twice was taken once");
             assertEquals(List.of("carrier hung up"), events.endReasons());
             assertEquals(0, router.server().errors().total(), "internal errors");
         }
@@ -209,8 +209,8 @@ class ReliableProvisionalsIntegrationTest {
             assertTrue(early.get(0).contains("o=fork-a ") && early.get(1).contains("o=fork-b "), early::toString);
             assertEquals(200, call.bye(WAIT).status());
             assertSucceeded(handler.awaitExit());
-            assertEquals(2, router.server().b2bua().stats().provisionalsPracked);
-            assertEquals(1, router.server().b2bua().stats().provisionalsDiscarded);
+            assertEquals(2, router.server().workers().b2buaStats().provisionalsPracked);
+            assertEquals(1, router.server().workers().b2buaStats().provisionalsDiscarded);
             assertEquals(List.of("carrier hung up"), events.endReasons());
             assertEquals(0, router.server().errors().total(), "internal errors");
         }

@@ -98,7 +98,7 @@ class SessionTimerIntegrationTest {
                     reasons::toString);
             assertEquals(3, events.lines().stream().filter("ended completed 200"::equals).count(),
                     events.lines()::toString);
-            assertEquals(2, router.server().b2bua().stats().sessionsExpired);
+            assertEquals(2, router.server().workers().b2buaStats().sessionsExpired);
             assertEquals(0, router.server().errors().total(), "internal errors");
         }
     }

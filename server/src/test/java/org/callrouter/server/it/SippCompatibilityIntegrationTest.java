@@ -77,7 +77,7 @@ class SippCompatibilityIntegrationTest {
     }
 
     private static void assertNoLiveCalls(RouterFixture router) {
-        Await.until(WAIT, () -> router.server().b2bua().stats().activeCalls == 0, () -> "live calls");
+        Await.until(WAIT, () -> router.server().workers().b2buaStats().activeCalls == 0, () -> "live calls");
         assertEquals(0, router.server().errors().total(), "internal errors");
     }
 }

@@ -141,7 +141,7 @@ class StirShakenIntegrationTest {
         final Map<String, String> strict = call(STRICT, signedBy("/cert.pem").identity("A", "14155550111", STRICT, now()), 200);
         assertEquals("true", strict.get("attestation_verified"), "from the cache this time");
         assertEquals(1, certificates.requests("/cert.pem"), "the certificate was fetched once");
-        assertEquals(2, router.server().b2bua().stats().attestationsVerified, "stir_attestations_verified_total");
+        assertEquals(2, router.server().workers().b2buaStats().attestationsVerified, "stir_attestations_verified_total");
     }
 
     @Test
@@ -154,7 +154,7 @@ class StirShakenIntegrationTest {
         final Map<String, String> open = call(OPEN, forger.identity("A", "14155550111", OPEN, now()), 200);
         assertEquals("false", open.get("attestation_verified"));
         assertEquals(1, handler.inviteCount(), "only the open campaign's call reached the handler");
-        assertEquals(2, router.server().b2bua().stats().attestationsInvalid, "stir_attestations_invalid_total");
+        assertEquals(2, router.server().workers().b2buaStats().attestationsInvalid, "stir_attestations_invalid_total");
     }
 
     @Test
@@ -182,7 +182,7 @@ class StirShakenIntegrationTest {
         assertEquals("B", tags.get("attestation"));
         assertEquals("false", tags.get("attestation_verified"));
         assertEquals("not verified within " + VERIFY_WAIT_MS + " ms", tags.get("attestation_error"));
-        assertEquals(1, router.server().b2bua().stats().attestationsUnverified, "stir_attestations_unverified_total");
+        assertEquals(1, router.server().workers().b2buaStats().attestationsUnverified, "stir_attestations_unverified_total");
     }
 
     @Test

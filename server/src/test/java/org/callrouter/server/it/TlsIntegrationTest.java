@@ -147,7 +147,7 @@ class TlsIntegrationTest {
             second.awaitBye(WAIT);
             assertEquals(200, handler.awaitResponse("BYE", WAIT).status());
 
-            assertEquals(0, router.b2bua().stats().activeCalls, "active calls");
+            assertEquals(0, router.workers().b2buaStats().activeCalls, "active calls");
             assertEquals(0, router.errors().total(), "internal errors");
             assertEquals(List.of(), handler.errors());
             assertEquals(List.of(), carrier.errors());

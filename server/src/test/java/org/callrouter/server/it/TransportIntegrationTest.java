@@ -91,7 +91,7 @@ class TransportIntegrationTest {
     }
 
     private LargeRequests largeRequests() {
-        return service.server().transactions().largeRequests();
+        return service.server().largeRequests();
     }
 
     // ---- RFC 3261 18.1.1 ---------------------------------------------------------------------
