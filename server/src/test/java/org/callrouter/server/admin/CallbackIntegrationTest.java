@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -98,9 +99,21 @@ class CallbackIntegrationTest {
         return seen.get(0);
     }
 
+    /** A callback's webhook events in the order a callback goes through them. */
+    private static final List<String> LIFECYCLE = List.of("callback_scheduled", "callback_attempt",
+            "callback_connected", "callback_gave_up", "callback_cancelled");
+
+    /**
+     * The first {@code count} webhook requests as "event attempt", in the order the callback went
+     * through them (by try, then by step): the requests are delivered concurrently, so two close
+     * together (a try placed, then connected) may arrive the other way round.
+     */
     private List<String> hookEvents(int count) {
         return hooks.await(count, r -> true, CALLBACK_WAIT).stream()
-                .map(r -> r.uri().replaceAll(".*event=([a-z_]+).*attempt=([0-9]+).*", "$1 $2")).toList();
+                .map(r -> r.uri().replaceAll(".*event=([a-z_]+).*attempt=([0-9]+).*", "$1 $2"))
+                .sorted(Comparator.comparingInt((String e) -> Integer.parseInt(e.substring(e.indexOf(' ') + 1)))
+                        .thenComparingInt(e -> LIFECYCLE.indexOf(e.substring(0, e.indexOf(' ')))))
+                .toList();
     }
 
     @Test
