@@ -3,7 +3,8 @@
 # starts N routers on config/bench.yaml's routing (each its own data directory, SIP port and
 # 512 MiB heap) behind the cluster's Kamailio dispatcher on 127.0.0.1:$SIP_PORT (default 5170),
 # and loadgen's max-rate ramp goes through Kamailio to its handlers on 5080/5081. Prints the
-# highest clean rate for each N, their ratio, and the CPU each process took.
+# highest clean rate for each N and the CPU each process took. The ramp starts SETTLE seconds
+# (default 20) after the cluster is ready.
 #
 #   loadtest/bench/cluster-nodes.sh ["1 2"]
 #
@@ -29,12 +30,13 @@ for n in $counts; do
     sleep 0.5
   done
   grep -q "cluster ready" "$work/n$n.log" || { echo "cluster of $n not ready"; cat "$work/n$n.log"; exit 1; }
+  sleep "${SETTLE:-20}" # the capacity of running routers, not their first seconds (startup.sh measures those)
   (cd "$repo" && ./loadgen run --target "127.0.0.1:$port" --handlers 5080,5081 --scenario max-rate \
       --ramp "$ramp" --step 5s --summary "$work/n$n.json" -q >"$work/n$n.txt" 2>&1) || true
   routers=$(pgrep -f "router.jar serve --config $work/n$n/" | tr '\n' ' ')
-  kamailio=$(pgrep -f "kamailio.*$work/n$n" | head -n 1)
+  kamailio=$(pgrep -f "kamailio -f $repo/config/cluster/kamailio.cfg" | tr '\n' ' ')
   echo "$n router(s): max clean rate $(python3 -c "import json,sys; print(json.load(open(sys.argv[1])).get('maxCleanCps'))" \
-      "$work/n$n.json") calls/s; CPU s: routers $(for p in $routers; do printf '%s ' "$(cpu "$p")"; done)kamailio $(cpu "${kamailio:-0}")"
+      "$work/n$n.json") calls/s; CPU s: routers $(for p in $routers; do printf '%s ' "$(cpu "$p")"; done)kamailio (all its processes) $(for p in $kamailio; do cpu "$p"; echo; done | awk '{ t += $1 } END { printf "%.1f", t }')"
   kill -TERM $cluster
   wait $cluster 2>/dev/null || true
 done
