@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScoredValue;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.net.URI;
@@ -86,8 +84,6 @@ class KamailioSharedCapsIntegrationTest {
     Path dir;
 
     private RedisServer redis;
-    private RedisClient inspector;
-    private StatefulRedisConnection<String, String> inspection;
     private Handler handler;
     private Carrier carrier;
     private final List<Node> nodes = new ArrayList<>();
@@ -181,8 +177,6 @@ class KamailioSharedCapsIntegrationTest {
     void cluster() {
         KamailioProcess.requireInstalled();
         redis = RedisServer.start(62200, 62299);
-        inspector = RedisClient.create(redis.uri());
-        inspection = inspector.connect();
         handler = Handler.open(HANDLER, Ports.free(FROM, TO), SipUa.Transport.UDP)
                 .behaviour(Behaviour.answerThenHangUp(HOLD));
         carrier = Carrier.open(Ports.free(FROM, TO));
@@ -214,12 +208,6 @@ class KamailioSharedCapsIntegrationTest {
         nodes.forEach(Node::close);
         if (handler != null) {
             handler.close();
-        }
-        if (inspection != null) {
-            inspection.close();
-        }
-        if (inspector != null) {
-            inspector.shutdown();
         }
         if (redis != null) {
             redis.close();
@@ -358,7 +346,7 @@ class KamailioSharedCapsIntegrationTest {
     }
 
     private RedisCommands<String, String> redisCommands() {
-        return inspection.sync();
+        return redis.commands();
     }
 
     /** The handler's live slots in Redis, scored by lease expiry (Redis time, ms), expired ones included. */

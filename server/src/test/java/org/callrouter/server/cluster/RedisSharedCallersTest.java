@@ -12,9 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.callrouter.routing.config.ClusterConfig;
 import org.callrouter.routing.store.CallerIndex;
@@ -41,16 +39,12 @@ class RedisSharedCallersTest {
     private static final long CALLER = 14_155_550_123L;
 
     private static RedisServer redis;
-    private static RedisClient inspector;
-    private static StatefulRedisConnection<String, String> inspection;
     private static RedisSharedCaps node;
     private static SharedCallers callers;
 
     @BeforeAll
     static void start() {
         redis = RedisServer.start(62100, 62199);
-        inspector = RedisClient.create(redis.uri());
-        inspection = inspector.connect();
         node = RedisSharedCaps.start(new ClusterConfig(redis.uri(), "n1", 3, 15_000, 1000));
         Await.until(WAIT, node::connected, () -> "node did not connect");
         callers = new RedisSharedCallers(node);
@@ -60,10 +54,6 @@ class RedisSharedCallersTest {
     static void stop() {
         if (node != null) {
             node.close();
-        }
-        if (inspection != null) {
-            inspection.close();
-            inspector.shutdown();
         }
         if (redis != null) {
             redis.close();
@@ -76,7 +66,7 @@ class RedisSharedCallersTest {
     }
 
     private static RedisCommands<String, String> redis() {
-        return inspection.sync();
+        return redis.commands();
     }
 
     private static <T> T get(CompletionStage<T> stage) {

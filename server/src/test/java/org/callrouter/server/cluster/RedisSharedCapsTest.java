@@ -15,8 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.callrouter.routing.caps.CapCounters;
 import org.callrouter.routing.caps.CapWindow;
@@ -46,8 +44,6 @@ class RedisSharedCapsTest {
             .plus(30, ChronoUnit.MINUTES).toEpochMilli();
 
     private static RedisServer redis;
-    private static RedisClient inspector;
-    private static StatefulRedisConnection<String, String> inspection;
 
     private final long[] windows = new long[4];
     private final long[] ends = new long[4];
@@ -55,16 +51,10 @@ class RedisSharedCapsTest {
     @BeforeAll
     static void startRedis() {
         redis = RedisServer.start();
-        inspector = RedisClient.create(redis.uri());
-        inspection = inspector.connect();
     }
 
     @AfterAll
     static void stopRedis() {
-        if (inspection != null) {
-            inspection.close();
-            inspector.shutdown();
-        }
         if (redis != null) {
             redis.close();
         }
@@ -79,7 +69,7 @@ class RedisSharedCapsTest {
     }
 
     private static RedisCommands<String, String> redis() {
-        return inspection.sync();
+        return redis.commands();
     }
 
     private static ClusterConfig node(String id, int leaseMs) {

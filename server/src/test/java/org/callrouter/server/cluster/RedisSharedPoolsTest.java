@@ -18,8 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.callrouter.routing.config.ClusterConfig;
 import org.callrouter.routing.config.PoolConfig;
@@ -50,24 +48,16 @@ class RedisSharedPoolsTest {
     private static final long N3 = 18005550003L;
 
     private static RedisServer redis;
-    private static RedisClient inspector;
-    private static StatefulRedisConnection<String, String> inspection;
 
     private final List<AutoCloseable> open = new ArrayList<>();
 
     @BeforeAll
     static void startRedis() {
         redis = RedisServer.start(62300, 62399);
-        inspector = RedisClient.create(redis.uri());
-        inspection = inspector.connect();
     }
 
     @AfterAll
     static void stopRedis() {
-        if (inspection != null) {
-            inspection.close();
-            inspector.shutdown();
-        }
         if (redis != null) {
             redis.close();
         }
@@ -86,7 +76,7 @@ class RedisSharedPoolsTest {
     }
 
     private static RedisCommands<String, String> redis() {
-        return inspection.sync();
+        return redis.commands();
     }
 
     private static PoolConfig pool(int leaseSeconds, int graceSeconds, String overflow, long... numbers) {

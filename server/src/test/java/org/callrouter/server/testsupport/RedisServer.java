@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import org.callrouter.server.sipua.Ports;
 
 /**
@@ -23,6 +26,9 @@ public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private Process process;
+    /** The test's own connection, to look at what the router wrote (opened at the first {@link #commands}). */
+    private RedisClient inspector;
+    private StatefulRedisConnection<String, String> inspection;
 
     private RedisServer(int port) {
         this.port = port;
@@ -49,6 +55,18 @@ public final class RedisServer implements AutoCloseable {
     /** {@code redis://127.0.0.1:port}. */
     public String uri() {
         return "redis://127.0.0.1:" + port;
+    }
+
+    /**
+     * Synchronous commands on a connection of the test's own, to read and reset what the router
+     * keeps in Redis; opened at the first call, closed with the server.
+     */
+    public synchronized RedisCommands<String, String> commands() {
+        if (inspection == null) {
+            inspector = RedisClient.create(uri());
+            inspection = inspector.connect();
+        }
+        return inspection.sync();
     }
 
     private void launch() {
@@ -131,6 +149,13 @@ public final class RedisServer implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (inspection != null) {
+                inspection.close();
+                inspector.shutdown();
+                inspection = null;
+            }
+        }
         kill();
     }
 }
