@@ -340,6 +340,24 @@ final class Call implements TimerTarget {
         return true;
     }
 
+    /** What an asynchronous step failed with, without the {@link CompletionException} its stage wrapped it in. */
+    private static Throwable unwrapped(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    /**
+     * A step of the cluster's shared store failed: the campaign's {@code on_shared_state_error}
+     * refused the call (503 with its reason), or something else broke (the call fails safe).
+     */
+    private void sharedStepFailed(Throwable error) {
+        final Throwable cause = unwrapped(error);
+        if (cause instanceof SharedStateException) {
+            refuse(503, cause.getMessage());
+        } else {
+            b2bua.failSafe(this, cause);
+        }
+    }
+
     /** On the SIP loop: the visitor Redis found (or the pool's attribution), or the policy's refusal. */
     private void onVisitor(Attribution visitor, Throwable error) {
         try {
@@ -348,13 +366,7 @@ final class Call implements TimerTarget {
             }
             if (error != null) {
                 // Refused unrouted: the record says who called (see finish).
-                final Throwable cause = error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
-                if (cause instanceof SharedStateException) {
-                    refuse(503, cause.getMessage());
-                    return;
-                }
-                b2bua.failSafe(this, cause);
+                sharedStepFailed(error);
                 return;
             }
             final CallContext.Builder context = visitorContext;
@@ -524,13 +536,7 @@ final class Call implements TimerTarget {
                 return;
             }
             if (error != null) {
-                final Throwable cause = error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
-                if (cause instanceof SharedStateException) {
-                    refuse(503, cause.getMessage());
-                    return;
-                }
-                b2bua.failSafe(this, cause);
+                sharedStepFailed(error);
                 return;
             }
             if (!startAttempt(candidate, where, reservation, now)) {
@@ -1258,8 +1264,7 @@ final class Call implements TimerTarget {
         ConversionOutcome conversion = null;
         CallStatus outcome = status;
         String why = reason;
-        Throwable error = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
-                : failure;
+        Throwable error = unwrapped(failure);
         if (error == null && lastReservation != null) {
             try {
                 // The call's view: a side an earlier attempt converted stays converted after a failover.
