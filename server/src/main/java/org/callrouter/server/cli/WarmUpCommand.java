@@ -1,10 +1,9 @@
 package org.callrouter.server.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import org.callrouter.routing.config.ConfigException;
-import org.callrouter.routing.config.ConfigLoader;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.server.RouterServer;
 import picocli.CommandLine.Command;
@@ -29,12 +28,8 @@ public final class WarmUpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        final Path file = config != null ? config : ConfigPaths.defaultConfig();
-        final RouterConfig loaded;
-        try {
-            loaded = ConfigLoader.load(file);
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
+        final RouterConfig loaded = ConfigReports.load(config, new PrintWriter(System.err, true));
+        if (loaded == null) {
             return 1;
         }
         final String done = RouterServer.warmUp(loaded).join();
