@@ -10,7 +10,8 @@
 # Output in $WORKDIR (default /tmp/through-router): NAME.json (loadgen's summary), NAME.txt
 # (its table), NAME-gc.log, NAME-router.log. ROUTER_JAVA_OPTS passes JVM options to the router
 # (the launcher's defaults apply otherwise). HEAP_AT=SECONDS also prints the router's heap after
-# a full collection that many seconds into the run (for concurrent-100k).
+# a full collection that many seconds into the run (for concurrent-100k), and writes the live
+# objects' class histogram to NAME-histogram.txt.
 # Loopback only; ports 5060, 5080, 5081, 8080.
 set -u
 name=$1; shift
@@ -38,7 +39,8 @@ if [ -n "${HEAP_AT:-}" ]; then
   ( sleep "$HEAP_AT"
     jcmd "$pid" GC.run >/dev/null
     echo "router heap $HEAP_AT s into the run, after a full collection:"
-    jcmd "$pid" GC.heap_info | sed -n 2,3p ) >"$work/$name-heap.txt" 2>&1 &
+    jcmd "$pid" GC.heap_info | sed -n 2,3p
+    jcmd "$pid" GC.class_histogram >"$work/$name-histogram.txt" ) >"$work/$name-heap.txt" 2>&1 &
 fi
 
 ./loadgen run --target 127.0.0.1:5060 --handlers 5080,5081 --summary "$work/$name.json" "$@" \

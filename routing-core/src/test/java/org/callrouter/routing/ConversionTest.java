@@ -80,6 +80,26 @@ class ConversionTest {
     }
 
     @Test
+    void aSettledPlanStillDecidesTheConversionButNoLongerRoutes() {
+        open(TIMER.replace("handlers: [a, b]", "handlers: [a]"));
+        RoutingPlan plan = route("+12125550100", "call-1");
+        Candidate a = plan.candidates().get(0);
+        Reservation reservation = plan.reserve(a, clock.millis());
+        reservation.answered(clock.millis());
+        plan.settle();
+        clock.advanceMs(45_000);
+        reservation.ended(clock.millis(), 45_000);
+        assertEquals("timer 45s >= 30s", plan.conversion().source().reason());
+        assertTrue(plan.conversion().converted());
+        assertEquals("c", plan.campaignId());
+        assertNull(plan.attribution(), "no pool");
+        assertThrows(IllegalStateException.class, plan::tags);
+        assertThrows(IllegalStateException.class, plan::callerNumber);
+        assertThrows(IllegalStateException.class, plan::candidates);
+        assertThrows(IllegalStateException.class, () -> plan.reserve(a, clock.millis()));
+    }
+
+    @Test
     void dedupeWindowsPerSide() {
         open(TIMER.replace("handlers: [a, b]", "handlers: [a]"));
         ConversionOutcome first = call("+12125550100", "call-1", 100);

@@ -136,8 +136,14 @@ public abstract class SipMessage {
      * quotes or angle brackets), each element trimmed; empty elements are dropped.
      */
     public List<String> headerValues(HeaderName name) {
+        final int first = headers.indexOf(name, 0);
+        if (first < 0) {
+            // The usual case (no Record-Route, no Route...): nothing to allocate, nothing for a
+            // dialog to keep.
+            return List.of();
+        }
         List<String> out = new ArrayList<>(2);
-        for (int i = headers.indexOf(name, 0); i >= 0; i = headers.indexOf(name, i + 1)) {
+        for (int i = first; i >= 0; i = headers.indexOf(name, i + 1)) {
             if (!name.isListValued()) {
                 out.add(headerValue(i));
                 continue;

@@ -36,7 +36,7 @@ final class AckRepeater implements ClientTransactionListener {
         this.b2bua = b2bua;
         this.ack = ack;
         this.destination = answered.destination;
-        this.answeredTag = answered.remoteTag;
+        this.answeredTag = answered.remoteTag();
     }
 
     @Override

@@ -24,6 +24,7 @@ import org.callrouter.sip.header.SessionExpires;
 import org.callrouter.sip.uri.Uri;
 import org.callrouter.sip.validate.Rejection;
 import org.callrouter.sip.validate.RequestValidator;
+import org.callrouter.server.RepeatedStrings;
 import org.callrouter.server.callback.CallbackListener;
 import org.callrouter.server.callback.CallbackOutcome;
 import org.callrouter.server.callback.CallbackRequest;
@@ -96,6 +97,8 @@ public final class B2bua implements TransactionUser {
     private Executor sipLoop;
     private final Object2ObjectHashMap<String, Call> calls = new Object2ObjectHashMap<>();
     private final ObjectHashSet<Call> live = new ObjectHashSet<>();
+    /** Peers' Contact URIs: a handler or a carrier's gateway sends the same one call after call. */
+    private final RepeatedStrings remoteTargets = new RepeatedStrings();
     private volatile boolean draining;
     private final Trunks trunks;
     /** What the overload bounds count: this B2BUA's calls, or every SIP worker's ({@link #load}). */
@@ -583,9 +586,9 @@ public final class B2bua implements TransactionUser {
     void updateTarget(SipMessage message, Dialog dialog) {
         final List<NameAddress> contacts = message.contacts();
         if (!contacts.isEmpty()) {
-            dialog.remoteTarget = contacts.get(0).uri().toString();
+            dialog.remoteTarget = remoteTargets.canonical(contacts.get(0).uri().toString());
         } else if (dialog.remoteTarget == null) {
-            dialog.remoteTarget = message.from().uri().toString();
+            dialog.remoteTarget = remoteTargets.canonical(message.from().uri().toString());
         }
         final Destination next;
         if (!dialog.routeSet.isEmpty()) {

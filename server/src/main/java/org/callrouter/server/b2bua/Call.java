@@ -72,7 +72,11 @@ final class Call implements TimerTarget {
 
     final B2bua b2bua;
     final String id;
-    final String key;
+    /**
+     * The call's secret key (the handler's X-Call-Key, the record, the live-call store); null
+     * once the carrier acknowledged the answer, when all of those have it.
+     */
+    String key;
     /** The carrier's INVITE transaction; dropped once the carrier acknowledged the answer. Null for a callback. */
     private InviteServerTransaction invite;
     private final long inviteCseq;
@@ -125,7 +129,7 @@ final class Call implements TimerTarget {
         this.carrier = new Dialog(request.callId(),
                 request.header(HeaderName.TO) + ";tag=" + org.callrouter.server.transaction.BranchIds.tag(),
                 request.header(HeaderName.FROM), 0);
-        carrier.remoteTag = request.fromTag();
+        carrier.remoteTag(request.fromTag());
         carrier.routeSet = request.headerValues(HeaderName.RECORD_ROUTE);
         carrier.destination = invite.peer();
         carrier.peer = invite.peer();
@@ -193,7 +197,7 @@ final class Call implements TimerTarget {
     }
 
     String carrierTag() {
-        return carrier.localTag;
+        return carrier.localTag();
     }
 
     /**
@@ -795,9 +799,13 @@ final class Call implements TimerTarget {
         if (fromCarrier && state == State.ANSWERED && ack.cseq().number() == inviteCseq) {
             invite.acknowledged();
             // A long call keeps only what its dialogs and its record need: the INVITE and its
-            // answer go (kilobytes per call, times 100,000 live calls); the plan stays, it
-            // decides the call's conversion at the end.
+            // answer go (kilobytes per call, times 100,000 live calls); the plan stays, as it
+            // decides the call's conversion at the end, but lets go of what only routing needed.
             invite = null;
+            if (plan != null) {
+                plan.settle();
+            }
+            key = null;
             state(State.CONFIRMED, "carrier acknowledged");
             if (handlerHungUp) {
                 b2bua.sendBye(carrier);

@@ -36,7 +36,7 @@ public final class DialogSnapshots {
     }
 
     private static LiveLeg leg(Dialog dialog) {
-        return new LiveLeg(dialog.callId, dialog.localHeader, dialog.remoteHeader, dialog.remoteTarget,
+        return new LiveLeg(dialog.callId, dialog.localHeader, dialog.remoteHeader(), dialog.remoteTarget,
                 dialog.routeSet, dialog.destination.transport(),
                 dialog.destination.address().getAddress().getHostAddress(), dialog.destination.address().getPort(),
                 dialog.localCseq);

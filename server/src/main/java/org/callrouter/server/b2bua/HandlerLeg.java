@@ -243,7 +243,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
             }
         } else if (status < 300) {
             if (answered) {
-                if (Objects.equals(response.toTag(), dialog.remoteTag)) {
+                if (dialog.isRemoteTag(response.toTag())) {
                     resendAck();
                 } else if (lateFork == null || !lateFork.tag().equals(response.toTag())) {
                     // Another fork answered while a callback holds this leg's ACK (RFC 3725 flow I).
@@ -269,8 +269,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
             sendAck();
             // Nothing is cancelled once answered. The transaction lingers for 64*T1 to catch
             // copies of the 2xx; all it needs for them is the ACK, not this leg and its call.
-            invite.listener(new AckRepeater(call.b2bua, ack, dialog, prack == null ? Map.of() : prack.cseqsByTag()));
-            invite = null;
+            handOverAck(prack == null ? Map.of() : prack.cseqsByTag());
             call.onLegAnswered(this, response);
         } else {
             if (status == 503 && tryNextDestination() || status == 422 && retryWithLongerInterval(response)) {
@@ -386,7 +385,7 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
         call.b2bua.updateTarget(response, dialog);
         if (prack != null) {
             // PRACKs in the early dialog used CSeq numbers the confirmed dialog must go on from.
-            dialog.localCseq = Math.max(dialog.localCseq, prack.cseqOf(dialog.remoteTag));
+            dialog.localCseq = Math.max(dialog.localCseq, prack.cseqOf(dialog.remoteTag()));
         }
         if (timerOffered && response.hasHeader(HeaderName.SESSION_EXPIRES)) {
             try {
@@ -423,8 +422,18 @@ final class HandlerLeg implements ClientTransactionListener, TimerTarget {
     void acknowledge(String contentType, byte[] body) {
         sendAck(contentType, body);
         if (invite != null) {
-            invite.listener(new AckRepeater(call.b2bua, ack, dialog));
-            invite = null;
+            handOverAck(Map.of());
         }
+    }
+
+    /**
+     * The lingering INVITE transaction answers copies of the 2xx from now on. The leg lets go
+     * of the ACK: only copies reach it (via the transaction), and a long call would otherwise
+     * keep a few hundred bytes it never sends again (times 100,000 live calls).
+     */
+    private void handOverAck(Map<String, Long> earlyCseqs) {
+        invite.listener(new AckRepeater(call.b2bua, ack, dialog, earlyCseqs));
+        invite = null;
+        ack = null;
     }
 }

@@ -83,7 +83,7 @@ final class HandlerPrack {
     /** The highest CSeq any early dialog with {@code tag} used: the confirmed dialog goes on from it. */
     long cseqOf(String tag) {
         for (int i = 0; i < forkCount; i++) {
-            if (forks[i].dialog.remoteTag.equals(tag)) {
+            if (forks[i].dialog.isRemoteTag(tag)) {
                 return forks[i].dialog.localCseq;
             }
         }
@@ -94,7 +94,7 @@ final class HandlerPrack {
     Map<String, Long> cseqsByTag() {
         final Map<String, Long> cseqs = new HashMap<>(forkCount * 2);
         for (int i = 0; i < forkCount; i++) {
-            cseqs.put(forks[i].dialog.remoteTag, forks[i].dialog.localCseq);
+            cseqs.put(forks[i].dialog.remoteTag(), forks[i].dialog.localCseq);
         }
         return cseqs;
     }
@@ -103,7 +103,7 @@ final class HandlerPrack {
     private Fork forkOf(SipResponse response, long inviteCseq) {
         final String tag = response.toTag();
         for (int i = 0; i < forkCount; i++) {
-            if (forks[i].dialog.remoteTag.equals(tag)) {
+            if (forks[i].dialog.isRemoteTag(tag)) {
                 latest = forks[i];
                 return latest;
             }

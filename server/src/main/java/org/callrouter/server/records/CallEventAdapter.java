@@ -7,6 +7,7 @@ import java.util.List;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
+import org.callrouter.server.RepeatedStrings;
 import org.agrona.concurrent.MessageHandler;
 import org.callrouter.routing.ConversionOutcome;
 import org.callrouter.routing.criteria.BuiltinTag;

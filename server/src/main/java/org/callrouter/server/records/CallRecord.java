@@ -35,8 +35,10 @@ public final class CallRecord {
     String callbackOf;
     String callbackId;
     int callbackAttempt;
-    final List<Attempt> attempts = new ArrayList<>(2);
-    final List<Skip> skipped = new ArrayList<>(0);
+    /** One attempt, the usual case, in an immutable list of one; a list of its own from the second on. */
+    private List<Attempt> attempts = List.of();
+    /** Empty and shared until a skip comes: most calls have none, and a record lives as long as its call. */
+    private List<Skip> skipped = List.of();
     String handler;
     long answeredMs = NO_TIME;
     long endedMs = NO_TIME;
@@ -162,6 +164,24 @@ public final class CallRecord {
     }
 
     /** Handlers left out and why. */
+    void attempt(Attempt attempt) {
+        if (attempts.isEmpty()) {
+            attempts = List.of(attempt);
+            return;
+        }
+        if (attempts.size() == 1) {
+            attempts = new ArrayList<>(attempts);
+        }
+        attempts.add(attempt);
+    }
+
+    void skipped(Skip skip) {
+        if (skipped.isEmpty()) {
+            skipped = new ArrayList<>(2);
+        }
+        skipped.add(skip);
+    }
+
     public List<Skip> skipped() {
         return Collections.unmodifiableList(skipped);
     }

@@ -102,14 +102,14 @@ final class RecordAssembler implements CallEvents {
 
     @Override
     public void skipped(String callId, String handlerId, String reason) {
-        record(callId).skipped.add(new Skip(handlerId, reason));
+        record(callId).skipped(new Skip(handlerId, reason));
     }
 
     @Override
     public void attemptStarted(String callId, String handlerId, long atMs) {
         final CallRecord r = record(callId);
         final CallRecord.Attempt attempt = new CallRecord.Attempt(handlerId, atMs);
-        r.attempts.add(attempt);
+        r.attempt(attempt);
         tell(sink -> sink.onSelected(r, attempt));
     }
 
@@ -120,7 +120,7 @@ final class RecordAssembler implements CallEvents {
         final CallRecord.Attempt attempt;
         if (started == null || started.result != null) {
             attempt = new CallRecord.Attempt(handlerId, CallRecord.NO_TIME);
-            r.attempts.add(attempt);
+            r.attempt(attempt);
             r.incomplete = true;
         } else {
             attempt = started;

@@ -240,10 +240,10 @@ public final class RecordJson {
             attempt.endedMs = millis(a, "ended_at");
             attempt.result = attemptResult(text(a, "result"));
             attempt.sipStatus = a.path("sip_status").asInt();
-            r.attempts.add(attempt);
+            r.attempt(attempt);
         }
         for (JsonNode s : line.path("skipped")) {
-            r.skipped.add(new Skip(s.path("handler").asText(), s.path("reason").asText()));
+            r.skipped(new Skip(s.path("handler").asText(), s.path("reason").asText()));
         }
         final TagArray tags = new TagArray(line.path("tags").size());
         for (Iterator<Map.Entry<String, JsonNode>> it = line.path("tags").fields(); it.hasNext(); ) {

@@ -1,6 +1,8 @@
 package org.callrouter.server.b2bua;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -19,7 +21,7 @@ class DialogTest {
 
     private static Dialog carrierDialog() {
         final Dialog dialog = new Dialog("abc@192.0.2.10", "<sip:18005550100@router>;tag=ours", "<sip:caller@x>", 0);
-        dialog.remoteTag = "theirs";
+        dialog.remoteTag("theirs");
         dialog.peer = CARRIER;
         dialog.destination = Destination.of(Transport.UDP, new InetSocketAddress("198.51.100.7", 5070));
         return dialog;
@@ -52,15 +54,36 @@ class DialogTest {
     @Test
     void aPeerWithoutAFromTagMatchesOnlyWithoutOne() {
         final Dialog dialog = carrierDialog();
-        dialog.remoteTag = null;
+        dialog.remoteTag(null);
         assertTrue(dialog.matches(bye("abc@192.0.2.10", null, "ours")));
         assertFalse(dialog.matches(bye("abc@192.0.2.10", "made-up", "ours")));
     }
 
     @Test
+    void thePeersTagIsFoundInItsHeaderOrKeptApart() {
+        final Dialog dialog = carrierDialog();
+        dialog.remote("<sip:theirs@x>;TAG=theirs;x=1", "theirs");
+        assertEquals("theirs", dialog.remoteTag());
+        assertTrue(dialog.matches(bye("abc@192.0.2.10", "theirs", "ours")));
+        assertFalse(dialog.matches(bye("abc@192.0.2.10", "their", "ours")), "a prefix of the tag");
+        assertFalse(dialog.matches(bye("abc@192.0.2.10", "theirs2", "ours")), "a longer tag");
+        dialog.remote("<sip:caller@x>;tag=theirs-and-more", "theirs");
+        assertEquals("theirs", dialog.remoteTag(), "not the header's tag parameter: kept apart");
+        assertTrue(dialog.isRemoteTag("theirs"));
+        assertFalse(dialog.isRemoteTag("theirs-and-more"));
+        dialog.remote("<sip:caller@x>", null);
+        assertNull(dialog.remoteTag());
+        assertTrue(dialog.isRemoteTag(null));
+        assertFalse(dialog.isRemoteTag("theirs"));
+        assertEquals("ours", dialog.localTag());
+        assertFalse(dialog.matchesLocalTag(bye("abc@192.0.2.10", null, "ours2")), "a longer local tag");
+        assertFalse(dialog.matchesLocalTag(bye("abc@192.0.2.10", null, "our")), "a prefix of the local tag");
+    }
+
+    @Test
     void anEarlyDialogMatchesOnTheCallIdAndOurTag() {
         final Dialog dialog = carrierDialog();
-        dialog.remoteTag = null;
+        dialog.remoteTag(null);
         assertTrue(dialog.matchesLocalTag(bye("abc@192.0.2.10", "any", "ours")));
         assertFalse(dialog.matchesLocalTag(bye("abc@192.0.2.10", "any", "guess")));
         assertFalse(dialog.matchesLocalTag(bye("other@192.0.2.10", "any", "ours")));

@@ -59,12 +59,12 @@ class JournalTest {
         r.campaign = campaign;
         r.source = "web";
         r.tags = Map.of("caller_state", "CA", "note", "say \"hi\" \u00e9");
-        r.skipped.add(new Skip("closed-one", "closed"));
+        r.skipped(new Skip("closed-one", "closed"));
         final CallRecord.Attempt a = new CallRecord.Attempt("first", receivedMs + 5);
         a.endedMs = receivedMs + 1_000;
         a.result = status == CallStatus.COMPLETED ? AttemptResult.ANSWERED : AttemptResult.BUSY;
         a.sipStatus = status == CallStatus.COMPLETED ? 200 : 486;
-        r.attempts.add(a);
+        r.attempt(a);
         if (status == CallStatus.COMPLETED) {
             r.handler = "first";
             r.answeredMs = receivedMs + 1_000;
@@ -180,7 +180,7 @@ class JournalTest {
             r.source = i < 3 ? "web" : "radio";
             if (i == 1) {
                 // Tried, not answered: the handler filter still finds the call.
-                r.attempts.add(new CallRecord.Attempt("second", T0 + i * 1_000 + 10));
+                r.attempt(new CallRecord.Attempt("second", T0 + i * 1_000 + 10));
             }
             journal.onEnded(r);
         }

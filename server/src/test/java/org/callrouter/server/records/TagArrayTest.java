@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import org.callrouter.server.RepeatedStrings;
 import org.junit.jupiter.api.Test;
 
 class TagArrayTest {
