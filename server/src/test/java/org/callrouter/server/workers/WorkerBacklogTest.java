@@ -20,25 +20,38 @@ class WorkerBacklogTest {
             final WorkerBacklog backlog = new WorkerBacklog(Backlog.NONE, loop, 1);
             assertFalse(backlog.backlogged(), "an idle loop");
             final CountDownLatch release = new CountDownLatch(1);
+            final CountDownLatch running = new CountDownLatch(1);
             loop.execute(() -> {
+                running.countDown();
                 try {
                     release.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             });
-            for (int i = 0; i < WorkerBacklog.MAX_QUEUED; i++) {
-                loop.execute(() -> { });
+            // Off the queue and blocking the loop before the count starts, or the count is one more.
+            assertTrue(running.await(30, TimeUnit.SECONDS), "the loop runs the blocking task");
+            try {
+                fillAndDrain(loop, backlog, release);
+            } finally {
+                release.countDown(); // a failed assertion must not leave the loop blocked for the shutdown
             }
-            assertFalse(backlog.backlogged(), "exactly the bound queued");
-            loop.execute(() -> { });
-            assertTrue(backlog.backlogged(), "one over the bound");
-            release.countDown();
-            loop.submit(() -> { }).get(30, TimeUnit.SECONDS);
-            assertFalse(backlog.backlogged(), "drained");
         } finally {
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    private static void fillAndDrain(DefaultEventLoop loop, WorkerBacklog backlog, CountDownLatch release)
+            throws Exception {
+        for (int i = 0; i < WorkerBacklog.MAX_QUEUED; i++) {
+            loop.execute(() -> { });
+        }
+        assertFalse(backlog.backlogged(), "exactly the bound queued");
+        loop.execute(() -> { });
+        assertTrue(backlog.backlogged(), "one over the bound");
+        release.countDown();
+        loop.submit(() -> { }).get(30, TimeUnit.SECONDS);
+        assertFalse(backlog.backlogged(), "drained");
     }
 
     @Test
