@@ -55,7 +55,7 @@ public final class RoutingPlan {
     private final Router router;
     private final Outcome outcome;
     private final String reason;
-    /** The call as the server described it; null once {@link #settle settled}. */
+    /** The call as the server described it; null once (and only once) {@link #settle settled}. */
     private CallContext call;
     private final long nowMs;
     private final long dialed;
@@ -75,7 +75,6 @@ public final class RoutingPlan {
     private int ordered;
     /** Per campaign link, why it was skipped ({@link HandlerRoute#check} codes; 0 = eligible). */
     private byte[] reasons;
-    private boolean settled;
     /** A view over {@link #order}, made when first asked for (a refused call never needs one); null once settled. */
     private List<Candidate> candidates;
     /** Skips found by {@link #reserve} (caps that ran out since the plan was made). */
@@ -198,7 +197,6 @@ public final class RoutingPlan {
      * #skipped()} and the reservations throw {@link IllegalStateException}.
      */
     public synchronized void settle() {
-        settled = true;
         call = null;
         tags = null;
         order = NO_ORDER;
@@ -207,7 +205,7 @@ public final class RoutingPlan {
     }
 
     private void requireUnsettled() {
-        if (settled) {
+        if (call == null) {
             throw new IllegalStateException("the plan of an answered call keeps no routing context");
         }
     }
