@@ -8,6 +8,10 @@
 #
 #   loadtest/bench/startup.sh [RUNS] [STEPS]        # defaults: 1 run, 12 steps (2 minutes)
 #
+# The generator starts when the router listens, so it is as cold as the router: its figures include
+# its own JIT and GC. Where tcpdump runs (as root), each run is also captured on the loopback and
+# router-side.py prints the router's own share per 10 s from kernel timestamps at port 5060.
+#
 # Loopback only (the through-router.sh ports: 5060, handlers 5080/5081); output kept in WORKDIR
 # (default /tmp/startup), one directory per run. ROUTER_JAVA_OPTS adds JVM options.
 set -eu
@@ -19,6 +23,12 @@ ramp=$(printf '1000,%.0s' $(seq 1 "$steps")); ramp=${ramp%,}
 for run in $(seq 1 "$runs"); do
   dir=$work/run$run
   mkdir -p "$dir"
+  capture=
+  if command -v tcpdump >/dev/null && [ "$(id -u)" = 0 ]; then
+    tcpdump -i lo -s 700 -w "$dir/sip.pcap" 'udp port 5060' >"$dir/tcpdump.log" 2>&1 &
+    capture=$!
+    sleep 1
+  fi
   launched=$(date +%s.%N)
   ROUTER_JAVA_OPTS="${ROUTER_JAVA_OPTS:-} -Dlog.looplag=debug" WORKDIR=$dir \
     "$repo/loadtest/bench/through-router.sh" startup -- --ramp "$ramp" --step 10s --warmup 0s -q >"$dir/run.txt" 2>&1
@@ -41,4 +51,8 @@ PY
   echo "  SIP loop, worst lag per 10 s (ms):" \
     "$(sed -n 's/.*SIP loop: worst lag \([0-9.]*\) ms.*/\1/p' "$dir/startup-router.log" | head -n "$steps" | tr '\n' ' ')"
   grep -h "router: CPU\|router GC" "$dir/run.txt" | sed 's/^/  /'
+  if [ -n "$capture" ]; then
+    kill "$capture" || true; wait "$capture" 2>/dev/null || true
+    "$repo/loadtest/bench/router-side.py" "$dir/sip.pcap" | sed 's/^/  /'
+  fi
 done

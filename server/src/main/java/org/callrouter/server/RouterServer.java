@@ -80,9 +80,6 @@ public final class RouterServer implements AutoCloseable {
     private static final long TICK_MS = 8;
     /** System property: {@code false} skips the JIT warm-up before the sockets open (tests start many routers). */
     public static final String WARMUP_PROPERTY = "callrouter.warmup";
-    /** Datagrams each way through the transports in the warm-up, at most, or this long. */
-    private static final int WARMUP_DATAGRAMS = 100_000;
-    private static final long WARMUP_DATAGRAMS_NS = 2_000_000_000L;
     private static final String WARMED_UP = "call path warmed up: ";
     /** Start and reload wait for handler names this many query timeouts (NAPTR, SRV, A in a row, and one more). */
     private static final int RESOLVE_WAIT_QUERIES = 4;
@@ -117,19 +114,23 @@ public final class RouterServer implements AutoCloseable {
     private final TrackingServer tracking;
     /** What the tracking listener counted; outlives reloads. */
     private final TrackingStats trackingStats = new TrackingStats();
+    /** The warm-up's router: its start and stop are not the operator's to read about. */
+    private final boolean quiet;
     private volatile boolean draining;
     private boolean closed;
 
     private RouterServer(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
-                         CrashRecovery recovery, SessionListener visits, CompletableFuture<String> warmup) {
+                         CrashRecovery recovery, SessionListener visits, CompletableFuture<String> warmup,
+                         boolean quiet) {
         this.config = config;
+        this.quiet = quiet;
         final ServerSettings settings = config.server();
         final ServerSettings.Sip sip = settings.sip();
         // The admin API's explain asks this router too, from its own threads: each thread draws
         // from its own ThreadLocalRandom, asked for at each draw (a shared instance would leave
         // the seed of a thread that never called current() uninitialised).
         final RandomGenerator perThread = () -> ThreadLocalRandom.current().nextLong();
-        final StartPhases phases = new StartPhases();
+        final StartPhases phases = quiet ? StartPhases.silent() : new StartPhases();
         this.router = Router.open(config, wall, perThread);
         phases.ended("routing stores opened (" + router.numbers().size() + " numbers)");
         // Before the tracking listener starts, so that no visitor session goes untold.
@@ -240,10 +241,12 @@ public final class RouterServer implements AutoCloseable {
                 router.close();
             }
         }
-        LOG.info("router listening on {} ({}, {} SIP worker{}), {} campaigns, {} handlers, {} numbers, data in {}; {} ms "
-                + "after the process started", transport.bound(), netty.epoll() ? "epoll" : "nio", workerCount,
-                workerCount == 1 ? "" : "s", config.campaigns().size(), config.handlers().size(),
-                router.numbers().size(), settings.dataDir().toAbsolutePath(), StartPhases.sinceProcessStartMs());
+        if (!quiet) {
+            LOG.info("router listening on {} ({}, {} SIP worker{}), {} campaigns, {} handlers, {} numbers, data in {}; "
+                    + "{} ms after the process started", transport.bound(), netty.epoll() ? "epoll" : "nio", workerCount,
+                    workerCount == 1 ? "" : "s", config.campaigns().size(), config.handlers().size(),
+                    router.numbers().size(), settings.dataDir().toAbsolutePath(), StartPhases.sinceProcessStartMs());
+        }
     }
 
     /**
@@ -284,10 +287,10 @@ public final class RouterServer implements AutoCloseable {
     }
 
     /**
-     * Starts compiling the call path ({@link Warmup}, {@link TransportWarmup}) on a thread of its
-     * own, so that it runs while the rest of the router opens; the router's sockets open when it
-     * is done. Only an optimisation: when it fails (no temporary directory, no loopback port) the
-     * router starts cold, with a warning. Off (at once complete) when the system property
+     * Starts compiling the call path ({@link Warmup}) on a thread of its own, so that it runs while
+     * the rest of the router opens; the router's sockets open when it is done. Only an
+     * optimisation: when it fails (no temporary directory, no loopback port) the router starts
+     * cold, with a warning. Off (at once complete) when the system property
      * {@value #WARMUP_PROPERTY} is {@code false}.
      *
      * @return what was run, for the start's phase line
@@ -297,8 +300,9 @@ public final class RouterServer implements AutoCloseable {
             return CompletableFuture.completedFuture("warm-up off (" + WARMUP_PROPERTY + "=false)");
         }
         final CompletableFuture<String> done = new CompletableFuture<>();
+        final int workers = config.server().sip().workers();
         final boolean leadStore = config.server().store().enabled();
-        final Thread thread = new Thread(() -> done.complete(warmUp(leadStore)), "warm-up");
+        final Thread thread = new Thread(() -> done.complete(warmUp(workers, leadStore)), "warm-up");
         thread.setDaemon(true);
         thread.start();
         return done;
@@ -309,18 +313,17 @@ public final class RouterServer implements AutoCloseable {
         return result.startsWith(WARMED_UP);
     }
 
-    private static String warmUp(boolean leadStore) {
+    private static String warmUp(int workers, boolean leadStore) {
         final long startNs = System.nanoTime();
         try {
             // Its own error handler: what the synthetic calls run into is not the router's error count.
             final DistinctErrorHandler errors = new DistinctErrorHandler();
-            final Warmup.Result warmup = Warmup.run(leadStore, errors);
-            final long echoes = TransportWarmup.run(warmup.messages(), WARMUP_DATAGRAMS, WARMUP_DATAGRAMS_NS, errors);
-            return WARMED_UP + warmup.calls() + " synthetic calls (" + warmup.recorded()
+            final Warmup.Result warmup = Warmup.run(workers, leadStore, errors);
+            return WARMED_UP + warmup.calls() + " synthetic calls over loopback (" + warmup.fullSpeed()
+                    + " at full speed, the rest in " + warmup.settleMs() + " ms while the JIT "
+                    + (warmup.settled() ? "finished" : "was still compiling") + "; " + warmup.recorded()
                     + " journal lines" + (warmup.stored() < 0 ? "" : ", " + warmup.stored() + " calls stored")
-                    + "), " + echoes * 2
-                    + " datagrams over loopback, " + (System.nanoTime() - startNs) / 1_000_000
-                    + " ms on the warm-up thread";
+                    + "), " + (System.nanoTime() - startNs) / 1_000_000 + " ms on the warm-up thread";
         } catch (RuntimeException e) {
             LOG.warn("warm-up skipped, the first calls will be slower: {}", e.toString());
             return "warm-up failed";
@@ -334,7 +337,7 @@ public final class RouterServer implements AutoCloseable {
      * @throws IllegalArgumentException when the TLS certificate, key or CA file cannot be used.
      */
     public static RouterServer start(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters) {
-        return new RouterServer(config, wall, events, counters, null, SessionListener.NONE, warmUp(config));
+        return new RouterServer(config, wall, events, counters, null, SessionListener.NONE, warmUp(config), false);
     }
 
     /**
@@ -343,7 +346,7 @@ public final class RouterServer implements AutoCloseable {
      */
     public static RouterServer start(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
                                      CrashRecovery recovery) {
-        return new RouterServer(config, wall, events, counters, recovery, SessionListener.NONE, warmUp(config));
+        return new RouterServer(config, wall, events, counters, recovery, SessionListener.NONE, warmUp(config), false);
     }
 
     /**
@@ -353,7 +356,18 @@ public final class RouterServer implements AutoCloseable {
      */
     public static RouterServer start(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
                                      CrashRecovery recovery, SessionListener visits, CompletableFuture<String> warmup) {
-        return new RouterServer(config, wall, events, counters, recovery, visits, warmup);
+        return new RouterServer(config, wall, events, counters, recovery, visits, warmup, false);
+    }
+
+    /**
+     * The warm-up's router ({@link Warmup}): as {@link #start(RouterConfig, Clock, CallEvents,
+     * MessageCounters, CrashRecovery)}, without a warm-up of its own and without logging its start
+     * and stop.
+     */
+    static RouterServer startForWarmup(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
+                                       CrashRecovery recovery) {
+        return new RouterServer(config, wall, events, counters, recovery, SessionListener.NONE,
+                CompletableFuture.completedFuture("none"), true);
     }
 
     /** The sockets bound, with real ports. */
@@ -590,7 +604,9 @@ public final class RouterServer implements AutoCloseable {
             tls.close();
         }
         router.close();
-        LOG.info("router stopped");
+        if (!quiet) {
+            LOG.info("router stopped");
+        }
     }
 
     /**

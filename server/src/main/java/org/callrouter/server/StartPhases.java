@@ -15,7 +15,21 @@ public final class StartPhases {
 
     private static final Logger LOG = LoggerFactory.getLogger(StartPhases.class);
 
+    private final boolean log;
     private long phaseStartNs = System.nanoTime();
+
+    public StartPhases() {
+        this(true);
+    }
+
+    private StartPhases(boolean log) {
+        this.log = log;
+    }
+
+    /** Phases that are not logged: the warm-up's own router starting (not the operator's). */
+    static StartPhases silent() {
+        return new StartPhases(false);
+    }
 
     /** Logs how long the JVM took to reach {@code main} (its own start and the heap's pre-touch). */
     public static void jvmStarted() {
@@ -26,7 +40,9 @@ public final class StartPhases {
     /** Logs {@code phase} with the time since the last phase ended (or since this object was made). */
     public void ended(String phase) {
         final long now = System.nanoTime();
-        LOG.info("start: {} in {} ms", phase, (now - phaseStartNs) / 1_000_000);
+        if (log) {
+            LOG.info("start: {} in {} ms", phase, (now - phaseStartNs) / 1_000_000);
+        }
         phaseStartNs = now;
     }
 

@@ -3,94 +3,58 @@ package org.callrouter.server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 
 import org.agrona.ErrorHandler;
-import org.callrouter.routing.Router;
 import org.callrouter.routing.config.ConfigException;
 import org.callrouter.routing.config.ConfigLoader;
 import org.callrouter.routing.config.RouterConfig;
 import org.callrouter.routing.config.ServerSettings;
-import org.callrouter.sip.codec.InboundMessage;
-import org.callrouter.sip.codec.SipParser;
-import org.callrouter.sip.codec.SipRequestBuilder;
-import org.callrouter.sip.codec.SipResponseBuilder;
-import org.callrouter.sip.message.HeaderName;
-import org.callrouter.sip.message.SipMessage;
-import org.callrouter.sip.message.SipMethod;
-import org.callrouter.sip.message.SipRequest;
-import org.callrouter.sip.message.SipResponse;
-import org.callrouter.sip.uri.Uri;
-import org.callrouter.sip.validate.RequestValidator;
-import org.callrouter.server.b2bua.B2bua;
-import org.callrouter.server.b2bua.B2buaSettings;
-import org.callrouter.server.b2bua.LocalContact;
-import org.callrouter.server.b2bua.SipTargets;
 import org.callrouter.server.leads.JournalIngest;
 import org.callrouter.server.leads.StoreFeed;
+import org.callrouter.server.metrics.RouterMetrics;
 import org.callrouter.server.records.RecordPipeline;
 import org.callrouter.server.recovery.CrashRecovery;
 import org.callrouter.server.recovery.LiveCallReleaser;
-import org.callrouter.server.timer.TimerService;
-import org.callrouter.server.transaction.InboundDispatcher;
-import org.callrouter.server.transaction.MessageCounters;
-import org.callrouter.server.transaction.SipTimers;
-import org.callrouter.server.transaction.TransactionLayer;
-import org.callrouter.server.transport.Backlog;
-import org.callrouter.server.transport.Destination;
-import org.callrouter.server.transport.SipSender;
-import org.callrouter.server.transport.Transport;
 
 /**
- * Places some thousands of synthetic calls through the real call path before the sockets open:
- * the codec, the transaction layer, the B2BUA, the timer wheel and a routing decision with caps
- * and a conversion rule, against a throwaway router in a temporary directory, with a carrier
- * and a handler played in memory. The calls' events go through a real record pipeline into a
- * journal in that directory, their answered legs into a live-call store there, and, when the
- * router keeps a lead store, an ingest takes the journal into an embedded store there too.
- * Nothing touches the network or the real stores.
+ * Places some thousands of synthetic calls through a throwaway router before the real one's
+ * sockets open: a {@link RouterServer} like the real one (the same number of SIP workers, their
+ * hand-off and senders, the transport on a loopback port, the transaction layer, the B2BUA, a
+ * routing decision with caps and a conversion rule, the message metrics) over a temporary
+ * directory, its far ends played over loopback by a {@link WarmupPeer} in two carriers' styles.
+ * The calls' events go through a real record pipeline into a journal in that directory, their
+ * answered legs into a live-call store there, and, when the router keeps a lead store, an ingest
+ * takes the journal into an embedded store there too. Nothing touches the real sockets or stores.
+ * <p>
+ * Two phases: calls as fast as they complete for up to 3 s, then a call every 2 ms until the
+ * JIT has settled ({@link JitSettling}), for up to 2 s more.
  * <p>
  * Why: a JVM interprets code until the JIT has compiled it, and compiling takes the CPU the SIP
- * loop needs. Without this, the first few hundred calls after a start take tens of
- * milliseconds each, the loop falls behind for a few hundred milliseconds, and calls arriving at
- * a rate the warm router handles with ease wait, or are refused as an overload. The records,
- * the live-call store and the ingest run on other threads, but on a two-core machine their
- * first compilations (JSON, dates, Chronicle Map writes, the store's appender: some thousands of
- * methods) took the SIP loop's core in the first seconds after a start just the same.
+ * loop needs. Without a warm-up the first few hundred calls after a start take tens of
+ * milliseconds each and the loop falls behind. The warm-up runs the arrangement real traffic
+ * meets: an earlier one drove a B2BUA with an in-memory hand-off, and when real calls came the
+ * JIT threw away methods it had compiled (other receiver types, other branches: the workers'
+ * hand-off, their senders, the transport's reads) and compiled them again while the calls
+ * waited. The settling phase is there because a long compile queue raises the counts C2 waits
+ * for: after a full-speed phase alone the hottest methods were still in C1's profiling code.
  */
 final class Warmup {
 
+    /** The full-speed phase: this many calls or this long, whichever comes first. */
     private static final int CALLS = 20_000;
-    private static final long BUDGET_NS = 4_000_000_000L;
-    private static final InetSocketAddress ROUTER = new InetSocketAddress("127.0.0.1", 5060);
-    private static final InetSocketAddress CARRIER = new InetSocketAddress("127.0.0.1", 5090);
-    private static final InetSocketAddress HANDLER = new InetSocketAddress("127.0.0.1", 5080);
-    private static final String SDP = "v=0\r\no=user1 53655765 2353687637 IN IP4 127.0.0.1\r\ns=-\r\n"
-            + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 21000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
-    private static final byte[] SDP_BYTES = SDP.getBytes(StandardCharsets.US_ASCII);
-
-    /** Messages of the first calls, both ways, for {@link TransportWarmup}. */
-    private static final int SAMPLE = 64;
+    private static final long BUDGET_NS = 3_000_000_000L;
+    /** The settling phase: a call every 2 ms (500 a second) while the JIT compiles, for at most 2 s. */
+    private static final long SETTLE_INTERVAL_NS = 2_000_000L;
+    private static final long SETTLE_MAX_NS = 2_000_000_000L;
+    private static final String NUMBER = "+18005550100";
     /** The longest a warm-up call lasts, for the journal reader: they all end at once. */
     private static final long LONGEST_CALL_MS = 60_000;
-
-    private final ArrayDeque<Object[]> wire = new ArrayDeque<>();
-    private final List<byte[]> sample = new ArrayList<>();
-    private long nowMs = 1_000_000;
-    private InboundDispatcher router;
-    private int completed;
-    private long recorded;
-    private long stored = -1;
 
     private Warmup() {
     }
@@ -99,176 +63,83 @@ final class Warmup {
      * What the warm-up did.
      *
      * @param calls    the synthetic calls completed.
+     * @param fullSpeed the calls of them completed in the full-speed phase.
+     * @param settleMs how long the settling phase lasted.
+     * @param settled  whether the JIT settled in it (false: it was still compiling at the phase's limit).
      * @param recorded the lines their records wrote to the warm-up's journal.
      * @param stored   the calls the warm-up's ingest took into its lead store by the end (-1: no store).
-     * @param messages the messages of the first calls, as they went over the (in-memory) wire.
+     * @param internal the internal errors the warm-up's router counted (none, when all is well).
      */
-    record Result(int calls, long recorded, long stored, List<byte[]> messages) {
+    record Result(int calls, int fullSpeed, long settleMs, boolean settled, long recorded, long stored, long internal) {
     }
 
     /**
-     * Runs up to {@link #CALLS} calls or four seconds, whichever comes first.
+     * Runs the two phases; about 5 s on a two-core machine, less where the JIT settles sooner.
      *
+     * @param workers   the real router's SIP workers: the warm-up's router has as many
      * @param leadStore whether the server keeps a lead store, so whether to warm the ingest up
      */
-    static Result run(boolean leadStore, ErrorHandler errors) {
+    static Result run(int workers, boolean leadStore, ErrorHandler errors) {
         final Path dir;
         try {
             dir = Files.createTempDirectory("callrouter-warmup");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a directory for the warm-up", e);
         }
-        try {
-            final Warmup warmup = new Warmup();
-            final int calls = warmup.calls(config(dir, leadStore), errors);
-            return new Result(calls, warmup.recorded, warmup.stored, List.copyOf(warmup.sample));
+        try (WarmupPeer peer = WarmupPeer.open()) {
+            return calls(config(dir, workers, leadStore, peer.handlerAddress()), peer, errors);
         } finally {
             delete(dir);
         }
     }
 
-    private int calls(RouterConfig config, ErrorHandler errors) {
+    private static Result calls(RouterConfig config, WarmupPeer peer, ErrorHandler errors) {
         final ServerSettings settings = config.server();
         final Path journal = settings.dataDir().resolve("journal");
         final Clock wall = Clock.systemUTC();
         final CrashRecovery live = new CrashRecovery(settings.dataDir(), settings.sip().overload().maxActiveCalls(),
                 journal, errors);
-        try (Router routing = Router.open(config, wall, RandomGenerator.of("L64X128MixRandom"));
+        try (RouterMetrics metrics = new RouterMetrics();
              RecordPipeline records = new RecordPipeline(settings.records(), journal, LONGEST_CALL_MS,
-                     List.of(new LiveCallReleaser(live)), wall, errors);
+                     List.of(metrics.calls(), new LiveCallReleaser(live)), wall, errors);
              StoreFeed store = StoreFeed.start(settings, journal, config.attribution(), file -> true, wall, errors)) {
-            live.open();
-            records.conversions(routing.conversions());
-            final SipSender sender = (destination, message, onFailure) -> wire.add(new Object[]{destination, message});
-            final TimerService timers = new TimerService(nowMs, 8, 1024, errors);
-            final TransactionLayer layer = new TransactionLayer(sender, timers, SipTimers.DEFAULT, () -> nowMs,
-                    MessageCounters.NONE);
-            final SipTargets targets = new SipTargets();
-            final String handlerUri = "sip:127.0.0.1:" + HANDLER.getPort();
-            targets.prepare(List.of(handlerUri));
-            final B2bua b2bua = new B2bua(layer, timers, () -> nowMs, wall, routing, records.events(),
-                    new LocalContact(null, Map.of(Transport.UDP, ROUTER)), targets, RequestValidator.defaults(),
-                    B2buaSettings.of(settings.sip()), errors, Backlog.NONE);
-            b2bua.liveCalls(live.store());
-            router = new InboundDispatcher(layer, errors);
-            final long deadline = System.nanoTime() + BUDGET_NS;
-            for (int call = 0; call < CALLS && System.nanoTime() < deadline; call++) {
-                deliver(ROUTER, CARRIER, invite(call));
-                pump();
-                nowMs += 2;
-                timers.poll(nowMs);
+            final int fullSpeed;
+            final int calls;
+            final long settleMs;
+            final boolean settled;
+            final long internal;
+            final RouterServer server = RouterServer.startForWarmup(config, wall, records.events(),
+                    metrics.sipMessages(), live);
+            try {
+                records.conversions(server.router().conversions());
+                peer.target(server.sockets().get(0).address(), NUMBER);
+                final long fullSpeedEnd = System.nanoTime() + BUDGET_NS;
+                fullSpeed = peer.run(CALLS, 0, () -> System.nanoTime() - fullSpeedEnd < 0);
+                final JitSettling jit = new JitSettling();
+                final long settleStart = System.nanoTime();
+                calls = peer.run(Integer.MAX_VALUE, SETTLE_INTERVAL_NS,
+                        () -> jit.compiling() && System.nanoTime() - settleStart < SETTLE_MAX_NS);
+                settleMs = (System.nanoTime() - settleStart) / 1_000_000;
+                settled = !jit.compiling();
+                internal = server.errors().total();
+            } finally {
+                server.close();
             }
-            if (store.ingest() != null) {
-                stored = store.ingest().ingested(JournalIngest.Kind.CALL);
-            }
+            final long stored = store.ingest() == null ? -1 : store.ingest().ingested(JournalIngest.Kind.CALL);
             records.close(); // writes out the last records
-            recorded = records.journalLines();
-            return completed;
+            return new Result(calls, fullSpeed, settleMs, settled, records.journalLines(), stored, internal);
         } catch (IOException e) {
-            throw new UncheckedIOException("the warm-up's records or store cannot be opened", e);
+            throw new UncheckedIOException("the warm-up's peer, records or store failed", e);
         } finally {
             live.close(); // after the records: their last lines remove calls from it
         }
     }
 
-    /** Hands every queued message to its addressee until the call has nothing more to say. */
-    private void pump() {
-        Object[] next;
-        while ((next = wire.poll()) != null) {
-            final Destination to = (Destination) next[0];
-            final byte[] bytes = (byte[]) next[1];
-            keep(bytes);
-            final SipMessage message = SipParser.parse(bytes, 0, bytes.length);
-            if (to.address().getPort() == HANDLER.getPort()) {
-                handler(message);
-            } else if (to.address().getPort() == CARRIER.getPort()) {
-                carrier(message);
-            }
-        }
-    }
-
-    /** The handler answers every INVITE at once and every BYE with 200. */
-    private void handler(SipMessage message) {
-        if (!(message instanceof SipRequest request)) {
-            return;
-        }
-        final SipMethod method = request.method();
-        if (method.equals(SipMethod.INVITE)) {
-            deliver(ROUTER, HANDLER, SipResponseBuilder.forRequest(request, 200, "OK").toTag("h" + nowMs)
-                    .header(HeaderName.CONTACT, "<sip:127.0.0.1:" + HANDLER.getPort() + ">")
-                    .body("application/sdp", SDP_BYTES, 0, SDP_BYTES.length).toBytes());
-        } else if (!method.equals(SipMethod.ACK)) {
-            deliver(ROUTER, HANDLER, SipResponseBuilder.forRequest(request, 200, "OK").toBytes());
-        }
-    }
-
-    /** The carrier acknowledges the answer and hangs up at once. */
-    private void carrier(SipMessage message) {
-        if (message instanceof SipRequest request) {
-            if (!request.method().equals(SipMethod.ACK)) {
-                deliver(ROUTER, CARRIER, SipResponseBuilder.forRequest(request, 200, "OK").toBytes());
-            }
-            return;
-        }
-        final SipResponse response = (SipResponse) message;
-        if (response.statusCode() < 200) {
-            return;
-        }
-        if (response.cseq().method().equals(SipMethod.BYE)) {
-            completed++;
-            return;
-        }
-        if (response.statusCode() < 300) {
-            final String target = response.contacts().get(0).uri().toString();
-            deliver(ROUTER, CARRIER, inDialog(SipMethod.ACK, 1, target, response));
-            deliver(ROUTER, CARRIER, inDialog(SipMethod.BYE, 2, target, response));
-        }
-    }
-
-    private static byte[] inDialog(SipMethod method, long cseq, String target, SipResponse answer) {
-        return SipRequestBuilder.request(method, target)
-                .header(HeaderName.VIA, "SIP/2.0/UDP 127.0.0.1:" + CARRIER.getPort() + ";branch=z9hG4bKw"
-                        + method.name() + answer.callId().hashCode() + cseq)
-                .header(HeaderName.MAX_FORWARDS, "70")
-                .header(HeaderName.FROM, answer.header(HeaderName.FROM))
-                .header(HeaderName.TO, answer.header(HeaderName.TO))
-                .header(HeaderName.CALL_ID, answer.callId())
-                .header(HeaderName.CSEQ, cseq + " " + method.name())
-                .toBytes();
-    }
-
-    private static byte[] invite(int call) {
-        final String caller = "+1415" + (2_000_000 + call % 8_000_000);
-        return SipRequestBuilder.request(SipMethod.INVITE, "sip:18005550100@127.0.0.1:" + ROUTER.getPort())
-                .header(HeaderName.VIA, "SIP/2.0/UDP 127.0.0.1:" + CARRIER.getPort() + ";branch=z9hG4bKwarm" + call)
-                .header(HeaderName.FROM, "\"caller\" <sip:" + caller + "@127.0.0.1:" + CARRIER.getPort()
-                        + ">;tag=c" + call)
-                .header(HeaderName.TO, "<sip:18005550100@127.0.0.1:" + ROUTER.getPort() + ">")
-                .header(HeaderName.CALL_ID, "warm-" + call + "@127.0.0.1")
-                .header(HeaderName.CSEQ, "1 INVITE")
-                .header(HeaderName.CONTACT, "<sip:caller@127.0.0.1:" + CARRIER.getPort() + ">")
-                .header(HeaderName.MAX_FORWARDS, "70")
-                .body("application/sdp", SDP_BYTES, 0, SDP_BYTES.length)
-                .toBytes();
-    }
-
-    private void keep(byte[] bytes) {
-        if (sample.size() < SAMPLE) {
-            sample.add(bytes);
-        }
-    }
-
-    private void deliver(InetSocketAddress to, InetSocketAddress from, byte[] bytes) {
-        keep(bytes);
-        router.onInbound(InboundMessage.of(SipParser.parse(bytes, 0, bytes.length), from, to),
-                Destination.of(Transport.UDP, from));
-    }
-
-    private static RouterConfig config(Path dir, boolean leadStore) {
+    private static RouterConfig config(Path dir, int workers, boolean leadStore, InetSocketAddress handler) {
         final String yaml = """
                 server:
                   data_dir: "%s"
-                  sip: { listen: ["udp:127.0.0.1:%d"], overload: { max_active_calls: 10000 } }
+                  sip: { listen: ["udp:127.0.0.1:0"], workers: %d, overload: { max_active_calls: 10000 } }
                   health: { enabled: false }
                   stores: { max_numbers: 1000, max_counters: 1000, max_callers: 50000 }
                   store: { enabled: %b, poll_ms: 20 }
@@ -276,7 +147,7 @@ final class Warmup {
                   - id: warmup
                 handlers:
                   - id: warmup
-                    uri: "sip:127.0.0.1:%d"
+                    uri: "sip:%s:%d"
                     caps: { concurrency: 1000000, daily: 100000000 }
                 campaigns:
                   - id: warmup
@@ -285,8 +156,9 @@ final class Warmup {
                       source: { type: timer, seconds: 1, payout: 1.00 }
                       handler: { type: attempt, revenue: 2.00 }
                 numbers:
-                  - { number: "+18005550100", campaign: warmup, source: warmup }
-                """.formatted(dir.toString().replace("\\", "/"), ROUTER.getPort(), leadStore, HANDLER.getPort());
+                  - { number: "%s", campaign: warmup, source: warmup }
+                """.formatted(dir.toString().replace("\\", "/"), workers, leadStore, handler.getHostString(),
+                handler.getPort(), NUMBER);
         try {
             return ConfigLoader.parse(yaml, dir.resolve("warmup.yaml"));
         } catch (ConfigException e) {

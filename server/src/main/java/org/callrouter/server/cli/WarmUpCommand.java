@@ -10,9 +10,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code router warm-up [--config FILE]}: runs the warm-up a start runs (synthetic calls through
- * the call path, the records, a live-call store and, when the configuration keeps a lead store,
- * an ingest, all in a temporary directory; datagrams over loopback) and exits. The launcher runs
+ * {@code router warm-up [--config FILE]}: runs the warm-up a start runs (synthetic calls over
+ * loopback through a throwaway router with the configuration's number of SIP workers, the records,
+ * a live-call store and, when the configuration keeps a lead store, an ingest, all in a temporary
+ * directory) and exits. The launcher runs
  * it once per build with {@code -XX:ArchiveClassesAtExit}, so that the classes a router loads are
  * in a class-data archive that later starts map instead of loading them from the jar.
  */
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
 public final class WarmUpCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Configuration whose lead-store setting the warm-up follows (default: config/router.yaml).")
+            description = "Configuration whose SIP workers and lead-store setting the warm-up follows "
+                    + "(default: config/router.yaml).")
     Path config;
 
     @Override
