@@ -63,6 +63,7 @@ import org.callrouter.server.transport.SipSender;
 import org.callrouter.server.transport.Backlog;
 import org.callrouter.server.transport.Transport;
 import org.callrouter.server.workers.LoopSender;
+import org.callrouter.server.workers.SipLoops;
 import org.callrouter.server.workers.SipWorker;
 import org.callrouter.server.workers.SipWorkers;
 import org.callrouter.server.workers.WorkerBacklog;
@@ -87,6 +88,8 @@ public final class RouterServer implements AutoCloseable {
     private volatile RouterConfig config;
     private final DistinctErrorHandler errors = new DistinctErrorHandler();
     private final Router router;
+    /** The SIP loop and the workers' loops; this router closes them unless it is the warm-up's. */
+    private final SipLoops loops;
     private final SipNetty netty;
     /** The loops of SIP workers 1 and up (null with one worker: worker 0 runs on the SIP loop). */
     private final EventLoopGroup workerLoops;
@@ -114,38 +117,43 @@ public final class RouterServer implements AutoCloseable {
     private final TrackingServer tracking;
     /** What the tracking listener counted; outlives reloads. */
     private final TrackingStats trackingStats = new TrackingStats();
-    /** The warm-up's router: its start and stop are not the operator's to read about. */
-    private final boolean quiet;
+    /**
+     * The warm-up's router: its start and stop are not the operator's to read about, and its
+     * loops go on to the real router.
+     */
+    private final boolean forWarmup;
     private volatile boolean draining;
     private boolean closed;
 
     private RouterServer(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
-                         CrashRecovery recovery, SessionListener visits, CompletableFuture<String> warmup,
-                         boolean quiet) {
+                         CrashRecovery recovery, SessionListener visits, CompletableFuture<WarmUp> warmup,
+                         boolean forWarmup) {
         this.config = config;
-        this.quiet = quiet;
+        this.forWarmup = forWarmup;
         final ServerSettings settings = config.server();
         final ServerSettings.Sip sip = settings.sip();
         // The admin API's explain asks this router too, from its own threads: each thread draws
         // from its own ThreadLocalRandom, asked for at each draw (a shared instance would leave
         // the seed of a thread that never called current() uninitialised).
         final RandomGenerator perThread = () -> ThreadLocalRandom.current().nextLong();
-        final StartPhases phases = quiet ? StartPhases.silent() : new StartPhases();
+        final StartPhases phases = forWarmup ? StartPhases.silent() : new StartPhases();
         this.router = Router.open(config, wall, perThread);
         phases.ended("routing stores opened (" + router.numbers().size() + " numbers)");
         // Before the tracking listener starts, so that no visitor session goes untold.
         router.pools().listener(visits);
         // The warm-up has run beside the opening of the stores (and, under RouterService, of the
         // records and webhooks); the sockets open when it is done.
-        phases.ended("waited for the warm-up (" + warmup.join() + ")");
+        final WarmUp warm = warmup.join();
+        phases.ended("waited for the warm-up (" + warm.summary() + ")");
         boolean started = false;
         RedisSharedCaps shared = null;
         SipResolver dns = null;
         CallerPurge startedPurge = null;
         StirVerifier startedStir = null;
-        this.netty = SipNetty.start(true);
         final int workerCount = sip.workers();
-        this.workerLoops = workerCount > 1 ? netty.workerLoops(workerCount - 1) : null;
+        this.loops = warm.loops() != null ? warm.loops() : SipLoops.start(workerCount);
+        this.netty = loops.netty();
+        this.workerLoops = loops.workers();
         try {
             if (recovery != null) {
                 recovery.open(); // after Router.open: this process owns the data directory
@@ -234,14 +242,13 @@ public final class RouterServer implements AutoCloseable {
                 if (dns != null) {
                     dns.close();
                 }
-                if (workerLoops != null) {
-                    workerLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+                if (!forWarmup) {
+                    loops.close();
                 }
-                netty.close();
                 router.close();
             }
         }
-        if (!quiet) {
+        if (!forWarmup) {
             LOG.info("router listening on {} ({}, {} SIP worker{}), {} campaigns, {} handlers, {} numbers, data in {}; "
                     + "{} ms after the process started", transport.bound(), netty.epoll() ? "epoll" : "nio", workerCount,
                     workerCount == 1 ? "" : "s", config.campaigns().size(), config.handlers().size(),
@@ -295,11 +302,11 @@ public final class RouterServer implements AutoCloseable {
      *
      * @return what was run, for the start's phase line
      */
-    public static CompletableFuture<String> warmUp(RouterConfig config) {
+    public static CompletableFuture<WarmUp> warmUp(RouterConfig config) {
         if (!Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))) {
-            return CompletableFuture.completedFuture("warm-up off (" + WARMUP_PROPERTY + "=false)");
+            return CompletableFuture.completedFuture(new WarmUp("warm-up off (" + WARMUP_PROPERTY + "=false)", null));
         }
-        final CompletableFuture<String> done = new CompletableFuture<>();
+        final CompletableFuture<WarmUp> done = new CompletableFuture<>();
         final int workers = config.server().sip().workers();
         final boolean leadStore = config.server().store().enabled();
         final Thread thread = new Thread(() -> done.complete(warmUp(workers, leadStore)), "warm-up");
@@ -308,25 +315,32 @@ public final class RouterServer implements AutoCloseable {
         return done;
     }
 
-    /** Whether {@code result} (of {@link #warmUp(RouterConfig)}) tells of a warm-up that ran. */
-    public static boolean warmedUp(String result) {
-        return result.startsWith(WARMED_UP);
+    /**
+     * What a warm-up left: a line for the start's log and, when it ran, the SIP loops its router
+     * ran on, for the real router to take over (null: the router starts its own).
+     */
+    public record WarmUp(String summary, SipLoops loops) {
+
+        /** Whether the warm-up ran. */
+        public boolean ran() {
+            return summary.startsWith(WARMED_UP);
+        }
     }
 
-    private static String warmUp(int workers, boolean leadStore) {
+    private static WarmUp warmUp(int workers, boolean leadStore) {
         final long startNs = System.nanoTime();
         try {
             // Its own error handler: what the synthetic calls run into is not the router's error count.
             final DistinctErrorHandler errors = new DistinctErrorHandler();
             final Warmup.Result warmup = Warmup.run(workers, leadStore, errors);
-            return WARMED_UP + warmup.calls() + " synthetic calls over loopback (" + warmup.fullSpeed()
+            return new WarmUp(WARMED_UP + warmup.calls() + " synthetic calls over loopback (" + warmup.fullSpeed()
                     + " at full speed, the rest in " + warmup.settleMs() + " ms while the JIT "
                     + (warmup.settled() ? "finished" : "was still compiling") + "; " + warmup.recorded()
                     + " journal lines" + (warmup.stored() < 0 ? "" : ", " + warmup.stored() + " calls stored")
-                    + "), " + (System.nanoTime() - startNs) / 1_000_000 + " ms on the warm-up thread";
+                    + "), " + (System.nanoTime() - startNs) / 1_000_000 + " ms on the warm-up thread", warmup.loops());
         } catch (RuntimeException e) {
             LOG.warn("warm-up skipped, the first calls will be slower: {}", e.toString());
-            return "warm-up failed";
+            return new WarmUp("warm-up failed", null);
         }
     }
 
@@ -355,19 +369,19 @@ public final class RouterServer implements AutoCloseable {
      * and opening the sockets when {@code warmup} (started with {@link #warmUp(RouterConfig)}) is done.
      */
     public static RouterServer start(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
-                                     CrashRecovery recovery, SessionListener visits, CompletableFuture<String> warmup) {
+                                     CrashRecovery recovery, SessionListener visits, CompletableFuture<WarmUp> warmup) {
         return new RouterServer(config, wall, events, counters, recovery, visits, warmup, false);
     }
 
     /**
      * The warm-up's router ({@link Warmup}): as {@link #start(RouterConfig, Clock, CallEvents,
-     * MessageCounters, CrashRecovery)}, without a warm-up of its own and without logging its start
-     * and stop.
+     * MessageCounters, CrashRecovery)} on {@code loops}, which it leaves open when it closes,
+     * without a warm-up of its own and without logging its start and stop.
      */
     static RouterServer startForWarmup(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
-                                       CrashRecovery recovery) {
+                                       CrashRecovery recovery, SipLoops loops) {
         return new RouterServer(config, wall, events, counters, recovery, SessionListener.NONE,
-                CompletableFuture.completedFuture("none"), true);
+                CompletableFuture.completedFuture(new WarmUp("none", loops)), true);
     }
 
     /** The sockets bound, with real ports. */
@@ -589,10 +603,9 @@ public final class RouterServer implements AutoCloseable {
         netty.loop().submit(() -> { }).awaitUninterruptibly(1, TimeUnit.SECONDS);
         transport.close();
         netty.loop().submit(resolver::close).awaitUninterruptibly(1, TimeUnit.SECONDS);
-        if (workerLoops != null) {
-            workerLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (!forWarmup) {
+            loops.close();
         }
-        netty.close();
         purge.close();
         if (sharedCaps != null) {
             sharedCaps.close(); // after the calls ended: their releases went out first
@@ -604,7 +617,7 @@ public final class RouterServer implements AutoCloseable {
             tls.close();
         }
         router.close();
-        if (!quiet) {
+        if (!forWarmup) {
             LOG.info("router stopped");
         }
     }

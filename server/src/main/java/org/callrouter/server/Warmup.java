@@ -21,6 +21,7 @@ import org.callrouter.server.metrics.RouterMetrics;
 import org.callrouter.server.records.RecordPipeline;
 import org.callrouter.server.recovery.CrashRecovery;
 import org.callrouter.server.recovery.LiveCallReleaser;
+import org.callrouter.server.workers.SipLoops;
 
 /**
  * Places some thousands of synthetic calls through a throwaway router before the real one's
@@ -28,6 +29,7 @@ import org.callrouter.server.recovery.LiveCallReleaser;
  * hand-off and senders, the transport on a loopback port, the transaction layer, the B2BUA, a
  * routing decision with caps and a conversion rule, the message metrics) over a temporary
  * directory, its far ends played over loopback by a {@link WarmupPeer} in two carriers' styles.
+ * Its SIP loops ({@link SipLoops}) then carry the real router's calls.
  * The calls' events go through a real record pipeline into a journal in that directory, their
  * answered legs into a live-call store there, and, when the router keeps a lead store, an ingest
  * takes the journal into an embedded store there too. Nothing touches the real sockets or stores.
@@ -69,8 +71,10 @@ final class Warmup {
      * @param recorded the lines their records wrote to the warm-up's journal.
      * @param stored   the calls the warm-up's ingest took into its lead store by the end (-1: no store).
      * @param internal the internal errors the warm-up's router counted (none, when all is well).
+     * @param loops    the SIP loops the warm-up's router ran on, open, for the real router to take.
      */
-    record Result(int calls, int fullSpeed, long settleMs, boolean settled, long recorded, long stored, long internal) {
+    record Result(int calls, int fullSpeed, long settleMs, boolean settled, long recorded, long stored, long internal,
+                  SipLoops loops) {
     }
 
     /**
@@ -86,14 +90,21 @@ final class Warmup {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a directory for the warm-up", e);
         }
+        final SipLoops loops = SipLoops.start(workers);
+        boolean handedOver = false;
         try (WarmupPeer peer = WarmupPeer.open()) {
-            return calls(config(dir, workers, leadStore, peer.handlerAddress()), peer, errors);
+            final Result result = calls(config(dir, workers, leadStore, peer.handlerAddress()), peer, loops, errors);
+            handedOver = true;
+            return result;
         } finally {
+            if (!handedOver) {
+                loops.close();
+            }
             delete(dir);
         }
     }
 
-    private static Result calls(RouterConfig config, WarmupPeer peer, ErrorHandler errors) {
+    private static Result calls(RouterConfig config, WarmupPeer peer, SipLoops loops, ErrorHandler errors) {
         final ServerSettings settings = config.server();
         final Path journal = settings.dataDir().resolve("journal");
         final Clock wall = Clock.systemUTC();
@@ -109,7 +120,7 @@ final class Warmup {
             final boolean settled;
             final long internal;
             final RouterServer server = RouterServer.startForWarmup(config, wall, records.events(),
-                    metrics.sipMessages(), live);
+                    metrics.sipMessages(), live, loops);
             try {
                 records.conversions(server.router().conversions());
                 peer.target(server.sockets().get(0).address(), NUMBER);
@@ -127,7 +138,7 @@ final class Warmup {
             }
             final long stored = store.ingest() == null ? -1 : store.ingest().ingested(JournalIngest.Kind.CALL);
             records.close(); // writes out the last records
-            return new Result(calls, fullSpeed, settleMs, settled, records.journalLines(), stored, internal);
+            return new Result(calls, fullSpeed, settleMs, settled, records.journalLines(), stored, internal, loops);
         } catch (IOException e) {
             throw new UncheckedIOException("the warm-up's peer, records or store failed", e);
         } finally {

@@ -106,7 +106,7 @@ public final class RouterService implements AutoCloseable {
         final ServerSettings settings = config.server();
         final StartPhases phases = new StartPhases();
         // Compiles the call path while the records, webhooks and stores open (RouterServer waits for it).
-        final CompletableFuture<String> warmup = RouterServer.warmUp(config);
+        final CompletableFuture<RouterServer.WarmUp> warmup = RouterServer.warmUp(config);
         this.metrics = new RouterMetrics();
         boolean started = false;
         WebhookScheduler hooks = null;
@@ -224,6 +224,13 @@ public final class RouterService implements AutoCloseable {
                 }
                 if (sip != null) {
                     sip.close();
+                } else {
+                    // The SIP router never took the warm-up's loops over: they go when it ends.
+                    warmup.thenAccept(w -> {
+                        if (w.loops() != null) {
+                            w.loops().close();
+                        }
+                    });
                 }
                 if (visitJournal != null) {
                     visitJournal.close();

@@ -34,8 +34,11 @@ public final class WarmUpCommand implements Callable<Integer> {
         if (loaded == null) {
             return 1;
         }
-        final String done = RouterServer.warmUp(loaded).join();
-        System.out.println(done);
-        return RouterServer.warmedUp(done) ? 0 : 1;
+        final RouterServer.WarmUp done = RouterServer.warmUp(loaded).join();
+        if (done.loops() != null) {
+            done.loops().close();
+        }
+        System.out.println(done.summary());
+        return done.ran() ? 0 : 1;
     }
 }
