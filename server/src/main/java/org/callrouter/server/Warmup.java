@@ -152,7 +152,7 @@ final class Warmup {
                   data_dir: "%s"
                   sip: { listen: ["udp:127.0.0.1:0"], workers: %d, overload: { max_active_calls: 10000 } }
                   health: { enabled: false }
-                  stores: { max_numbers: 1000, max_counters: 1000, max_callers: 50000 }
+                  stores: { max_numbers: 1000, max_counters: 1000, max_callers: 50000, max_sessions: 1000 }
                   store: { enabled: %b, poll_ms: 20 }
                 sources:
                   - id: warmup
