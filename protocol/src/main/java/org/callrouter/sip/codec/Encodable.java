@@ -5,16 +5,28 @@ import io.netty.buffer.ByteBuf;
 /** A message the codec writes: to a {@link ByteBuf}, or to a new array. */
 abstract class Encodable {
 
-    /** The message as byte ranges, ready to write. */
-    abstract Segments segments();
+    /** Appends the message, as byte ranges, to {@code out}. */
+    abstract void writeSegments(Segments out);
 
     /** Writes the message to {@code out}. */
     public void encode(ByteBuf out) {
-        segments().writeTo(out);
+        final Segments segments = Segments.borrow();
+        try {
+            writeSegments(segments);
+            segments.writeTo(out);
+        } finally {
+            segments.giveBack();
+        }
     }
 
     /** The message as a new array. */
     public byte[] toBytes() {
-        return segments().toBytes();
+        final Segments segments = Segments.borrow();
+        try {
+            writeSegments(segments);
+            return segments.toBytes();
+        } finally {
+            segments.giveBack();
+        }
     }
 }

@@ -61,8 +61,7 @@ abstract class MessageBuilder<B extends MessageBuilder<B>> extends Encodable {
     }
 
     @Override
-    Segments segments() {
-        Segments out = new Segments();
+    void writeSegments(Segments out) {
         writeHead(out);
         out.add(added);
         if (contentType != null) {
@@ -72,7 +71,6 @@ abstract class MessageBuilder<B extends MessageBuilder<B>> extends Encodable {
         if (bodyLength > 0) {
             out.add(bodyArray, bodyOffset, bodyOffset + bodyLength);
         }
-        return out;
     }
 
     /** Checks a body and returns its checked Content-Type. */

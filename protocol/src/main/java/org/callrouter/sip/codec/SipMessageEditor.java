@@ -265,11 +265,11 @@ public final class SipMessageEditor extends Encodable {
     }
 
     @Override
-    Segments segments() {
-        Segments out = new Segments();
+    void writeSegments(Segments out) {
         if (lines == null && startLine == null && !bodySet && message.contentLength() >= 0) {
             // nothing edited and the Content-Length the parser framed by is present: one range
-            return out.add(message.array(), message.offset(), message.offset() + message.length());
+            out.add(message.array(), message.offset(), message.offset() + message.length());
+            return;
         }
         if (startLine != null) {
             out.add(startLine);
@@ -304,7 +304,6 @@ public final class SipMessageEditor extends Encodable {
             out.add("Content-Length: ").add(bodyLength).add(Segments.CRLF);
         }
         out.add(Segments.CRLF).add(bodyArray, bodyOffset, bodyOffset + bodyLength);
-        return out;
     }
 
     private int first(HeaderName name) {

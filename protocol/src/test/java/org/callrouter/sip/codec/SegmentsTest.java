@@ -2,13 +2,17 @@ package org.callrouter.sip.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.callrouter.sip.message.HeaderName;
+import org.callrouter.sip.message.SipMethod;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,5 +80,45 @@ class SegmentsTest {
     @Test
     void controlCharactersInAValueAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new Segments().header(HeaderName.SUBJECT, "a\r\nVia: x"));
+    }
+    @Test
+    void aThreadsOutputIsReusedCleanAndANestedEncodingGetsItsOwn() {
+        final Segments first = Segments.borrow();
+        final StringBuilder long1 = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            first.header(HeaderName.VIA, "SIP/2.0/UDP 10.0.0." + i + ":5060;branch=z9hG4bKreuse" + i);
+            long1.append("Via: SIP/2.0/UDP 10.0.0.").append(i).append(":5060;branch=z9hG4bKreuse").append(i)
+                    .append("\r\n");
+        }
+        final Segments nested = Segments.borrow();
+        assertNotSame(first, nested, "lent already: a nested encoding gets a new object");
+        nested.add("nested");
+        assertEquals("nested", text(nested));
+        nested.giveBack();
+        assertEquals(long1.toString(), text(first));
+        first.giveBack();
+
+        final Segments second = Segments.borrow();
+        assertSame(first, second, "given back: the thread's output again");
+        assertEquals(0, second.length(), "empty after the loan ended");
+        second.add("CSeq: ").add(7).add(" BYE").add(Segments.CRLF);
+        assertEquals("CSeq: 7 BYE\r\n", text(second), "nothing left of the longer message before it");
+        second.giveBack();
+    }
+
+    @Test
+    void encodingTheSameBuilderTwiceGivesTheSameBytes() {
+        final SipRequestBuilder bye = SipRequestBuilder.request(SipMethod.BYE, "sip:bob@example.com")
+                .header(HeaderName.VIA, "SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKtwice")
+                .header(HeaderName.CALL_ID, "twice@example.com")
+                .header(HeaderName.CSEQ, "2 BYE");
+        final byte[] once = bye.toBytes();
+        final SipRequestBuilder big = SipRequestBuilder.request(SipMethod.OPTIONS,
+                "sip:" + "x".repeat(500) + "@example.com");
+        for (int i = 0; i < 20; i++) {
+            big.header(HeaderName.VIA, "SIP/2.0/UDP 127.0.0.1:" + (6000 + i) + ";branch=z9hG4bKbig" + i);
+        }
+        assertTrue(big.toBytes().length > 1_000);
+        assertArrayEquals(once, bye.toBytes(), "a bigger encoding in between leaves nothing behind");
     }
 }
