@@ -62,14 +62,17 @@ final class MessageParser {
         StartLine line = response ? statusLine(a, start, crlf) : requestLine(a, start, crlf);
         int startLineEnd = crlf + 2;
 
-        HeaderIndex.Builder index = new HeaderIndex.Builder(a, EXPECTED_HEADERS);
+        Scanners scanners = SCANNERS.get();
+        HeaderIndex.Builder index = new HeaderIndex.Builder(a, scanners.headerScratch);
         int bodyStart;
         try {
             bodyStart = splitHeaders(a, startLineEnd, end, limits, index);
         } catch (SipParseException e) {
+            scanners.headerScratch = index.scratch();
             int splitEnd = index.count() == 0 ? startLineEnd : index.build().lineEnd(index.count() - 1);
             throw e.withPartial(line.message(a, start, splitEnd - start, startLineEnd, index.build(), splitEnd, 0));
         }
+        scanners.headerScratch = index.scratch();
         HeaderIndex headers = index.build();
         boolean complete = bodyStart >= 0;
         int headerEnd = complete ? bodyStart : end;
@@ -83,7 +86,6 @@ final class MessageParser {
         SipMessage message = line.message(a, start, headerEnd + bodyLength - start, startLineEnd, headers,
                 headerEnd, bodyLength);
         try {
-            Scanners scanners = SCANNERS.get();
             line.validate(a, scanners);
             validateHeaders(a, headers, scanners);
         } catch (SipParseException e) {
@@ -428,6 +430,8 @@ final class MessageParser {
 
     /** The scanners one parse needs, reused per thread. */
     private static final class Scanners {
+        /** The header index's fields as they are split, copied out at their exact size (grows, never shrinks). */
+        int[] headerScratch = HeaderIndex.Builder.newScratch(EXPECTED_HEADERS);
         final ViaScanner via = new ViaScanner();
         final NameAddrScanner nameAddr = new NameAddrScanner();
         final MediaTypeScanner mediaType = new MediaTypeScanner();

@@ -144,4 +144,22 @@ class SipParserTest {
     void anEmptyDatagramHasNoPartial() {
         assertNull(error("").partial());
     }
+    @Test
+    void eachMessageKeepsItsOwnHeaderIndexWhileTheParserReusesItsScratch() {
+        final StringBuilder many = new StringBuilder("OPTIONS sip:a@example.com SIP/2.0\r\n");
+        for (int i = 0; i < 40; i++) {
+            many.append("Via: SIP/2.0/UDP 10.0.0.").append(i).append(":5060;branch=z9hG4bKmany").append(i).append("\r\n");
+        }
+        many.append("From: <sip:b@example.com>;tag=1\r\nTo: <sip:a@example.com>\r\nCall-ID: many\r\n"
+                + "CSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n");
+        final byte[] big = many.toString().getBytes(UTF_8);
+        final SipMessage first = SipParser.parse(big, 0, big.length);
+        final byte[] small = OPTIONS.getBytes(UTF_8);
+        final SipMessage second = SipParser.parse(small, 0, small.length);
+        assertEquals(46, first.headerCount(), "40 Vias (past the scratch's first 16 fields) and 6 more");
+        assertEquals(40, first.vias().size());
+        assertEquals("many", first.callId(), "the first index is intact after the second parse");
+        assertEquals(SipParser.parse(small, 0, small.length).headerCount(), second.headerCount());
+        assertEquals(OPTIONS.split("\r\n").length - 1, second.headerCount(), "the second index has only its own fields");
+    }
 }
