@@ -18,7 +18,7 @@ import java.lang.management.ManagementFactory;
  */
 final class JitSettling {
 
-    static final long WINDOW_NS = 200_000_000L;
+    private static final long WINDOW_NS = 200_000_000L;
     /** Compile time under 5% of the window: a few small methods, not the call path. */
     private static final double QUIET_SHARE = 0.05;
 

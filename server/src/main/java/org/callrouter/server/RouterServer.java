@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SingleThreadEventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -90,9 +89,8 @@ public final class RouterServer implements AutoCloseable {
     private final Router router;
     /** The SIP loop and the workers' loops; this router closes them unless it is the warm-up's. */
     private final SipLoops loops;
+    /** The SIP loop ({@code loops.netty()}), on which the transport, probes and DNS run. */
     private final SipNetty netty;
-    /** The loops of SIP workers 1 and up (null with one worker: worker 0 runs on the SIP loop). */
-    private final EventLoopGroup workerLoops;
     private final NettySipTransport transport;
     private final SipWorkers workers;
     /** The outbound trunks, shared by every worker's B2BUA (their places count all calls). */
@@ -153,7 +151,6 @@ public final class RouterServer implements AutoCloseable {
         final int workerCount = sip.workers();
         this.loops = warm.loops() != null ? warm.loops() : SipLoops.start(workerCount);
         this.netty = loops.netty();
-        this.workerLoops = loops.workers();
         try {
             if (recovery != null) {
                 recovery.open(); // after Router.open: this process owns the data directory
@@ -184,7 +181,7 @@ public final class RouterServer implements AutoCloseable {
             this.largeRequests = new LargeRequests(local.sentBy(Transport.TCP));
             final List<SipWorker> made = new ArrayList<>(workerCount);
             for (int id = 0; id < workerCount; id++) {
-                final EventLoop loop = id == 0 ? netty.loop() : workerLoops.next();
+                final EventLoop loop = id == 0 ? netty.loop() : loops.workers().next();
                 final SipSender sender = id == 0 ? transport
                         : new LoopSender(transport, netty.loop(), (SingleThreadEventLoop) loop);
                 made.add(newWorker(id, loop, sender, wall, events, counters, local));
@@ -317,13 +314,14 @@ public final class RouterServer implements AutoCloseable {
 
     /**
      * What a warm-up left: a line for the start's log and, when it ran, the SIP loops its router
-     * ran on, for the real router to take over (null: the router starts its own).
+     * ran on, for the real router to take over (null: it was off or failed, and the router starts
+     * its own).
      */
     public record WarmUp(String summary, SipLoops loops) {
 
         /** Whether the warm-up ran. */
         public boolean ran() {
-            return summary.startsWith(WARMED_UP);
+            return loops != null;
         }
     }
 

@@ -55,7 +55,6 @@ final class WarmupPeer implements AutoCloseable {
     private String number;
     private int placed;
     private int completed;
-    private int refused;
 
     private WarmupPeer() throws IOException {
         selector = Selector.open();
@@ -135,11 +134,6 @@ final class WarmupPeer implements AutoCloseable {
         }
     }
 
-    /** Calls refused by the router (a final answer other than 2xx): none in a healthy warm-up. */
-    int refused() {
-        return refused;
-    }
-
     private void drain(DatagramChannel channel) throws IOException {
         InetSocketAddress from;
         while ((from = (InetSocketAddress) channel.receive(in.clear())) != null) {
@@ -197,7 +191,6 @@ final class WarmupPeer implements AutoCloseable {
             final SipRequest invite = (SipRequest) SipParser.parse(placedInvite, 0, placedInvite.length);
             send(carrier, router, SipRequestBuilder.ackForNon2xx(invite, response).toBytes());
             end(call);
-            refused++;
         }
     }
 

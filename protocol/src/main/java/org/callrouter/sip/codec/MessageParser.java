@@ -68,11 +68,11 @@ final class MessageParser {
         try {
             bodyStart = splitHeaders(a, startLineEnd, end, limits, index);
         } catch (SipParseException e) {
-            scanners.headerScratch = index.scratch();
             int splitEnd = index.count() == 0 ? startLineEnd : index.build().lineEnd(index.count() - 1);
             throw e.withPartial(line.message(a, start, splitEnd - start, startLineEnd, index.build(), splitEnd, 0));
+        } finally {
+            scanners.headerScratch = index.scratch(); // grown or not, it is the one to reuse
         }
-        scanners.headerScratch = index.scratch();
         HeaderIndex headers = index.build();
         boolean complete = bodyStart >= 0;
         int headerEnd = complete ? bodyStart : end;
