@@ -42,12 +42,14 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
      * @param memoryLimitMb {@code memory_limit_mb} [512]: DuckDB's {@code memory_limit} (its own
      *                      default is 80% of the machine's memory)
      * @param threads       {@code threads} [2]: DuckDB's worker threads
+     * @param checkpointMb  {@code checkpoint_mb} [64]: DuckDB's {@code checkpoint_threshold}, the
+     *                      write-ahead log's size at which it is folded into the database file
      * @param batchMax      {@code batch_max} [5000]: most journal lines written in one transaction
      * @param pollMs        {@code poll_ms} [100]: how often the ingest looks for new journal lines
      *                      when it has caught up
      */
     public record Store(boolean enabled, String url, String user, String password, int memoryLimitMb, int threads,
-                        int batchMax, int pollMs) {
+                        int checkpointMb, int batchMax, int pollMs) {
 
         /** The JDBC URL in force: {@link #url}, or the embedded file under {@code dataDir}. */
         public String jdbcUrl(Path dataDir) {
@@ -58,8 +60,8 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
         @Override
         public String toString() {
             return "Store[enabled=" + enabled + ", url=" + url + ", user=" + user + ", password="
-                    + (password == null ? "none" : "(set)") + ", memoryLimitMb=" + memoryLimitMb + ", threads="
-                    + threads + ", batchMax=" + batchMax + ", pollMs=" + pollMs + "]";
+                    + (password == null ? "none" : "(set)")  + ", memoryLimitMb=" + memoryLimitMb + ", threads="
+                    + threads + ", checkpointMb=" + checkpointMb + ", batchMax=" + batchMax + ", pollMs=" + pollMs + "]";
         }
     }
 

@@ -524,10 +524,11 @@ final class ServerSettingsReader {
         }
         int memory = store.integer("memory_limit_mb", 512, 64, 1 << 20);
         int threads = store.integer("threads", 2, 1, 256);
+        int checkpointMb = store.integer("checkpoint_mb", 64, 1, 1 << 20);
         int batchMax = store.integer("batch_max", 5000, 1, 1_000_000);
         int pollMs = store.integer("poll_ms", 100, 1, 60_000);
         store.finish();
-        return new ServerSettings.Store(enabled, url, user, password, memory, threads, batchMax, pollMs);
+        return new ServerSettings.Store(enabled, url, user, password, memory, threads, checkpointMb, batchMax, pollMs);
     }
 
     /** A path setting, resolved against the process working directory. */

@@ -36,6 +36,7 @@ class StoreSettingsTest {
         assertNull(store.password());
         assertEquals(512, store.memoryLimitMb());
         assertEquals(2, store.threads());
+        assertEquals(64, store.checkpointMb());
         assertEquals(5000, store.batchMax());
         assertEquals(100, store.pollMs());
         assertEquals(0, config.server().records().retentionDays());
@@ -46,7 +47,7 @@ class StoreSettingsTest {
         final ServerSettings.Store fromEnv = YAML.load("""
                 server:
                   store: { url: "jdbc:postgresql://127.0.0.1:5432/calls", user: router, password_env: PG_PASSWORD,
-                           batch_max: 200, poll_ms: 50, memory_limit_mb: 1024, threads: 4 }
+                           batch_max: 200, poll_ms: 50, memory_limit_mb: 1024, threads: 4, checkpoint_mb: 256 }
                   records: { retention_days: 90 }
                 """).server().store();
         assertEquals("jdbc:postgresql://127.0.0.1:5432/calls", fromEnv.jdbcUrl(Path.of("/unused")));
@@ -56,6 +57,7 @@ class StoreSettingsTest {
         assertEquals(50, fromEnv.pollMs());
         assertEquals(1024, fromEnv.memoryLimitMb());
         assertEquals(4, fromEnv.threads());
+        assertEquals(256, fromEnv.checkpointMb());
         assertFalse(fromEnv.toString().contains(SECRET), fromEnv::toString);
 
         final Path file = dir.resolve("pg.password");
@@ -72,7 +74,7 @@ class StoreSettingsTest {
         final List<String> errors = YAML.errors("""
                 server:
                   store: { url: "mysql://db/x?password=hunter2", password: hunter2, batch_max: 0, poll_ms: -1,
-                           threads: 0, memory_limit_mb: 1, enabld: false }
+                           threads: 0, memory_limit_mb: 1, checkpoint_mb: 0, enabld: false }
                   records: { retention_days: -3 }
                 """);
         final String all = String.join("\n", errors);
@@ -83,6 +85,7 @@ class StoreSettingsTest {
         assertTrue(all.contains("server.store.poll_ms"), all);
         assertTrue(all.contains("server.store.threads"), all);
         assertTrue(all.contains("server.store.memory_limit_mb"), all);
+        assertTrue(all.contains("server.store.checkpoint_mb"), all);
         assertTrue(all.contains("server.store.enabld: unknown key (did you mean 'enabled'?)"), all);
         assertTrue(all.contains("config/test.yaml:4:30: server.records.retention_days"), all);
         assertFalse(all.contains("hunter2"), all);

@@ -43,8 +43,14 @@ final class Database implements AutoCloseable {
         this.writer = writer;
     }
 
-    /** Connects; DuckDB gets its memory and thread bounds before anything else runs. */
-    static Database open(String url, String user, String password, int memoryLimitMb, int threads)
+    /**
+     * Connects; DuckDB gets its memory and thread bounds and its checkpoint threshold before
+     * anything else runs. DuckDB's own threshold (16 MB of write-ahead log) made the ingest
+     * checkpoint every 10 s at 1,000 calls/s, and each checkpoint rewrites the tables' indexes
+     * whole: a larger one stored the same calls with a third less CPU (loadtest/RESULTS.md,
+     * "Where a call's CPU goes"). The log is replayed at the next open after a crash.
+     */
+    static Database open(String url, String user, String password, int memoryLimitMb, int threads, int checkpointMb)
             throws SQLException {
         Engine engine = Engine.of(url);
         Properties properties = new Properties();
@@ -57,6 +63,7 @@ final class Database implements AutoCloseable {
         if (engine == Engine.DUCKDB) {
             properties.setProperty("memory_limit", memoryLimitMb + "MB");
             properties.setProperty("threads", Integer.toString(threads));
+            properties.setProperty("checkpoint_threshold", checkpointMb + "MB");
         }
         Connection writer = DriverManager.getConnection(url, properties);
         writer.setAutoCommit(false);

@@ -39,7 +39,7 @@ public final class LeadStores {
                 Files.createDirectories(dataDir);
             }
             database = Database.open(url, settings.user(), settings.password(), settings.memoryLimitMb(),
-                    settings.threads());
+                    settings.threads(), settings.checkpointMb());
         } catch (SQLException | java.io.IOException e) {
             throw new LeadStoreException("cannot open store " + safeUrl + ": " + e.getMessage(), e);
         }

@@ -72,7 +72,8 @@ public final class StoreFeed implements AutoCloseable {
         final String node = NodeId.of(settings.dataDir());
         final LeadStore store;
         try {
-            store = LeadStores.open(new StoreSettings(s.url(), s.user(), s.password(), s.memoryLimitMb(), s.threads()),
+            store = LeadStores.open(new StoreSettings(s.url(), s.user(), s.password(), s.memoryLimitMb(), s.threads(),
+                    s.checkpointMb()),
                     settings.dataDir(), attribution);
         } catch (LeadStoreException e) {
             throw new IllegalStateException(e.getMessage() + " (server.store)", e);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.callrouter.routing.config.AttributionConfig;
 import org.junit.jupiter.api.Test;
@@ -31,9 +32,23 @@ class LeadStoresTest {
     }
 
     @Test
+    void duckDbTakesTheMemoryThreadAndCheckpointSettings() throws Exception {
+        Database db = Database.open("jdbc:duckdb:" + ENGINES.dir().resolve("settings.duckdb"), null, null, 300, 1, 37);
+        try (java.sql.Connection c = db.newConnection();
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT current_setting('memory_limit'), current_setting('threads'), "
+                     + "current_setting('checkpoint_threshold')")) {
+            assertTrue(rs.next());
+            assertEquals(List.of("286.1 MiB", "1", "35.2 MiB"), List.of(rs.getString(1), rs.getString(2), rs.getString(3)));
+        } finally {
+            db.close();
+        }
+    }
+
+    @Test
     void aDatabaseThatCannotBeOpenedNamesTheUrlWithoutThePassword() {
         StoreSettings unreachable = new StoreSettings("jdbc:postgresql://127.0.0.1:1/leads?user=u&password=s3cret",
-                null, "s3cret-too", 512, 2);
+                null, "s3cret-too", 512, 2, 64);
         LeadStoreException e = assertThrows(LeadStoreException.class,
                 () -> LeadStores.open(unreachable, ENGINES.dir(), AttributionConfig.DEFAULT));
         assertTrue(e.getMessage().startsWith("cannot open store jdbc:postgresql://127.0.0.1:1/leads?user=u&password=***"),
@@ -45,7 +60,7 @@ class LeadStoresTest {
     @Test
     void anUnsupportedUrlSaysWhichAreSupported() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LeadStores.open(
-                new StoreSettings("jdbc:mysql://u:pw@host/db", null, null, 512, 2), ENGINES.dir(),
+                new StoreSettings("jdbc:mysql://u:pw@host/db", null, null, 512, 2, 64), ENGINES.dir(),
                 AttributionConfig.DEFAULT));
         assertEquals("unsupported store url jdbc:mysql://u:***@host/db: use jdbc:duckdb:<file> or "
                 + "jdbc:postgresql://host:port/database", e.getMessage());

@@ -80,7 +80,7 @@ public final class StoreEngines implements AfterAllCallback {
     /** Settings of a fresh, empty database on {@code engine} (a new file or a new schema). */
     public synchronized StoreSettings settings(String engine) {
         return switch (engine) {
-            case DUCKDB -> new StoreSettings("jdbc:duckdb:" + dir().resolve("leads.duckdb"), null, null, 256, 2);
+            case DUCKDB -> new StoreSettings("jdbc:duckdb:" + dir().resolve("leads.duckdb"), null, null, 256, 2, 64);
             case POSTGRESQL -> {
                 String schema = "t_" + HexFormat.of().formatHex(bytes(8));
                 try (Connection c = adminConnection(); Statement s = c.createStatement()) {
@@ -91,7 +91,7 @@ public final class StoreEngines implements AfterAllCallback {
                 }
                 schemas.add(schema);
                 yield new StoreSettings(PG_URL + (PG_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema,
-                        PG_USER, PG_PASSWORD, 256, 2);
+                        PG_USER, PG_PASSWORD, 256, 2, 64);
             }
             default -> throw new IllegalArgumentException("unknown engine " + engine);
         };

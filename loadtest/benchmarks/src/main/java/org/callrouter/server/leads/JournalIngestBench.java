@@ -31,7 +31,8 @@ import org.callrouter.server.records.RecordJson;
  * RATE calls a second (every 10 ms) for SECONDS while the ingest runs; prints the calls stored
  * and the lag each second, the largest lag and how long the ingest took to catch up after the
  * writer stopped. Callers: 70% new numbers (a new lead each), 30% repeat callers; every call has
- * UTM tags, one in five a visitor session. Store: DuckDB, memory_limit 512 MB, 2 threads.
+ * UTM tags, one in five a visitor session. Store: {@link StoreSettings#DEFAULT} (DuckDB, memory_limit
+ * 512 MB, 2 threads, checkpoint_threshold 64 MB).
  */
 public final class JournalIngestBench {
 
@@ -50,7 +51,7 @@ public final class JournalIngestBench {
         final Path dir = Files.createTempDirectory("ingest-bench");
         final Path journal = Files.createDirectories(dir.resolve("journal"));
         final Path file = journal.resolve(Journal.callsFile(Journal.day(System.currentTimeMillis())));
-        try (LeadStore store = LeadStores.open(new StoreSettings(null, null, null, 512, 2), dir,
+        try (LeadStore store = LeadStores.open(StoreSettings.DEFAULT, dir,
                 AttributionConfig.DEFAULT)) {
             if (live) {
                 live(store, journal, file, Integer.parseInt(args[1]), Integer.parseInt(args[2]), batchMax);
