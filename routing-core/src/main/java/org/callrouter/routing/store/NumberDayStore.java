@@ -1,6 +1,8 @@
 package org.callrouter.routing.store;
 
 import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,21 +54,29 @@ public final class NumberDayStore {
     private void update(long e164, long atMs, CallMark mark) {
         int day = (int) Math.floorDiv(atMs, DAY_MS);
         LongCell key = new LongCell(key(e164, day));
-        if (!map.containsKey(key)) {
-            capacity.checkRoom();
-        }
-        try {
-            map.compute(key, (k, r) -> {
-                NumberDayRecord next = r == null || r.day != day ? fresh(day) : r;
-                if (mark == null) {
-                    next.calls++;
-                } else if (mark == CallMark.SPAM) {
-                    next.spam++;
-                } else {
-                    next.misdirected++;
-                }
-                return next;
-            });
+        // One locked look-up that reads into a plain instance and writes back: a containsKey and
+        // a compute (whose value Chronicle instantiated by reflection) were two, and a seventh of
+        // the record emitter's Java time (loadtest/RESULTS.md, "Where a call's CPU goes").
+        try (ExternalMapQueryContext<LongCell, NumberDayRecord, ?> context = map.queryContext(key)) {
+            context.writeLock().lock();
+            MapEntry<LongCell, NumberDayRecord> entry = context.entry();
+            NumberDayRecord record = entry == null ? null : entry.value().getUsing(new NumberDayRecord());
+            if (record == null || record.day != day) {
+                record = fresh(day);
+            }
+            if (mark == null) {
+                record.calls++;
+            } else if (mark == CallMark.SPAM) {
+                record.spam++;
+            } else {
+                record.misdirected++;
+            }
+            if (entry != null) {
+                context.replaceValue(entry, context.wrapValueAsData(record));
+            } else {
+                capacity.checkRoom();
+                context.insert(context.absentEntry(), context.wrapValueAsData(record));
+            }
         } catch (IllegalStateException e) {
             throw capacity.translate(e);
         }

@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.DateTimeException;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -394,7 +393,7 @@ public final class RouterService implements AutoCloseable {
             String next = null;
             if (found.size() > query.limit()) {
                 final ObjectNode last = kept.get(kept.size() - 1);
-                next = "s " + Instant.parse(last.path("received_at").asText()).toEpochMilli() + " "
+                next = "s " + RecordJson.parseTime(last.path("received_at").asText()) + " "
                         + last.path("id").asText();
             }
             kept.sort(Comparator.comparing((ObjectNode call) -> call.path("ended_at").asText(""))

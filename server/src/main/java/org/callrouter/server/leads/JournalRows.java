@@ -1,7 +1,6 @@
 package org.callrouter.server.leads;
 
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -126,7 +125,7 @@ final class JournalRows {
             return null;
         }
         try {
-            return Instant.parse(value).toEpochMilli();
+            return RecordJson.parseTime(value);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(field + " is not an ISO-8601 time: \"" + value + "\"");
         }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.callrouter.server.records.Journal;
+import org.callrouter.server.records.RecordJson;
 
 /**
  * The spam marks journal: one JSON line per mark ({@code at}, {@code actor}, {@code call_id},
@@ -131,7 +131,7 @@ final class MarkJournal {
                 continue;
             }
             try {
-                newest = Math.max(newest, Instant.parse(mark.path("at").asText()).toEpochMilli());
+                newest = Math.max(newest, RecordJson.parseTime(mark.path("at").asText()));
             } catch (DateTimeParseException e) {
                 // kept rather than deleted on a guess
                 return Long.MAX_VALUE;

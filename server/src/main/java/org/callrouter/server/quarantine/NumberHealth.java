@@ -24,6 +24,7 @@ import org.callrouter.routing.quarantine.CallMark;
 import org.callrouter.routing.quarantine.NumberWindow;
 import org.callrouter.routing.store.StoreFullException;
 import org.callrouter.server.records.CallRecord;
+import org.callrouter.server.records.RecordJson;
 import org.callrouter.server.records.RecordSink;
 import org.callrouter.server.webhook.FlaggedNumber;
 
@@ -167,7 +168,7 @@ public final class NumberHealth implements RecordSink {
         if (campaign == null || number < 0) {
             throw new Refused(409, "call " + id + " is not a call of a tracked number: nothing to mark");
         }
-        final long receivedMs = Instant.parse(call.path("received_at").asText()).toEpochMilli();
+        final long receivedMs = RecordJson.parseTime(call.path("received_at").asText());
         final String caller = call.path("caller").asText(null);
         synchronized (this) {
             if (!markedCalls.add(id)) {

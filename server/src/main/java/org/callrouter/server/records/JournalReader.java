@@ -229,7 +229,7 @@ public final class JournalReader {
     }
 
     private static long millis(String iso) {
-        return iso == null ? Long.MIN_VALUE : java.time.Instant.parse(iso).toEpochMilli();
+        return iso == null ? Long.MIN_VALUE : RecordJson.parseTime(iso);
     }
 
     private static LocalDate min(LocalDate a, LocalDate b) {
