@@ -60,7 +60,7 @@ public record ServerSettings(Path dataDir, Sip sip, Health health, int drainTime
         @Override
         public String toString() {
             return "Store[enabled=" + enabled + ", url=" + url + ", user=" + user + ", password="
-                    + (password == null ? "none" : "(set)")  + ", memoryLimitMb=" + memoryLimitMb + ", threads="
+                    + (password == null ? "none" : "(set)") + ", memoryLimitMb=" + memoryLimitMb + ", threads="
                     + threads + ", checkpointMb=" + checkpointMb + ", batchMax=" + batchMax + ", pollMs=" + pollMs + "]";
         }
     }

@@ -47,7 +47,7 @@ final class Database implements AutoCloseable {
      * Connects; DuckDB gets its memory and thread bounds and its checkpoint threshold before
      * anything else runs. DuckDB's own threshold (16 MB of write-ahead log) made the ingest
      * checkpoint every 10 s at 1,000 calls/s, and each checkpoint rewrites the tables' indexes
-     * whole: a larger one stored the same calls with a third less CPU (loadtest/RESULTS.md,
+     * whole: with 64 MB the ingest's CPU per call in the router was about halved (loadtest/RESULTS.md,
      * "Where a call's CPU goes"). The log is replayed at the next open after a crash.
      */
     static Database open(String url, String user, String password, int memoryLimitMb, int threads, int checkpointMb)

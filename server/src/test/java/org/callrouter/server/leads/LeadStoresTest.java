@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 
 import org.callrouter.routing.config.AttributionConfig;
@@ -34,12 +37,13 @@ class LeadStoresTest {
     @Test
     void duckDbTakesTheMemoryThreadAndCheckpointSettings() throws Exception {
         Database db = Database.open("jdbc:duckdb:" + ENGINES.dir().resolve("settings.duckdb"), null, null, 300, 1, 37);
-        try (java.sql.Connection c = db.newConnection();
-             java.sql.Statement s = c.createStatement();
-             java.sql.ResultSet rs = s.executeQuery("SELECT current_setting('memory_limit'), current_setting('threads'), "
+        try (Connection c = db.newConnection();
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_setting('memory_limit'), current_setting('threads'), "
                      + "current_setting('checkpoint_threshold')")) {
             assertTrue(rs.next());
-            assertEquals(List.of("286.1 MiB", "1", "35.2 MiB"), List.of(rs.getString(1), rs.getString(2), rs.getString(3)));
+            assertEquals(List.of("286.1 MiB", "1", "35.2 MiB"),
+                    List.of(rs.getString(1), rs.getString(2), rs.getString(3)));
         } finally {
             db.close();
         }
