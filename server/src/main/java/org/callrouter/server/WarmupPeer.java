@@ -194,6 +194,11 @@ final class WarmupPeer implements AutoCloseable {
         }
     }
 
+    /** The calls that ended with the carrier's BYE answered, in all runs so far. */
+    int completed() {
+        return completed;
+    }
+
     private void place(int call) throws IOException {
         open.set(call);
         underWay++;

@@ -67,7 +67,7 @@ public final class PhoneNumbers {
             return fast;
         }
         fast = CallingCodes.fastE164(raw);
-        if (fast >= 0) {
+        if (fast != CallingCodes.UNDECIDED) {
             return fast;
         }
         if (isPrivacyWord(raw)) {

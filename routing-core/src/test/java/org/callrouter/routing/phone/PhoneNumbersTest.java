@@ -45,6 +45,34 @@ class PhoneNumbersTest {
     }
 
     @Test
+    void impossibleLengthsAreRefusedWithoutLibphonenumber() {
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        // SIPp's callers +1415555<n>: too short for NANP for n from 10 to 999, too long from 10,000.
+        for (String raw : List.of("+141555510", "+1415555999", "+141555510000", "+33612", "+3361234567890")) {
+            assertEquals(PhoneNumbers.INVALID, CallingCodes.fastE164(raw), raw);
+            assertEquals(reference(util, raw), US.parse(raw), raw);
+        }
+        SplittableRandom random = new SplittableRandom(42);
+        for (int length = 1; length <= 14; length++) {
+            for (int i = 0; i < 200; i++) {
+                StringBuilder raw = new StringBuilder("+1");
+                for (int d = 0; d < length; d++) {
+                    raw.append((char) ('0' + random.nextInt(10)));
+                }
+                String text = raw.toString();
+                assertEquals(reference(util, text), US.parse(text), text);
+            }
+        }
+        // A NANP number of 7 digits is possible for local dialling: libphonenumber decides.
+        assertEquals(CallingCodes.UNDECIDED, CallingCodes.fastE164("+15550100"));
+        assertEquals(reference(util, "+15550100"), US.parse("+15550100"));
+        // A national number starting with the national prefix may be stripped, and a country
+        // whose national prefix is a pattern (the UK) may strip anything: libphonenumber decides.
+        assertEquals(CallingCodes.UNDECIDED, CallingCodes.fastE164("+118005550"));
+        assertEquals(CallingCodes.UNDECIDED, CallingCodes.fastE164("+4420794"));
+    }
+
+    @Test
     void controlCharactersAndJunkAroundANumberAreNotANumber() {
         // What a SIP URI's %00, %0D, %0A, %01 and %7F decode to, at the end, inside and in front.
         for (String control : new String[] {"\u0000", "\r", "\n", "\u0001", "\u007f", "\t", "\u0085"}) {
@@ -83,9 +111,10 @@ class PhoneNumbersTest {
         PhoneNumberUtil util = PhoneNumberUtil.getInstance();
         List<Integer> codes = List.copyOf(util.getSupportedCallingCodes());
         int fast = 0;
+        int refused = 0;
         for (int i = 0; i < 50_000; i++) {
             int code = codes.get(random.nextInt(codes.size()));
-            int length = 4 + random.nextInt(11);
+            int length = 1 + random.nextInt(15);
             StringBuilder raw = new StringBuilder("+").append(code);
             for (int d = 0; d < length; d++) {
                 raw.append((char) ('0' + random.nextInt(10)));
@@ -93,10 +122,12 @@ class PhoneNumbersTest {
             String text = raw.toString();
             long quick = CallingCodes.fastE164(text);
             fast += quick >= 0 ? 1 : 0;
+            refused += quick == PhoneNumbers.INVALID ? 1 : 0;
             assertEquals(reference(util, text), US.parse(text), () -> text + " (seed " + seed + ")");
         }
-        System.out.println("fast path took " + fast + " of 50000 random international numbers");
+        System.out.println("fast path took " + fast + " and refused " + refused + " of 50000 random international numbers");
         assertTrue(fast > 5_000, "the fast path takes the possible shapes: " + fast);
+        assertTrue(refused > 5_000, "the fast path refuses the impossible lengths: " + refused);
         assertEquals("FR", PhoneNumbers.country(33612345678L));
         assertEquals("DE", PhoneNumbers.country(4930123456L));
     }
