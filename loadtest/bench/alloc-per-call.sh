@@ -8,33 +8,12 @@
 #
 # Loopback only, ports 48700-48799; the recording is kept in WORKDIR (default a temporary
 # directory, removed unless KEEP_WORK is set). The router takes ROUTER_JAVA_OPTS as ./router does.
-set -u
 rate=${1:-500}
 secs=${2:-30}
 warmup=${3:-30}
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-sipp_dir=$repo/server/src/test/resources/sipp
-work=${WORKDIR:-$(mktemp -d)}
-mkdir -p "$work"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; sleep 1; [ -n "${KEEP_WORK:-}${WORKDIR:-}" ] && echo "kept $work" || rm -rf "$work"; }
-trap cleanup EXIT
-command -v sipp >/dev/null || { echo "sipp not found: apt-get install sip-tester"; exit 2; }
-[ -f "$repo/server/target/router.jar" ] || { echo "build first: mvn -B -DskipTests package"; exit 2; }
-
-sed -e "s#./data/bench#$work/data#" -e 's#udp:127.0.0.1:5060#udp:127.0.0.1:48700#' \
-    -e 's#127.0.0.1:5080#127.0.0.1:48701#' -e 's#127.0.0.1:5081#127.0.0.1:48702#' \
-    -e 's#^  health: { enabled: false }#  health: { enabled: false }\n  admin: { listen: "127.0.0.1:48780" }#' \
-    "$repo/config/bench.yaml" > "$work/bench.yaml"
+. "$(dirname "$0")/bench-router.sh"
 rm -f "$work/alloc.jfr"
-"$repo/router" serve --config "$work/bench.yaml" > "$work/router.log" 2>&1 &
-pids+=($!)
-for p in 48701 48702; do
-  sipp -sf "$sipp_dir/uas.xml" -i 127.0.0.1 -p $p -mp $((48710 + (p - 48701) * 10)) -nostdin -bg >/dev/null 2>&1
-done
-for p in $(pgrep -f "uas.xml -i 127.0.0.1 -p 4870[12]"); do pids+=("$p"); done
-for _ in $(seq 1 360); do grep -q "router listening" "$work/router.log" && break; sleep 0.5; done
-grep -q "router listening" "$work/router.log" || { echo "router did not start:"; cat "$work/router.log"; exit 1; }
+bench_router_start 48700
 # SIPp runs from "listening" until after the recording, which jcmd starts after WARMUP seconds.
 total=$((warmup + secs + 10))
 (cd "$work" && timeout $((total + 60)) sipp 127.0.0.1:48700 -sf "$sipp_dir/uac.xml" -s 18005550100 -i 127.0.0.1 \

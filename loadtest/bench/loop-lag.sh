@@ -11,34 +11,12 @@
 # disk and the warm-up competes with them for the cores. Loopback only, ports 48800-48899;
 # the router's log is kept in WORKDIR (default a temporary directory, removed unless
 # KEEP_WORK is set). The router takes ROUTER_JAVA_OPTS as ./router does.
-set -u
 rate=${1:-1000}
 secs=${2:-60}
 wait_s=${3:-20}
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-sipp_dir=$repo/server/src/test/resources/sipp
-work=${WORKDIR:-$(mktemp -d)}
-mkdir -p "$work"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; sleep 1; [ -n "${KEEP_WORK:-}${WORKDIR:-}" ] && echo "kept $work" || rm -rf "$work"; }
-trap cleanup EXIT
-command -v sipp >/dev/null || { echo "sipp not found: apt-get install sip-tester"; exit 2; }
-[ -f "$repo/server/target/router.jar" ] || { echo "build first: mvn -B -DskipTests package"; exit 2; }
-
-sed -e "s#./data/bench#$work/data#" -e 's#udp:127.0.0.1:5060#udp:127.0.0.1:48800#' \
-    -e 's#127.0.0.1:5080#127.0.0.1:48801#' -e 's#127.0.0.1:5081#127.0.0.1:48802#' \
-    -e 's#^  health: { enabled: false }#  health: { enabled: false }\n  admin: { listen: "127.0.0.1:48880" }#' \
-    "$repo/config/bench.yaml" > "$work/bench.yaml"
+. "$(dirname "$0")/bench-router.sh"
 if [ -n "${COLD:-}" ]; then sync; echo 3 > /proc/sys/vm/drop_caches; sleep 3; fi
-ROUTER_JAVA_OPTS="${ROUTER_JAVA_OPTS:-} -Dlog.looplag=debug" "$repo/router" serve --config "$work/bench.yaml" \
-    > "$work/router.log" 2>&1 &
-pids+=($!)
-for p in 48801 48802; do
-  sipp -sf "$sipp_dir/uas.xml" -i 127.0.0.1 -p $p -mp $((48810 + (p - 48801) * 10)) -nostdin -bg >/dev/null 2>&1
-done
-for p in $(pgrep -f "uas.xml -i 127.0.0.1 -p 4880[12]"); do pids+=("$p"); done
-for _ in $(seq 1 600); do grep -q "router listening" "$work/router.log" && break; sleep 0.1; done
-grep -q "router listening" "$work/router.log" || { echo "router did not start:"; cat "$work/router.log"; exit 1; }
+ROUTER_JAVA_OPTS="${ROUTER_JAVA_OPTS:-} -Dlog.looplag=debug" bench_router_start 48800
 sleep "$wait_s"
 start=$(date -u +%H:%M:%S)
 (cd "$work" && timeout $((secs + 60)) sipp 127.0.0.1:48800 -sf "$sipp_dir/uac.xml" -s 18005550100 -i 127.0.0.1 \
