@@ -203,7 +203,7 @@ class ConsoleActionsBrowserIntegrationTest {
         assertTrue(force.startsWith("The router refused: ") && force.contains(REMOVED + " is quarantined until")
                 && force.endsWith("Force the release now?"), force);
         operator.awaitContains("#message", REMOVED + " was released early (forced).");
-        assertTrue(operator.displayed("numbers-quarantine-empty"));
+        operator.awaitDisplayed("numbers-quarantine-empty");
         assertEquals(0, ServiceFixture.json(router.get("/v1/numbers/quarantine")).path("numbers").size());
 
         // A second lost call: two calls to page through, and a callback that the API cancels while

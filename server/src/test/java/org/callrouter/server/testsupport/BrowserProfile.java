@@ -17,6 +17,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -197,6 +198,20 @@ public final class BrowserProfile implements AutoCloseable {
     /** Whether the element {@code #id} is shown. */
     public boolean displayed(String id) {
         return driver.findElement(By.id(id)).isDisplayed();
+    }
+
+    /**
+     * Waits until the element {@code #id} is shown: after an action the console redraws its
+     * table when the answer comes, which may be after the message it shows first.
+     */
+    public void awaitDisplayed(String id) {
+        Await.until(WAIT, () -> {
+            try {
+                return driver.findElement(By.id(id)).isDisplayed();
+            } catch (StaleElementReferenceException | NoSuchElementException redrawn) {
+                return false;
+            }
+        }, () -> "#" + id + " to be shown on " + driver.getCurrentUrl());
     }
 
     /** Resizes the window (a laptop is 1280 x 800, a phone 390 x 844 CSS pixels). */
