@@ -63,7 +63,8 @@ final class CallingCodes {
                 }
             }
             FAST_LENGTHS[code] = lengths;
-            REFUSED_LENGTHS[code] = refusedLengths(code);
+            // libphonenumber lists a calling code's main country first.
+            REFUSED_LENGTHS[code] = metadata == null ? new int[10] : refusedLengths(metadata.subList(0, 1));
         }
     }
 
@@ -132,15 +133,15 @@ final class CallingCodes {
 
     /**
      * Per first national digit, a bit per national-number length libphonenumber refuses after
-     * {@code +code}. It reads such text with the metadata of the calling code's main country
-     * whatever the default region, strips nothing when that country's national prefix is plain
-     * digits and the number does not start with it, and then calls a number possible by the
-     * length of its national number alone, counting lengths for local dialling as possible.
+     * {@code +code}, from the metadata of the code's main country ({@code main}): libphonenumber
+     * reads such text with that metadata whatever the default region, strips nothing when the
+     * country's national prefix is plain digits the number does not start with, and then calls
+     * a number possible by the length of its national number alone, lengths for local dialling
+     * included.
      */
-    private static int[] refusedLengths(int code) {
+    private static int[] refusedLengths(List<PhoneMetadata> main) {
         int[] refused = new int[10];
-        List<PhoneMetadata> main = metadata(code, List.of(UTIL.getRegionCodeForCountryCode(code)));
-        String prefix = main == null ? null : plainNationalPrefix(main);
+        String prefix = plainNationalPrefix(main);
         int possible = prefix == null ? 0 : possibleLengths(main);
         if (possible == 0) {
             return refused;
