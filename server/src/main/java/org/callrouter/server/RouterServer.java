@@ -160,7 +160,7 @@ public final class RouterServer implements AutoCloseable {
             this.transport = new NettySipTransport(netty, sockets,
                     new SipLimits().maxMessageBytes(sip.maxMessageBytes()), errors, tls,
                     new InboundConnections(sip.connections().max(), sip.connections().maxPerAddress()));
-            transport.start();
+            transport.bind();
             phases.ended("SIP sockets bound");
             final Map<Transport, InetSocketAddress> bound = new EnumMap<>(Transport.class);
             for (Transport t : Transport.values()) {
@@ -245,7 +245,19 @@ public final class RouterServer implements AutoCloseable {
                 router.close();
             }
         }
+    }
+
+    /**
+     * Starts reading from the SIP sockets, bound since the start: from here on calls come in.
+     * Until then the kernel queues what arrives, so that a router whose start goes on after the
+     * SIP side (records shipper, stores, admin API) does not take calls while that work holds
+     * the cores.
+     */
+    public void serve() {
+        transport.serve();
         if (!forWarmup) {
+            final ServerSettings settings = config.server();
+            final int workerCount = settings.sip().workers();
             LOG.info("router listening on {} ({}, {} SIP worker{}), {} campaigns, {} handlers, {} numbers, data in {}; "
                     + "{} ms after the process started", transport.bound(), netty.epoll() ? "epoll" : "nio", workerCount,
                     workerCount == 1 ? "" : "s", config.campaigns().size(), config.handlers().size(),
@@ -349,7 +361,8 @@ public final class RouterServer implements AutoCloseable {
      * @throws IllegalArgumentException when the TLS certificate, key or CA file cannot be used.
      */
     public static RouterServer start(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters) {
-        return new RouterServer(config, wall, events, counters, null, SessionListener.NONE, warmUp(config), false);
+        return serving(new RouterServer(config, wall, events, counters, null, SessionListener.NONE, warmUp(config),
+                false));
     }
 
     /**
@@ -358,16 +371,18 @@ public final class RouterServer implements AutoCloseable {
      */
     public static RouterServer start(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
                                      CrashRecovery recovery) {
-        return new RouterServer(config, wall, events, counters, recovery, SessionListener.NONE, warmUp(config), false);
+        return serving(new RouterServer(config, wall, events, counters, recovery, SessionListener.NONE, warmUp(config),
+                false));
     }
 
     /**
      * As {@link #start(RouterConfig, Clock, CallEvents, MessageCounters, CrashRecovery)}, telling
      * {@code visits} of every visitor session the number pools create and forget (the visits journal),
-     * and opening the sockets when {@code warmup} (started with {@link #warmUp(RouterConfig)}) is done.
+     * and binding the sockets when {@code warmup} (started with {@link #warmUp(RouterConfig)}) is done;
+     * it reads from them once the caller has opened the rest and calls {@link #serve}.
      */
-    public static RouterServer start(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
-                                     CrashRecovery recovery, SessionListener visits, CompletableFuture<WarmUp> warmup) {
+    public static RouterServer open(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
+                                    CrashRecovery recovery, SessionListener visits, CompletableFuture<WarmUp> warmup) {
         return new RouterServer(config, wall, events, counters, recovery, visits, warmup, false);
     }
 
@@ -378,8 +393,13 @@ public final class RouterServer implements AutoCloseable {
      */
     static RouterServer startForWarmup(RouterConfig config, Clock wall, CallEvents events, MessageCounters counters,
                                        CrashRecovery recovery, SipLoops loops) {
-        return new RouterServer(config, wall, events, counters, recovery, SessionListener.NONE,
-                CompletableFuture.completedFuture(new WarmUp("none", loops)), true);
+        return serving(new RouterServer(config, wall, events, counters, recovery, SessionListener.NONE,
+                CompletableFuture.completedFuture(new WarmUp("none", loops)), true));
+    }
+
+    private static RouterServer serving(RouterServer server) {
+        server.serve();
+        return server;
     }
 
     /** The sockets bound, with real ports. */

@@ -64,7 +64,7 @@ class WarmupTest {
         assertEquals(List.of(), errors);
 
         Files.createDirectories(dir);
-        final RouterServer server = RouterServer.start(TestConfig.load(dir, """
+        final RouterServer server = RouterServer.open(TestConfig.load(dir, """
                 server:
                   data_dir: "%s"
                   sip: { listen: ["udp:127.0.0.1:0"], workers: 1 }

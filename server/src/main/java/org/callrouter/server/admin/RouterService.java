@@ -135,10 +135,10 @@ public final class RouterService implements AutoCloseable {
                 visitJournal = VisitJournal.start(journalDir(settings), settings.records().fsyncIntervalMs(), wall,
                         errors);
             }
-            sip = RouterServer.start(config, wall, pipeline.events(), metrics.sipMessages(), recovery,
+            sip = RouterServer.open(config, wall, pipeline.events(), metrics.sipMessages(), recovery,
                     visitJournal == null ? SessionListener.NONE : visitJournal, warmup);
             sipStarted.set(sip);
-            phases.ended("SIP router started (the phases above)");
+            phases.ended("SIP router opened, its sockets bound (the phases above)");
             pipeline.conversions(sip.router().conversions());
             health.start(wall.millis());
             this.numberHealth = health;
@@ -161,6 +161,7 @@ public final class RouterService implements AutoCloseable {
             phases.ended("records shipper and lead store opened");
             scheduleStore = CallbackStore.open(settings.dataDir(), errors);
             schedule.start(scheduleStore, sip.callbackDialer());
+            phases.ended("callback store opened, callback schedule started");
             this.callbacks = schedule;
             this.callbackStore = scheduleStore;
             this.visits = visitJournal;
@@ -205,7 +206,9 @@ public final class RouterService implements AutoCloseable {
                 }
             }).add(new StoreFill(sip.router()));
             this.admin = AdminServer.start(settings.admin().listen(), new AdminApi(this, wall), errors);
-            phases.ended("callback store, metrics and admin API started");
+            phases.ended("metrics and admin API started");
+            // Last: the calls come in once nothing else of the start competes for the cores.
+            sip.serve();
             started = true;
         } finally {
             if (!started) {

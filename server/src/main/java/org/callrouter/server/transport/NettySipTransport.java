@@ -163,8 +163,13 @@ public final class NettySipTransport implements SipSender, Backlog {
         this.sink = sink;
     }
 
-    /** Binds every listen address; throws with the address that failed. */
-    public void start() {
+    /**
+     * Binds every listen address, not reading from them yet ({@link #serve}); throws with the
+     * address that failed. Bound first, so that the layers above learn the real ports, and read
+     * last, so that no message waits on a router still opening: until then the kernel keeps
+     * datagrams and connections in the sockets' queues.
+     */
+    public void bind() {
         for (SipSocket address : listen) {
             if (address.transport() == Transport.TLS && tls == null) {
                 close();
@@ -183,6 +188,11 @@ public final class NettySipTransport implements SipSender, Backlog {
             listeners.computeIfAbsent(address.transport(), t -> new ArrayList<>()).add(bound.channel());
             this.bound.add(new SipSocket(address.transport(), (InetSocketAddress) bound.channel().localAddress()));
         }
+    }
+
+    /** Starts reading from every bound socket: datagrams, and connections to accept. */
+    public void serve() {
+        listeners.values().forEach(list -> list.forEach(channel -> channel.config().setAutoRead(true)));
     }
 
     /** The address a transport is bound to (the first of its kind), with the real port when 0 was asked. */
@@ -267,6 +277,7 @@ public final class NettySipTransport implements SipSender, Backlog {
                 .option(ChannelOption.SO_SNDBUF, UDP_BUFFER_BYTES)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(limits.maxMessageBytes() + 1))
                 .option(ChannelOption.MAX_MESSAGES_PER_READ, MAX_DATAGRAMS_PER_READ)
+                .option(ChannelOption.AUTO_READ, false)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -281,6 +292,7 @@ public final class NettySipTransport implements SipSender, Backlog {
                 .group(netty.group(), netty.group())
                 .channel(netty.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(acceptedInitializer(transport))
                 .bind(address);

@@ -36,7 +36,8 @@ class UdpFlushIntegrationTest {
             final NettySipTransport transport = new NettySipTransport(netty,
                     List.of(new SipSocket(Transport.UDP, new InetSocketAddress("127.0.0.1", 0))), new SipLimits(),
                     errors);
-            transport.start();
+            transport.bind();
+            transport.serve();
             try {
                 for (int i = 0; i < 4; i++) {
                     peers.add(RawUdpPeer.open(Ports.free(45000, 45999)));
