@@ -30,6 +30,8 @@ import org.callrouter.sip.syntax.SipLexer;
  */
 public abstract class SipMessage {
 
+    private static final String APPLICATION_SDP = "application/sdp";
+
     private final byte[] array;
     private final int offset;
     private final int length;
@@ -264,7 +266,14 @@ public abstract class SipMessage {
 
     /** The Content-Type value with its parameters, as written (unfolded), or null when absent. */
     public String contentType() {
-        return header(HeaderName.CONTENT_TYPE);
+        final int i = headers.indexOf(HeaderName.CONTENT_TYPE, 0);
+        if (i < 0) {
+            return null;
+        }
+        // Nearly every body the router relays is SDP written just so: no String for it.
+        final int start = headers.valueStart(i);
+        final int end = headers.valueEnd(i);
+        return SipLexer.regionEquals(array, start, end, APPLICATION_SDP) ? APPLICATION_SDP : headerValue(i);
     }
 
     /**

@@ -126,7 +126,7 @@ public final class NameAddrScanner {
 
     private void checkParam(byte[] a, int flags, String what) {
         if (param.nameIs(a, "tag")) {
-            param.requireTokenValue(a, what + " tag");
+            param.requireTokenValue(a, what, "tag");
             tagStart = param.valueStart;
             tagEnd = param.valueEnd;
         } else if ((flags & CONTACT) != 0) {

@@ -93,6 +93,16 @@ public final class ParamScanner {
         }
     }
 
+    /**
+     * As {@link #requireTokenValue(byte[], String)}, naming {@code what} and {@code part}: the
+     * two are joined only for the error, not for every parameter of every message.
+     */
+    public void requireTokenValue(byte[] a, String what, String part) {
+        if (!tokenValue) {
+            throw error("Malformed " + what + " " + part);
+        }
+    }
+
     /** The current value as a number of at most {@code max}, or a 400 naming {@code what}. */
     public long numberValue(byte[] a, long max, String what) {
         long v = valueStart < 0 ? -1 : SipLexer.parseDigits(a, valueStart, valueEnd, max);

@@ -400,6 +400,19 @@ public final class SipLexer {
         return -1;
     }
 
+    /** Whether [start, end) is exactly {@code ascii} (an ASCII string), byte for byte. */
+    public static boolean regionEquals(byte[] a, int start, int end, String ascii) {
+        if (end - start != ascii.length()) {
+            return false;
+        }
+        for (int i = 0; i < ascii.length(); i++) {
+            if (a[start + i] != ascii.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether [start, end) equals {@code lower} ignoring ASCII case; {@code lower} is lower case. */
     public static boolean equalsIgnoreCase(byte[] a, int start, int end, String lower) {
         if (end - start != lower.length()) {
