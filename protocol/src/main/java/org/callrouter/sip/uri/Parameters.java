@@ -90,23 +90,11 @@ public final class Parameters {
      */
     private static String name(byte[] a, int start, int end, boolean escaped) {
         for (String common : COMMON_NAMES) {
-            if (spells(a, start, end, common)) {
+            if (SipLexer.regionEquals(a, start, end, common)) {
                 return common;
             }
         }
         return escaped ? SipLexer.unescape(a, start, end) : SipLexer.ascii(a, start, end);
-    }
-
-    private static boolean spells(byte[] a, int start, int end, String s) {
-        if (end - start != s.length()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (a[start + i] != s.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The number of parameters. */

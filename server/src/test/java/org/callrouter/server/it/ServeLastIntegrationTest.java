@@ -33,20 +33,7 @@ class ServeLastIntegrationTest {
 
     @Test
     void aRequestSentBeforeServingWaitsInTheSocketAndIsAnsweredOnceItServes() throws Exception {
-        final RouterServer server = RouterServer.open(TestConfig.load(dir, """
-                server:
-                  data_dir: "%s"
-                  sip: { listen: ["udp:127.0.0.1:0"], workers: 1 }
-                  health: { enabled: false }
-                sources:
-                  - id: s
-                handlers:
-                  - { id: h, uri: "sip:127.0.0.1:5999" }
-                campaigns:
-                  - { id: c, handlers: [h] }
-                numbers:
-                  - { number: "+18005550100", campaign: c, source: s }
-                """.formatted(dir.resolve("data").toString().replace("\\", "/"))), Clock.systemUTC(), CallEvents.NONE,
+        final RouterServer server = RouterServer.open(TestConfig.oneNumber(dir), Clock.systemUTC(), CallEvents.NONE,
                 MessageCounters.NONE, null, SessionListener.NONE,
                 CompletableFuture.completedFuture(new RouterServer.WarmUp("off", null)));
         try (RawUdpPeer peer = RawUdpPeer.open(Ports.free(45000, 45999))) {
