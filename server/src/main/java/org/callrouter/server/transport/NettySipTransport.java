@@ -233,7 +233,10 @@ public final class NettySipTransport implements SipSender, Backlog {
                 fail(destination, onFailure, new IllegalStateException("no UDP socket for " + destination));
                 return;
             }
-            final DatagramPacket packet = new DatagramPacket(Unpooled.wrappedBuffer(message), destination.address());
+            // Straight into the channel's pooled direct memory: a heap buffer would be wrapped,
+            // then copied there by the transport anyway, with a second packet object.
+            final DatagramPacket packet = new DatagramPacket(
+                    channel.alloc().directBuffer(message.length).writeBytes(message), destination.address());
             if (onFailure == null) {
                 // A refused datagram fails alone: the flush goes on with the rest of its batch
                 // (Netty removes just the failed message and continues), and the failure reaches
