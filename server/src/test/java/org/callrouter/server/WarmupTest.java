@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -63,7 +62,6 @@ class WarmupTest {
         assertEquals(0, result.internal(), "internal errors in the warm-up's router");
         assertEquals(List.of(), errors);
 
-        Files.createDirectories(dir);
         final RouterServer server = RouterServer.open(TestConfig.oneNumber(dir), Clock.systemUTC(), CallEvents.NONE,
                 MessageCounters.NONE, null, SessionListener.NONE,
                 CompletableFuture.completedFuture(new RouterServer.WarmUp("warmed", loops)));

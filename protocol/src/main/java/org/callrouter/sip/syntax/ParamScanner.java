@@ -86,16 +86,10 @@ public final class ParamScanner {
                 : SipLexer.ascii(a, valueStart, valueEnd);
     }
 
-    /** Requires the current value to be a token; {@code what} names the parameter in the error. */
-    public void requireTokenValue(byte[] a, String what) {
-        if (!tokenValue) {
-            throw error("Malformed " + what);
-        }
-    }
-
     /**
-     * As {@link #requireTokenValue(byte[], String)}, naming {@code what} and {@code part}: the
-     * two are joined only for the error, not for every parameter of every message.
+     * Throws a 400 naming the {@code part} of {@code what} (e.g. "Via", "branch") unless the
+     * current value is a token; the two are joined only for the error, not for every parameter
+     * of every message.
      */
     public void requireTokenValue(byte[] a, String what, String part) {
         if (!tokenValue) {

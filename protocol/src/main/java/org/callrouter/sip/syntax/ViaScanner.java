@@ -102,7 +102,7 @@ public final class ViaScanner {
 
     private void checkParam(byte[] a) {
         if (param.nameIs(a, "branch")) {
-            param.requireTokenValue(a, "Via branch");
+            param.requireTokenValue(a, "Via", "branch");
             branchStart = param.valueStart;
             branchEnd = param.valueEnd;
         } else if (param.nameIs(a, "received")) {
